@@ -1,0 +1,81 @@
+"""Request parsing, authentication and the error body, shared by every REST handler."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from chatserver.errors import AppError
+from chatserver.services.auth import AuthenticatedAgent
+from chatserver.services.hub import Hub
+
+log = logging.getLogger(__name__)
+
+HUB_KEY = web.AppKey("hub", Hub)
+MAX_BODY_BYTES = 64 * 1024
+
+
+def hub_of(request: web.Request) -> Hub:
+    return request.app[HUB_KEY]
+
+
+def error_response(error: AppError) -> web.Response:
+    return web.json_response({"error": error.to_body()}, status=error.http_status)
+
+
+@web.middleware
+async def error_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except AppError as error:
+        return error_response(error)
+    except web.HTTPException as exc:
+        if not request.path.startswith("/api/") or exc.status < 400:
+            raise
+        code = {404: "not_found", 405: "invalid_payload", 413: "invalid_payload"}.get(
+            exc.status, "invalid_payload"
+        )
+        return web.json_response(
+            {"error": {"code": code, "message": exc.reason}}, status=exc.status
+        )
+    except Exception:
+        log.exception("request %s %s failed", request.method, request.path)
+        return error_response(AppError("unavailable", "服务器暂时无法处理，请稍后重试"))
+
+
+async def json_body(request: web.Request) -> dict[str, Any]:
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise AppError("invalid_payload", "请求体过大")
+    raw = await request.read()
+    if len(raw) > MAX_BODY_BYTES:
+        raise AppError("invalid_payload", "请求体过大")
+    try:
+        body = json.loads(raw or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise AppError("invalid_payload", "请求体不是合法的 JSON") from None
+    if not isinstance(body, dict):
+        raise AppError("invalid_payload", "请求体必须是 JSON 对象")
+    return body
+
+
+def bearer_token(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def current_agent(request: web.Request) -> AuthenticatedAgent:
+    return await hub_of(request).auth.authenticate(bearer_token(request))
+
+
+def path_id(request: web.Request, name: str) -> int:
+    raw = request.match_info.get(name, "")
+    if not raw.isdigit() or len(raw) > 18:
+        raise AppError("not_found", "对象不存在")
+    return int(raw)

@@ -1,0 +1,17 @@
+"""GET /healthz: 200 when the database answers."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from chatserver.api.common import hub_of
+
+
+async def healthz(request: web.Request) -> web.Response:
+    if await hub_of(request).db.ping():
+        return web.json_response({"status": "ok"})
+    return web.json_response({"status": "unavailable"}, status=503)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz)

@@ -1,0 +1,58 @@
+"""The built front end (widget/dist): /widget/, /agent/, /admin/, /demo/ and their assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+DIST = Path(__file__).resolve().parents[2] / "widget" / "dist"
+SECTIONS = ("widget", "agent", "admin", "demo", "assets")
+
+NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>前端尚未构建</title>
+<body style="font-family:sans-serif;padding:2em"><h1>前端尚未构建</h1>
+<p>请运行 <code>make run</code>（或 <code>make widget</code>）构建前端后刷新本页。</p></body></html>"""
+
+
+def _resolve(dist: Path, tail: str) -> Path | None:
+    candidate = (dist / tail).resolve()
+    if dist.resolve() not in candidate.parents and candidate != dist.resolve():
+        return None
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+def make_handler(dist: Path):  # type: ignore[no-untyped-def]
+    built = dist.is_dir()
+
+    async def serve(request: web.Request) -> web.StreamResponse:
+        section = request.match_info["section"]
+        tail = request.match_info.get("tail", "")
+        if section != "assets" and tail == "" and not request.path.endswith("/"):
+            raise web.HTTPFound(f"/{section}/")
+        path = _resolve(dist, f"{section}/{tail}")
+        if path is None:
+            if not built and section != "assets":
+                return web.Response(text=NOT_BUILT, content_type="text/html", status=503)
+            raise web.HTTPNotFound()
+        headers = {"X-Content-Type-Options": "nosniff"}
+        if section == "assets":
+            headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        else:
+            headers["Cache-Control"] = "no-cache"
+        return web.FileResponse(path, headers=headers)
+
+    return serve
+
+
+def add_routes(app: web.Application, dist: Path = DIST) -> None:
+    handler = make_handler(dist)
+    pattern = "{section:(" + "|".join(SECTIONS) + ")}"
+    app.router.add_get(f"/{pattern}", handler)
+    app.router.add_get(f"/{pattern}/{{tail:.*}}", handler)
+
+    async def root(_request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound("/demo/")
+
+    app.router.add_get("/", root)

@@ -1,0 +1,92 @@
+"""When the bot hands a chat to a person, and what it says otherwise.
+
+The rule (domain.md): a request for a person or a complaint goes to a human at once; a
+complaint goes first in the queue. A confident FAQ match is answered; an unsure one offers
+choices; after two unhelpful turns in a row the bot stops trying and hands off.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+MAX_BOT_MISSES = 2
+
+# Words shoppers use to ask for a person. Kept short and specific: "人" alone is too common.
+HUMAN_REQUEST_PATTERNS = (
+    r"转\s*人\s*工",
+    r"人\s*工",
+    r"真\s*人",
+    r"活\s*人",
+    r"找\s*客\s*服",
+    r"叫\s*客\s*服",
+    r"要\s*客\s*服",
+    r"接\s*客\s*服",
+    r"联\s*系\s*客\s*服",
+    r"客\s*服\s*(在|呢|人呢|出来)",
+    r"有\s*人\s*(在|吗|么|嘛)",
+    r"(转|找|叫)\s*(店\s*主|掌\s*柜|老\s*板)",
+    r"不\s*要\s*(机\s*器\s*人|机\s*器)",
+    r"机\s*器\s*人.{0,4}(听\s*不\s*懂|没\s*用|不\s*行)",
+    r"\bhuman\b",
+    r"\bagent\b",
+)
+
+COMPLAINT_PATTERNS = (
+    r"投\s*诉",
+    r"差\s*评",
+    r"12315",
+    r"消\s*协",
+    r"消\s*费\s*者\s*协\s*会",
+    r"工\s*商\s*局",
+    r"市\s*场\s*监\s*管",
+    r"举\s*报",
+    r"骗\s*子",
+    r"欺\s*诈",
+    r"维\s*权",
+)
+
+_HUMAN_RE = re.compile("|".join(HUMAN_REQUEST_PATTERNS), re.IGNORECASE)
+_COMPLAINT_RE = re.compile("|".join(COMPLAINT_PATTERNS), re.IGNORECASE)
+
+# Traditional forms shoppers type, folded before matching the patterns above.
+_TRADITIONAL = str.maketrans(
+    {"轉": "转", "訴": "诉", "評": "评", "機": "机", "聯": "联", "係": "系", "調": "调", "闆": "板"}
+)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_TRADITIONAL).lower()
+
+
+def is_complaint(text: str) -> bool:
+    return bool(_COMPLAINT_RE.search(_fold(text)))
+
+
+def asks_for_human(text: str) -> bool:
+    return bool(_HUMAN_RE.search(_fold(text)))
+
+
+HandoffReason = Literal["requested", "complaint", "bot_unsure"]
+
+
+@dataclass(frozen=True)
+class BotDecision:
+    action: Literal["handoff", "answer", "suggest", "fallback"]
+    reason: HandoffReason | None = None
+    priority: int = 0
+
+
+def decide(text: str, *, confident: bool, has_suggestions: bool, misses_so_far: int) -> BotDecision:
+    """What the bot does with one shopper message while it owns the chat."""
+    if is_complaint(text):
+        return BotDecision("handoff", "complaint", priority=1)
+    if asks_for_human(text):
+        return BotDecision("handoff", "requested")
+    if confident:
+        return BotDecision("answer")
+    if misses_so_far + 1 >= MAX_BOT_MISSES:
+        return BotDecision("handoff", "bot_unsure")
+    return BotDecision("suggest" if has_suggestions else "fallback")

@@ -1,0 +1,24 @@
+"""A token bucket per connection: bursts are fine, floods are not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class TokenBucket:
+    capacity: float
+    refill_per_second: float
+    tokens: float = -1.0
+    updated_at: float = 0.0
+
+    def take(self, now: float) -> bool:
+        if self.tokens < 0:
+            self.tokens, self.updated_at = self.capacity, now
+        elapsed = max(0.0, now - self.updated_at)
+        self.tokens = min(self.capacity, self.tokens + elapsed * self.refill_per_second)
+        self.updated_at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False

@@ -1,0 +1,79 @@
+"""Who gets a waiting chat, in what order the queue is served, and how long a shopper waits.
+
+Complaints first, then longest wait. The shopper's previous agent if online with capacity
+(谁的顾客谁跟进); otherwise the least loaded online agent under their max_chats, the one
+idle longest breaking ties so work spreads evenly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+DEFAULT_HANDLE_SECONDS = 180
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    agent_id: int
+    status: str
+    open_chats: int
+    max_chats: int
+    status_changed_at: datetime | None = None
+
+    @property
+    def has_capacity(self) -> bool:
+        return self.status == "online" and self.open_chats < self.max_chats
+
+
+@dataclass(frozen=True)
+class WaitingChat:
+    conversation_id: int
+    priority: int
+    queued_at: datetime
+    previous_agent_id: int | None = None
+
+
+def queue_order(chats: Sequence[WaitingChat]) -> list[WaitingChat]:
+    return sorted(chats, key=lambda c: (-c.priority, c.queued_at, c.conversation_id))
+
+
+def choose_agent(chat: WaitingChat, agents: Sequence[AgentLoad]) -> int | None:
+    available = [a for a in agents if a.has_capacity]
+    if not available:
+        return None
+    for agent in available:
+        if agent.agent_id == chat.previous_agent_id:
+            return agent.agent_id
+    best = min(
+        available,
+        key=lambda a: (
+            a.open_chats / max(a.max_chats, 1),
+            a.open_chats,
+            a.status_changed_at.timestamp() if a.status_changed_at else 0.0,
+            a.agent_id,
+        ),
+    )
+    return best.agent_id
+
+
+def estimate_wait_seconds(
+    position: int, agents: Sequence[AgentLoad], average_handle_seconds: float | None
+) -> int:
+    """Rough wait for the shopper at `position` (1 = next in line).
+
+    Free seats are taken at once; beyond them a seat frees up every handle time divided by the
+    number of seats. With nobody online we still give an honest, longer estimate.
+    """
+    handle = average_handle_seconds or DEFAULT_HANDLE_SECONDS
+    online = [a for a in agents if a.status == "online"]
+    seats = sum(a.max_chats for a in online)
+    free = sum(max(a.max_chats - a.open_chats, 0) for a in online)
+    if position <= free:
+        return 0
+    if seats == 0:
+        return int(handle * position)
+    ahead = position - free
+    return math.ceil(ahead * handle / seats)

@@ -1,0 +1,47 @@
+"""The one error family: codes are the event contract's codes (docs/protocol.md)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+ErrorCode = Literal[
+    "invalid_payload",
+    "empty_text",
+    "text_too_long",
+    "not_found",
+    "forbidden",
+    "rate_limited",
+    "conflict",
+    "unavailable",
+    "unauthorized",
+]
+
+HTTP_STATUS: dict[str, int] = {
+    "invalid_payload": 400,
+    "empty_text": 400,
+    "text_too_long": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "rate_limited": 429,
+    "unavailable": 503,
+}
+
+
+class AppError(Exception):
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code: ErrorCode = code
+        self.message = message
+
+    def to_body(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message}
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS.get(self.code, 400)
+
+
+def invalid(message: str) -> AppError:
+    return AppError("invalid_payload", message)

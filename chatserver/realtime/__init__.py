@@ -1,0 +1,1 @@
+"""Socket.IO namespaces: thin handlers that validate, call a service and ack."""

@@ -1,0 +1,35 @@
+"""Turning a handler's result or AppError into the contract's ack, in exactly one place."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from chatserver.errors import AppError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., Awaitable[dict[str, Any] | None]]
+
+
+def error_ack(error: AppError) -> dict[str, Any]:
+    return {"ok": False, "error": error.to_body()}
+
+
+def acked(handler: Handler) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """Wrap an event handler: `{"ok": true, **result}` or `{"ok": false, "error": …}`."""
+
+    @functools.wraps(handler)
+    async def wrapper(*args: Any) -> dict[str, Any]:
+        try:
+            result = await handler(*args)
+        except AppError as error:
+            return error_ack(error)
+        except Exception:
+            log.exception("event handler %s failed", handler.__name__)
+            return error_ack(AppError("unavailable", "服务器暂时无法处理，请稍后重试"))
+        return {"ok": True, **(result or {})}
+
+    return wrapper

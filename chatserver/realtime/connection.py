@@ -1,0 +1,35 @@
+"""Sending the first event of a connection once Socket.IO has really finished connecting.
+
+python-socketio sends the CONNECT packet only after the connect handler returns, so an event
+emitted inside the handler could reach the client first. We wait for the connection instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import socketio
+
+_background: set[asyncio.Task[Any]] = set()
+
+
+async def _wait_connected(server: socketio.AsyncServer, sid: str, namespace: str) -> bool:
+    for attempt in range(200):
+        if server.manager.is_connected(sid, namespace):
+            return True
+        await asyncio.sleep(0 if attempt < 20 else 0.01)
+    return False
+
+
+def after_connect(
+    server: socketio.AsyncServer, sid: str, namespace: str, send: Callable[[], Awaitable[None]]
+) -> None:
+    async def run() -> None:
+        if await _wait_connected(server, sid, namespace):
+            await send()
+
+    task = asyncio.get_running_loop().create_task(run())
+    _background.add(task)
+    task.add_done_callback(_background.discard)

@@ -1,0 +1,37 @@
+"""Event and namespace names of docs/protocol.md: the one place the server spells them."""
+
+from __future__ import annotations
+
+from typing import Final
+
+VISITOR_NAMESPACE: Final = "/visitor"
+AGENT_NAMESPACE: Final = "/agent"
+
+SESSION: Final = "session"
+MESSAGE: Final = "message"
+HANDOFF: Final = "handoff"
+QUEUE: Final = "queue"
+ASSIGNED: Final = "assigned"
+UNASSIGNED: Final = "unassigned"
+CLOSED: Final = "closed"
+TYPING: Final = "typing"
+STATUS: Final = "status"
+ACCEPT: Final = "accept"
+CLOSE: Final = "close"
+SUGGESTIONS: Final = "suggestions"
+
+
+def conversation_room(conversation_id: int) -> str:
+    return f"conversation:{conversation_id}"
+
+
+def agent_room(agent_id: int) -> str:
+    return f"agent:{agent_id}"
+
+
+def shop_agents_room(shop_id: int) -> str:
+    return f"shop:{shop_id}"
+
+
+def agent_session_room(session_id: int) -> str:
+    return f"agent-session:{session_id}"

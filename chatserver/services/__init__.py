@@ -1,0 +1,1 @@
+"""Use cases that combine the database, the pure rules and the realtime notifications."""

@@ -1,0 +1,153 @@
+"""Agent passwords and sessions, and visitor tokens.
+
+Tokens are random; the database keeps only their HMAC under SECRET_KEY, so neither a leaked
+table nor a guessed id opens anyone's session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.db.engine import Database
+from chatserver.db.models import Agent, AgentSession, Shop, utcnow
+from chatserver.errors import AppError
+
+SESSION_LIFETIME = timedelta(days=14)
+ROLES = ("agent", "supervisor", "admin")
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both failures take the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(secret_key: str, token: str) -> str:
+    return hmac.new(secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuthenticatedAgent:
+    agent: Agent
+    shop: Shop
+    session_id: int
+
+
+class AuthService:
+    def __init__(self, db: Database, secret_key: str) -> None:
+        self.db = db
+        self.secret_key = secret_key
+
+    def digest(self, token: str) -> str:
+        return token_digest(self.secret_key, token)
+
+    async def login(self, username: str, password: str) -> tuple[str, AuthenticatedAgent]:
+        async with self.db.transaction() as tx:
+            agent = await tx.session.scalar(select(Agent).where(Agent.username == username))
+            if agent is None:
+                verify_password(_DUMMY_HASH, password)
+                raise AppError("unauthorized", "用户名或密码错误")
+            if not verify_password(agent.password_hash, password):
+                raise AppError("unauthorized", "用户名或密码错误")
+            if _hasher.check_needs_rehash(agent.password_hash):
+                agent.password_hash = hash_password(password)
+            token = new_token()
+            now = utcnow()
+            record = AgentSession(
+                agent_id=agent.id,
+                token_hash=self.digest(token),
+                created_at=now,
+                expires_at=now + SESSION_LIFETIME,
+            )
+            tx.session.add(record)
+            await tx.session.flush()
+            shop = await tx.session.get_one(Shop, agent.shop_id)
+            return token, AuthenticatedAgent(agent, shop, record.id)
+
+    async def authenticate(self, token: object) -> AuthenticatedAgent:
+        if not isinstance(token, str) or not token or len(token) > 200:
+            raise AppError("unauthorized", "请先登录")
+        async with self.db.sessions() as session:
+            row = (
+                await session.execute(
+                    select(AgentSession, Agent, Shop)
+                    .join(Agent, Agent.id == AgentSession.agent_id)
+                    .join(Shop, Shop.id == Agent.shop_id)
+                    .where(AgentSession.token_hash == self.digest(token))
+                )
+            ).first()
+        if row is None:
+            raise AppError("unauthorized", "登录已失效，请重新登录")
+        record, agent, shop = row
+        if record.revoked_at is not None or record.expires_at <= utcnow():
+            raise AppError("unauthorized", "登录已失效，请重新登录")
+        return AuthenticatedAgent(agent, shop, record.id)
+
+    async def logout(self, session_id: int) -> None:
+        async with self.db.transaction() as tx:
+            await tx.session.execute(
+                update(AgentSession)
+                .where(AgentSession.id == session_id, AgentSession.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+
+
+async def create_agent(
+    session: AsyncSession,
+    *,
+    shop: Shop,
+    username: str,
+    password: str,
+    name: str,
+    role: str = "agent",
+    max_chats: int = 5,
+) -> Agent:
+    """Validated here so the CLI and a future admin API refuse the same things."""
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise AppError("invalid_payload", "用户名不能为空，且不超过 64 个字符")
+    if len(password) < 6:
+        raise AppError("invalid_payload", "密码至少需要 6 个字符")
+    if not name.strip() or len(name) > 64:
+        raise AppError("invalid_payload", "名字不能为空，且不超过 64 个字符")
+    if role not in ROLES:
+        raise AppError("invalid_payload", f"角色必须是 {', '.join(ROLES)} 之一")
+    if not 1 <= max_chats <= 50:
+        raise AppError("invalid_payload", "同时接待数必须在 1 到 50 之间")
+    existing = await session.scalar(select(Agent.id).where(Agent.username == username))
+    if existing is not None:
+        raise AppError("conflict", f"用户名 {username} 已存在")
+    agent = Agent(
+        shop_id=shop.id,
+        username=username,
+        password_hash=hash_password(password),
+        name=name.strip(),
+        role=role,
+        max_chats=max_chats,
+        status="offline",
+    )
+    session.add(agent)
+    await session.flush()
+    return agent

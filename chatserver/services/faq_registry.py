@@ -1,0 +1,109 @@
+"""One FAQ index and one standard-phrase index per shop, built from the database on first use.
+
+Editing the FAQ calls `invalidate(shop_id)`; the next question rebuilds the index, no restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import select
+
+from chatserver.db.engine import Database
+from chatserver.db.models import FaqEntry as FaqRow
+from chatserver.db.models import Phrase
+from faq import FaqEntry, FaqIndex, Match, MatchResult
+
+
+class FaqRegistry:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._faq: dict[int, FaqIndex] = {}
+        self._phrases: dict[int, FaqIndex] = {}
+        self._phrase_titles: dict[int, dict[str, str]] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def invalidate(self, shop_id: int) -> None:
+        self._faq.pop(shop_id, None)
+        self._phrases.pop(shop_id, None)
+
+    async def _ensure(self, shop_id: int) -> None:
+        if shop_id in self._faq and shop_id in self._phrases:
+            return
+        lock = self._locks.setdefault(shop_id, asyncio.Lock())
+        async with lock:
+            if shop_id in self._faq and shop_id in self._phrases:
+                return
+            async with self.db.sessions() as session:
+                faq_rows = list(
+                    await session.scalars(select(FaqRow).where(FaqRow.shop_id == shop_id))
+                )
+                phrase_rows = list(
+                    await session.scalars(select(Phrase).where(Phrase.shop_id == shop_id))
+                )
+            self._faq[shop_id] = FaqIndex.build(
+                FaqEntry(
+                    id=str(row.id),
+                    question=row.question,
+                    answer=row.answer,
+                    similar=tuple(row.similar or ()),
+                    category=row.category,
+                    enabled=row.enabled,
+                )
+                for row in faq_rows
+            )
+            self._phrases[shop_id] = FaqIndex.build(
+                FaqEntry(id=str(row.id), question=f"{row.title} {row.text}", answer=row.text)
+                for row in phrase_rows
+            )
+            self._phrase_titles[shop_id] = {str(row.id): row.title for row in phrase_rows}
+
+    async def match(self, shop_id: int, text: str) -> MatchResult:
+        await self._ensure(shop_id)
+        return self._faq[shop_id].match(text, k=3)
+
+    async def suggest(self, shop_id: int, text: str) -> list[Match]:
+        await self._ensure(shop_id)
+        return self._faq[shop_id].suggest(text, k=3)
+
+    async def answer_of(self, shop_id: int, faq_id: str) -> tuple[str, str] | None:
+        """(question, answer) of an enabled entry, for a tapped suggestion choice."""
+        if not faq_id.isdigit():
+            return None
+        async with self.db.sessions() as session:
+            row = await session.get(FaqRow, int(faq_id))
+        if row is None or row.shop_id != shop_id or not row.enabled:
+            return None
+        return row.question, row.answer
+
+    async def agent_suggestions(self, shop_id: int, text: str) -> list[dict[str, Any]]:
+        """Ready answers for an agent: the best FAQ answers, then fitting standard phrases."""
+        await self._ensure(shop_id)
+        items: list[dict[str, Any]] = []
+        for match in self._faq[shop_id].match(text, k=3).matches:
+            if match.score < 35:
+                continue
+            items.append(
+                {
+                    "kind": "faq",
+                    "id": match.id,
+                    "title": match.question,
+                    "text": match.answer,
+                    "score": round(match.score, 1),
+                }
+            )
+        titles = self._phrase_titles.get(shop_id, {})
+        for match in self._phrases[shop_id].match(text, k=2).matches:
+            if match.score < 35:
+                continue
+            items.append(
+                {
+                    "kind": "phrase",
+                    "id": match.id,
+                    "title": titles.get(match.id, ""),
+                    "text": match.answer,
+                    "score": round(match.score, 1),
+                }
+            )
+        return items

@@ -1,0 +1,115 @@
+"""Writing a conversation's messages and events: the only code that inserts either.
+
+Every caller holds the conversation row locked (`lock_conversation`) so `seq` cannot repeat.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.db.models import Conversation, ConversationEvent, Message
+from chatserver.errors import AppError
+
+
+async def lock_conversation(session: AsyncSession, conversation_id: int) -> Conversation:
+    conversation = await session.scalar(
+        select(Conversation)
+        .where(Conversation.id == conversation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if conversation is None:
+        raise AppError("not_found", "会话不存在")
+    return conversation
+
+
+async def find_by_client_id(
+    session: AsyncSession, conversation_id: int, client_id: str
+) -> Message | None:
+    return await session.scalar(
+        select(Message).where(
+            Message.conversation_id == conversation_id, Message.client_id == client_id
+        )
+    )
+
+
+async def append_message(
+    session: AsyncSession,
+    conversation: Conversation,
+    *,
+    sender: str,
+    sender_name: str,
+    text: str,
+    now: datetime,
+    kind: str = "text",
+    client_id: str | None = None,
+    meta: dict[str, Any] | None = None,
+    agent_id: int | None = None,
+    response_ms: int | None = None,
+) -> Message:
+    conversation.last_seq += 1
+    conversation.updated_at = now
+    message = Message(
+        conversation_id=conversation.id,
+        seq=conversation.last_seq,
+        sender=sender,
+        sender_name=sender_name,
+        text=text,
+        kind=kind,
+        client_id=client_id,
+        meta=meta or {},
+        agent_id=agent_id,
+        response_ms=response_ms,
+        created_at=now,
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
+def record_event(
+    session: AsyncSession,
+    conversation: Conversation,
+    *,
+    type: str,
+    now: datetime,
+    actor_type: str,
+    actor_id: int | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    reason: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        ConversationEvent(
+            conversation_id=conversation.id,
+            type=type,
+            from_status=from_status,
+            to_status=to_status,
+            actor_type=actor_type,
+            actor_id=actor_id,
+            reason=reason,
+            data=data or {},
+            created_at=now,
+        )
+    )
+
+
+async def messages_of(session: AsyncSession, conversation_id: int) -> list[Message]:
+    result = await session.scalars(
+        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)
+    )
+    return list(result)
+
+
+async def last_message_of(session: AsyncSession, conversation_id: int) -> Message | None:
+    return await session.scalar(
+        select(Message)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(Message.seq.desc())
+        .limit(1)
+    )

@@ -1,0 +1,78 @@
+"""The wire shapes of docs/protocol.md, built in one place."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from chatserver.db.models import Agent, Conversation, Message, Shop, Visitor
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def message_dict(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "conversation_id": message.conversation_id,
+        "seq": message.seq,
+        "sender": message.sender,
+        "sender_name": message.sender_name,
+        "text": message.text,
+        "kind": message.kind,
+        "client_id": message.client_id,
+        "created_at": iso(message.created_at),
+        "meta": message.meta or {},
+    }
+
+
+def shop_dict(shop: Shop) -> dict[str, Any]:
+    return {"id": shop.id, "slug": shop.slug, "name": shop.name}
+
+
+def agent_brief(agent: Agent | None) -> dict[str, Any] | None:
+    return None if agent is None else {"id": agent.id, "name": agent.name}
+
+
+def agent_dict(agent: Agent, shop: Shop) -> dict[str, Any]:
+    return {
+        "id": agent.id,
+        "username": agent.username,
+        "name": agent.name,
+        "role": agent.role,
+        "max_chats": agent.max_chats,
+        "status": agent.status,
+        "shop": shop_dict(shop),
+    }
+
+
+def visitor_brief(visitor: Visitor) -> dict[str, Any]:
+    return {"id": visitor.id, "name": visitor.name}
+
+
+def conversation_dict(
+    conversation: Conversation,
+    *,
+    shop: Shop,
+    visitor: Visitor,
+    agent: Agent | None,
+    last_message: Message | None,
+) -> dict[str, Any]:
+    return {
+        "id": conversation.id,
+        "shop": shop_dict(shop),
+        "status": conversation.status,
+        "priority": conversation.priority,
+        "visitor": visitor_brief(visitor),
+        "agent": agent_brief(agent),
+        "handoff_reason": conversation.handoff_reason,
+        "created_at": iso(conversation.created_at),
+        "queued_at": iso(conversation.queued_at),
+        "assigned_at": iso(conversation.assigned_at),
+        "first_response_at": iso(conversation.first_response_at),
+        "closed_at": iso(conversation.closed_at),
+        "last_message": None if last_message is None else message_dict(last_message),
+    }

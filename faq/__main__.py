@@ -1,0 +1,84 @@
+"""Command line: `python -m faq match` (JSON line per stdin query) and `python -m faq eval`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from faq.entries import FaqEntry, FaqFileError, load_default_faq, load_entries
+from faq.evaluation import evaluate, load_queries
+from faq.index import FaqIndex
+from faq.synonyms import load_synonyms
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m faq", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("match", "read one query per line on stdin, write one JSON line per query"),
+        ("eval", "score a labelled query file (gold_id<TAB>query, '-' for out of scope)"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument(
+            "--faq", metavar="FILE", help="JSON list of entries (default: the packaged FAQ)"
+        )
+        command.add_argument(
+            "--synonyms", metavar="FILE", help="extra synonym map (canonical<TAB>variants)"
+        )
+        if name == "match":
+            command.add_argument("-k", type=int, default=3, help="matches per query (3)")
+        else:
+            command.add_argument("--queries", metavar="TSV", required=True)
+            command.add_argument(
+                "--confusions", action="store_true", help="also list every mistake"
+            )
+    return parser
+
+
+def _load_index(faq_path: str | None, synonyms_path: str | None) -> FaqIndex:
+    entries: list[FaqEntry] = load_entries(faq_path) if faq_path else load_default_faq()
+    synonyms = load_synonyms(synonyms_path) if synonyms_path else None
+    return FaqIndex.build(entries, synonyms)
+
+
+def _run_match(index: FaqIndex, k: int) -> None:
+    for line in sys.stdin:
+        query = line.rstrip("\r\n")
+        result = index.match(query, k)
+        record = {
+            "query": query,
+            "matches": [{"id": m.id, "score": m.score} for m in result.matches],
+            "confident": result.confident,
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
+def _run_eval(index: FaqIndex, queries_path: str, show_confusions: bool) -> None:
+    report = evaluate(index, load_queries(queries_path))
+    print("\n".join(report.summary_lines()))
+    lines = report.confusion_lines()
+    if lines:
+        print("\nconfusions (gold -> predicted):")
+        pairs = [line for line in lines if not line.startswith("     ")]
+        print("\n".join(lines if show_confusions else pairs))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        index = _load_index(args.faq, args.synonyms)
+        if args.command == "match":
+            _run_match(index, args.k)
+        else:
+            _run_eval(index, args.queries, args.confusions)
+    except FaqFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Lexical features of normalised text: jieba words, character bigrams and pinyin bigrams.
+
+The jieba dictionary takes ~0.5 s to load, so one private `jieba.Tokenizer` (with the shop
+user dictionary, leaving jieba's global tokenizer untouched) is built lazily, once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from importlib import resources
+
+import jieba
+from pypinyin import pinyin_dict
+
+__all__ = ["Features", "char_bigrams", "pinyin_syllables", "text_features", "tokenize"]
+
+Features = frozenset[str]
+
+_tokenizer_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+
+
+def _load_tokenizer() -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)  # jieba logs "Building prefix dict…" to stderr
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    user_dict = resources.files("faq").joinpath("data/user_dict.txt")
+    with resources.as_file(user_dict) as path:
+        tokenizer.load_userdict(str(path))
+    return tokenizer
+
+
+def _get_tokenizer() -> jieba.Tokenizer:
+    global _tokenizer
+    if _tokenizer is None:
+        with _tokenizer_lock:
+            if _tokenizer is None:
+                _tokenizer = _load_tokenizer()
+    return _tokenizer
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Teach the tokenizer shop words (e.g. canonical synonyms) so they stay one token."""
+    tokenizer = _get_tokenizer()
+    with _tokenizer_lock:
+        for word in words:
+            if len(word) > 1 and word not in tokenizer.FREQ:
+                tokenizer.add_word(word, freq=20000)
+
+
+# Function words that jieba keeps as tokens but that say nothing about the question; as
+# words they only add noise (the characters still take part in the bigrams).
+_STOP_WORDS = frozenset(
+    "的 了 吗 呢 吧 啊 呀 是 我 你 您 他 她 它 们 我们 你们 这 那 这个 那个 个 在 和 就 也 都 "
+    "还 又 很 太 请 一下 下 能 会 要 想 可以 吗 么 嘛 哦 啦 给 把 被 让 有 没 不".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba words of normalised text, without spaces and function words."""
+    return [
+        word
+        for word in _get_tokenizer().lcut(text, HMM=True)
+        if not word.isspace() and word not in _STOP_WORDS
+    ]
+
+
+def char_bigrams(text: str) -> list[str]:
+    """Overlapping character pairs inside each space-separated clause (single chars kept)."""
+    grams: list[str] = []
+    for clause in text.split():
+        if len(clause) == 1:
+            grams.append(clause)
+        grams.extend(clause[i : i + 2] for i in range(len(clause) - 1))
+    return grams
+
+
+def _syllable(char: str) -> str:
+    # First reading, tones stripped: both sides of a comparison use the same reading, so
+    # 多音字 still compare equal; homophone typos (快地/快递, 顺风/顺丰) become equal.
+    readings = pinyin_dict.pinyin_dict.get(ord(char))
+    if readings is None:
+        return char
+    return _strip_tone(readings.split(",", 1)[0])
+
+
+_TONE_TABLE = str.maketrans(
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ",
+    "aaaaeeeeiiiioooouuuuvvvvvnnnm",
+)
+
+
+def _strip_tone(reading: str) -> str:
+    return reading.translate(_TONE_TABLE)
+
+
+def pinyin_syllables(text: str) -> list[str]:
+    """Toneless pinyin of each CJK character; other characters are kept as they are."""
+    return [_syllable(char) for char in text if not char.isspace()]
+
+
+def pinyin_key(word: str) -> str:
+    """The toneless pinyin of a word, syllables joined by spaces: the homophone lookup key."""
+    return " ".join(pinyin_syllables(word))
+
+
+def is_content_word(word: str) -> bool:
+    """Words worth correcting homophones towards: two to four CJK characters, not function words."""
+    return 2 <= len(word) <= 4 and word not in _STOP_WORDS and all(_is_cjk(c) for c in word)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def homophone_words(
+    text: str, words_by_pinyin: dict[str, tuple[str, ...]], known_words: frozenset[str]
+) -> set[str]:
+    """Known words that a substring of the text sounds like but is not spelt as (退宽 → 退款).
+
+    Substrings that are themselves known words are left alone: 事实 is not a typo of 实施.
+    """
+    found: set[str] = set()
+    for clause in text.split():
+        syllables = pinyin_syllables(clause)
+        for start in range(len(clause) - 1):
+            for length in (2, 3, 4):
+                end = start + length
+                if end > len(clause):
+                    break
+                written = clause[start:end]
+                if written in known_words:
+                    continue
+                for word in words_by_pinyin.get(" ".join(syllables[start:end]), ()):
+                    if word != written:
+                        found.add(word)
+    return found
+
+
+def text_features(text: str) -> Features:
+    """The feature set of normalised text, namespaced: w: words, b: char bigrams, p: pinyin."""
+    features: set[str] = set()
+    features.update("w:" + word for word in tokenize(text))
+    features.update("b:" + gram for gram in char_bigrams(text))
+    for clause in text.split():
+        syllables = pinyin_syllables(clause)
+        features.update(
+            "p:" + syllables[i] + syllables[i + 1] for i in range(len(syllables) - 1)
+        )
+    return frozenset(features)
