@@ -86,13 +86,15 @@ class AgentNamespace(socketio.AsyncNamespace):
     @acked
     async def on_message(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
-        payload = _first(args)
-        if not isinstance(payload, dict):
-            raise invalid("消息格式不正确")
         bucket = self._buckets.setdefault(sid, TokenBucket(capacity=20, refill_per_second=5))
-        if not bucket.take(time.monotonic()):
-            raise AppError("rate_limited", "发送太快了，请稍后再试")
-        message = await self.hub.conversations.post_agent_message(actor, payload, sid)
+
+        def admit() -> None:
+            if not bucket.take(time.monotonic()):
+                raise AppError("rate_limited", "发送太快了，请稍后再试")
+
+        message = await self.hub.conversations.post_agent_message(
+            actor, _first(args), sid, admit=admit
+        )
         return {"message": message}
 
     @acked

@@ -63,11 +63,9 @@ class VisitorNamespace(socketio.AsyncNamespace):
     @acked
     async def on_message(self, sid: str, *args: Any) -> dict[str, Any]:
         context = await self._context(sid)
-        payload = _first(args)
-        if not isinstance(payload, dict):
-            raise invalid("消息格式不正确")
-        self._take_token(sid)
-        message = await self.hub.conversations.post_visitor_message(context, payload, sid)
+        message = await self.hub.conversations.post_visitor_message(
+            context, _first(args), sid, admit=lambda: self._take_token(sid)
+        )
         return {"message": message}
 
     @acked

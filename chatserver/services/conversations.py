@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -202,8 +203,13 @@ class ConversationService:
         return conversation
 
     async def post_visitor_message(
-        self, context: VisitorContext, payload: Any, sid: str | None = None
+        self,
+        context: VisitorContext,
+        payload: Any,
+        sid: str | None = None,
+        admit: Callable[[], None] = lambda: None,
     ) -> dict[str, Any]:
+        """`admit` runs once the payload is valid; it may refuse (rate limit) by raising."""
         if not isinstance(payload, dict):
             raise invalid("消息格式不正确")
         client_id = clean_client_id(payload.get("client_id"))
@@ -211,6 +217,7 @@ class ConversationService:
         faq_id = payload.get("faq_id")
         if faq_id is not None and not isinstance(faq_id, str | int):
             raise invalid("faq_id 必须是字符串")
+        admit()
         now = utcnow()
         async with self.hub.db.transaction() as tx:
             session = tx.session
@@ -363,13 +370,18 @@ class ConversationService:
     # ---- agent side ----------------------------------------------------------------------
 
     async def post_agent_message(
-        self, actor: AuthenticatedAgent, payload: Any, sid: str | None = None
+        self,
+        actor: AuthenticatedAgent,
+        payload: Any,
+        sid: str | None = None,
+        admit: Callable[[], None] = lambda: None,
     ) -> dict[str, Any]:
         if not isinstance(payload, dict):
             raise invalid("消息格式不正确")
         conversation_id = parse_conversation_id(payload.get("conversation_id"))
         client_id = clean_client_id(payload.get("client_id"))
         text = clean_text(payload.get("text"))
+        admit()
         now = utcnow()
         async with self.hub.db.transaction() as tx:
             session = tx.session
