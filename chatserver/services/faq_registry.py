@@ -77,33 +77,34 @@ class FaqRegistry:
             return None
         return row.question, row.answer
 
+    @staticmethod
+    def _plausible(index: FaqIndex, text: str, k: int) -> list[Match]:
+        """Confident matches, else the matcher's own "did you mean" choices."""
+        result = index.match(text, k=k)
+        return result.matches if result.confident else index.suggest(text, k=k)
+
     async def agent_suggestions(self, shop_id: int, text: str) -> list[dict[str, Any]]:
         """Ready answers for an agent: the best FAQ answers, then fitting standard phrases."""
         await self._ensure(shop_id)
-        items: list[dict[str, Any]] = []
-        for match in self._faq[shop_id].match(text, k=3).matches:
-            if match.score < 35:
-                continue
-            items.append(
-                {
-                    "kind": "faq",
-                    "id": match.id,
-                    "title": match.question,
-                    "text": match.answer,
-                    "score": round(match.score, 1),
-                }
-            )
         titles = self._phrase_titles.get(shop_id, {})
-        for match in self._phrases[shop_id].match(text, k=2).matches:
-            if match.score < 35:
-                continue
-            items.append(
-                {
-                    "kind": "phrase",
-                    "id": match.id,
-                    "title": titles.get(match.id, ""),
-                    "text": match.answer,
-                    "score": round(match.score, 1),
-                }
-            )
+        items: list[dict[str, Any]] = [
+            {
+                "kind": "faq",
+                "id": match.id,
+                "title": match.question,
+                "text": match.answer,
+                "score": round(match.score, 1),
+            }
+            for match in self._plausible(self._faq[shop_id], text, 3)
+        ]
+        items.extend(
+            {
+                "kind": "phrase",
+                "id": match.id,
+                "title": titles.get(match.id, ""),
+                "text": match.answer,
+                "score": round(match.score, 1),
+            }
+            for match in self._plausible(self._phrases[shop_id], text, 2)
+        )
         return items

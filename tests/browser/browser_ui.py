@@ -1,0 +1,111 @@
+"""Page helpers for the browser tests: what a shopper and an agent do, by data-testid."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import FrameLocator, Locator, Page, expect
+
+TIMEOUT_MS = 15_000
+
+
+def tid(name: str) -> str:
+    return f'[data-testid="{name}"]'
+
+
+class Shopper:
+    """A shopper on the demo shop page, chatting in the widget's iframe."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+
+    @property
+    def frame(self) -> FrameLocator:
+        return self.page.frame_locator(tid("chat-frame"))
+
+    def open_shop(self) -> None:
+        self.page.goto(self.base_url + "/demo/")
+        expect(self.page.locator(tid("chat-launcher"))).to_be_visible(timeout=TIMEOUT_MS)
+
+    def open_chat(self) -> None:
+        self.page.locator(tid("chat-launcher")).click()
+        expect(self.frame.locator(tid("composer-input"))).to_be_visible(timeout=TIMEOUT_MS)
+        # the greeting arrives with the session, at once
+        expect(self.messages(sender="bot").first).to_be_visible(timeout=TIMEOUT_MS)
+
+    def messages(self, sender: str | None = None) -> Locator:
+        sel = tid("message") + (f'[data-sender="{sender}"]' if sender else "")
+        return self.frame.locator(sel)
+
+    def texts(self) -> list[str]:
+        return self.frame.locator(f"{tid('message')} {tid('message-text')}").all_inner_texts()
+
+    def send(self, text: str) -> None:
+        box = self.frame.locator(tid("composer-input"))
+        box.fill(text)
+        box.press("Enter")
+
+    def expect_sent(self, text: str) -> Locator:
+        """The own message with this text is shown once and marked sent."""
+        own = self.messages(sender="visitor").filter(has_text=text)
+        expect(own).to_have_count(1, timeout=TIMEOUT_MS)
+        expect(own).to_have_attribute("data-state", "sent", timeout=TIMEOUT_MS)
+        return own
+
+    def ask_for_person(self) -> None:
+        """Tap 转人工 (unless the bot already handed over) and wait for a person or the queue."""
+        button = self.frame.locator(tid("handoff-button"))
+        if button.is_enabled():
+            button.click()
+        status = self.frame.locator(tid("chat-status"))
+        expect(status).to_have_attribute(
+            "data-status", re.compile("queued|assigned"), timeout=TIMEOUT_MS
+        )
+
+    def screenshot(self, directory: Path, name: str) -> None:
+        self.page.screenshot(path=str(directory / f"{name}.png"))
+
+
+class Agent:
+    """An agent in the agent panel."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+
+    def login(self, username: str = "agent", password: str = "agent123") -> None:
+        self.page.goto(self.base_url + "/agent/")
+        self.page.locator(tid("login-username")).fill(username)
+        self.page.locator(tid("login-password")).fill(password)
+        self.page.locator(tid("login-submit")).click()
+        expect(self.page.locator(tid("connection-state"))).to_have_attribute(
+            "data-state", "online", timeout=TIMEOUT_MS
+        )
+
+    def set_status(self, status: str) -> None:
+        self.page.locator(tid("agent-status")).select_option(status)
+        expect(self.page.locator(tid("agent-status"))).to_have_value(status)
+
+    def conversation(self, n: int = 0) -> Locator:
+        return self.page.locator(tid("conversation-item")).nth(n)
+
+    def messages(self, sender: str | None = None) -> Locator:
+        sel = tid("agent-message") + (f'[data-sender="{sender}"]' if sender else "")
+        return self.page.locator(f"{tid('chat-pane')} {sel}")
+
+    def composer(self) -> Locator:
+        return self.page.locator(tid("agent-composer-input"))
+
+    def send(self, text: str) -> None:
+        self.composer().fill(text)
+        self.composer().press("Enter")
+
+    def expect_sent(self, text: str) -> None:
+        own = self.messages(sender="agent").filter(has_text=text)
+        expect(own).to_have_count(1, timeout=TIMEOUT_MS)
+        expect(own).to_have_attribute("data-state", "sent", timeout=TIMEOUT_MS)
+
+    def screenshot(self, directory: Path, name: str) -> None:
+        self.page.screenshot(path=str(directory / f"{name}.png"))

@@ -1,0 +1,186 @@
+"""The shopper widget and the agent panel against the real server, in Debian's chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser_ui import TIMEOUT_MS, Agent, Shopper, tid
+
+pytestmark = pytest.mark.browser
+
+XSS_IMG = "<img src=x onerror=window.__xss=1>"
+XSS_SCRIPT = "<script>window.__xss=2</script>"
+
+
+def test_shopper_gets_faq_answer_then_agent_accepts_from_queue_and_history_survives_reload(
+    server, phone, new_context, screenshot_dir: Path
+) -> None:
+    agent = Agent(new_context().new_page(), server.url)
+    agent.login()
+    # away: the chat waits in the queue instead of being routed automatically
+    agent.set_status("away")
+
+    shopper = Shopper(phone.new_page(), server.url)
+    shopper.open_shop()
+    shopper.screenshot(screenshot_dir, "01-phone-demo-shop")
+    shopper.open_chat()
+    greeting = shopper.messages(sender="bot").first.inner_text()
+    assert "您" in greeting
+    shopper.screenshot(screenshot_dir, "02-phone-widget-greeting")
+
+    shopper.send("多久发货")
+    shopper.expect_sent("多久发货")
+    expect(shopper.messages(sender="bot")).to_have_count(2, timeout=TIMEOUT_MS)
+    assert "发货" in shopper.messages(sender="bot").nth(1).inner_text()
+    shopper.screenshot(screenshot_dir, "03-phone-faq-answer")
+
+    shopper.frame.locator(tid("handoff-button")).click()
+    expect(shopper.frame.locator(tid("chat-queue-banner"))).to_be_visible(timeout=TIMEOUT_MS)
+    expect(shopper.frame.locator(tid("queue-position"))).to_have_text("1")
+    shopper.screenshot(screenshot_dir, "04-phone-queued")
+
+    queued = agent.page.locator(tid("queue-item"))
+    expect(queued).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(queued.locator(tid("queue-wait"))).to_contain_text("秒")
+    agent.screenshot(screenshot_dir, "05-desk-queue")
+    queued.locator(tid("queue-accept")).click()
+    expect(agent.page.locator(tid("chat-pane"))).to_be_visible(timeout=TIMEOUT_MS)
+    expect(agent.messages(sender="visitor").filter(has_text="多久发货")).to_have_count(1)
+    expect(agent.page.locator(tid("queue-item"))).to_have_count(0)
+
+    expect(shopper.frame.locator(tid("chat-status"))).to_contain_text("小美", timeout=TIMEOUT_MS)
+    expect(shopper.frame.locator(tid("chat-queue-banner"))).to_have_count(0)
+
+    agent.composer().fill("您好")
+    expect(shopper.frame.locator(tid("typing-indicator"))).to_be_visible(timeout=TIMEOUT_MS)
+    agent.send("您好，我是客服小美，这件大衣现货48小时内发货。")
+    agent.expect_sent("我是客服小美")
+    expect(shopper.messages(sender="agent").filter(has_text="我是客服小美")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+
+    shopper.send("好的，我160cm 100斤穿什么码？")
+    shopper.expect_sent("穿什么码")
+    expect(agent.messages(sender="visitor").filter(has_text="穿什么码")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    agent.send("建议您选M码。")
+    expect(shopper.messages(sender="agent").filter(has_text="建议您选M码")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    shopper.screenshot(screenshot_dir, "06-phone-chat-with-agent")
+    agent.screenshot(screenshot_dir, "07-desk-chat")
+
+    before = shopper.texts()
+    shopper.page.reload()
+    shopper.open_chat()
+    expect(shopper.messages(sender="agent").filter(has_text="建议您选M码")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    assert shopper.texts() == before
+    expect(shopper.frame.locator(tid("chat-status"))).to_contain_text("小美")
+    shopper.screenshot(screenshot_dir, "08-phone-after-reload")
+
+
+def test_markup_typed_by_shopper_or_agent_renders_as_text(
+    server, phone, new_context, screenshot_dir: Path
+) -> None:
+    agent = Agent(new_context().new_page(), server.url)
+    agent.login()
+    shopper = Shopper(phone.new_page(), server.url)
+    shopper.open_shop()
+    shopper.open_chat()
+    shopper.ask_for_person()
+    # the agent is online with free capacity, so the chat is routed to them
+    expect(agent.conversation(0)).to_be_visible(timeout=TIMEOUT_MS)
+
+    for text in (XSS_IMG, XSS_SCRIPT):
+        shopper.send(text)
+        shopper.expect_sent(text)
+        expect(agent.messages(sender="visitor").filter(has_text=text)).to_have_count(
+            1, timeout=TIMEOUT_MS
+        )
+    agent.send(f"您发的是 {XSS_IMG} 和 {XSS_SCRIPT}")
+    expect(shopper.messages(sender="agent").filter(has_text=XSS_SCRIPT)).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+
+    texts = shopper.texts()
+    assert XSS_IMG in texts and XSS_SCRIPT in texts
+    assert agent.messages().filter(has_text=XSS_IMG).count() == 2
+    # no element was made from the text, and nothing ran
+    assert agent.page.locator(f"{tid('chat-pane')} img").count() == 0
+    assert (
+        shopper.frame.locator(f"{tid('message-list')} img, {tid('message-list')} script").count()
+        == 0
+    )
+    chat_frame = next(f for f in shopper.page.frames if "/widget/chat.html" in f.url)
+    for page_or_frame in (shopper.page, chat_frame, agent.page):
+        assert page_or_frame.evaluate("() => window.__xss") is None
+    shopper.screenshot(screenshot_dir, "10-phone-xss-as-text")
+    agent.screenshot(screenshot_dir, "11-desk-xss-as-text")
+
+
+def test_agent_handles_two_shoppers_with_separate_drafts(
+    server, new_context, screenshot_dir: Path
+) -> None:
+    agent = Agent(new_context().new_page(), server.url)
+    agent.login()
+
+    shoppers = []
+    for i, (viewport, note) in enumerate(((None, "电脑"), ({"width": 360, "height": 740}, "手机"))):
+        s = Shopper(new_context(viewport).new_page(), server.url)
+        s.open_shop()
+        s.open_chat()
+        s.send(f"我是顾客{i + 1}，用{note}，我要转人工")
+        s.ask_for_person()
+        expect(agent.page.locator(tid("conversation-item"))).to_have_count(
+            i + 1, timeout=TIMEOUT_MS
+        )
+        shoppers.append(s)
+    desktop_shopper, phone_shopper = shoppers
+    desktop_shopper.screenshot(screenshot_dir, "20-desktop-widget")
+
+    first, second = agent.conversation(0), agent.conversation(1)
+    first.click()
+    expect(agent.messages(sender="visitor").filter(has_text="顾客1")).to_have_count(1)
+    agent.composer().fill("给顾客一的草稿")
+    second.click()
+    expect(agent.messages(sender="visitor").filter(has_text="顾客2")).to_have_count(1)
+    expect(agent.composer()).to_have_value("")
+    agent.composer().fill("给顾客二的回复")
+    first.click()
+    expect(agent.composer()).to_have_value("给顾客一的草稿")
+    agent.composer().press("Enter")
+    agent.expect_sent("给顾客一的草稿")
+
+    # a message in the chat that is not open shows as unread
+    phone_shopper.send("顾客二还在等")
+    expect(second.locator(tid("conversation-unread"))).to_have_text("1", timeout=TIMEOUT_MS)
+    expect(agent.page).to_have_title("(1) 客服工作台")
+    agent.screenshot(screenshot_dir, "21-desk-two-chats-unread")
+    second.click()
+    expect(agent.composer()).to_have_value("给顾客二的回复")
+    expect(second.locator(tid("conversation-unread"))).to_have_count(0)
+    agent.composer().press("Enter")
+    agent.expect_sent("给顾客二的回复")
+
+    expect(
+        desktop_shopper.messages(sender="agent").filter(has_text="给顾客一的草稿")
+    ).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(phone_shopper.messages(sender="agent").filter(has_text="给顾客二的回复")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    assert desktop_shopper.messages().filter(has_text="给顾客二").count() == 0
+    assert phone_shopper.messages().filter(has_text="给顾客一").count() == 0
+
+    # closing one chat leaves the other
+    agent.page.locator(tid("chat-close-button")).click()
+    expect(agent.page.locator(tid("chat-ended"))).to_be_visible(timeout=TIMEOUT_MS)
+    expect(phone_shopper.frame.locator(tid("chat-status"))).to_have_attribute(
+        "data-status", "closed", timeout=TIMEOUT_MS
+    )
+    agent.screenshot(screenshot_dir, "22-desk-closed-chat")
