@@ -27,6 +27,10 @@ def test_shopper_gets_faq_answer_then_agent_accepts_from_queue_and_history_survi
     shopper.open_shop()
     shopper.screenshot(screenshot_dir, "01-phone-demo-shop")
     shopper.open_chat()
+    # the panel covers the whole phone screen, whatever the shop's CSS says about iframes
+    box = shopper.page.locator(tid("chat-frame")).bounding_box()
+    assert box is not None
+    assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 360, 740)
     greeting = shopper.messages(sender="bot").first.inner_text()
     assert "您" in greeting
     shopper.screenshot(screenshot_dir, "02-phone-widget-greeting")
@@ -143,6 +147,10 @@ def test_agent_handles_two_shoppers_with_separate_drafts(
         shoppers.append(s)
     desktop_shopper, phone_shopper = shoppers
     desktop_shopper.screenshot(screenshot_dir, "20-desktop-widget")
+    # on a desktop the chat is a panel at the bottom right
+    box = desktop_shopper.page.locator(tid("chat-frame")).bounding_box()
+    assert box is not None
+    assert box["width"] == 380 and box["x"] + box["width"] == 1366 - 20
 
     first, second = agent.conversation(0), agent.conversation(1)
     first.click()
@@ -184,3 +192,80 @@ def test_agent_handles_two_shoppers_with_separate_drafts(
         "data-status", "closed", timeout=TIMEOUT_MS
     )
     agent.screenshot(screenshot_dir, "22-desk-closed-chat")
+
+
+def test_messages_typed_while_the_server_is_down_arrive_once_after_reconnect(
+    server, phone, new_context, screenshot_dir: Path
+) -> None:
+    agent = Agent(new_context().new_page(), server.url)
+    agent.login()
+    shopper = Shopper(phone.new_page(), server.url)
+    shopper.open_shop()
+    shopper.open_chat()
+    shopper.ask_for_person()
+    expect(agent.conversation(0)).to_be_visible(timeout=TIMEOUT_MS)
+    agent.conversation(0).click()
+    agent.send("您好，请问有什么可以帮您？")
+    expect(shopper.messages(sender="agent")).to_have_count(1, timeout=TIMEOUT_MS)
+
+    server.stop()
+    expect(shopper.frame.locator(tid("chat-offline-banner"))).to_be_visible(timeout=TIMEOUT_MS)
+    expect(agent.page.locator(tid("connection-state"))).to_have_attribute(
+        "data-state", "offline", timeout=TIMEOUT_MS
+    )
+    shopper.send("断网时发的第一条")
+    shopper.send("断网时发的第二条")
+    agent.send("断网时客服写的回复")
+    pending = shopper.messages(sender="visitor").filter(has_text="断网时发的")
+    expect(pending).to_have_count(2)
+    for i in range(2):
+        expect(pending.nth(i)).to_have_attribute("data-state", "sending")
+    expect(agent.messages(sender="agent").filter(has_text="断网时客服")).to_have_attribute(
+        "data-state", "sending"
+    )
+    shopper.screenshot(screenshot_dir, "30-phone-offline-queued")
+    agent.screenshot(screenshot_dir, "31-desk-offline")
+
+    server.start()
+    for text in ("断网时发的第一条", "断网时发的第二条"):
+        shopper.expect_sent(text)
+        expect(agent.messages(sender="visitor").filter(has_text=text)).to_have_count(
+            1, timeout=TIMEOUT_MS
+        )
+    agent.expect_sent("断网时客服写的回复")
+    expect(shopper.messages(sender="agent").filter(has_text="断网时客服写的回复")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    expect(shopper.frame.locator(tid("chat-offline-banner"))).to_have_count(0)
+    texts = shopper.texts()
+    assert texts.index("断网时发的第一条") < texts.index("断网时发的第二条")
+
+    shopper.page.reload()
+    shopper.open_chat()
+    expect(shopper.messages(sender="agent").filter(has_text="断网时客服写的回复")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    assert shopper.texts() == texts
+    shopper.screenshot(screenshot_dir, "32-phone-after-reconnect")
+
+
+def test_refused_agent_token_returns_to_the_login_page(server, new_context) -> None:
+    page = new_context().new_page()
+    page.goto(server.url + "/agent/")
+    expect(page.locator(tid("login-form"))).to_be_visible()
+    page.evaluate(
+        """() => localStorage.setItem('chatserver:agent:session', JSON.stringify(
+            {token: 'forged-token', agent: {id: 1, username: 'agent', name: '小美', role: 'agent'}}))"""
+    )
+    page.reload()
+    expect(page.locator(tid("login-notice"))).to_be_visible(timeout=TIMEOUT_MS)
+    assert page.evaluate("() => localStorage.getItem('chatserver:agent:session')") is None
+
+    agent = Agent(page, server.url)
+    agent.page.locator(tid("login-password")).fill("wrong")
+    agent.page.locator(tid("login-username")).fill("agent")
+    agent.page.locator(tid("login-submit")).click()
+    expect(page.locator(tid("login-error"))).to_be_visible(timeout=TIMEOUT_MS)
+    agent.login()
+    page.locator(tid("logout-button")).click()
+    expect(page.locator(tid("login-form"))).to_be_visible(timeout=TIMEOUT_MS)

@@ -1,0 +1,137 @@
+"""REST over a real HTTP client: health, login, logout, the agent panel's reads, bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+import pytest
+import socketio
+
+from tests.conftest import AgentClient, LiveServer
+
+
+async def _request(
+    server: LiveServer, method: str, path: str, *, token: str | None = None, **kwargs: Any
+) -> tuple[int, Any]:
+    headers = dict(kwargs.pop("headers", {}))
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    async with (
+        aiohttp.ClientSession() as http,
+        http.request(method, server.url + path, headers=headers, **kwargs) as response,
+    ):
+        return response.status, await response.json(content_type=None)
+
+
+async def test_healthz_answers_when_the_database_does(server: LiveServer) -> None:
+    assert await _request(server, "GET", "/healthz") == (200, {"status": "ok"})
+
+
+async def test_login_with_a_wrong_password_or_unknown_user_gives_the_same_401(
+    server: LiveServer,
+) -> None:
+    wrong = await _request(
+        server, "POST", "/api/auth/login", json={"username": "agent", "password": "nope"}
+    )
+    unknown = await _request(
+        server, "POST", "/api/auth/login", json={"username": "ghost", "password": "nope"}
+    )
+    assert wrong[0] == unknown[0] == 401
+    assert wrong[1] == unknown[1]
+    assert wrong[1]["error"]["code"] == "unauthorized"
+
+
+async def test_login_returns_a_token_that_opens_the_agent_api(server: LiveServer) -> None:
+    status, body = await _request(
+        server, "POST", "/api/auth/login", json={"username": "agent", "password": "agent123"}
+    )
+    assert status == 200
+    assert body["agent"]["name"] == "小美" and body["agent"]["role"] == "agent"
+    assert body["agent"]["shop"]["slug"] == "demo"
+    me = await _request(server, "GET", "/api/me", token=body["token"])
+    assert me == (200, {"agent": body["agent"] | {"status": me[1]["agent"]["status"]}})
+    phrases = await _request(server, "GET", "/api/phrases", token=body["token"])
+    assert phrases[0] == 200 and len(phrases[1]["items"]) >= 10
+
+
+async def test_logout_revokes_the_token_and_closes_its_sockets(server: LiveServer) -> None:
+    agent = await server.agent()
+    status, body = await _request(server, "POST", "/api/auth/logout", token=agent.token)
+    assert (status, body) == (200, {"ok": True})
+
+    assert (await _request(server, "GET", "/api/me", token=agent.token))[0] == 401
+    for _ in range(50):
+        if not agent.sio.connected:
+            break
+        await __import__("asyncio").sleep(0.05)
+    assert not agent.sio.connected
+    again = AgentClient()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await again.connect(server.url, {"token": agent.token})
+
+
+async def test_rest_requires_a_token(server: LiveServer) -> None:
+    for path in (
+        "/api/me",
+        "/api/phrases",
+        "/api/conversations/1",
+        "/api/visitors/1/conversations",
+    ):
+        status, body = await _request(server, "GET", path)
+        assert status == 401 and body["error"]["code"] == "unauthorized"
+    bad = await _request(server, "GET", "/api/me", token="forged-token")
+    assert bad[0] == 401
+
+
+async def test_malformed_json_is_a_400_with_the_error_body(server: LiveServer) -> None:
+    for raw in (b"{not json", b"[1, 2]", b"\xff\xfe", b""):
+        status, body = await _request(
+            server,
+            "POST",
+            "/api/auth/login",
+            data=raw,
+            headers={"Content-Type": "application/json"},
+        )
+        assert status == 400, raw
+        assert body["error"]["code"] == "invalid_payload" and body["error"]["message"]
+    status, body = await _request(
+        server, "POST", "/api/auth/login", json={"username": ["x"], "password": 1}
+    )
+    assert status == 400 and body["error"]["code"] == "invalid_payload"
+    missing = await _request(server, "GET", "/api/nothing-here")
+    assert missing[0] == 404 and missing[1]["error"]["code"] == "not_found"
+
+
+async def test_agent_reads_a_conversation_and_the_shoppers_history_in_own_shop_only(
+    server: LiveServer,
+) -> None:
+    agent = await server.agent(status="online")
+    visitor = await server.visitor()
+    await visitor.send("转人工")
+    chat = (await agent.wait_for("assigned"))["conversation"]
+    await agent.call("close", {"conversation_id": chat["id"]})
+    await visitor.send("我又来了")
+    await server.settle()
+
+    status, detail = await _request(
+        server, "GET", f"/api/conversations/{chat['id']}", token=agent.token
+    )
+    assert status == 200 and detail["conversation"]["id"] == chat["id"]
+    assert [m["seq"] for m in detail["messages"]] == list(range(1, len(detail["messages"]) + 1))
+    status, history = await _request(
+        server, "GET", f"/api/visitors/{chat['visitor']['id']}/conversations", token=agent.token
+    )
+    assert status == 200 and history["items"][0]["conversation"]["id"] == chat["id"]
+    assert any(m["text"] == "我又来了" for m in history["items"][0]["messages"])
+
+    await server.add_agent("outsider", "外店", shop="other")
+    outsider = (await server.login("outsider"))["token"]
+    assert (await _request(server, "GET", f"/api/conversations/{chat['id']}", token=outsider))[
+        0
+    ] == 404
+    assert (
+        await _request(
+            server, "GET", f"/api/visitors/{chat['visitor']['id']}/conversations", token=outsider
+        )
+    )[0] == 404
