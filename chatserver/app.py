@@ -26,7 +26,9 @@ SIO_KEY = web.AppKey("sio", socketio.AsyncServer)
 
 def build_sio(settings: Settings) -> socketio.AsyncServer:
     manager = (
-        socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url is not None else None
+        socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
+        if settings.redis_url is not None
+        else None
     )
     return socketio.AsyncServer(
         async_mode="aiohttp",

@@ -27,6 +27,8 @@ class Settings:
     # How long an agent may be disconnected before their chats go back to the queue.
     agent_grace_seconds: float = 30.0
     demo_shop: str = "demo"
+    # Several deployments (or test runs) can share one Redis without hearing each other.
+    redis_channel: str = "chatserver"
 
     @property
     def is_sqlite(self) -> bool:
@@ -121,4 +123,5 @@ def load_settings(
         port=port if port is not None else _parse_port(env.get("PORT") or "8080", "PORT"),
         agent_grace_seconds=grace,
         demo_shop=env.get("CHATSERVER_DEMO_SHOP") or "demo",
+        redis_channel=env.get("CHATSERVER_REDIS_CHANNEL") or "chatserver",
     )
