@@ -86,7 +86,7 @@ class AgentNamespace(socketio.AsyncNamespace):
     @acked
     async def on_message(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
-        bucket = self._buckets.setdefault(sid, TokenBucket(capacity=20, refill_per_second=5))
+        bucket = self._buckets.setdefault(sid, TokenBucket(capacity=30, refill_per_second=10))
 
         def admit() -> None:
             if not bucket.take(time.monotonic()):
