@@ -77,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FaqFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `python -m faq match | head`: the reader left; not an error worth a traceback.
+        sys.stderr.close()
+        return 0
     return 0
 
 

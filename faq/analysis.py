@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from faq.features import Features, add_words, text_features
+from faq.features import Features, text_features
 from faq.normalize import Normalizer
 from faq.synonyms import default_synonyms
 
@@ -31,11 +31,19 @@ class Analyzer:
 
     def __init__(self, synonyms: Mapping[str, str], cache_size: int = 50_000) -> None:
         self.normalizer = Normalizer(synonyms)
-        # Canonical shop words must survive segmentation as single words.
-        add_words(set(self.normalizer.synonyms.values()))
         self._cache: OrderedDict[str, Analysis] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+
+    def analyse_many(self, texts: Iterable[str]) -> list[Analysis]:
+        """Analyse several texts, taking the cache lock once for all the cached ones."""
+        texts = list(texts)
+        with self._lock:
+            found = [self._cache.get(text) for text in texts]
+        return [
+            cached if cached is not None else self.analyse(text)
+            for cached, text in zip(found, texts, strict=True)
+        ]
 
     def analyse(self, text: str) -> Analysis:
         with self._lock:
@@ -53,7 +61,9 @@ class Analyzer:
 
 
 _analyzers_lock = threading.Lock()
-_analyzers: dict[tuple[tuple[str, str], ...], Analyzer] = {}
+# Shops with their own synonym maps each get an analyzer; keep the most recently used few.
+_MAX_ANALYZERS = 32
+_analyzers: OrderedDict[tuple[tuple[str, str], ...], Analyzer] = OrderedDict()
 
 
 def analyzer_for(synonyms: Mapping[str, str] | None, *, use_default: bool = True) -> Analyzer:
@@ -66,4 +76,8 @@ def analyzer_for(synonyms: Mapping[str, str] | None, *, use_default: bool = True
         if analyzer is None:
             analyzer = Analyzer(merged)
             _analyzers[key] = analyzer
+            if len(_analyzers) > _MAX_ANALYZERS:
+                _analyzers.popitem(last=False)
+        else:
+            _analyzers.move_to_end(key)
         return analyzer

@@ -71,8 +71,9 @@ class EvalReport:
 
     def confusion_lines(self) -> list[str]:
         pairs = Counter((m.gold, m.predicted) for m in self.mistakes)
-        lines = [f"{count:3d}  {gold} -> {predicted}" for (gold, predicted), count in
-                 pairs.most_common()]
+        lines = [
+            f"{count:3d}  {gold} -> {predicted}" for (gold, predicted), count in pairs.most_common()
+        ]
         lines.extend(
             f"     {'CONFIDENT ' if m.confident else ''}{m.gold} -> {m.predicted} "
             f"({m.score:.1f}): {m.query}"

@@ -6,15 +6,30 @@ user dictionary, leaving jieba's global tokenizer untouched) is built lazily, on
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
+import sys
 import threading
-from collections.abc import Iterable
 from importlib import resources
 
 import jieba
 from pypinyin import pinyin_dict
 
-__all__ = ["Features", "char_bigrams", "pinyin_syllables", "text_features", "tokenize"]
+from faq.synonyms import default_synonyms
+
+__all__ = [
+    "FRAME_WORDS",
+    "Features",
+    "char_bigrams",
+    "frame_features",
+    "homophone_words",
+    "is_content_word",
+    "pinyin_key",
+    "pinyin_syllables",
+    "text_features",
+    "tokenize",
+]
 
 Features = frozenset[str]
 
@@ -29,6 +44,11 @@ def _load_tokenizer() -> jieba.Tokenizer:
     user_dict = resources.files("faq").joinpath("data/user_dict.txt")
     with resources.as_file(user_dict) as path:
         tokenizer.load_userdict(str(path))
+    # The packaged synonym map's canonical words must stay single words. A shop's own map is
+    # not added: the tokenizer is shared by every shop, and char bigrams cover its words.
+    for word in set(default_synonyms().values()):
+        if len(word) > 1 and word not in tokenizer.FREQ:
+            tokenizer.add_word(word, freq=20000)
     return tokenizer
 
 
@@ -41,15 +61,6 @@ def _get_tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
-def add_words(words: Iterable[str]) -> None:
-    """Teach the tokenizer shop words (e.g. canonical synonyms) so they stay one token."""
-    tokenizer = _get_tokenizer()
-    with _tokenizer_lock:
-        for word in words:
-            if len(word) > 1 and word not in tokenizer.FREQ:
-                tokenizer.add_word(word, freq=20000)
-
-
 # Function words that jieba keeps as tokens but that say nothing about the question; as
 # words they only add noise (the characters still take part in the bigrams).
 _STOP_WORDS = frozenset(
@@ -58,11 +69,34 @@ _STOP_WORDS = frozenset(
 )
 
 
+# Question frames: the words that say what kind of question it is (when, how, may I) but
+# not what it is about. They still help to tell "退款多久到" from "怎么退款", but on their own
+# they must not make an unrelated question (电池能用多久) look like an FAQ question.
+FRAME_WORDS = frozenset(
+    "什么 什么时候 时候 怎么 怎么办 怎样 如何 为什么 多少 多久 哪里 哪 哪个 哪家 有没有 "
+    "是不是 可以 能不能 能 会 要 需要 你们 我们 我 我要 一下 一般 现在 帮我 帮忙 几 "
+    "大概 一直 还是 还有 有".split()
+)
+
+
+def frame_features() -> frozenset[str]:
+    """Features (words, bigrams, pinyin bigrams) made only of question-frame words."""
+    features: set[str] = set()
+    for word in FRAME_WORDS:
+        features.add("w:" + word)
+        features.update("b:" + gram for gram in char_bigrams(word) if len(gram) == 2)
+        syllables = pinyin_syllables(word)
+        features.update("p:" + a + b for a, b in itertools.pairwise(syllables))
+    return frozenset(features)
+
+
 def tokenize(text: str) -> list[str]:
     """jieba words of normalised text, without spaces and function words."""
     return [
         word
-        for word in _get_tokenizer().lcut(text, HMM=True)
+        # Search mode also yields the parts of compounds (取消订单 → 取消, 订单, 取消订单), so a
+        # query that says 订单 alone still meets an FAQ question that says 取消订单.
+        for word in _get_tokenizer().lcut_for_search(text, HMM=True)
         if not word.isspace() and word not in _STOP_WORDS
     ]
 
@@ -101,6 +135,7 @@ def pinyin_syllables(text: str) -> list[str]:
     return [_syllable(char) for char in text if not char.isspace()]
 
 
+@functools.lru_cache(maxsize=65536)
 def pinyin_key(word: str) -> str:
     """The toneless pinyin of a word, syllables joined by spaces: the homophone lookup key."""
     return " ".join(pinyin_syllables(word))
@@ -146,7 +181,6 @@ def text_features(text: str) -> Features:
     features.update("b:" + gram for gram in char_bigrams(text))
     for clause in text.split():
         syllables = pinyin_syllables(clause)
-        features.update(
-            "p:" + syllables[i] + syllables[i + 1] for i in range(len(syllables) - 1)
-        )
-    return frozenset(features)
+        features.update("p:" + syllables[i] + syllables[i + 1] for i in range(len(syllables) - 1))
+    # Interned: the same few thousand feature strings recur in every indexed question.
+    return frozenset(map(sys.intern, features))

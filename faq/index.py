@@ -10,7 +10,10 @@ immutable after `build`, so concurrent `match` calls need no lock.
 
 from __future__ import annotations
 
+import heapq
 import math
+import threading
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -18,7 +21,13 @@ from rapidfuzz import fuzz
 
 from faq.analysis import Analysis, Analyzer, analyzer_for
 from faq.entries import FaqEntry
-from faq.features import char_bigrams, homophone_words, is_content_word, pinyin_key
+from faq.features import (
+    char_bigrams,
+    frame_features,
+    homophone_words,
+    is_content_word,
+    pinyin_key,
+)
 
 __all__ = ["FaqIndex", "Match", "MatchResult", "ScoringConfig"]
 
@@ -48,57 +57,74 @@ class MatchResult:
 
 @dataclass(frozen=True)
 class ScoringConfig:
-    """Weights and thresholds of the scorer; the defaults are calibrated on the tuning set."""
+    """Weights and thresholds of the scorer; the defaults are calibrated on the tuning half of
+    the eval set (tests/data/faq_eval_tune.tsv), see docs/faq.md."""
 
+    # Relative weight of jieba words, character bigrams and pinyin bigrams.
     namespace_weights: Mapping[str, float] = field(
         default_factory=lambda: {"w": 1.0, "b": 0.8, "p": 0.5}
     )
+    # Single-character words (到, 发, 钱) are ambiguous; they count less than real words.
+    single_char_word_factor: float = 0.5
+    # Question-frame words (什么时候, 怎么, 可以; see features.FRAME_WORDS) count this much.
+    frame_factor: float = 0.4
     # Share of the query's own weight in the overlap denominator: 0 means "the FAQ question is
     # fully present in the query" is enough, 1 means every query word must be explained.
-    query_share: float = 0.35
-    fuzzy_weight: float = 0.25
+    query_share: float = 0.65
+    # Query features no entry has (names, dates, chatter) count this much of the rarest
+    # feature's weight in the query's total.
+    unseen_factor: float = 1.0
+    # Mix of the best question's lexical overlap, rapidfuzz ratio of the normalised strings,
+    # and how much of the query the entry's questions explain all together (helps when the
+    # query mixes words of two paraphrases of the same entry).
+    fuzzy_weight: float = 0.35
+    entry_weight: float = 0.3
+    fuzzy_kind: str = "ratio"
+    # Entries fully scored per query, picked by summed IDF of shared features.
     candidate_count: int = 24
-    confident_score: float = 55.0
-    confident_margin: float = 8.0
-    suggest_score: float = 30.0
-
-
-@dataclass(frozen=True)
-class _IndexedText:
-    analysis: Analysis
-    weight: float
-
-
-@dataclass(frozen=True)
-class _IndexedEntry:
-    entry: FaqEntry
-    texts: tuple[_IndexedText, ...]
+    # Confident when the best score (published 0-100 scale) and its lead over the runner-up
+    # (raw similarity x 100, see FaqIndex.match) reach these; suggestions need suggest_score.
+    confident_score: float = 40.0
+    confident_margin: float = 6.0
+    suggest_score: float = 35.0
+    # Each word the FAQ never uses (up to the limit) lowers the score the confidence test
+    # sees: a query about 电池 or 直播 that shares only 多久/什么时候 with a question
+    # should be asked back, not answered.
+    unknown_word_penalty: float = 15.0
+    unknown_word_limit: int = 2
 
 
 class FaqIndex:
-    """An immutable, thread-safe matcher over enabled FAQ entries."""
+    """An immutable, thread-safe matcher over enabled FAQ entries.
+
+    Feature weights (IDF) and question weights are computed on first use and memoised, so
+    that `build` stays cheap (an admin edit rebuilds the whole index); the memo values are
+    deterministic, so two threads filling the same slot write the same number.
+    """
 
     def __init__(
         self,
-        entries: tuple[_IndexedEntry, ...],
-        postings: dict[str, tuple[int, ...]],
-        idf: dict[str, float],
-        unseen_idf: float,
+        entries: tuple[FaqEntry, ...],
+        questions: tuple[tuple[Analysis, ...], ...],
+        entry_features: tuple[frozenset[str], ...],
+        postings: dict[str, list[int]],
         analyzer: Analyzer,
         config: ScoringConfig,
     ) -> None:
         self._entries = entries
-        self._known_words = frozenset(f[2:] for f in idf if f.startswith("w:"))
-        words_by_pinyin: dict[str, set[str]] = {}
-        for word in self._known_words:
-            if is_content_word(word):
-                words_by_pinyin.setdefault(pinyin_key(word), set()).add(word)
-        self._words_by_pinyin = {key: tuple(sorted(w)) for key, w in words_by_pinyin.items()}
+        self._questions = questions
+        self._entry_features = entry_features
         self._postings = postings
-        self._idf = idf
-        self._unseen_idf = unseen_idf
         self._analyzer = analyzer
         self._config = config
+        self._unseen_idf = _idf(len(entries), 0)
+        self._feature_weights: dict[str, float] = {}
+        self._question_weights: dict[tuple[int, int], float] = {}
+        self._homophones: _HomophoneTable | None = None
+        self._homophones_lock = threading.Lock()
+        # In a big FAQ a feature shared by a quarter of the entries (什么, 怎么) cannot tell
+        # entries apart; leaving it out of candidate selection keeps queries fast.
+        self._common_feature_limit = max(200, len(entries) // 4)
 
     @classmethod
     def build(
@@ -115,47 +141,22 @@ class FaqIndex:
         `use_default_synonyms` is false. Text analysis is cached per synonym map, so rebuilding
         after an edit only analyses the changed questions.
         """
-        config = config or ScoringConfig()
         analyzer = analyzer_for(synonyms, use_default=use_default_synonyms)
-        enabled = [entry for entry in entries if entry.enabled]
-        analysed = [
-            (entry, [analyzer.analyse(text) for text in entry.questions()]) for entry in enabled
-        ]
-
-        document_frequency: dict[str, int] = {}
-        entry_features: list[frozenset[str]] = []
-        for _, analyses in analysed:
-            features = frozenset().union(*(a.features for a in analyses))
-            entry_features.append(features)
-            for feature in features:
-                document_frequency[feature] = document_frequency.get(feature, 0) + 1
-
-        count = len(enabled)
-        weights = config.namespace_weights
-        idf = {
-            feature: _idf(count, frequency) * weights[feature[0]]
-            for feature, frequency in document_frequency.items()
-        }
-        unseen_idf = _idf(count, 0)
-
-        postings_lists: dict[str, list[int]] = {}
+        enabled = tuple(entry for entry in entries if entry.enabled)
+        questions = tuple(
+            tuple(a for a in analyzer.analyse_many(entry.questions()) if a.normalized)
+            for entry in enabled
+        )
+        entry_features = tuple(
+            frozenset().union(*(a.features for a in analyses)) for analyses in questions
+        )
+        postings: defaultdict[str, list[int]] = defaultdict(list)
         for position, features in enumerate(entry_features):
             for feature in features:
-                postings_lists.setdefault(feature, []).append(position)
-        postings = {feature: tuple(ids) for feature, ids in postings_lists.items()}
-
-        indexed = tuple(
-            _IndexedEntry(
-                entry=entry,
-                texts=tuple(
-                    _IndexedText(analysis=a, weight=sum(idf[f] for f in a.features))
-                    for a in analyses
-                    if a.normalized
-                ),
-            )
-            for entry, analyses in analysed
+                postings[feature].append(position)
+        return cls(
+            enabled, questions, entry_features, dict(postings), analyzer, config or ScoringConfig()
         )
-        return cls(indexed, postings, idf, unseen_idf, analyzer, config)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -165,86 +166,192 @@ class FaqIndex:
         return self._config
 
     def _weight(self, feature: str) -> float:
-        weight = self._idf.get(feature)
-        if weight is None:
-            return self._unseen_idf * self._config.namespace_weights[feature[0]]
+        weight = self._feature_weights.get(feature)
+        if weight is not None:
+            return weight
+        postings = self._postings.get(feature)
+        if postings is None:
+            # Not memoised: unseen features come from arbitrary shopper text.
+            return (
+                self._unseen_idf
+                * self._config.unseen_factor
+                * _feature_factor(feature, self._config)
+            )
+        weight = _idf(len(self._entries), len(postings)) * _feature_factor(feature, self._config)
+        self._feature_weights[feature] = weight
         return weight
 
-    def _candidates(self, features: frozenset[str]) -> list[int]:
-        accumulated: dict[int, float] = {}
-        for feature in features:
-            postings = self._postings.get(feature)
-            if postings is None:
-                continue
-            weight = self._idf[feature]
-            for position in postings:
-                accumulated[position] = accumulated.get(position, 0.0) + weight
-        if len(accumulated) <= self._config.candidate_count:
-            return list(accumulated)
-        ranked = sorted(accumulated, key=accumulated.__getitem__, reverse=True)
-        return ranked[: self._config.candidate_count]
+    def _question_weight(self, position: int, number: int) -> float:
+        key = (position, number)
+        weight = self._question_weights.get(key)
+        if weight is None:
+            features = self._questions[position][number].features
+            weight = sum(self._weight(f) for f in features)
+            self._question_weights[key] = weight
+        return weight
 
-    def _score_text(self, query: Analysis, query_weight: float, text: _IndexedText) -> float:
-        config = self._config
-        overlap = sum(self._idf[f] for f in query.features & text.analysis.features)
-        denominator = config.query_share * query_weight + (1 - config.query_share) * text.weight
-        lexical = overlap / denominator if denominator > 0 else 0.0
-        fuzzy = fuzz.ratio(query.normalized, text.analysis.normalized) / 100.0
-        combined = (1 - config.fuzzy_weight) * lexical + config.fuzzy_weight * fuzzy
-        return min(100.0, 100.0 * combined)
+    def _homophone_table(self) -> _HomophoneTable:
+        if self._homophones is None:
+            with self._homophones_lock:
+                if self._homophones is None:
+                    self._homophones = _HomophoneTable.from_features(self._postings)
+        return self._homophones
 
     def _analyse_query(self, query: str) -> Analysis:
         analysis = self._analyzer.analyse(query)
-        corrected = homophone_words(analysis.normalized, self._words_by_pinyin, self._known_words)
+        table = self._homophone_table()
+        corrected = homophone_words(analysis.normalized, table.words_by_pinyin, table.known)
         if not corrected:
             return analysis
-        # A homophone typo counts as the word it sounds like (word and its bigrams).
+        # A homophone typo counts as the word it sounds like (the word and its bigrams).
         extra = {"w:" + word for word in corrected}
         extra.update("b:" + gram for word in corrected for gram in char_bigrams(word))
         return Analysis(normalized=analysis.normalized, features=analysis.features | extra)
 
+    def _candidates(self, features: frozenset[str]) -> list[int]:
+        accumulated: dict[int, float] = {}
+        limit = self._common_feature_limit
+        for feature in features:
+            postings = self._postings.get(feature)
+            if postings is None or len(postings) > limit:
+                continue
+            weight = self._weight(feature)
+            for position in postings:
+                accumulated[position] = accumulated.get(position, 0.0) + weight
+        count = self._config.candidate_count
+        if len(accumulated) <= count:
+            return list(accumulated)
+        return heapq.nlargest(count, accumulated, key=accumulated.__getitem__)
+
+    def _score_question(
+        self, query: Analysis, query_weight: float, position: int, number: int
+    ) -> float:
+        config = self._config
+        question = self._questions[position][number]
+        overlap = sum(self._weight(f) for f in query.features & question.features)
+        question_weight = self._question_weight(position, number)
+        denominator = config.query_share * query_weight + (1 - config.query_share) * question_weight
+        lexical = overlap / denominator if denominator > 0 else 0.0
+        fuzzy = _FUZZY[config.fuzzy_kind](query.normalized, question.normalized) / 100.0
+        return (1 - config.fuzzy_weight) * lexical + config.fuzzy_weight * fuzzy
+
+    def _score_entry(self, query: Analysis, query_weight: float, position: int) -> float:
+        config = self._config
+        best_question = max(
+            (
+                self._score_question(query, query_weight, position, number)
+                for number in range(len(self._questions[position]))
+            ),
+            default=0.0,
+        )
+        shared = query.features & self._entry_features[position]
+        entry_coverage = sum(self._weight(f) for f in shared) / query_weight
+        return (1 - config.entry_weight) * best_question + config.entry_weight * entry_coverage
+
+    def _unknown_words(self, analysis: Analysis) -> int:
+        """Words of two or more characters that no FAQ question uses and that are not
+        homophone typos of one: 报警, 直播, 电池 say the query is about something else."""
+        table = self._homophone_table()
+        return sum(
+            1
+            for feature in analysis.features
+            if feature.startswith("w:")
+            and len(feature) >= 4
+            and feature not in self._postings
+            and not homophone_words(feature[2:], table.words_by_pinyin, table.known)
+        )
+
     def rank(self, query: str, k: int = 3) -> list[Match]:
         """The k best entries for the query, best first, with scores 0-100."""
-        if k <= 0 or not self._entries:
-            return []
-        analysis = self._analyse_query(query)
-        if not analysis.features:
+        return self._matches(self._ranked(self._analyse_query(query)), k)
+
+    def _ranked(self, analysis: Analysis) -> list[tuple[float, int]]:
+        """(raw similarity 0-1, entry position) for every candidate, best first."""
+        if not self._entries or not analysis.features:
             return []
         query_weight = sum(self._weight(f) for f in analysis.features)
-        scored: list[tuple[float, int]] = []
-        for position in self._candidates(analysis.features):
-            indexed = self._entries[position]
-            best = max(
-                (self._score_text(analysis, query_weight, text) for text in indexed.texts),
-                default=0.0,
-            )
-            scored.append((best, position))
+        scored = [
+            (self._score_entry(analysis, query_weight, position), position)
+            for position in self._candidates(analysis.features)
+        ]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return scored
+
+    def _matches(self, ranked: list[tuple[float, int]], k: int) -> list[Match]:
         return [
             Match(
-                id=self._entries[position].entry.id,
-                score=round(score, 2),
-                question=self._entries[position].entry.question,
-                answer=self._entries[position].entry.answer,
+                id=self._entries[position].id,
+                score=round(_published_score(raw), 2),
+                question=self._entries[position].question,
+                answer=self._entries[position].answer,
             )
-            for score, position in scored[:k]
+            for raw, position in ranked[: max(k, 0)]
         ]
 
     def match(self, query: str, k: int = 3) -> MatchResult:
         """Rank the entries and decide whether the best one can be answered without asking."""
-        matches = self.rank(query, max(k, 2))
+        config = self._config
+        analysis = self._analyse_query(query)
+        ranked = self._ranked(analysis)
         confident = False
-        if matches:
-            runner_up = matches[1].score if len(matches) > 1 else 0.0
+        if ranked:
+            best = _published_score(ranked[0][0])
+            # The lead is measured before the stretch, which squeezes differences near 100.
+            lead = 100.0 * (ranked[0][0] - (ranked[1][0] if len(ranked) > 1 else 0.0))
+            unknown = min(self._unknown_words(analysis), config.unknown_word_limit)
             confident = (
-                matches[0].score >= self._config.confident_score
-                and matches[0].score - runner_up >= self._config.confident_margin
+                best - config.unknown_word_penalty * unknown >= config.confident_score
+                and lead >= config.confident_margin
             )
-        return MatchResult(query=query, matches=matches[: max(k, 0)], confident=confident)
+        return MatchResult(query=query, matches=self._matches(ranked, k), confident=confident)
 
     def suggest(self, query: str, k: int = 3) -> list[Match]:
         """'Did you mean' choices: the best k entries that are at least plausible."""
         return [m for m in self.rank(query, k) if m.score >= self._config.suggest_score]
+
+
+@dataclass(frozen=True)
+class _HomophoneTable:
+    """The index's own words by toneless pinyin, for correcting homophone typos."""
+
+    known: frozenset[str]
+    words_by_pinyin: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def from_features(cls, features: Iterable[str]) -> _HomophoneTable:
+        known = frozenset(f[2:] for f in features if f.startswith("w:"))
+        grouped: dict[str, set[str]] = {}
+        for word in known:
+            if is_content_word(word):
+                grouped.setdefault(pinyin_key(word), set()).add(word)
+        return cls(known, {key: tuple(sorted(words)) for key, words in grouped.items()})
+
+
+_FUZZY = {
+    "ratio": fuzz.ratio,
+    "partial": fuzz.partial_ratio,
+    "token_set": fuzz.token_set_ratio,
+    "wratio": fuzz.WRatio,
+}
+
+
+def _published_score(raw: float) -> float:
+    # Raw scores (0-1) of a good match sit around 0.35-0.6; this monotone stretch (1-(1-x)^2)
+    # spreads them so that 50+ reads as "probably right" on the 0-100 scale agents see.
+    fraction = min(max(raw, 0.0), 1.0)
+    return 100.0 * (1.0 - (1.0 - fraction) ** 2)
+
+
+_FRAME_FEATURES = frame_features()
+
+
+def _feature_factor(feature: str, config: ScoringConfig) -> float:
+    factor = config.namespace_weights[feature[0]]
+    if feature in _FRAME_FEATURES:
+        factor *= config.frame_factor
+    if feature[0] == "w" and len(feature) == 3:
+        factor *= config.single_char_word_factor
+    return factor
 
 
 def _idf(count: int, frequency: int) -> float:

@@ -126,6 +126,9 @@ _TRAILING_FILLER = (
     "谢谢",
     "多谢",
     "在吗",
+    "吗",
+    "么",
+    "不",
     "呢",
     "啊",
     "呀",
@@ -154,6 +157,10 @@ def _alternation(words: tuple[str, ...]) -> str:
             escaped += "(?![a-z])"
         elif word == "亲":
             escaped = "(?<![母父双探相])亲(?![自手戚人友子密口属笔])"
+        elif word == "么":
+            escaped = "(?<![什怎那这多要])么"  # the question word 什么 is not a particle
+        elif word == "不":
+            escaped = "(?<![还也都就并决绝])不"  # 好不 asks; 还不 is a negation
         parts.append(escaped)
     return "|".join(parts)
 
@@ -161,6 +168,9 @@ def _alternation(words: tuple[str, ...]) -> str:
 _LEADING_RE = re.compile(r"(?:^|(?<= ))(?:" + _alternation(_LEADING_FILLER) + r")+")
 _TRAILING_RE = re.compile(r"(?:" + _alternation(_TRAILING_FILLER) + r")+(?= |$)")
 _SPACES_RE = re.compile(r" {2,}")
+# Words every shop question may contain (the item itself): they say nothing about which
+# question it is, and as shared words they made "宝贝有货吗" look like "商品有保修吗".
+_GENERIC_ITEM_RE = re.compile("宝贝|商品|货品|东东")
 
 
 def remove_filler(text: str) -> str:
@@ -168,6 +178,7 @@ def remove_filler(text: str) -> str:
 
     Expects text already passed through `replace_symbols` (clauses separated by single spaces).
     """
+    text = _GENERIC_ITEM_RE.sub("", text)
     # Repeat: removing "亲" can expose "在吗" ("亲 在吗" is two clauses, "亲在吗" one).
     previous = None
     while previous != text:

@@ -34,8 +34,7 @@ def parse_synonyms(text: str, source: str = "synonyms") -> dict[str, str]:
             previous = mapping.get(variant)
             if previous is not None and previous != canonical:
                 raise FaqFileError(
-                    f"{source} line {line_number}: variant {variant!r} already maps to "
-                    f"{previous!r}"
+                    f"{source} line {line_number}: variant {variant!r} already maps to {previous!r}"
                 )
             mapping[variant] = canonical
     return mapping

@@ -1,0 +1,254 @@
+"""Benchmark of the FAQ matcher: quality on the eval halves (with a rapidfuzz baseline), speed,
+index build time and memory.
+
+    .venv/bin/python bench/faq.py            # everything, pinned to one core
+    .venv/bin/python bench/faq.py --quick    # fewer speed rounds
+
+Speed is measured in one process pinned to one CPU (os.sched_setaffinity) because the target is
+"one core"; queries are made unique per round so the analysis cache does not flatter the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+# Run as a script, this file's folder comes first on sys.path and "faq" would import this
+# file itself instead of the package.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+from rapidfuzz import fuzz  # noqa: E402
+
+from faq import FaqEntry, FaqIndex, Match, MatchResult, load_default_faq  # noqa: E402
+from faq.evaluation import EvalReport, LabelledQuery, evaluate, load_queries  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TUNE = ROOT / "tests/data/faq_eval_tune.tsv"
+HELDOUT = ROOT / "tests/data/faq_eval_heldout.tsv"
+
+
+# --- the baseline: rapidfuzz ratio over the raw strings --------------------------------------
+
+
+@dataclass(frozen=True)
+class RatioBaseline:
+    """Score = best fuzz.ratio between the raw query and any raw question of an entry."""
+
+    entries: Sequence[FaqEntry]
+    confident_score: float = 101.0
+
+    def rank(self, query: str, k: int = 3) -> list[Match]:
+        scored = [
+            (max(fuzz.ratio(query, text) for text in entry.questions()), entry)
+            for entry in self.entries
+        ]
+        scored.sort(key=lambda pair: -pair[0])
+        return [
+            Match(id=e.id, score=round(s, 2), question=e.question, answer=e.answer)
+            for s, e in scored[:k]
+        ]
+
+    def match(self, query: str) -> MatchResult:
+        matches = self.rank(query)
+        confident = bool(matches) and matches[0].score >= self.confident_score
+        return MatchResult(query=query, matches=matches, confident=confident)
+
+
+def calibrate_baseline(
+    baseline: RatioBaseline, queries: Sequence[LabelledQuery], min_precision: float = 0.97
+) -> RatioBaseline:
+    """The lowest threshold whose confident answers on the tuning half reach min_precision."""
+    ranked = [(q, baseline.rank(q.query, 1)) for q in queries]
+    for threshold in range(0, 101):
+        confident = [(q, m) for q, m in ranked if m and m[0].score >= threshold]
+        right = sum(m[0].id == q.gold for q, m in confident)
+        if confident and right / len(confident) >= min_precision:
+            return RatioBaseline(baseline.entries, confident_score=float(threshold))
+    return baseline
+
+
+# --- synthetic large FAQs for speed -----------------------------------------------------------
+
+_PRODUCTS = (
+    "连衣裙 衬衫 T恤 卫衣 毛衣 外套 羽绒服 风衣 牛仔裤 休闲裤 短裙 半身裙 西装 马甲 打底衫 "
+    "运动鞋 帆布鞋 高跟鞋 凉鞋 靴子 拖鞋 双肩包 手提包 钱包 帽子 围巾 手套 袜子 睡衣 泳衣 "
+    "保温杯 水杯 餐具 床单 被套 枕头 毛巾 收纳盒 台灯 耳机 充电器 数据线 手机壳 键盘 鼠标 "
+    "口红 面霜 防晒霜 洗面奶 香水 面膜 洗发水 沐浴露 牙刷 玩具 积木 绘本 文具 笔记本 书包"
+).split()
+_ATTRIBUTES = (
+    "新款 加厚 加绒 纯色 条纹 格子 碎花 宽松 修身 大码 儿童 男士 女士 复古 简约 "
+    "夏季 冬季 春秋 防水 轻薄 便携 无线 升级版 礼盒装 套装 亲子 学生 情侣 孕妇 中老年"
+).split()
+
+
+def synthetic_entries(count: int, seed: int = 7) -> list[FaqEntry]:
+    """`count` shop-like entries: default questions specialised by product and attribute."""
+    rng = random.Random(seed)
+    base = load_default_faq()
+    entries: list[FaqEntry] = []
+    for number in range(count):
+        template = base[number % len(base)]
+        product = f"{rng.choice(_ATTRIBUTES)}{rng.choice(_PRODUCTS)}"
+        similar = tuple(f"{product}{text}" for text in template.similar)
+        entries.append(
+            FaqEntry(
+                id=f"{template.id}-{number}",
+                question=f"{product}{template.question}",
+                answer=template.answer,
+                similar=similar,
+                category=template.category,
+            )
+        )
+    return entries
+
+
+# --- measurements -----------------------------------------------------------------------------
+
+
+def pin_to_one_core() -> str:
+    try:
+        first = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {first})
+        return f"pinned to CPU {first}"
+    except (AttributeError, OSError):
+        return "not pinned (no sched_setaffinity)"
+
+
+def queries_per_second(
+    match: Callable[[str], object], queries: Sequence[str], rounds: int
+) -> float:
+    # A different suffix each round keeps every query unseen by the analysis cache; the
+    # suffix is a letter, which adds one unseen feature, like real shopper noise.
+    for query in queries[:20]:
+        match(query)
+    count = 0
+    start = time.perf_counter()
+    for round_number in range(rounds):
+        suffix = chr(ord("a") + round_number % 26) * (1 + round_number // 26)
+        for query in queries:
+            match(query + suffix)
+            count += 1
+    return count / (time.perf_counter() - start)
+
+
+def build_seconds(entries: Sequence[FaqEntry], repeats: int = 3) -> float:
+    timings = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        FaqIndex.build(entries)
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def cold_build_seconds(entries: Sequence[FaqEntry]) -> float:
+    """Build with every text new to the analysis cache (a fresh suffix per text)."""
+    marker = f"{time.perf_counter_ns()}"
+    fresh = [
+        FaqEntry(
+            id=e.id,
+            question=e.question + marker,
+            answer=e.answer,
+            similar=tuple(s + marker for s in e.similar),
+        )
+        for e in entries
+    ]
+    start = time.perf_counter()
+    FaqIndex.build(fresh)
+    return time.perf_counter() - start
+
+
+def index_memory_mb(entries: Sequence[FaqEntry]) -> float:
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    index = FaqIndex.build(entries)
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    size = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    del index
+    return size / 1e6
+
+
+def print_report(name: str, report: EvalReport) -> None:
+    print(
+        f"| {name} | {report.top1:.3f} | {report.top3:.3f} | {report.confident_precision:.3f} "
+        f"| {report.confident_coverage:.3f} | {report.out_of_scope_confident:.3f} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer speed rounds")
+    args = parser.parse_args()
+    rounds = 4 if args.quick else 20
+
+    start = time.perf_counter()
+    FaqIndex.build(load_default_faq()).match("顺丰")
+    cold_start = time.perf_counter() - start
+    pinned = pin_to_one_core()
+    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, speed {pinned}")
+    print(f"cold start (jieba + OpenCC load, build default FAQ, first match): {cold_start:.2f} s")
+
+    entries = load_default_faq()
+    tune, heldout = load_queries(TUNE), load_queries(HELDOUT)
+    index = FaqIndex.build(entries)
+    baseline = calibrate_baseline(RatioBaseline(entries), tune)
+    print(f"\nquality ({len(entries)} entries; baseline threshold {baseline.confident_score:.0f})")
+    print("| matcher, half | top-1 | top-3 | confident precision | coverage | OOS confident |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    print_report(f"faq, tune ({len(tune)} q)", evaluate(index, tune))
+    print_report(f"faq, held-out ({len(heldout)} q)", evaluate(index, heldout))
+    print_report("rapidfuzz ratio, tune", evaluate(baseline.match, tune))
+    print_report("rapidfuzz ratio, held-out", evaluate(baseline.match, heldout))
+
+    # Memory first, while no large FAQ has been analysed yet: the growth includes the
+    # analysis cache that makes later rebuilds cheap.
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    FaqIndex.build(synthetic_entries(5000))
+    first_build = time.perf_counter() - start
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    print(f"\nfirst 5000-entry build: {first_build:.2f} s, process RSS +{grown_mb:.0f} MB")
+
+    queries = [q.query for q in tune + heldout]
+    print(f"\nspeed (queries/s, one core, {len(queries)} distinct queries x {rounds} rounds)")
+    for size, faq_entries in (
+        (40, entries[:40]),
+        (1000, synthetic_entries(1000)),
+        (5000, synthetic_entries(5000)),
+    ):
+        sized_index = FaqIndex.build(faq_entries)
+        qps = queries_per_second(sized_index.match, queries, rounds if size < 5000 else 3)
+        print(f"  {size:5d} entries: {qps:8.0f} q/s")
+    baseline_qps = queries_per_second(baseline.match, queries, 3)
+    print(f"  baseline, {len(entries)} entries: {baseline_qps:8.0f} q/s")
+
+    print("\nbuild")
+    for size in (1000, 5000):
+        faq_entries = synthetic_entries(size)
+        cold = cold_build_seconds(faq_entries)
+        FaqIndex.build(faq_entries)
+        warm = build_seconds(faq_entries)
+        print(
+            f"  {size:5d} entries: {cold * 1000:7.0f} ms new texts, "
+            f"{warm * 1000:5.0f} ms rebuild (texts cached)"
+        )
+    size_mb = index_memory_mb(synthetic_entries(5000))
+    print(f"  memory of a 5000-entry index, texts already analysed: {size_mb:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
