@@ -175,12 +175,17 @@ def main() -> None:
     parser.add_argument("--shoppers", type=int, default=50)
     parser.add_argument("--agents", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=10, help="exchanges per shopper")
+    parser.add_argument(
+        "--database-url", help="an EMPTY database to use instead of a fresh SQLite file"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as data_dir:
         port = free_port()
         env = {**os.environ, "CHATSERVER_DATA_DIR": data_dir}
         env.pop("DATABASE_URL", None)
+        if args.database_url:
+            env["DATABASE_URL"] = args.database_url
         env.pop("REDIS_URL", None)
         cli(env, "seed-demo")
         per_agent = math.ceil(args.shoppers / args.agents)
@@ -215,7 +220,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
     print(
-        f"relay on SQLite, {args.shoppers} shoppers / {args.agents} agents / "
+        f"relay on {'PostgreSQL' if args.database_url else 'SQLite'}, {args.shoppers} shoppers / {args.agents} agents / "
         f"{args.rounds} exchanges each, {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cores"
     )
