@@ -8,6 +8,7 @@ import socketio
 from aiohttp import web
 
 from chatserver.api import auth as auth_api
+from chatserver.api import catalog as catalog_api
 from chatserver.api import conversations as conversations_api
 from chatserver.api import health as health_api
 from chatserver.api import static as static_api
@@ -55,6 +56,7 @@ def build_app(settings: Settings) -> web.Application:
     health_api.add_routes(app)
     auth_api.add_routes(app)
     conversations_api.add_routes(app)
+    catalog_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:

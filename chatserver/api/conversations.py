@@ -1,12 +1,10 @@
-"""Reading conversations, shoppers' histories and standard phrases for the agent panel."""
+"""Reading conversations and shoppers' histories for the agent panel."""
 
 from __future__ import annotations
 
 from aiohttp import web
-from sqlalchemy import select
 
 from chatserver.api.common import current_agent, hub_of, path_id
-from chatserver.db.models import Phrase
 
 
 async def conversation_detail(request: web.Request) -> web.Response:
@@ -25,20 +23,6 @@ async def visitor_history(request: web.Request) -> web.Response:
     return web.json_response({"items": items})
 
 
-async def phrases(request: web.Request) -> web.Response:
-    actor = await current_agent(request)
-    async with hub_of(request).db.sessions() as session:
-        rows = await session.scalars(
-            select(Phrase).where(Phrase.shop_id == actor.shop.id).order_by(Phrase.id)
-        )
-        items = [
-            {"id": row.id, "title": row.title, "text": row.text, "category": row.category}
-            for row in rows
-        ]
-    return web.json_response({"items": items})
-
-
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/conversations/{conversation_id}", conversation_detail)
     app.router.add_get("/api/visitors/{visitor_id}/conversations", visitor_history)
-    app.router.add_get("/api/phrases", phrases)

@@ -71,6 +71,8 @@ class Shop(Base):
     name: Mapped[str] = mapped_column(String(100))
     # {shop} is replaced by the shop's name; see domain/greeting.py.
     greeting_template: Mapped[str] = mapped_column(Text)
+    # Bumped on every FAQ or phrase edit; each process rebuilds its index when it sees a new one.
+    faq_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

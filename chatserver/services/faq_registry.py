@@ -1,18 +1,21 @@
 """One FAQ index and one standard-phrase index per shop, built from the database on first use.
 
-Editing the FAQ calls `invalidate(shop_id)`; the next question rebuilds the index, no restart.
+Edits bump `shops.faq_revision` (services/catalog.py). Each process looks at the revision at
+most once a second per shop and rebuilds when it moved, so an edit reaches the bot on every
+process within a second, without a restart and without Redis.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from sqlalchemy import select
 
 from chatserver.db.engine import Database
 from chatserver.db.models import FaqEntry as FaqRow
-from chatserver.db.models import Phrase
+from chatserver.db.models import Phrase, Shop
 from faq import FaqEntry, FaqIndex, Match, MatchResult
 
 
@@ -22,18 +25,30 @@ class FaqRegistry:
         self._faq: dict[int, FaqIndex] = {}
         self._phrases: dict[int, FaqIndex] = {}
         self._phrase_titles: dict[int, dict[str, str]] = {}
+        self._revisions: dict[int, int] = {}
+        self._checked_at: dict[int, float] = {}
         self._locks: dict[int, asyncio.Lock] = {}
 
-    def invalidate(self, shop_id: int) -> None:
-        self._faq.pop(shop_id, None)
-        self._phrases.pop(shop_id, None)
+    REVISION_CHECK_SECONDS = 1.0
 
     async def _ensure(self, shop_id: int) -> None:
-        if shop_id in self._faq and shop_id in self._phrases:
+        now = time.monotonic()
+        if (
+            shop_id in self._faq
+            and now - self._checked_at.get(shop_id, 0) < self.REVISION_CHECK_SECONDS
+        ):
             return
         lock = self._locks.setdefault(shop_id, asyncio.Lock())
         async with lock:
-            if shop_id in self._faq and shop_id in self._phrases:
+            if (
+                shop_id in self._faq
+                and now - self._checked_at.get(shop_id, 0) < self.REVISION_CHECK_SECONDS
+            ):
+                return
+            async with self.db.sessions() as session:
+                revision = await session.scalar(select(Shop.faq_revision).where(Shop.id == shop_id))
+            self._checked_at[shop_id] = time.monotonic()
+            if shop_id in self._faq and revision == self._revisions.get(shop_id):
                 return
             async with self.db.sessions() as session:
                 faq_rows = list(
@@ -58,6 +73,7 @@ class FaqRegistry:
                 for row in phrase_rows
             )
             self._phrase_titles[shop_id] = {str(row.id): row.title for row in phrase_rows}
+            self._revisions[shop_id] = revision or 0
 
     async def match(self, shop_id: int, text: str) -> MatchResult:
         await self._ensure(shop_id)

@@ -6,6 +6,7 @@ from chatserver.config import Settings
 from chatserver.db.engine import Database
 from chatserver.services.auth import AuthService
 from chatserver.services.bot import BotService
+from chatserver.services.catalog import CatalogService
 from chatserver.services.conversations import ConversationService
 from chatserver.services.faq_registry import FaqRegistry
 from chatserver.services.notifier import Notifier
@@ -25,3 +26,4 @@ class Hub:
         self.queue = QueueService(self)
         self.bot = BotService(self)
         self.presence = AgentPresence(self, settings.agent_grace_seconds)
+        self.catalog = CatalogService(self)

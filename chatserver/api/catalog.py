@@ -1,0 +1,97 @@
+"""The shop's FAQ, standard phrases and settings, for the admin console."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from chatserver.api.common import current_agent, hub_of, json_body, path_id
+from chatserver.errors import invalid
+from chatserver.services.catalog import CatalogService
+
+
+def _catalog(request: web.Request) -> CatalogService:
+    return hub_of(request).catalog
+
+
+async def list_faq(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    return web.json_response({"items": await _catalog(request).list_faq(actor)})
+
+
+async def create_faq(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    entry = await _catalog(request).create_faq(actor, await json_body(request))
+    return web.json_response({"entry": entry}, status=201)
+
+
+async def update_faq(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    entry = await _catalog(request).update_faq(
+        actor, path_id(request, "faq_id"), await json_body(request)
+    )
+    return web.json_response({"entry": entry})
+
+
+async def delete_faq(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    await _catalog(request).delete_faq(actor, path_id(request, "faq_id"))
+    return web.json_response({"ok": True})
+
+
+async def try_faq(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    body = await json_body(request)
+    question = body.get("question")
+    if not isinstance(question, str):
+        raise invalid("question 必须是字符串")
+    return web.json_response(await _catalog(request).try_question(actor, question))
+
+
+async def list_phrases(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    return web.json_response({"items": await _catalog(request).list_phrases(actor)})
+
+
+async def create_phrase(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    phrase = await _catalog(request).create_phrase(actor, await json_body(request))
+    return web.json_response({"phrase": phrase}, status=201)
+
+
+async def update_phrase(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    phrase = await _catalog(request).update_phrase(
+        actor, path_id(request, "phrase_id"), await json_body(request)
+    )
+    return web.json_response({"phrase": phrase})
+
+
+async def delete_phrase(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    await _catalog(request).delete_phrase(actor, path_id(request, "phrase_id"))
+    return web.json_response({"ok": True})
+
+
+async def get_shop(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    return web.json_response({"shop": await _catalog(request).shop_settings(actor)})
+
+
+async def update_shop(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    shop = await _catalog(request).update_shop(actor, await json_body(request))
+    return web.json_response({"shop": shop})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/faq", list_faq)
+    app.router.add_post("/api/faq", create_faq)
+    app.router.add_post("/api/faq/try", try_faq)
+    app.router.add_put("/api/faq/{faq_id}", update_faq)
+    app.router.add_delete("/api/faq/{faq_id}", delete_faq)
+    app.router.add_get("/api/phrases", list_phrases)
+    app.router.add_post("/api/phrases", create_phrase)
+    app.router.add_put("/api/phrases/{phrase_id}", update_phrase)
+    app.router.add_delete("/api/phrases/{phrase_id}", delete_phrase)
+    app.router.add_get("/api/shop", get_shop)
+    app.router.add_put("/api/shop", update_shop)
