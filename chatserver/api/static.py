@@ -36,7 +36,11 @@ def make_handler(dist: Path):  # type: ignore[no-untyped-def]
             if not built and section != "assets":
                 return web.Response(text=NOT_BUILT, content_type="text/html", status=503)
             raise web.HTTPNotFound()
-        headers = {"X-Content-Type-Options": "nosniff"}
+        headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+        if section in ("agent", "admin"):
+            # Staff pages are never framed (clickjacking); the shopper chat must be, by any shop.
+            headers["X-Frame-Options"] = "DENY"
+            headers["Content-Security-Policy"] = "frame-ancestors 'none'"
         if section == "assets":
             headers["Cache-Control"] = "public, max-age=31536000, immutable"
         else:
