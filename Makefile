@@ -27,8 +27,11 @@ $(WIDGET_BUILT): $(WIDGET_SOURCES)
 		cd widget && npm ci --no-audit --no-fund && npm run build && touch dist/.built; \
 	else echo "widget/ has no package.json yet; skipping the front-end build"; fi
 
+# Debian's Chromium for the browser tests (never a downloaded browser); CJK fonts so
+# screenshots show Chinese instead of boxes.
 chromium:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null && [ -d /usr/share/fonts/opentype/noto ] || { \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; }
 
 migrate: venv
 	$(PY) -m chatserver migrate

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from playwright.sync_api import FrameLocator, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 TIMEOUT_MS = 15_000
 
@@ -57,8 +58,11 @@ class Shopper:
     def ask_for_person(self) -> None:
         """Tap 转人工 (unless the bot already handed over) and wait for a person or the queue."""
         button = self.frame.locator(tid("handoff-button"))
-        if button.is_enabled():
-            button.click()
+        try:
+            # the bot may hand over by itself just now, which disables the button
+            button.click(timeout=3000)
+        except PlaywrightTimeoutError:
+            pass
         status = self.frame.locator(tid("chat-status"))
         expect(status).to_have_attribute(
             "data-status", re.compile("queued|assigned"), timeout=TIMEOUT_MS

@@ -37,8 +37,16 @@ def test_shopper_gets_faq_answer_then_agent_accepts_from_queue_and_history_survi
 
     shopper.send("多久发货")
     shopper.expect_sent("多久发货")
-    expect(shopper.messages(sender="bot")).to_have_count(2, timeout=TIMEOUT_MS)
-    assert "发货" in shopper.messages(sender="bot").nth(1).inner_text()
+    bot = shopper.messages(sender="bot")
+    expect(bot).to_have_count(2, timeout=TIMEOUT_MS)
+    if bot.nth(1).get_attribute("data-kind") == "suggestions":
+        # the bot was unsure and offered choices: tapping one sends it with its faq_id
+        choice = bot.nth(1).locator(tid("suggestion-choice")).filter(has_text="发货").first
+        choice.click()
+        expect(bot).to_have_count(3, timeout=TIMEOUT_MS)
+    answer = bot.last
+    expect(answer).to_have_attribute("data-kind", "text")
+    assert "发货" in answer.locator(tid("message-text")).inner_text()
     shopper.screenshot(screenshot_dir, "03-phone-faq-answer")
 
     shopper.frame.locator(tid("handoff-button")).click()
@@ -71,12 +79,34 @@ def test_shopper_gets_faq_answer_then_agent_accepts_from_queue_and_history_survi
     expect(agent.messages(sender="visitor").filter(has_text="穿什么码")).to_have_count(
         1, timeout=TIMEOUT_MS
     )
+    # suggested answers for the shopper's question insert into the draft by click or Alt+1
+    suggestion = agent.page.locator(tid("suggestion-item")).first
+    expect(suggestion).to_be_visible(timeout=TIMEOUT_MS)
+    suggested = suggestion.locator(".insert-text").inner_text()
+    suggestion.click()
+    expect(agent.composer()).to_have_value(suggested)
+    agent.composer().fill("")
+    agent.composer().press("Alt+1")
+    expect(agent.composer()).to_have_value(suggested)
+    agent.page.locator(tid("phrase-item")).first.click()
+    assert "{agent}" not in agent.composer().input_value()
     agent.send("建议您选M码。")
     expect(shopper.messages(sender="agent").filter(has_text="建议您选M码")).to_have_count(
         1, timeout=TIMEOUT_MS
     )
     shopper.screenshot(screenshot_dir, "06-phone-chat-with-agent")
     agent.screenshot(screenshot_dir, "07-desk-chat")
+
+    # with the panel closed, a reply shows as a badge on the chat button
+    shopper.frame.locator(tid("chat-close")).click()
+    expect(shopper.page.locator(tid("chat-frame"))).to_be_hidden()
+    agent.send("请问还有其他问题吗？")
+    badge = shopper.page.locator(tid("chat-launcher-badge"))
+    expect(badge).to_have_text("1", timeout=TIMEOUT_MS)
+    shopper.screenshot(screenshot_dir, "09-phone-unread-badge")
+    shopper.page.locator(tid("chat-launcher")).click()
+    expect(badge).to_be_hidden()
+    expect(shopper.messages(sender="agent").filter(has_text="还有其他问题")).to_be_visible()
 
     before = shopper.texts()
     shopper.page.reload()
@@ -133,6 +163,7 @@ def test_agent_handles_two_shoppers_with_separate_drafts(
 ) -> None:
     agent = Agent(new_context().new_page(), server.url)
     agent.login()
+    expect(agent.page.locator(tid("agent-status"))).to_have_value("online")
 
     shoppers = []
     for i, (viewport, note) in enumerate(((None, "电脑"), ({"width": 360, "height": 740}, "手机"))):
@@ -192,6 +223,12 @@ def test_agent_handles_two_shoppers_with_separate_drafts(
         "data-status", "closed", timeout=TIMEOUT_MS
     )
     agent.screenshot(screenshot_dir, "22-desk-closed-chat")
+    # writing again reopens the conversation with the bot
+    phone_shopper.send("还有一个问题：支持七天无理由退货吗")
+    expect(phone_shopper.frame.locator(tid("chat-status"))).to_have_attribute(
+        "data-status", "bot", timeout=TIMEOUT_MS
+    )
+    phone_shopper.screenshot(screenshot_dir, "23-phone-reopened-after-close")
 
 
 def test_messages_typed_while_the_server_is_down_arrive_once_after_reconnect(
@@ -269,3 +306,56 @@ def test_refused_agent_token_returns_to_the_login_page(server, new_context) -> N
     agent.login()
     page.locator(tid("logout-button")).click()
     expect(page.locator(tid("login-form"))).to_be_visible(timeout=TIMEOUT_MS)
+
+
+def test_widget_embedded_in_a_shop_on_another_origin(server, new_context, tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    shop_dir = tmp_path / "shop"
+    shop_dir.mkdir()
+    (shop_dir / "index.html").write_text(
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<style>* { all: unset !important; } div { display: none !important; }</style></head>"
+        "<body><h1>别家店铺</h1>"
+        f'<script src="{server.url}/widget/widget.js" data-shop="demo" async></script>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(shop_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page = new_context().new_page()
+        # "localhost" and "127.0.0.1" are different origins
+        page.goto(f"http://localhost:{httpd.server_address[1]}/")
+        shopper = Shopper(page, server.url)
+        expect(page.locator(tid("chat-launcher"))).to_be_visible(timeout=TIMEOUT_MS)
+        shopper.open_chat()
+        shopper.send("你们支持七天无理由退货吗")
+        shopper.expect_sent("你们支持七天无理由退货吗")
+        expect(shopper.messages(sender="bot")).to_have_count(2, timeout=TIMEOUT_MS)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_burst_over_the_rate_limit_is_paced_not_lost(server, phone) -> None:
+    page = phone.new_page()
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
+    shopper = Shopper(page, server.url)
+    shopper.open_shop()
+    shopper.open_chat()
+    texts = [f"连发第{i}条" for i in range(1, 13)]
+    for text in texts:
+        shopper.send(text)
+    for text in texts:
+        shopper.expect_sent(text)
+    own = [t for t in shopper.texts() if t.startswith("连发第")]
+    assert own == texts
+    expect(shopper.frame.locator(tid("message-retry"))).to_have_count(0)
+    # the server did refuse some (8 at once, then 2 per second), and the widget resent them
+    assert any("rate_limited" in f for f in frames)

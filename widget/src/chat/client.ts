@@ -1,0 +1,325 @@
+// The shopper's side of the /visitor namespace: one connection, the conversation it resumes,
+// and the outbox of messages typed but not yet stored by the server. Messages typed while offline
+// wait in the outbox (kept in localStorage, so a reload does not lose them) and are sent on
+// reconnect with the same client_id; the server stores a client_id once, so a resend after a lost
+// acknowledgement can never make a second copy, and the merge by id/client_id never shows one.
+import { io, type Socket } from 'socket.io-client';
+import { emitWithAck } from '../shared/ack';
+import {
+  Namespace,
+  SOCKET_PATH,
+  SocketEvent,
+  VisitorEvent,
+  type HandoffAck,
+  type SessionPayload,
+} from '../shared/events';
+import {
+  isRetryable,
+  mergeMessages,
+  newClientId,
+  settleOutbox,
+  type Outgoing,
+} from '../shared/messages';
+import { Store, storage } from '../shared/store';
+import {
+  TEXT_LIMIT,
+  type ConversationStatus,
+  type Message,
+  type PersonRef,
+  type QueueInfo,
+} from '../shared/types';
+
+export type Connection = 'connecting' | 'online' | 'offline';
+
+export interface ChatState {
+  connection: Connection;
+  /** A `session` has arrived at least once (the history is known). */
+  ready: boolean;
+  conversationId: number | null;
+  status: ConversationStatus;
+  messages: Message[];
+  outbox: Outgoing[];
+  agent: PersonRef | null;
+  queue: QueueInfo | null;
+  agentTyping: boolean;
+  shopName: string;
+  handoffBusy: boolean;
+  notice: string | null;
+}
+
+const TYPING_IDLE_MS = 3000;
+const RATE_LIMIT_PAUSE_MS = 1500;
+const AGENT_TYPING_EXPIRE_MS = 8000;
+
+export const ERROR_TEXT: Record<string, string> = {
+  empty_text: '消息不能为空',
+  text_too_long: `消息太长了，请控制在${TEXT_LIMIT}字以内`,
+  rate_limited: '发送太频繁，请稍后重试',
+  unavailable: '服务暂时不可用，请稍后重试',
+  timeout: '网络不稳定，发送超时',
+  forbidden: '当前无法发送',
+  invalid_payload: '消息格式有误',
+};
+
+export class ShopperChat {
+  readonly store: Store<ChatState>;
+  private socket: Socket;
+  private token: string | null;
+  private flushing = false;
+  /** After `rate_limited`, sending waits until then. */
+  private pausedUntil = 0;
+  private typingSent = false;
+  private typingTimer: number | undefined;
+  private agentTypingTimer: number | undefined;
+  private noticeTimer: number | undefined;
+  private visible = true;
+  private unread = 0;
+
+  constructor(
+    private readonly shop: string,
+    serverOrigin: string = window.location.origin,
+  ) {
+    this.token = storage.get(this.tokenKey);
+    this.store = new Store<ChatState>({
+      connection: 'connecting',
+      ready: false,
+      conversationId: null,
+      status: 'bot',
+      messages: [],
+      outbox: this.loadOutbox(),
+      agent: null,
+      queue: null,
+      agentTyping: false,
+      shopName: '',
+      handoffBusy: false,
+      notice: null,
+    });
+    this.socket = io(serverOrigin + Namespace.visitor, {
+      path: SOCKET_PATH,
+      // a function, so every reconnect sends the token of the latest session
+      auth: (cb) => cb(this.token ? { token: this.token, shop: this.shop } : { shop: this.shop }),
+    });
+    this.bind();
+  }
+
+  private get tokenKey(): string {
+    return `chatserver:visitor:${this.shop}`;
+  }
+
+  private get outboxKey(): string {
+    return `chatserver:outbox:${this.shop}`;
+  }
+
+  private loadOutbox(): Outgoing[] {
+    try {
+      const raw = storage.get(this.outboxKey);
+      const items = raw ? (JSON.parse(raw) as Outgoing[]) : [];
+      // an attempt interrupted by the reload is simply sent again (same client_id)
+      return items.map((o) => (o.state === 'sending' ? { ...o, state: 'queued' } : o));
+    } catch {
+      return [];
+    }
+  }
+
+  private setOutbox(outbox: Outgoing[]): void {
+    this.store.set({ outbox });
+    if (outbox.length) storage.set(this.outboxKey, JSON.stringify(outbox));
+    else storage.remove(this.outboxKey);
+  }
+
+  private updateOutgoing(clientId: string, patch: Partial<Outgoing>): void {
+    this.setOutbox(this.store.state.outbox.map((o) => (o.client_id === clientId ? { ...o, ...patch } : o)));
+  }
+
+  private receive(incoming: Message[]): void {
+    const s = this.store.state;
+    const fresh = incoming.filter((m) => !s.messages.some((x) => x.id === m.id));
+    this.store.set({ messages: mergeMessages(s.messages, incoming) });
+    this.setOutbox(settleOutbox(this.store.state.outbox, incoming));
+    const replies = fresh.filter((m) => m.sender === 'agent' || m.sender === 'bot');
+    // writing after a close reopens the conversation with the bot (docs/protocol.md, `closed`)
+    if (this.store.state.status === 'closed' && fresh.some((m) => m.sender === 'bot' || m.sender === 'visitor'))
+      this.store.set({ status: 'bot', agent: null });
+    if (replies.some((m) => m.sender === 'agent')) this.setAgentTyping(false);
+    if (!this.visible && replies.length) {
+      this.unread += replies.length;
+      this.tellParent({ type: 'chatserver:unread', count: this.unread });
+    }
+  }
+
+  private bind(): void {
+    const sock = this.socket;
+    sock.on(SocketEvent.connect, () => this.store.set({ connection: 'online' }));
+    sock.on(SocketEvent.disconnect, () => {
+      this.store.set({ connection: 'offline', agentTyping: false });
+      // attempts cut by the disconnect go back to the queue and are resent after `session`
+      this.setOutbox(this.store.state.outbox.map((o) => (o.state === 'sending' ? { ...o, state: 'queued' } : o)));
+    });
+    sock.on(SocketEvent.connectError, () => {
+      this.store.set({ connection: 'offline' });
+      if (!sock.active) {
+        // refused by the server (e.g. a token it no longer knows): start afresh as a new shopper
+        this.token = null;
+        storage.remove(this.tokenKey);
+        window.setTimeout(() => sock.connect(), 2000);
+      }
+    });
+
+    sock.on(VisitorEvent.session, (p: SessionPayload) => {
+      this.token = p.token;
+      storage.set(this.tokenKey, p.token);
+      const s = this.store.state;
+      const sameConversation = s.conversationId === p.conversation_id;
+      this.store.set({
+        ready: true,
+        conversationId: p.conversation_id,
+        status: p.status,
+        agent: p.agent ?? (p.status === 'assigned' ? s.agent : null),
+        queue: p.status === 'queued' ? (p.queue ?? s.queue) : null,
+        shopName: p.shop?.name ?? s.shopName,
+        messages: sameConversation ? s.messages : [],
+      });
+      this.receive(p.messages ?? []);
+      void this.flush();
+    });
+    sock.on(VisitorEvent.message, (m: Message) => this.receive([m]));
+    sock.on(VisitorEvent.queue, (q: QueueInfo) => this.store.set({ status: 'queued', queue: q }));
+    sock.on(VisitorEvent.assigned, (p: { agent: PersonRef }) =>
+      this.store.set({ status: 'assigned', agent: p.agent, queue: null }),
+    );
+    sock.on(VisitorEvent.typing, (p: { typing: boolean }) => this.setAgentTyping(!!p.typing));
+    sock.on(VisitorEvent.closed, () =>
+      this.store.set({ status: 'closed', queue: null, agentTyping: false }),
+    );
+  }
+
+  private setAgentTyping(typing: boolean): void {
+    window.clearTimeout(this.agentTypingTimer);
+    this.store.set({ agentTyping: typing });
+    // a lost "stopped typing" must not leave the indicator on forever
+    if (typing) this.agentTypingTimer = window.setTimeout(() => this.store.set({ agentTyping: false }), AGENT_TYPING_EXPIRE_MS);
+  }
+
+  showNotice(text: string): void {
+    window.clearTimeout(this.noticeTimer);
+    this.store.set({ notice: text });
+    this.noticeTimer = window.setTimeout(() => this.store.set({ notice: null }), 4000);
+  }
+
+  /** Queue a message and send it now if connected. Returns false when the text is refused. */
+  send(text: string, faqId?: string): boolean {
+    const trimmed = text.trim();
+    if (!trimmed) return false;
+    if (trimmed.length > TEXT_LIMIT) {
+      this.showNotice(ERROR_TEXT.text_too_long);
+      return false;
+    }
+    this.stopTyping();
+    const item: Outgoing = {
+      client_id: newClientId(),
+      text: trimmed,
+      state: 'queued',
+      created_at: new Date().toISOString(),
+      ...(faqId ? { faq_id: faqId } : {}),
+    };
+    this.setOutbox([...this.store.state.outbox, item]);
+    void this.flush();
+    return true;
+  }
+
+  retry(clientId: string): void {
+    this.updateOutgoing(clientId, { state: 'queued', error: undefined });
+    void this.flush();
+  }
+
+  /** Send every queued message, one at a time so they are stored in the order typed. */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (;;) {
+        if (Date.now() < this.pausedUntil) return;
+        if (!this.socket.connected || !this.store.state.ready) return;
+        const next = this.store.state.outbox.find((o) => o.state === 'queued');
+        if (!next) return;
+        await this.attempt(next);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async attempt(item: Outgoing): Promise<void> {
+    this.updateOutgoing(item.client_id, { state: 'sending' });
+    const payload = { client_id: item.client_id, text: item.text, ...(item.faq_id ? { faq_id: item.faq_id } : {}) };
+    const ack = await emitWithAck<{ message: Message }>(this.socket, VisitorEvent.send, payload);
+    if (ack.ok) {
+      this.receive([ack.message]);
+      this.setOutbox(this.store.state.outbox.filter((o) => o.client_id !== item.client_id));
+      return;
+    }
+    const current = this.store.state.outbox.find((o) => o.client_id === item.client_id);
+    if (!current || current.state !== 'sending') return; // settled meanwhile, or requeued by a disconnect
+    const code = ack.error.code;
+    if (code === 'rate_limited') {
+      // not stored: wait a little and resend with the same client_id, without bothering anyone
+      this.updateOutgoing(item.client_id, { state: 'queued' });
+      this.pausedUntil = Date.now() + RATE_LIMIT_PAUSE_MS;
+      window.setTimeout(() => void this.flush(), RATE_LIMIT_PAUSE_MS);
+      return;
+    }
+    if (!this.socket.connected && isRetryable(code)) this.updateOutgoing(item.client_id, { state: 'queued' });
+    else this.updateOutgoing(item.client_id, { state: 'failed', error: code });
+  }
+
+  async handoff(): Promise<void> {
+    if (this.store.state.handoffBusy) return;
+    if (!this.socket.connected) {
+      this.showNotice('网络已断开，恢复连接后再试');
+      return;
+    }
+    this.store.set({ handoffBusy: true });
+    const ack = await emitWithAck<HandoffAck>(this.socket, VisitorEvent.handoff, {});
+    this.store.set({ handoffBusy: false });
+    if (!ack.ok) {
+      this.showNotice(ERROR_TEXT[ack.error.code] ?? '转人工失败，请稍后重试');
+      return;
+    }
+    const status = ack.status ?? (ack.queue ? 'queued' : this.store.state.status);
+    this.store.set((s) => ({
+      status: s.status === 'assigned' && status === 'queued' ? s.status : status,
+      queue: status === 'queued' ? (ack.queue ?? s.queue) : s.queue,
+    }));
+  }
+
+  /** Called on every keystroke in the composer: tells the agent, at most once per idle period. */
+  typing(): void {
+    if (!this.socket.connected) return;
+    if (!this.typingSent) {
+      this.typingSent = true;
+      this.socket.emit(VisitorEvent.sendTyping, { typing: true }, () => undefined);
+    }
+    window.clearTimeout(this.typingTimer);
+    this.typingTimer = window.setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+  }
+
+  private stopTyping(): void {
+    window.clearTimeout(this.typingTimer);
+    if (!this.typingSent) return;
+    this.typingSent = false;
+    if (this.socket.connected) this.socket.emit(VisitorEvent.sendTyping, { typing: false }, () => undefined);
+  }
+
+  /** The loader shows or hides the panel; unread replies are counted while it is hidden. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible && this.unread) {
+      this.unread = 0;
+      this.tellParent({ type: 'chatserver:unread', count: 0 });
+    }
+  }
+
+  tellParent(message: { type: string; count?: number }): void {
+    if (window.parent !== window) window.parent.postMessage(message, '*');
+  }
+}

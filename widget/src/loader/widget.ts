@@ -1,0 +1,139 @@
+// The loader a shop embeds with one line:
+//   <script src="https://HOST/widget/widget.js" data-shop="demo" async></script>
+// It adds a floating chat button and, on the first click, an iframe with the chat app from the
+// chat server's own origin. Button and iframe live in an open shadow root whose host element is
+// reset with inline !important styles, so the shop's CSS cannot restyle them, and nothing here
+// touches the shop's page outside that host. No framework: this file must stay a few KB.
+
+interface FrameMessage {
+  type: 'chatserver:close' | 'chatserver:unread';
+  count?: number;
+}
+
+(function mountChatWidget(): void {
+  const GLOBAL_FLAG = '__chatserverWidgetLoaded';
+  const w = window as unknown as Record<string, unknown>;
+  if (w[GLOBAL_FLAG]) return;
+
+  const script =
+    (document.currentScript as HTMLScriptElement | null) ??
+    document.querySelector<HTMLScriptElement>('script[src*="/widget/widget.js"]');
+  if (!script || !script.src) return;
+  w[GLOBAL_FLAG] = true;
+
+  const origin = new URL(script.src, location.href).origin;
+  const shop = script.getAttribute('data-shop') || 'demo';
+  const chatUrl = `${origin}/widget/chat.html?shop=${encodeURIComponent(shop)}`;
+
+  const host = document.createElement('div');
+  host.setAttribute('data-chatserver-widget', shop);
+  // The host must survive any shop stylesheet: reset everything, then place it.
+  host.style.cssText = [
+    'all:initial',
+    'position:fixed',
+    'z-index:2147483000',
+    'right:0',
+    'bottom:0',
+    'width:0',
+    'height:0',
+    'display:block',
+    'visibility:visible',
+    'opacity:1',
+    'transform:none',
+    'filter:none',
+  ]
+    .map((rule) => `${rule} !important`)
+    .join(';');
+
+  const root = host.attachShadow({ mode: 'open' });
+  root.innerHTML = `
+<style>
+  :host { all: initial !important; }
+  * { box-sizing: border-box; }
+  .launcher {
+    position: fixed; right: 20px; bottom: 20px; width: 60px; height: 60px;
+    border: 0; border-radius: 50%; padding: 0; margin: 0; cursor: pointer;
+    background: #e4393c; color: #fff; box-shadow: 0 6px 20px rgba(0,0,0,.25);
+    display: flex; align-items: center; justify-content: center;
+    font: 600 12px/1 -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;
+    transition: transform .15s ease;
+  }
+  .launcher:hover { transform: scale(1.06); }
+  .launcher:focus-visible { outline: 3px solid #ffb400; outline-offset: 3px; }
+  .launcher svg { width: 28px; height: 28px; fill: currentColor; }
+  .icon-close, .open .icon-chat { display: none; }
+  .open .icon-close { display: block; }
+  .badge {
+    position: absolute; top: -4px; right: -4px; min-width: 22px; height: 22px; padding: 0 6px;
+    border-radius: 11px; background: #ff9f00; color: #fff; font-size: 12px; line-height: 22px;
+    text-align: center; border: 2px solid #fff;
+  }
+  .badge[hidden] { display: none; }
+  .panel {
+    position: fixed; right: 20px; bottom: 92px; width: 380px; height: min(640px, calc(100vh - 112px));
+    border: 0; border-radius: 14px; overflow: hidden; background: #fff;
+    box-shadow: 0 12px 40px rgba(0,0,0,.28); display: none;
+  }
+  .open .panel { display: block; }
+  @media (max-width: 480px) {
+    .panel { inset: 0; right: 0; bottom: 0; width: 100vw; height: 100vh; height: 100dvh; border-radius: 0; }
+    .open .launcher { display: none; }
+  }
+</style>
+<div class="wrap">
+  <button class="launcher" type="button" data-testid="chat-launcher" aria-label="在线客服" title="在线客服">
+    <svg class="icon-close" viewBox="0 0 24 24" aria-hidden="true"><path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6 10.6 12 5 6.4z"/></svg>
+    <svg class="icon-chat" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3C6.5 3 2 6.6 2 11c0 2.4 1.3 4.6 3.5 6.1L5 21l4.1-2.3c.9.2 1.9.3 2.9.3 5.5 0 10-3.6 10-8s-4.5-8-10-8zm-4 9.3a1.3 1.3 0 110-2.6 1.3 1.3 0 010 2.6zm4 0a1.3 1.3 0 110-2.6 1.3 1.3 0 010 2.6zm4 0a1.3 1.3 0 110-2.6 1.3 1.3 0 010 2.6z"/></svg>
+    <span class="badge" data-testid="chat-launcher-badge" hidden></span>
+  </button>
+</div>`;
+
+  const wrap = root.querySelector('.wrap') as HTMLDivElement;
+  const launcher = root.querySelector('.launcher') as HTMLButtonElement;
+  const badge = root.querySelector('.badge') as HTMLSpanElement;
+  let frame: HTMLIFrameElement | null = null;
+  let open = false;
+
+  function post(type: string): void {
+    frame?.contentWindow?.postMessage({ type }, origin);
+  }
+
+  function setUnread(count: number): void {
+    badge.hidden = count <= 0;
+    badge.textContent = count > 99 ? '99+' : String(count);
+  }
+
+  function setOpen(next: boolean): void {
+    open = next;
+    if (open && !frame) {
+      frame = document.createElement('iframe');
+      frame.className = 'panel';
+      frame.src = chatUrl;
+      frame.title = '在线客服';
+      frame.setAttribute('data-testid', 'chat-frame');
+      frame.setAttribute('allow', 'clipboard-write');
+      wrap.appendChild(frame);
+    }
+    wrap.classList.toggle('open', open);
+    launcher.setAttribute('aria-expanded', String(open));
+    launcher.setAttribute('aria-label', open ? '收起客服窗口' : '在线客服');
+    if (open) setUnread(0);
+    post(open ? 'chatserver:open' : 'chatserver:hidden');
+  }
+
+  launcher.addEventListener('click', () => setOpen(!open));
+
+  window.addEventListener('message', (event: MessageEvent<FrameMessage>) => {
+    if (event.origin !== origin || !frame || event.source !== frame.contentWindow) return;
+    const data = event.data;
+    if (!data || typeof data !== 'object') return;
+    if (data.type === 'chatserver:close') setOpen(false);
+    else if (data.type === 'chatserver:unread' && !open) setUnread(Number(data.count) || 0);
+  });
+
+  function attach(): void {
+    document.body.appendChild(host);
+  }
+  if (document.body) attach();
+  else document.addEventListener('DOMContentLoaded', attach);
+})();

@@ -1,0 +1,132 @@
+// The Socket.IO event names and payloads of docs/protocol.md: the one place in the front end
+// where they are spelled. The server's twin is chatserver/realtime/events.py.
+import type {
+  Ack,
+  AgentStatus,
+  Conversation,
+  ConversationStatus,
+  Message,
+  PersonRef,
+  QueueInfo,
+  Suggestion,
+} from './types';
+
+export const SOCKET_PATH = '/socket.io/';
+
+export const Namespace = {
+  visitor: '/visitor',
+  agent: '/agent',
+} as const;
+
+/** Events on the /visitor namespace. */
+export const VisitorEvent = {
+  // server → shopper
+  session: 'session',
+  message: 'message',
+  queue: 'queue',
+  assigned: 'assigned',
+  typing: 'typing',
+  closed: 'closed',
+  // shopper → server
+  send: 'message',
+  handoff: 'handoff',
+  sendTyping: 'typing',
+} as const;
+
+/** Events on the /agent namespace. */
+export const AgentEvent = {
+  // server → agent
+  queue: 'queue',
+  assigned: 'assigned',
+  message: 'message',
+  suggestions: 'suggestions',
+  typing: 'typing',
+  closed: 'closed',
+  unassigned: 'unassigned',
+  // agent → server
+  status: 'status',
+  accept: 'accept',
+  send: 'message',
+  close: 'close',
+  sendTyping: 'typing',
+} as const;
+
+/** Socket.IO's own events, named here so no module spells them by hand. */
+export const SocketEvent = {
+  connect: 'connect',
+  disconnect: 'disconnect',
+  connectError: 'connect_error',
+} as const;
+
+// ---- payloads ------------------------------------------------------------------------------
+
+export interface SessionPayload {
+  token: string;
+  conversation_id: number;
+  status: ConversationStatus;
+  messages: Message[];
+  agent?: PersonRef | null;
+  queue?: QueueInfo | null;
+  shop?: { slug: string; name: string };
+  visitor?: { id: number; name: string };
+}
+
+export interface VisitorSendPayload {
+  client_id: string;
+  text: string;
+  faq_id?: string;
+}
+
+export interface HandoffAck {
+  queue: QueueInfo | null;
+  status?: ConversationStatus;
+}
+
+export interface AssignedPayload {
+  conversation: Conversation;
+  messages: Message[];
+}
+
+export interface SuggestionsPayload {
+  conversation_id: number;
+  items: Suggestion[];
+}
+
+export interface AgentSendPayload {
+  conversation_id: number;
+  client_id: string;
+  text: string;
+}
+
+export interface VisitorServerEvents {
+  session: (p: SessionPayload) => void;
+  message: (m: Message) => void;
+  queue: (q: QueueInfo) => void;
+  assigned: (p: { agent: PersonRef }) => void;
+  typing: (p: { typing: boolean; name?: string }) => void;
+  closed: (p: { reason: string }) => void;
+}
+
+export interface VisitorClientEvents {
+  message: (p: VisitorSendPayload, ack: (a: Ack<{ message: Message }>) => void) => void;
+  handoff: (p: Record<string, never>, ack: (a: Ack<HandoffAck>) => void) => void;
+  typing: (p: { typing: boolean }, ack: (a: Ack) => void) => void;
+}
+
+export interface AgentServerEvents {
+  queue: (p: { items: Conversation[] }) => void;
+  assigned: (p: AssignedPayload) => void;
+  message: (m: Message) => void;
+  suggestions: (p: SuggestionsPayload) => void;
+  typing: (p: { conversation_id: number; typing: boolean }) => void;
+  closed: (p: { conversation_id: number; reason: string }) => void;
+  unassigned: (p: { conversation_id: number; reason: string }) => void;
+}
+
+export interface AgentClientEvents {
+  status: (p: { status: AgentStatus }, ack: (a: Ack<{ status: AgentStatus }>) => void) => void;
+  accept: (p: { conversation_id: number }, ack: (a: Ack<AssignedPayload>) => void) => void;
+  message: (p: AgentSendPayload, ack: (a: Ack<{ message: Message }>) => void) => void;
+  close: (p: { conversation_id: number }, ack: (a: Ack) => void) => void;
+  typing: (p: { conversation_id: number; typing: boolean }, ack: (a: Ack) => void) => void;
+}

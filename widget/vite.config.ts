@@ -1,0 +1,38 @@
+// Builds the pages of the front end: the shopper chat app (widget/chat.html, loaded in the
+// loader's iframe), the agent panel (agent/) and the demo shop (demo/). The loader itself is a
+// separate IIFE build (vite.loader.config.ts) because it must keep a stable, unhashed name.
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+const pages = resolve(import.meta.dirname, 'pages');
+
+export default defineConfig({
+  root: pages,
+  base: '/',
+  publicDir: false,
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: {
+    outDir: resolve(import.meta.dirname, 'dist'),
+    emptyOutDir: true,
+    target: 'es2020',
+    rollupOptions: {
+      input: {
+        chat: resolve(pages, 'widget/chat.html'),
+        agent: resolve(pages, 'agent/index.html'),
+        demo: resolve(pages, 'demo/index.html'),
+      },
+      output: {
+        // Preact and socket.io-client in one chunk shared by the chat app and the agent panel
+        manualChunks: (id: string) => (id.includes('node_modules') ? 'vendor' : undefined),
+      },
+    },
+  },
+  server: {
+    // `npm run dev` against a server running on :8080
+    proxy: {
+      '/socket.io': { target: 'http://127.0.0.1:8080', ws: true },
+      '/api': 'http://127.0.0.1:8080',
+      '/healthz': 'http://127.0.0.1:8080',
+    },
+  },
+});
