@@ -63,10 +63,9 @@ class VisitorNamespace(socketio.AsyncNamespace):
     @acked
     async def on_message(self, sid: str, *args: Any) -> dict[str, Any]:
         context = await self._context(sid)
-        message = await self.hub.conversations.post_visitor_message(
+        return await self.hub.conversations.post_visitor_message(
             context, _first(args), sid, admit=lambda: self._take_token(sid)
         )
-        return {"message": message}
 
     @acked
     async def on_handoff(self, sid: str, *args: Any) -> dict[str, Any]:

@@ -209,7 +209,10 @@ class ConversationService:
         sid: str | None = None,
         admit: Callable[[], None] = lambda: None,
     ) -> dict[str, Any]:
-        """`admit` runs once the payload is valid; it may refuse (rate limit) by raising."""
+        """`{message, status}` (the status after this message: a closed chat reopens as bot).
+
+        `admit` runs once the payload is valid; it may refuse (rate limit) by raising.
+        """
         if not isinstance(payload, dict):
             raise invalid("消息格式不正确")
         client_id = clean_client_id(payload.get("client_id"))
@@ -224,7 +227,7 @@ class ConversationService:
             conversation = await lock_conversation(session, context.conversation_id)
             existing = await find_by_client_id(session, conversation.id, client_id)
             if existing is not None:
-                return message_dict(existing)
+                return {"message": message_dict(existing), "status": conversation.status}
             if conversation.status == states.CLOSED:
                 self._reopen(session, conversation, now)
             visitor = await session.get_one(Visitor, context.visitor_id)
@@ -267,7 +270,7 @@ class ConversationService:
                     )
 
             tx.on_commit(tell)
-        return wire
+        return {"message": wire, "status": status}
 
     def _reopen(self, session: Any, conversation: Conversation, now: datetime) -> None:
         record_event(

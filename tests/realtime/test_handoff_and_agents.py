@@ -289,7 +289,8 @@ async def test_closed_conversation_reopens_with_the_bot(server: LiveServer) -> N
 
     closed_write = await agent.send(conversation_id, "还在吗")
     assert closed_write["error"]["code"] == "forbidden"
-    await visitor.send("再问一下，怎么开发票")
+    reopened = await visitor.send("再问一下，怎么开发票")
+    assert reopened["status"] == "bot"
     answer = await visitor.wait_for(
         "message", lambda m: m["sender"] == "bot" and "发票" in m["text"]
     )
