@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import re
 import sys
 import threading
 from importlib import resources
@@ -20,11 +21,14 @@ from faq.synonyms import default_synonyms
 
 __all__ = [
     "FRAME_WORDS",
+    "STOP_WORDS",
     "Features",
     "char_bigrams",
     "frame_features",
     "homophone_words",
+    "is_cjk_char",
     "is_content_word",
+    "is_neutral_word",
     "pinyin_key",
     "pinyin_syllables",
     "text_features",
@@ -63,7 +67,7 @@ def _get_tokenizer() -> jieba.Tokenizer:
 
 # Function words that jieba keeps as tokens but that say nothing about the question; as
 # words they only add noise (the characters still take part in the bigrams).
-_STOP_WORDS = frozenset(
+STOP_WORDS = frozenset(
     "的 了 吗 呢 吧 啊 呀 是 我 你 您 他 她 它 们 我们 你们 这 那 这个 那个 个 在 和 就 也 都 "
     "还 又 很 太 请 一下 下 能 会 要 想 可以 吗 么 嘛 哦 啦 给 把 被 让 有 没 不".split()
 )
@@ -97,7 +101,7 @@ def tokenize(text: str) -> list[str]:
         # Search mode also yields the parts of compounds (取消订单 → 取消, 订单, 取消订单), so a
         # query that says 订单 alone still meets an FAQ question that says 取消订单.
         for word in _get_tokenizer().lcut_for_search(text, HMM=True)
-        if not word.isspace() and word not in _STOP_WORDS
+        if not word.isspace() and word not in STOP_WORDS
     ]
 
 
@@ -141,12 +145,35 @@ def pinyin_key(word: str) -> str:
     return " ".join(pinyin_syllables(word))
 
 
+@functools.cache
+def _neutral_words() -> frozenset[str]:
+    text = resources.files("faq").joinpath("data/neutral_words.txt").read_text(encoding="utf-8")
+    words: set[str] = set()
+    for line in text.splitlines():
+        words.update(line.partition("#")[0].split())
+    return frozenset(words)
+
+
+_NEUTRAL_ASCII_RE = re.compile(r"[0-9.]+[a-z]{0,3}|[0-9]*x{0,3}[sml]|[a-z]")
+_CHINESE_NUMBER_RE = re.compile(r"[零一二两三四五六七八九十百千万半几]+[个件天斤号块岁米元点分]?")
+
+
+def is_neutral_word(word: str) -> bool:
+    """Context words that do not tell which question is asked: items, colours, times, places,
+    people, discourse words (data/neutral_words.txt), numbers, sizes and single letters."""
+    return (
+        word in _neutral_words()
+        or _NEUTRAL_ASCII_RE.fullmatch(word) is not None
+        or _CHINESE_NUMBER_RE.fullmatch(word) is not None
+    )
+
+
 def is_content_word(word: str) -> bool:
     """Words worth correcting homophones towards: two to four CJK characters, not function words."""
-    return 2 <= len(word) <= 4 and word not in _STOP_WORDS and all(_is_cjk(c) for c in word)
+    return 2 <= len(word) <= 4 and word not in STOP_WORDS and all(is_cjk_char(c) for c in word)
 
 
-def _is_cjk(char: str) -> bool:
+def is_cjk_char(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 

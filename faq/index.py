@@ -22,10 +22,13 @@ from rapidfuzz import fuzz
 from faq.analysis import Analysis, Analyzer, analyzer_for
 from faq.entries import FaqEntry
 from faq.features import (
+    STOP_WORDS,
     char_bigrams,
     frame_features,
     homophone_words,
+    is_cjk_char,
     is_content_word,
+    is_neutral_word,
     pinyin_key,
 )
 
@@ -84,14 +87,22 @@ class ScoringConfig:
     candidate_count: int = 24
     # Confident when the best score (published 0-100 scale) and its lead over the runner-up
     # (raw similarity x 100, see FaqIndex.match) reach these; suggestions need suggest_score.
-    confident_score: float = 40.0
-    confident_margin: float = 6.0
+    confident_score: float = 50.0
+    confident_margin: float = 8.0
     suggest_score: float = 35.0
     # Each word the FAQ never uses (up to the limit) lowers the score the confidence test
     # sees: a query about 电池 or 直播 that shares only 多久/什么时候 with a question
     # should be asked back, not answered.
-    unknown_word_penalty: float = 15.0
+    unknown_word_penalty: float = 20.0
     unknown_word_limit: int = 2
+    # Single Chinese characters that no FAQ question uses (招, 租, 转): a verb the FAQ does not
+    # know usually means another question built around FAQ nouns (你们招客服吗).
+    unknown_char_penalty: float = 15.0
+    unknown_char_limit: int = 2
+    # Share of the query's known content words (weighted) that the best entry never uses:
+    # 会员能打折吗 shares 打折 with bargain but its 会员 belongs to another entry. The score the
+    # confidence test sees drops by this many points times that share.
+    foreign_word_penalty: float = 30.0
 
 
 class FaqIndex:
@@ -248,18 +259,11 @@ class FaqIndex:
         entry_coverage = sum(self._weight(f) for f in shared) / query_weight
         return (1 - config.entry_weight) * best_question + config.entry_weight * entry_coverage
 
-    def _unknown_words(self, analysis: Analysis) -> int:
-        """Words of two or more characters that no FAQ question uses and that are not
-        homophone typos of one: 报警, 直播, 电池 say the query is about something else."""
-        table = self._homophone_table()
-        return sum(
-            1
-            for feature in analysis.features
-            if feature.startswith("w:")
-            and len(feature) >= 4
-            and feature not in self._postings
-            and not homophone_words(feature[2:], table.words_by_pinyin, table.known)
-        )
+    def _spelt_in_faq(self, word: str) -> bool:
+        """Whether every character pair of the word occurs in some FAQ question (到付 when jieba
+        cut the question as 能到/付): a segmentation accident, not a new topic."""
+        grams = char_bigrams(word)
+        return len(word) >= 2 and all("b:" + gram in self._postings for gram in grams)
 
     def rank(self, query: str, k: int = 3) -> list[Match]:
         """The k best entries for the query, best first, with scores 0-100."""
@@ -295,19 +299,70 @@ class FaqIndex:
         ranked = self._ranked(analysis)
         confident = False
         if ranked:
-            best = _published_score(ranked[0][0])
-            # The lead is measured before the stretch, which squeezes differences near 100.
-            lead = 100.0 * (ranked[0][0] - (ranked[1][0] if len(ranked) > 1 else 0.0))
-            unknown = min(self._unknown_words(analysis), config.unknown_word_limit)
+            signals = self._signals(analysis, ranked)
             confident = (
-                best - config.unknown_word_penalty * unknown >= config.confident_score
-                and lead >= config.confident_margin
+                signals.adjusted_score(config) >= config.confident_score
+                and signals.lead >= config.confident_margin
             )
         return MatchResult(query=query, matches=self._matches(ranked, k), confident=confident)
+
+    def _signals(self, analysis: Analysis, ranked: list[tuple[float, int]]) -> _Signals:
+        """What the confidence test looks at, for the best of the ranked entries."""
+        best_raw, position = ranked[0]
+        table = self._homophone_table()
+        unknown_words = unknown_chars = 0
+        known_weight = foreign_weight = 0.0
+        entry_features = self._entry_features[position]
+        for feature in analysis.features:
+            if not feature.startswith("w:") or feature in _FRAME_FEATURES:
+                continue
+            word = feature[2:]
+            if feature not in self._postings:
+                if is_neutral_word(word) or self._spelt_in_faq(word):
+                    continue
+                if len(word) >= 2:
+                    if not homophone_words(word, table.words_by_pinyin, table.known):
+                        unknown_words += 1
+                elif is_cjk_char(word):
+                    unknown_chars += 1
+                continue
+            if len(word) < 2 or word in STOP_WORDS or is_neutral_word(word):
+                continue
+            weight = self._weight(feature)
+            known_weight += weight
+            if feature not in entry_features and not all(
+                "b:" + gram in entry_features for gram in char_bigrams(word)
+            ):
+                foreign_weight += weight
+        return _Signals(
+            best=_published_score(best_raw),
+            # The lead is measured before the stretch, which squeezes differences near 100.
+            lead=100.0 * (best_raw - (ranked[1][0] if len(ranked) > 1 else 0.0)),
+            unknown_words=unknown_words,
+            unknown_chars=unknown_chars,
+            foreign_share=foreign_weight / known_weight if known_weight else 0.0,
+        )
 
     def suggest(self, query: str, k: int = 3) -> list[Match]:
         """'Did you mean' choices: the best k entries that are at least plausible."""
         return [m for m in self.rank(query, k) if m.score >= self._config.suggest_score]
+
+
+@dataclass(frozen=True)
+class _Signals:
+    best: float  # published score of the best entry, 0-100
+    lead: float  # raw similarity lead over the runner-up, x100
+    unknown_words: int  # words of 2+ characters no FAQ question uses (nor a homophone of one)
+    unknown_chars: int  # single Chinese characters no FAQ question uses as a word
+    foreign_share: float  # weighted share of the query's known content words the best lacks
+
+    def adjusted_score(self, config: ScoringConfig) -> float:
+        return (
+            self.best
+            - config.unknown_word_penalty * min(self.unknown_words, config.unknown_word_limit)
+            - config.unknown_char_penalty * min(self.unknown_chars, config.unknown_char_limit)
+            - config.foreign_word_penalty * self.foreign_share
+        )
 
 
 @dataclass(frozen=True)

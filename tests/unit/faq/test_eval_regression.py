@@ -1,6 +1,6 @@
 """The eval set as a regression test: figures may not fall below these floors.
 
-Floors sit slightly under what the matcher reaches (see docs/benchmarks-faq.md), so a real
+Floors sit slightly under what the matcher reaches (see docs/benchmarks.md (FAQ matcher)), so a real
 regression fails while harmless score jitter does not. Raise them when the matcher improves.
 """
 
@@ -16,24 +16,36 @@ from faq.evaluation import EvalReport, evaluate, load_queries
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-# Reached on 2026-11-25: tune 0.956 / 0.995 / 0.994 / 0.806 / 0.022 OOS,
-# held-out 0.937 / 0.976 / 0.951 / 0.751 / 0.087 OOS (the held-out half misses the issue's
-# precision, top-3 and out-of-scope targets; see docs/benchmarks-faq.md).
+# Reached on 2026-11-26 (second round; both files are development data now, the blind set is
+# apart): tune 0.982 / 0.996 / 0.996 / 0.825 / 0.014 OOS, held-out 0.957 / 0.993 / 0.987 /
+# 0.801 / 0.000 OOS; 5-fold CV over both: precision 0.988, coverage 0.814, OOS 0.015.
 FLOORS = {
     "faq_eval_tune.tsv": {
-        "top1": 0.94,
-        "top3": 0.98,
-        "confident_precision": 0.98,
-        "confident_coverage": 0.78,
+        "top1": 0.96,
+        "top3": 0.985,
+        "confident_precision": 0.985,
+        "confident_coverage": 0.79,
     },
     "faq_eval_heldout.tsv": {
-        "top1": 0.92,
-        "top3": 0.96,
-        "confident_precision": 0.93,
-        "confident_coverage": 0.72,
+        "top1": 0.94,
+        "top3": 0.98,
+        "confident_precision": 0.97,
+        "confident_coverage": 0.76,
+    },
+    # Written blind (never seen while tuning); reached 0.852 / 0.957 / 0.942 / 0.379 / 0.031 OOS.
+    # Never tune on it: it is a floor here, not a target.
+    "faq_eval_blind.tsv": {
+        "top1": 0.83,
+        "top3": 0.94,
+        "confident_precision": 0.92,
+        "confident_coverage": 0.34,
     },
 }
-OUT_OF_SCOPE_CONFIDENT_CEILINGS = {"faq_eval_tune.tsv": 0.05, "faq_eval_heldout.tsv": 0.11}
+OUT_OF_SCOPE_CONFIDENT_CEILINGS = {
+    "faq_eval_tune.tsv": 0.03,
+    "faq_eval_heldout.tsv": 0.03,
+    "faq_eval_blind.tsv": 0.05,
+}
 
 
 @cache
