@@ -155,7 +155,9 @@ def server(built_widget: Path, tmp_path: Path) -> Iterator[ChatServer]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running while it is
+# open, which would break the asyncio tests that pytest runs after this package.
+@pytest.fixture(scope="package")
 def browser():  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
