@@ -7,11 +7,13 @@ emitted inside the handler could reach the client first. We wait for the connect
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import socketio
 
+log = logging.getLogger(__name__)
 _background: set[asyncio.Task[Any]] = set()
 
 
@@ -27,8 +29,14 @@ def after_connect(
     server: socketio.AsyncServer, sid: str, namespace: str, send: Callable[[], Awaitable[None]]
 ) -> None:
     async def run() -> None:
-        if await _wait_connected(server, sid, namespace):
+        if not await _wait_connected(server, sid, namespace):
+            return
+        try:
             await send()
+        except Exception:
+            # The client sees no session/catch-up; dropping the socket makes it reconnect.
+            log.exception("first events for %s on %s failed", sid, namespace)
+            await server.disconnect(sid, namespace=namespace)
 
     task = asyncio.get_running_loop().create_task(run())
     _background.add(task)

@@ -31,15 +31,18 @@ class VisitorNamespace(socketio.AsyncNamespace):
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         try:
-            payload, context = await self.hub.conversations.open_visitor_session(
+            token, context = await self.hub.conversations.open_visitor_session(
                 auth.get("shop"), auth.get("token")
             )
         except AppError as error:
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
         await self.save_session(sid, {"context": context})
+        # Join before reading the history: whatever is sent from now on reaches this socket,
+        # and anything earlier is in the snapshot (clients de-duplicate by message id).
         await self.enter_room(sid, events.conversation_room(context.conversation_id))
 
         async def send_session() -> None:
+            payload = await self.hub.conversations.session_snapshot(context, token)
             await self.emit(events.SESSION, payload, to=sid)
 
         after_connect(self.server, sid, self.namespace, send_session)

@@ -112,10 +112,12 @@ class ConversationService:
 
     # ---- shopper side --------------------------------------------------------------------
 
-    async def open_visitor_session(
-        self, shop_slug: Any, token: Any
-    ) -> tuple[dict[str, Any], VisitorContext]:
-        """Resume the shopper's conversation for a valid token; otherwise greet a new shopper."""
+    async def open_visitor_session(self, shop_slug: Any, token: Any) -> tuple[str, VisitorContext]:
+        """Resume the shopper's conversation for a valid token; otherwise greet a new shopper.
+
+        Returns the token to keep and the context; the caller joins the conversation's room
+        and only then reads `session_snapshot`, so nothing sent in between is missed.
+        """
         slug = shop_slug if isinstance(shop_slug, str) and shop_slug else self.hub.demo_shop
         now = utcnow()
         async with self.hub.db.transaction() as tx:
@@ -151,6 +153,15 @@ class ConversationService:
             )
             if conversation is None:
                 conversation = await self._start_conversation(session, shop, visitor, now)
+            assert isinstance(token, str)
+            return token, VisitorContext(shop.id, visitor.id, conversation.id)
+
+    async def session_snapshot(self, context: VisitorContext, token: str) -> dict[str, Any]:
+        """The `session` event: the conversation as it stands, with its full history."""
+        async with self.hub.db.sessions() as session:
+            conversation = await session.get_one(Conversation, context.conversation_id)
+            shop = await session.get_one(Shop, context.shop_id)
+            visitor = await session.get_one(Visitor, context.visitor_id)
             messages = await messages_of(session, conversation.id)
             agent = (
                 await session.get(Agent, conversation.agent_id) if conversation.agent_id else None
@@ -165,10 +176,11 @@ class ConversationService:
                 "shop": {"slug": shop.slug, "name": shop.name},
                 "visitor": {"id": visitor.id, "name": visitor.name},
             }
-            context = VisitorContext(shop.id, visitor.id, conversation.id)
         if payload["status"] == states.QUEUED:
-            payload["queue"] = await self.hub.queue.position_of(shop.id, conversation.id)
-        return payload, context
+            payload["queue"] = await self.hub.queue.position_of(
+                context.shop_id, context.conversation_id
+            )
+        return payload
 
     async def _start_conversation(
         self, session: Any, shop: Shop, visitor: Visitor, now: datetime

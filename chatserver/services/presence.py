@@ -11,7 +11,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from chatserver.db.models import Agent, utcnow
 from chatserver.errors import AppError, invalid
@@ -31,6 +31,11 @@ class AgentPresence:
         self.grace_seconds = grace_seconds
         self._connections: dict[int, set[str]] = {}
         self._grace_timers: dict[int, asyncio.Task[None]] = {}
+        # Connecting and expiring one agent's grace period must not interleave.
+        self._agent_locks: dict[int, asyncio.Lock] = {}
+
+    def _lock(self, agent_id: int) -> asyncio.Lock:
+        return self._agent_locks.setdefault(agent_id, asyncio.Lock())
 
     def is_connected(self, agent_id: int) -> bool:
         return bool(self._connections.get(agent_id))
@@ -38,15 +43,16 @@ class AgentPresence:
     async def connected(self, actor: AuthenticatedAgent, sid: str) -> list[dict[str, Any]]:
         """Register the connection; returns the open chats to replay to it."""
         agent_id = actor.agent.id
-        self._connections.setdefault(agent_id, set()).add(sid)
-        timer = self._grace_timers.pop(agent_id, None)
-        if timer is not None:
-            timer.cancel()
-        async with self.hub.db.transaction() as tx:
-            agent = await tx.session.get_one(Agent, agent_id)
-            if agent.status == "offline":
-                agent.status = "online"
-                agent.status_changed_at = utcnow()
+        async with self._lock(agent_id):
+            self._connections.setdefault(agent_id, set()).add(sid)
+            timer = self._grace_timers.pop(agent_id, None)
+            if timer is not None:
+                timer.cancel()
+            async with self.hub.db.transaction() as tx:
+                agent = await tx.session.get_one(Agent, agent_id)
+                if agent.status == "offline":
+                    agent.status = "online"
+                    agent.status_changed_at = utcnow()
         return await self.hub.queue.open_chats(agent_id)
 
     async def disconnected(self, agent_id: int, sid: str) -> None:
@@ -70,22 +76,14 @@ class AgentPresence:
             await asyncio.sleep(self.grace_seconds)
         except asyncio.CancelledError:
             return
-        if self.is_connected(agent_id):
-            return
-        self._grace_timers.pop(agent_id, None)
-        try:
-            await self._go_offline(agent_id, reason="disconnected")
-        except Exception:
-            log.exception("returning chats of agent %s failed", agent_id)
-
-    async def _go_offline(self, agent_id: int, reason: str) -> None:
-        async with self.hub.db.transaction() as tx:
-            await tx.session.execute(
-                update(Agent)
-                .where(Agent.id == agent_id)
-                .values(status="offline", status_changed_at=utcnow())
-            )
-        await self.hub.queue.release_agent(agent_id, reason)
+        async with self._lock(agent_id):
+            if self.is_connected(agent_id):
+                return
+            self._grace_timers.pop(agent_id, None)
+            try:
+                await self.hub.queue.release_agent(agent_id, reason="disconnected")
+            except Exception:
+                log.exception("returning chats of agent %s failed", agent_id)
 
     async def set_status(self, actor: AuthenticatedAgent, payload: Any) -> str:
         if not isinstance(payload, dict) or payload.get("status") not in STATUSES:
@@ -93,7 +91,7 @@ class AgentPresence:
         status: str = payload["status"]
         agent_id = actor.agent.id
         if status == "offline":
-            await self._go_offline(agent_id, reason="offline")
+            await self.hub.queue.release_agent(agent_id, reason="offline")
             return status
         async with self.hub.db.transaction() as tx:
             agent = await tx.session.get(Agent, agent_id)

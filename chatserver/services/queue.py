@@ -182,7 +182,11 @@ class QueueService:
     async def _assign(
         self, tx: Any, conversation_id: int, agent_id: int, now: datetime, *, actor: int | None
     ) -> bool:
-        """queued → assigned in the caller's transaction; False when someone else was faster."""
+        """queued → assigned in the caller's transaction; False when someone else was faster.
+
+        `actor` is the agent accepting by hand (online or away), None for routing (online only).
+        The status is re-read under the row lock: an agent going offline meanwhile gets nothing.
+        """
         session = tx.session
         agent = await session.scalar(
             select(Agent)
@@ -191,6 +195,8 @@ class QueueService:
             .execution_options(populate_existing=True)
         )
         if agent is None:
+            return False
+        if agent.status not in (("online", "away") if actor else ("online",)):
             return False
         open_chats = await session.scalar(
             select(func.count()).where(
@@ -287,14 +293,26 @@ class QueueService:
         return await self.hub.conversations.detail_for_agent(actor, conversation_id)
 
     async def release_agent(self, agent_id: int, reason: str) -> None:
-        """An agent went offline or stayed away too long: their chats go back, not dropped."""
+        """The agent goes offline and their chats go back to the queue, in one transaction.
+
+        Used when they choose offline or stayed disconnected past the grace period: chats are
+        handed back, never dropped, and no crash can leave an offline agent owning chats.
+        """
         now = utcnow()
         async with self.hub.db.transaction() as tx:
             session = tx.session
-            agent = await session.get(Agent, agent_id)
+            agent = await session.scalar(
+                select(Agent)
+                .where(Agent.id == agent_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
             if agent is None:
                 return
             shop_id = agent.shop_id
+            if agent.status != "offline":
+                agent.status = "offline"
+                agent.status_changed_at = now
             ids = list(
                 await session.scalars(
                     select(Conversation.id).where(
