@@ -16,7 +16,9 @@ async def login(request: web.Request) -> web.Response:
         raise AppError("invalid_payload", "请填写用户名和密码")
     if len(username) > 64 or len(password) > 256:
         raise AppError("unauthorized", "用户名或密码错误")
-    token, actor = await hub_of(request).auth.login(username.strip(), password)
+    token, actor = await hub_of(request).auth.login(
+        username.strip(), password, client_address=request.remote or "unknown"
+    )
     return web.json_response({"token": token, "agent": agent_dict(actor.agent, actor.shop)})
 
 

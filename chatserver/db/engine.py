@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -79,6 +79,10 @@ class Database:
                 yield tx
         except IntegrityError:
             raise
+        except DataError as exc:
+            # A value the database cannot store (validation should have caught it): the
+            # client's fault, and retrying the same payload would fail forever.
+            raise AppError("invalid_payload", "提交的内容包含无法保存的数据") from exc
         except (OperationalError, InterfaceError, OSError) as exc:
             log.warning("database error: %s", exc.__class__.__name__)
             raise AppError("unavailable", "数据库暂时不可用，请稍后重试") from exc

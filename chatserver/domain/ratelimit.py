@@ -12,12 +12,20 @@ class TokenBucket:
     tokens: float = -1.0
     updated_at: float = 0.0
 
-    def take(self, now: float) -> bool:
+    def _refill(self, now: float) -> None:
         if self.tokens < 0:
             self.tokens, self.updated_at = self.capacity, now
         elapsed = max(0.0, now - self.updated_at)
         self.tokens = min(self.capacity, self.tokens + elapsed * self.refill_per_second)
         self.updated_at = now
+
+    def has_token(self, now: float) -> bool:
+        """Whether `take` would succeed, without taking (for limits that count failures)."""
+        self._refill(now)
+        return self.tokens >= 1
+
+    def take(self, now: float) -> bool:
+        self._refill(now)
         if self.tokens >= 1:
             self.tokens -= 1
             return True

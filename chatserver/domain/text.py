@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chatserver.errors import AppError
@@ -10,23 +11,41 @@ MAX_TEXT_LENGTH = 2000
 MAX_CLIENT_ID_LENGTH = 64
 
 
+# Control characters other than line breaks and tabs carry no meaning in a chat, and NUL
+# cannot be stored in PostgreSQL text at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CLIENT_ID = re.compile(r"[\x21-\x7e]+")
+
+
+def _is_encodable(value: str) -> bool:
+    """False for lone surrogates, which no database or client can store or show."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def clean_text(value: Any) -> str:
     """The text to store, or the contract's error. Surrounding white space is not content."""
     if not isinstance(value, str):
         raise AppError("invalid_payload", "text 必须是字符串")
     if len(value) > MAX_TEXT_LENGTH:
         raise AppError("text_too_long", f"消息不能超过 {MAX_TEXT_LENGTH} 个字符")
-    text = value.strip()
-    # NUL cannot be stored in PostgreSQL text; it is never meaningful in a chat.
-    text = text.replace("\x00", "")
+    if not _is_encodable(value):
+        raise AppError("invalid_payload", "消息包含无效字符")
+    text = _CONTROL.sub("", value).strip()
     if not text:
         raise AppError("empty_text", "消息内容不能为空")
     return text
 
 
 def clean_client_id(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
+    """Client ids are opaque, printable ASCII (a UUID, a counter): nothing else is accepted."""
+    if not isinstance(value, str) or not value:
         raise AppError("invalid_payload", "client_id 必须是非空字符串")
     if len(value) > MAX_CLIENT_ID_LENGTH:
         raise AppError("invalid_payload", f"client_id 不能超过 {MAX_CLIENT_ID_LENGTH} 个字符")
+    if not _CLIENT_ID.fullmatch(value):
+        raise AppError("invalid_payload", "client_id 只能包含可见的 ASCII 字符")
     return value

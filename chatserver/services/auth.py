@@ -6,9 +6,11 @@ table nor a guessed id opens anyone's session.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent, AgentSession, Shop, utcnow
+from chatserver.domain.ratelimit import TokenBucket
 from chatserver.errors import AppError
 
 SESSION_LIFETIME = timedelta(days=14)
@@ -55,24 +58,58 @@ class AuthenticatedAgent:
     session_id: int
 
 
+# Password guessing: 10 failed logins at once per address and per username, then one every
+# 6 s. Only failures count, so a whole team logging in from one office address is never held up.
+FAILED_LOGIN_BURST = 10
+FAILED_LOGIN_REFILL_PER_SECOND = 1 / 6
+
+
 class AuthService:
     def __init__(self, db: Database, secret_key: str) -> None:
         self.db = db
         self.secret_key = secret_key
+        self._failed_logins: dict[str, TokenBucket] = {}
+
+    def _failure_buckets(self, *keys: str) -> list[TokenBucket]:
+        if len(self._failed_logins) > 10_000:  # forget old entries rather than grow unbounded
+            self._failed_logins.clear()
+        return [
+            self._failed_logins.setdefault(
+                key, TokenBucket(FAILED_LOGIN_BURST, FAILED_LOGIN_REFILL_PER_SECOND)
+            )
+            for key in keys
+        ]
 
     def digest(self, token: str) -> str:
         return token_digest(self.secret_key, token)
 
-    async def login(self, username: str, password: str) -> tuple[str, AuthenticatedAgent]:
+    async def login(
+        self, username: str, password: str, *, client_address: str = "local"
+    ) -> tuple[str, AuthenticatedAgent]:
+        buckets = self._failure_buckets(f"ip:{client_address}", f"user:{username.lower()}")
+        now = time.monotonic()
+        if not all(bucket.has_token(now) for bucket in buckets):
+            raise AppError("rate_limited", "登录失败次数过多，请稍后再试")
+        try:
+            return await self._login(username, password)
+        except AppError:
+            for bucket in buckets:
+                bucket.take(now)
+            raise
+
+    async def _login(self, username: str, password: str) -> tuple[str, AuthenticatedAgent]:
+        async with self.db.sessions() as session:
+            stored = await session.scalar(
+                select(Agent.password_hash).where(Agent.username == username)
+            )
+        # argon2 takes ~0.3 s of CPU by design: off the event loop and outside any transaction.
+        valid = await asyncio.to_thread(verify_password, stored or _DUMMY_HASH, password)
+        if stored is None or not valid:
+            raise AppError("unauthorized", "用户名或密码错误")
         async with self.db.transaction() as tx:
             agent = await tx.session.scalar(select(Agent).where(Agent.username == username))
-            if agent is None:
-                verify_password(_DUMMY_HASH, password)
+            if agent is None or agent.password_hash != stored:
                 raise AppError("unauthorized", "用户名或密码错误")
-            if not verify_password(agent.password_hash, password):
-                raise AppError("unauthorized", "用户名或密码错误")
-            if _hasher.check_needs_rehash(agent.password_hash):
-                agent.password_hash = hash_password(password)
             token = new_token()
             now = utcnow()
             record = AgentSession(

@@ -6,6 +6,7 @@ What to do is decided by domain/handoff.py; this applies it while the bot still 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chatserver.db.models import Conversation, utcnow
@@ -29,13 +30,18 @@ class BotService:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
 
-    async def respond(self, conversation_id: int, text: str, faq_id: str | None) -> None:
+    async def respond(
+        self, conversation_id: int, text: str, faq_id: str | None, *, asked_at: datetime
+    ) -> None:
+        """`asked_at`: when the shopper sent `text`; a handoff's response clock starts there."""
         try:
-            await self._respond(conversation_id, text, faq_id)
+            await self._respond(conversation_id, text, faq_id, asked_at)
         except Exception:
             log.exception("bot reply failed for conversation %s", conversation_id)
 
-    async def _respond(self, conversation_id: int, text: str, faq_id: str | None) -> None:
+    async def _respond(
+        self, conversation_id: int, text: str, faq_id: str | None, asked_at: datetime
+    ) -> None:
         async with self.hub.db.sessions() as session:
             conversation = await session.get(Conversation, conversation_id)
             if conversation is None or conversation.status != states.BOT:
@@ -71,7 +77,7 @@ class BotService:
                     now=now,
                     actor_type="bot",
                     actor_id=None,
-                    waiting_since=conversation.awaiting_since or now,
+                    waiting_since=conversation.awaiting_since or asked_at,
                 )
             elif decision.action == "answer":
                 conversation.bot_misses = 0

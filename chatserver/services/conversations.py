@@ -232,14 +232,16 @@ class ConversationService:
         faq_id = payload.get("faq_id")
         if faq_id is not None and not isinstance(faq_id, str | int):
             raise invalid("faq_id 必须是字符串")
-        admit()
         now = utcnow()
         async with self.hub.db.transaction() as tx:
             session = tx.session
             conversation = await lock_conversation(session, context.conversation_id)
             existing = await find_by_client_id(session, conversation.id, client_id)
             if existing is not None:
+                if existing.sender != "visitor":
+                    raise AppError("conflict", "client_id 已被使用，请换一个")
                 return {"message": message_dict(existing), "status": conversation.status}
+            admit()  # a resend of a stored message is never rate limited
             if conversation.status == states.CLOSED:
                 self._reopen(session, conversation, now)
             visitor = await session.get_one(Visitor, context.visitor_id)
@@ -277,7 +279,10 @@ class ConversationService:
                 elif status == states.BOT:
                     self._spawn(
                         self.hub.bot.respond(
-                            conversation.id, text, str(faq_id) if faq_id is not None else None
+                            conversation.id,
+                            text,
+                            str(faq_id) if faq_id is not None else None,
+                            asked_at=now,
                         )
                     )
 
@@ -396,7 +401,6 @@ class ConversationService:
         conversation_id = parse_conversation_id(payload.get("conversation_id"))
         client_id = clean_client_id(payload.get("client_id"))
         text = clean_text(payload.get("text"))
-        admit()
         now = utcnow()
         async with self.hub.db.transaction() as tx:
             session = tx.session
@@ -405,7 +409,10 @@ class ConversationService:
                 raise AppError("not_found", "会话不存在")
             existing = await find_by_client_id(session, conversation.id, client_id)
             if existing is not None:
+                if existing.sender != "agent" or existing.agent_id != actor.agent.id:
+                    raise AppError("conflict", "client_id 已被使用，请换一个")
                 return message_dict(existing)
+            admit()
             if conversation.status != states.ASSIGNED or conversation.agent_id != actor.agent.id:
                 raise AppError("forbidden", "这不是您正在接待的会话")
             response_ms, conversation.awaiting_since = sla.on_agent_message(

@@ -42,6 +42,25 @@ async def test_login_with_a_wrong_password_or_unknown_user_gives_the_same_401(
     assert wrong[1]["error"]["code"] == "unauthorized"
 
 
+async def test_password_guessing_is_throttled_but_colleagues_are_not(server: LiveServer) -> None:
+    for _ in range(10):
+        status, _ = await _request(
+            server, "POST", "/api/auth/login", json={"username": "agent", "password": "guess"}
+        )
+        assert status == 401
+    blocked = await _request(
+        server, "POST", "/api/auth/login", json={"username": "agent", "password": "agent123"}
+    )
+    assert blocked[0] == 429 and blocked[1]["error"]["code"] == "rate_limited"
+
+
+async def test_a_team_logging_in_from_one_address_is_never_held_up(server: LiveServer) -> None:
+    for index in range(12):
+        await server.add_agent(f"teammate{index}", f"同事{index}")
+    for index in range(12):
+        assert (await server.login(f"teammate{index}"))["token"]
+
+
 async def test_login_returns_a_token_that_opens_the_agent_api(server: LiveServer) -> None:
     status, body = await _request(
         server, "POST", "/api/auth/login", json={"username": "agent", "password": "agent123"}

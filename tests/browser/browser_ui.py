@@ -113,3 +113,69 @@ class Agent:
 
     def screenshot(self, directory: Path, name: str) -> None:
         self.page.screenshot(path=str(directory / f"{name}.png"))
+
+
+class AdminConsole:
+    """A supervisor or admin in the admin console (/admin/)."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+
+    def submit_login(self, username: str, password: str) -> None:
+        self.page.goto(self.base_url + "/admin/")
+        self.page.locator(tid("login-username")).fill(username)
+        self.page.locator(tid("login-password")).fill(password)
+        self.page.locator(tid("login-submit")).click()
+
+    def login(self, username: str = "admin", password: str = "admin123") -> None:
+        self.submit_login(username, password)
+        expect(self.page.locator(tid("admin-tab-faq"))).to_be_visible(timeout=TIMEOUT_MS)
+        expect(self.page.locator(tid("faq-item")).first).to_be_visible(timeout=TIMEOUT_MS)
+
+    def tab(self, name: str) -> None:
+        self.page.locator(tid(f"admin-tab-{name}")).click()
+        expect(self.page.locator(tid(f"admin-page-{name}"))).to_be_visible()
+
+    def faq_row(self, question: str) -> Locator:
+        """The list row whose question is exactly this text."""
+        return self.page.locator(tid("faq-item")).filter(
+            has=self.page.locator(tid("faq-item-question")).get_by_text(question, exact=True)
+        )
+
+    def editor(self) -> Locator:
+        return self.page.locator(tid("faq-editor"))
+
+    def fill_faq(
+        self,
+        question: str | None = None,
+        answer: str | None = None,
+        similar: list[str] | None = None,
+        category: str | None = None,
+    ) -> None:
+        ed = self.editor()
+        if question is not None:
+            ed.locator(tid("faq-question")).fill(question)
+        if similar is not None:
+            ed.locator(tid("faq-similar")).fill("\n".join(similar))
+        if answer is not None:
+            ed.locator(tid("faq-answer")).fill(answer)
+        if category is not None:
+            ed.locator(tid("faq-category")).fill(category)
+
+    def save_faq(self) -> None:
+        self.editor().locator(tid("faq-save")).click()
+        expect(self.editor()).to_have_count(0, timeout=TIMEOUT_MS)
+
+    def try_question(self, text: str) -> Locator:
+        """Ask 试一试 and wait for the answer to this text; returns the result box."""
+        self.page.locator(tid("try-input")).fill(text)
+        with self.page.expect_response("**/api/faq/try"):
+            self.page.locator(tid("try-submit")).click()
+        result = self.page.locator(tid("try-result"))
+        expect(result).to_be_visible(timeout=TIMEOUT_MS)
+        expect(result).to_contain_text(text)
+        return result
+
+    def screenshot(self, directory: Path, name: str, full_page: bool = False) -> None:
+        self.page.screenshot(path=str(directory / f"{name}.png"), full_page=full_page)

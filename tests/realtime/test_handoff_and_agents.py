@@ -175,12 +175,13 @@ async def test_routing_prefers_the_least_loaded_agent_and_respects_max_chats(
     shoppers = [await server.visitor() for _ in range(4)]
     for shopper in shoppers:
         await shopper.call("handoff", {})
-    await asyncio.sleep(0.3)
+    for shopper in shoppers[:3]:
+        await shopper.wait_for("assigned")
+    await shoppers[3].wait_for("queue", lambda q: q["position"] == 1)
 
     assert len(solo.received("assigned")) == 1
     assert len(duo.received("assigned")) == 2
-    last = await shoppers[3].wait_for("queue")
-    assert last["position"] == 1
+    assert shoppers[3].received("assigned") == []
     # Closing a chat frees a seat, and the waiting shopper gets it at once.
     chat = solo.received("assigned")[0]["conversation"]["id"]
     await solo.call("close", {"conversation_id": chat})
@@ -210,9 +211,11 @@ async def test_agent_cannot_write_into_chats_that_are_not_theirs(server: LiveSer
     assert close_outside["error"]["code"] == "not_found"
     assert missing["error"]["code"] == "not_found"
     assert bad_id["error"]["code"] == "invalid_payload"
-    # The outsider's waiting list never shows the other shop's chats.
-    assert all(not q["items"] for q in outsider.received("queue"))
-    assert not outsider.received("message")
+    # The outsider's waiting list never shows the other shop's chats, nor its messages.
+    await visitor.send("这条只给本店客服看")
+    await owner.wait_for("message", lambda m: m["text"] == "这条只给本店客服看")
+    assert outsider.received("queue") and all(not q["items"] for q in outsider.received("queue"))
+    assert not outsider.received("message") and not outsider.received("assigned")
 
 
 async def test_agent_disconnect_returns_chats_to_the_queue_after_grace(

@@ -111,6 +111,10 @@ async def test_bad_payloads_get_error_codes_and_the_connection_stays_usable(
         ({"client_id": "a", "text": "长" * 2001}, "text_too_long"),
         ({"client_id": "a", "text": "x" * 100_000}, "text_too_long"),
         ({"client_id": "a", "text": "发货", "faq_id": ["x"]}, "invalid_payload"),
+        ({"client_id": "a\x00b", "text": "你好"}, "invalid_payload"),
+        ({"client_id": "有中文", "text": "你好"}, "invalid_payload"),
+        ({"client_id": "a", "text": "坏字符\ud800"}, "invalid_payload"),
+        ({"client_id": "a", "text": "\x00\x07\x1b"}, "empty_text"),
     ]
     for payload, code in cases:
         ack = await visitor.call("message", payload)
@@ -133,6 +137,29 @@ async def test_bad_payloads_get_error_codes_and_the_connection_stays_usable(
     assert ok["ok"] is True
 
 
+async def test_control_characters_are_dropped_but_line_breaks_kept(server: LiveServer) -> None:
+    visitor = await server.visitor()
+    ack = await visitor.send("第一行\x07\n第二行\t完")
+    assert ack["message"]["text"] == "第一行\n第二行\t完"
+
+
+async def test_a_client_id_used_by_someone_else_is_a_conflict_not_a_false_ack(
+    server: LiveServer,
+) -> None:
+    agent = await server.agent(status="online")
+    visitor = await server.visitor()
+    await visitor.send("转人工")
+    conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+    reply = await agent.send(conversation_id, "您好", client_id="shared-id")
+    assert reply["ok"]
+
+    clash = await visitor.send("我也用这个 id", client_id="shared-id")
+    assert clash["ok"] is False and clash["error"]["code"] == "conflict"
+    own = await visitor.send("好的", client_id="mine-1")
+    clash_back = await agent.send(conversation_id, "再来", client_id="mine-1")
+    assert own["ok"] and clash_back["error"]["code"] == "conflict"
+
+
 async def test_exactly_2000_characters_is_accepted(server: LiveServer) -> None:
     visitor = await server.visitor()
     ack = await visitor.send("好" * 2000)
@@ -153,11 +180,14 @@ async def test_unsure_bot_offers_choices_then_hands_off_after_two_misses(
     visitor = await server.visitor()
     await visitor.send("你们家那个东西怎么弄")
     first = await visitor.wait_for("message", lambda m: m["sender"] == "bot")
-    assert first["kind"] in ("suggestions", "text")
+    # Not an answer: either "did you mean" choices or a request to rephrase.
+    assert "faq_id" not in first["meta"]
     if first["kind"] == "suggestions":
         assert first["meta"]["choices"] and all(
             c["question"] and c["faq_id"] for c in first["meta"]["choices"]
         )
+    else:
+        assert first["kind"] == "text" and "转人工" in first["text"]
     await visitor.send("还是不明白那个咋整")
     notice = await visitor.wait_for(
         "message", lambda m: m["kind"] == "event" and m["meta"].get("event") == "queued"
