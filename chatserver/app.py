@@ -69,8 +69,7 @@ def build_app(settings: Settings) -> web.Application:
             shop_ids = list(await session.scalars(select(Shop.id)))
         for shop_id in shop_ids[:20]:
             await hub.faq.match(shop_id, "发货")
-        if settings.redis_url is None:
-            await hub.presence.recover_after_restart()
+        await hub.presence.start()
 
     async def on_cleanup(_app: web.Application) -> None:
         await hub.presence.shutdown()

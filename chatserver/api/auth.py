@@ -26,7 +26,7 @@ async def logout(request: web.Request) -> web.Response:
     actor = await current_agent(request)
     hub = hub_of(request)
     await hub.auth.logout(actor.session_id)
-    await hub.notifier.disconnect_agent_session(actor.session_id)
+    await hub.presence.disconnect_session(actor.session_id)
     return web.json_response({"ok": True})
 
 

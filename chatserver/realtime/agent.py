@@ -35,10 +35,11 @@ class AgentNamespace(socketio.AsyncNamespace):
             actor = await self.hub.auth.authenticate(token)
         except AppError as error:
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
-        await self.save_session(sid, {"token": token, "agent_id": actor.agent.id})
+        await self.save_session(
+            sid, {"token": token, "agent_id": actor.agent.id, "session_id": actor.session_id}
+        )
         await self.enter_room(sid, events.agent_room(actor.agent.id))
         await self.enter_room(sid, events.shop_agents_room(actor.shop.id))
-        await self.enter_room(sid, events.agent_session_room(actor.session_id))
 
         async def catch_up() -> None:
             chats = await self.hub.presence.connected(actor, sid)
@@ -61,9 +62,9 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         self._buckets.pop(sid, None)
         session = await self.get_session(sid)
-        agent_id = session.get("agent_id")
-        if isinstance(agent_id, int):
-            await self.hub.presence.disconnected(agent_id, sid)
+        agent_id, session_id = session.get("agent_id"), session.get("session_id")
+        if isinstance(agent_id, int) and isinstance(session_id, int):
+            await self.hub.presence.disconnected(agent_id, session_id, sid)
 
     async def _actor(self, sid: str) -> AuthenticatedAgent:
         session = await self.get_session(sid)

@@ -31,7 +31,3 @@ def agent_room(agent_id: int) -> str:
 
 def shop_agents_room(shop_id: int) -> str:
     return f"shop:{shop_id}"
-
-
-def agent_session_room(session_id: int) -> str:
-    return f"agent-session:{session_id}"

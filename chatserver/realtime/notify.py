@@ -10,7 +10,6 @@ from chatserver.realtime.events import (
     AGENT_NAMESPACE,
     VISITOR_NAMESPACE,
     agent_room,
-    agent_session_room,
     conversation_room,
     shop_agents_room,
 )
@@ -41,9 +40,7 @@ class SocketNotifier:
     async def to_shop_agents(self, shop_id: int, event: str, data: Any) -> None:
         await self.sio.emit(event, data, room=shop_agents_room(shop_id), namespace=AGENT_NAMESPACE)
 
-    async def disconnect_agent_session(self, session_id: int) -> None:
-        # Other processes refuse the revoked token on the socket's next event.
-        room = agent_session_room(session_id)
-        members = list(self.sio.manager.get_participants(AGENT_NAMESPACE, room))
-        for sid, _eio_sid in members:
+    async def disconnect_agent_sockets(self, sids: list[str]) -> None:
+        # With Redis the manager forwards a disconnect for a remote sid to its process.
+        for sid in sids:
             await self.sio.disconnect(sid, namespace=AGENT_NAMESPACE)

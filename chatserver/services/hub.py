@@ -11,6 +11,11 @@ from chatserver.services.conversations import ConversationService
 from chatserver.services.faq_registry import FaqRegistry
 from chatserver.services.notifier import Notifier
 from chatserver.services.presence import AgentPresence
+from chatserver.services.presence_store import (
+    LocalPresenceStore,
+    PresenceStore,
+    RedisPresenceStore,
+)
 from chatserver.services.queue import QueueService
 
 
@@ -25,5 +30,10 @@ class Hub:
         self.conversations = ConversationService(self)
         self.queue = QueueService(self)
         self.bot = BotService(self)
-        self.presence = AgentPresence(self, settings.agent_grace_seconds)
+        store: PresenceStore = (
+            RedisPresenceStore(settings.redis_url, f"{settings.redis_channel}:presence")
+            if settings.redis_url is not None
+            else LocalPresenceStore()
+        )
+        self.presence = AgentPresence(self, settings.agent_grace_seconds, store)
         self.catalog = CatalogService(self)

@@ -19,5 +19,5 @@ class Notifier(Protocol):
     async def to_shop_agents(self, shop_id: int, event: str, data: Any) -> None:
         """Every agent connection of one shop (/agent)."""
 
-    async def disconnect_agent_session(self, session_id: int) -> None:
-        """Close the sockets opened with a session token that was just revoked."""
+    async def disconnect_agent_sockets(self, sids: list[str]) -> None:
+        """Close these /agent sockets, on whichever process holds them."""

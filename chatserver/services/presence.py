@@ -1,8 +1,10 @@
 """Which agents are connected, and what happens when they come and go.
 
 An agent who disconnects keeps their chats for a grace period (a flaky phone network, a page
-reload); past it their chats go back to the queue, never dropped. Connections are counted in
-this process; with several processes, give agents sticky sessions (docs/operations.md).
+reload); past it their chats go back to the queue, never dropped. Connections are counted in a
+PresenceStore (this process, or Redis across processes), so closing one of two tabs on two
+processes takes nothing away. A sweep finds agents marked present with no live connection
+(after a restart or a crashed process) and gives them the same grace period.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import select
 from chatserver.db.models import Agent, utcnow
 from chatserver.errors import AppError, invalid
 from chatserver.services.auth import AuthenticatedAgent
+from chatserver.services.presence_store import PresenceStore
 
 if TYPE_CHECKING:
     from chatserver.services.hub import Hub
@@ -25,26 +28,30 @@ log = logging.getLogger(__name__)
 STATUSES = ("online", "away", "offline")
 
 
+SWEEP_SECONDS = 15.0
+
+
 class AgentPresence:
-    def __init__(self, hub: Hub, grace_seconds: float) -> None:
+    def __init__(self, hub: Hub, grace_seconds: float, store: PresenceStore) -> None:
         self.hub = hub
         self.grace_seconds = grace_seconds
-        self._connections: dict[int, set[str]] = {}
+        self.store = store
         self._grace_timers: dict[int, asyncio.Task[None]] = {}
+        self._sweeper: asyncio.Task[None] | None = None
         # Connecting and expiring one agent's grace period must not interleave.
         self._agent_locks: dict[int, asyncio.Lock] = {}
 
     def _lock(self, agent_id: int) -> asyncio.Lock:
         return self._agent_locks.setdefault(agent_id, asyncio.Lock())
 
-    def is_connected(self, agent_id: int) -> bool:
-        return bool(self._connections.get(agent_id))
+    async def is_connected(self, agent_id: int) -> bool:
+        return await self.store.count(agent_id) > 0
 
     async def connected(self, actor: AuthenticatedAgent, sid: str) -> list[dict[str, Any]]:
         """Register the connection; returns the open chats to replay to it."""
         agent_id = actor.agent.id
         async with self._lock(agent_id):
-            self._connections.setdefault(agent_id, set()).add(sid)
+            await self.store.add(agent_id, actor.session_id, sid)
             timer = self._grace_timers.pop(agent_id, None)
             if timer is not None:
                 timer.cancel()
@@ -55,13 +62,14 @@ class AgentPresence:
                     agent.status_changed_at = utcnow()
         return await self.hub.queue.open_chats(agent_id)
 
-    async def disconnected(self, agent_id: int, sid: str) -> None:
-        sids = self._connections.get(agent_id, set())
-        sids.discard(sid)
-        if sids:
-            return
-        self._connections.pop(agent_id, None)
-        self._start_grace(agent_id)
+    async def disconnected(self, agent_id: int, session_id: int, sid: str) -> None:
+        await self.store.remove(agent_id, session_id, sid)
+        if not await self.is_connected(agent_id):
+            self._start_grace(agent_id)
+
+    async def disconnect_session(self, session_id: int) -> None:
+        """Close every socket opened with a revoked session token, on every process."""
+        await self.hub.notifier.disconnect_agent_sockets(await self.store.session_sids(session_id))
 
     def _start_grace(self, agent_id: int) -> None:
         previous = self._grace_timers.pop(agent_id, None)
@@ -77,9 +85,10 @@ class AgentPresence:
         except asyncio.CancelledError:
             return
         async with self._lock(agent_id):
-            if self.is_connected(agent_id):
+            if self._grace_timers.get(agent_id) is asyncio.current_task():
+                del self._grace_timers[agent_id]
+            if await self.is_connected(agent_id):
                 return
-            self._grace_timers.pop(agent_id, None)
             try:
                 await self.hub.queue.release_agent(agent_id, reason="disconnected")
             except Exception:
@@ -104,15 +113,30 @@ class AgentPresence:
             await self.hub.queue.dispatch(actor.shop.id)
         return status
 
-    async def recover_after_restart(self) -> None:
-        """Agents marked present when this process started get the grace period to come back."""
+    async def start(self) -> None:
+        await self.store.start()
+        self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except Exception:
+                log.exception("presence sweep failed")
+            await asyncio.sleep(SWEEP_SECONDS)
+
+    async def sweep(self) -> None:
+        """Agents marked present with no live connection anywhere get the grace period."""
         async with self.hub.db.sessions() as session:
             ids = list(await session.scalars(select(Agent.id).where(Agent.status != "offline")))
         for agent_id in ids:
-            if not self.is_connected(agent_id):
+            if agent_id not in self._grace_timers and not await self.is_connected(agent_id):
                 self._start_grace(agent_id)
 
     async def shutdown(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
         for timer in self._grace_timers.values():
             timer.cancel()
         self._grace_timers.clear()
+        await self.store.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -324,3 +325,27 @@ async def test_agent_without_a_valid_token_is_refused(server: LiveServer) -> Non
         client = AgentClient()
         with pytest.raises(socketio.exceptions.ConnectionError):
             await client.connect(server.url, auth)
+
+
+async def test_after_a_restart_absent_agents_chats_return_to_the_queue(
+    database_url: str, tmp_path: Path
+) -> None:
+    from tests.conftest import running_server
+
+    # The first process stops while the agent is connected, long before their grace period
+    # ends: the agent row still says online and the chat is still theirs.
+    async with running_server(
+        database_url, tmp_path / "before", CHATSERVER_AGENT_GRACE_SECONDS="60"
+    ) as before:
+        agent = await before.agent(status="online")
+        visitor = await before.visitor()
+        await visitor.send("转人工")
+        conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+    assert (await _conversation(before, conversation_id)).status == "assigned"
+    async with running_server(database_url, tmp_path / "after") as after:
+        for _ in range(40):
+            conversation = await _conversation(after, conversation_id)
+            if conversation.status == "queued":
+                break
+            await asyncio.sleep(0.1)
+        assert conversation.status == "queued" and conversation.agent_id is None

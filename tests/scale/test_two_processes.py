@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
 
+import aiohttp
 import pytest
 
-from tests.conftest import running_server
+from chatserver.db.models import Conversation
+from chatserver.services.presence_store import RedisPresenceStore
+from tests.conftest import AgentClient, running_server
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -15,7 +19,11 @@ async def test_shopper_and_agent_on_different_processes_chat_through_redis(
     database_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     channel = f"chatserver-test-{uuid.uuid4().hex}"
-    shared = {"REDIS_URL": redis_url, "CHATSERVER_REDIS_CHANNEL": channel}
+    shared = {
+        "REDIS_URL": redis_url,
+        "CHATSERVER_REDIS_CHANNEL": channel,
+        "SECRET_KEY": f"shared-secret-{channel}",
+    }
     async with (
         running_server(database_url, tmp_path / "a", **shared) as first,
         running_server(database_url, tmp_path / "b", **shared) as second,
@@ -35,3 +43,93 @@ async def test_shopper_and_agent_on_different_processes_chat_through_redis(
         await visitor.send("收到，谢谢")
         back = await agent.wait_for("message", lambda m: m["text"] == "收到，谢谢")
         assert back["conversation_id"] == conversation_id
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_closing_one_of_two_tabs_on_two_processes_keeps_the_chat(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    channel = f"chatserver-test-{uuid.uuid4().hex}"
+    shared = {
+        "REDIS_URL": redis_url,
+        "CHATSERVER_REDIS_CHANNEL": channel,
+        "SECRET_KEY": f"shared-secret-{channel}",
+    }
+    async with (
+        running_server(database_url, tmp_path / "a", **shared) as first,
+        running_server(database_url, tmp_path / "b", **shared) as second,
+    ):
+        tab_a = await first.agent(status="online")
+        login = await second.login("agent", "agent123")
+        tab_b = AgentClient(token=login["token"])
+        await tab_b.connect(second.url, {"token": login["token"]})
+        second.clients.append(tab_b)
+        visitor = await first.visitor()
+        await visitor.send("转人工")
+        conversation_id = (await tab_a.wait_for("assigned"))["conversation"]["id"]
+
+        await tab_a.disconnect()
+        await asyncio.sleep(first.settings.agent_grace_seconds + 0.5)
+
+        async with first.db.sessions() as session:
+            conversation = await session.get(Conversation, conversation_id)
+        assert conversation is not None and conversation.status == "assigned"
+        reply = await tab_b.send(conversation_id, "我还在，请讲")
+        assert reply["ok"]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_logout_closes_the_sessions_sockets_on_every_process(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    channel = f"chatserver-test-{uuid.uuid4().hex}"
+    shared = {
+        "REDIS_URL": redis_url,
+        "CHATSERVER_REDIS_CHANNEL": channel,
+        "SECRET_KEY": f"shared-secret-{channel}",
+    }
+    async with (
+        running_server(database_url, tmp_path / "a", **shared) as first,
+        running_server(database_url, tmp_path / "b", **shared) as second,
+    ):
+        agent = await second.agent()
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
+                f"{first.url}/api/auth/logout", headers={"Authorization": f"Bearer {agent.token}"}
+            ) as response,
+        ):
+            assert response.status == 200
+        for _ in range(100):
+            if not agent.sio.connected:
+                break
+            await asyncio.sleep(0.05)
+        assert not agent.sio.connected
+
+
+async def test_a_crashed_processes_connections_stop_counting(redis_url: str) -> None:
+    prefix = f"chatserver-test-{uuid.uuid4().hex}:presence"
+    alive, crashed = RedisPresenceStore(redis_url, prefix), RedisPresenceStore(redis_url, prefix)
+    await alive.start()
+    await crashed.start()
+    try:
+        await alive.add(7, 1, "sid-alive")
+        await crashed.add(7, 2, "sid-crashed")
+        assert await alive.count(7) == 2
+        # A crash: the heartbeat stops and its key expires (deleted here instead of waiting).
+        assert crashed._heartbeat is not None
+        crashed._heartbeat.cancel()
+        await alive.redis.delete(crashed._host_key(crashed.host_id))
+        assert await alive.count(7) == 1
+        assert await alive.session_sids(2) == []
+        await alive.remove(7, 1, "sid-alive")
+        assert await alive.count(7) == 0
+    finally:
+        await alive.stop()
+        await crashed.stop()
+        cleanup = RedisPresenceStore(redis_url, prefix)
+        keys = [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")]
+        if keys:
+            await cleanup.redis.delete(*keys)
+        assert [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")] == []
+        await cleanup.redis.aclose()

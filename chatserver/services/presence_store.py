@@ -1,0 +1,132 @@
+"""Where agent connections are counted: in this process, or in Redis across processes.
+
+With Redis every process registers its sockets under a host id whose heartbeat key expires
+when the process dies, so a crashed process's sockets stop counting by themselves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 10
+HOST_TTL_SECONDS = 30
+
+
+class PresenceStore(Protocol):
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    async def add(self, agent_id: int, session_id: int, sid: str) -> None: ...
+    async def remove(self, agent_id: int, session_id: int, sid: str) -> None: ...
+    async def count(self, agent_id: int) -> int: ...
+    async def session_sids(self, session_id: int) -> list[str]: ...
+
+
+class LocalPresenceStore:
+    """One process: plain dictionaries."""
+
+    def __init__(self) -> None:
+        self._by_agent: dict[int, set[str]] = {}
+        self._by_session: dict[int, set[str]] = {}
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def add(self, agent_id: int, session_id: int, sid: str) -> None:
+        self._by_agent.setdefault(agent_id, set()).add(sid)
+        self._by_session.setdefault(session_id, set()).add(sid)
+
+    async def remove(self, agent_id: int, session_id: int, sid: str) -> None:
+        for table, key in ((self._by_agent, agent_id), (self._by_session, session_id)):
+            members = table.get(key)
+            if members is not None:
+                members.discard(sid)
+                if not members:
+                    del table[key]
+
+    async def count(self, agent_id: int) -> int:
+        return len(self._by_agent.get(agent_id, ()))
+
+    async def session_sids(self, session_id: int) -> list[str]:
+        return sorted(self._by_session.get(session_id, ()))
+
+
+class RedisPresenceStore:
+    """Several processes: hashes of sid → host id, and one expiring heartbeat key per host."""
+
+    def __init__(self, redis_url: str, prefix: str) -> None:
+        import redis.asyncio as aioredis
+
+        self.redis = aioredis.from_url(redis_url, decode_responses=True)
+        self.prefix = prefix
+        self.host_id = uuid.uuid4().hex
+        self._heartbeat: asyncio.Task[None] | None = None
+
+    def _agent_key(self, agent_id: int) -> str:
+        return f"{self.prefix}:agent:{agent_id}"
+
+    def _session_key(self, session_id: int) -> str:
+        return f"{self.prefix}:session:{session_id}"
+
+    def _host_key(self, host_id: str) -> str:
+        return f"{self.prefix}:host:{host_id}"
+
+    async def start(self) -> None:
+        await self.redis.set(self._host_key(self.host_id), "1", ex=HOST_TTL_SECONDS)
+        self._heartbeat = asyncio.get_running_loop().create_task(self._beat())
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                await self.redis.set(self._host_key(self.host_id), "1", ex=HOST_TTL_SECONDS)
+            except Exception:
+                log.warning("presence heartbeat to Redis failed; retrying")
+
+    async def stop(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
+        with contextlib.suppress(Exception):
+            await self.redis.delete(self._host_key(self.host_id))
+        await self.redis.aclose()
+
+    async def add(self, agent_id: int, session_id: int, sid: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self._agent_key(agent_id), sid, self.host_id)
+            pipe.hset(self._session_key(session_id), sid, self.host_id)
+            await pipe.execute()
+
+    async def remove(self, agent_id: int, session_id: int, sid: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hdel(self._agent_key(agent_id), sid)
+            pipe.hdel(self._session_key(session_id), sid)
+            await pipe.execute()
+
+    async def _live(self, key: str) -> list[str]:
+        """Members of a hash whose host still beats; entries of dead hosts are removed."""
+        entries: dict[str, str] = await self.redis.hgetall(key)
+        if not entries:
+            return []
+        hosts = sorted(set(entries.values()))
+        alive_flags = await self.redis.mget([self._host_key(h) for h in hosts])
+        alive = {host for host, flag in zip(hosts, alive_flags, strict=True) if flag}
+        dead = [sid for sid, host in entries.items() if host not in alive]
+        if dead:
+            await self.redis.hdel(key, *dead)
+        return sorted(sid for sid, host in entries.items() if host in alive)
+
+    async def count(self, agent_id: int) -> int:
+        return len(await self._live(self._agent_key(agent_id)))
+
+    async def session_sids(self, session_id: int) -> list[str]:
+        return await self._live(self._session_key(session_id))
