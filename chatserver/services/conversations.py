@@ -29,6 +29,7 @@ from chatserver.services.records import (
     lock_conversation,
     messages_of,
     record_event,
+    transition,
 )
 from chatserver.services.serialize import agent_brief, conversation_dict, message_dict
 
@@ -290,16 +291,9 @@ class ConversationService:
         return {"message": wire, "status": status}
 
     def _reopen(self, session: Any, conversation: Conversation, now: datetime) -> None:
-        record_event(
-            session,
-            conversation,
-            type="reopened",
-            now=now,
-            actor_type="visitor",
-            from_status=states.CLOSED,
-            to_status=states.BOT,
+        transition(
+            session, conversation, states.BOT, event="reopened", now=now, actor_type="visitor"
         )
-        conversation.status = states.BOT
         conversation.agent_id = None
         conversation.priority = 0
         conversation.handoff_reason = None
@@ -358,20 +352,16 @@ class ConversationService:
         waiting_since: datetime,
     ) -> Message:
         """bot → queued, inside the caller's transaction; returns the notice for the shopper."""
-        if not states.can_move(conversation.status, states.QUEUED):
-            raise AppError("conflict", "会话当前状态不能转人工")
-        record_event(
+        transition(
             session,
             conversation,
-            type="handoff",
+            states.QUEUED,
+            event="handoff",
             now=now,
             actor_type=actor_type,
             actor_id=actor_id,
-            from_status=conversation.status,
-            to_status=states.QUEUED,
             reason=reason,
         )
-        conversation.status = states.QUEUED
         conversation.handoff_reason = reason
         conversation.priority = max(conversation.priority, priority)
         conversation.queued_at = now
@@ -456,18 +446,16 @@ class ConversationService:
             if not owns and actor.agent.role == "agent":
                 raise AppError("forbidden", "这不是您正在接待的会话")
             owner_id = conversation.agent_id
-            record_event(
+            transition(
                 session,
                 conversation,
-                type="closed",
+                states.CLOSED,
+                event="closed",
                 now=now,
                 actor_type="agent",
                 actor_id=actor.agent.id,
-                from_status=conversation.status,
-                to_status=states.CLOSED,
                 reason="agent",
             )
-            conversation.status = states.CLOSED
             conversation.closed_at = now
             conversation.awaiting_since = None
             farewell = await append_message(

@@ -19,7 +19,14 @@ from chatserver.domain import routing, states
 from chatserver.errors import AppError, invalid
 from chatserver.services.auth import AuthenticatedAgent
 from chatserver.services.conversations import SYSTEM_NAME, parse_conversation_id
-from chatserver.services.records import append_message, messages_of, record_event
+from chatserver.services.records import (
+    append_message,
+    lock_conversation,
+    lock_row,
+    messages_of,
+    record_event,
+    transition,
+)
 from chatserver.services.serialize import agent_brief, message_dict
 
 if TYPE_CHECKING:
@@ -188,12 +195,7 @@ class QueueService:
         The status is re-read under the row lock: an agent going offline meanwhile gets nothing.
         """
         session = tx.session
-        agent = await session.scalar(
-            select(Agent)
-            .where(Agent.id == agent_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        agent = await lock_row(session, Agent, agent_id)
         if agent is None:
             return False
         if agent.status not in (("online", "away") if actor else ("online",)):
@@ -213,13 +215,7 @@ class QueueService:
         )
         if result.rowcount != 1:
             return False
-        conversation = await session.scalar(
-            select(Conversation)
-            .where(Conversation.id == conversation_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        assert conversation is not None
+        conversation = await lock_conversation(session, conversation_id)
         record_event(
             session,
             conversation,
@@ -301,12 +297,7 @@ class QueueService:
         now = utcnow()
         async with self.hub.db.transaction() as tx:
             session = tx.session
-            agent = await session.scalar(
-                select(Agent)
-                .where(Agent.id == agent_id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
+            agent = await lock_row(session, Agent, agent_id)
             if agent is None:
                 return
             shop_id = agent.shop_id
@@ -322,26 +313,19 @@ class QueueService:
             )
             notices: list[dict[str, Any]] = []
             for conversation_id in ids:
-                conversation = await session.scalar(
-                    select(Conversation)
-                    .where(Conversation.id == conversation_id)
-                    .with_for_update()
-                    .execution_options(populate_existing=True)
-                )
+                conversation = await lock_row(session, Conversation, conversation_id)
                 if conversation is None or conversation.status != states.ASSIGNED:
                     continue
-                record_event(
+                transition(
                     session,
                     conversation,
-                    type="returned_to_queue",
+                    states.QUEUED,
+                    event="returned_to_queue",
                     now=now,
                     actor_type="system",
                     actor_id=agent_id,
-                    from_status=states.ASSIGNED,
-                    to_status=states.QUEUED,
                     reason=reason,
                 )
-                conversation.status = states.QUEUED
                 conversation.agent_id = None
                 conversation.assigned_at = None
                 # Keeps its original queued_at: it has waited longest and goes first.

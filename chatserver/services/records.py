@@ -1,30 +1,73 @@
-"""Writing a conversation's messages and events: the only code that inserts either.
+"""Writing a conversation's messages, events and status: the only code that does either.
 
-Every caller holds the conversation row locked (`lock_conversation`) so `seq` cannot repeat.
+Every caller holds the conversation row locked (`lock_conversation`) so `seq` cannot repeat,
+and every status change goes through `transition`, which enforces domain/states.py and
+writes the event row in the same transaction.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chatserver.db.models import Conversation, ConversationEvent, Message
+from chatserver.db.models import Agent, Conversation, ConversationEvent, Message
+from chatserver.domain import states
 from chatserver.errors import AppError
 
+Row = TypeVar("Row", Conversation, Agent)
 
-async def lock_conversation(session: AsyncSession, conversation_id: int) -> Conversation:
-    conversation = await session.scalar(
-        select(Conversation)
-        .where(Conversation.id == conversation_id)
+
+async def lock_row(session: AsyncSession, model: type[Row], row_id: int) -> Row | None:
+    """The row, re-read and locked until the transaction ends (FOR UPDATE; SQLite's
+    transactions are BEGIN IMMEDIATE, which locks the whole database)."""
+    return await session.scalar(
+        select(model)
+        .where(model.id == row_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+
+
+async def lock_conversation(session: AsyncSession, conversation_id: int) -> Conversation:
+    conversation = await lock_row(session, Conversation, conversation_id)
     if conversation is None:
         raise AppError("not_found", "会话不存在")
     return conversation
+
+
+def transition(
+    session: AsyncSession,
+    conversation: Conversation,
+    to_status: str,
+    *,
+    event: str,
+    now: datetime,
+    actor_type: str,
+    actor_id: int | None = None,
+    reason: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Move a locked conversation to `to_status` and record who did it, when and why."""
+    from_status = conversation.status
+    if not states.can_move(from_status, to_status):
+        raise AppError("conflict", f"会话不能从 {from_status} 变为 {to_status}")
+    record_event(
+        session,
+        conversation,
+        type=event,
+        now=now,
+        actor_type=actor_type,
+        actor_id=actor_id,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data,
+    )
+    conversation.status = to_status
+    conversation.updated_at = now
 
 
 async def find_by_client_id(

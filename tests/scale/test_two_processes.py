@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
@@ -11,13 +13,14 @@ import pytest
 
 from chatserver.db.models import Conversation
 from chatserver.services.presence_store import RedisPresenceStore
-from tests.conftest import AgentClient, running_server
+from tests.conftest import AgentClient, LiveServer, running_server
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-async def test_shopper_and_agent_on_different_processes_chat_through_redis(
+@asynccontextmanager
+async def two_processes(
     database_url: str, redis_url: str, tmp_path: Path
-) -> None:
+) -> AsyncIterator[tuple[LiveServer, LiveServer]]:
+    """Two server instances sharing the database, Redis (own channel) and the secret key."""
     channel = f"chatserver-test-{uuid.uuid4().hex}"
     shared = {
         "REDIS_URL": redis_url,
@@ -28,6 +31,14 @@ async def test_shopper_and_agent_on_different_processes_chat_through_redis(
         running_server(database_url, tmp_path / "a", **shared) as first,
         running_server(database_url, tmp_path / "b", **shared) as second,
     ):
+        yield first, second
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_shopper_and_agent_on_different_processes_chat_through_redis(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    async with two_processes(database_url, redis_url, tmp_path) as (first, second):
         agent = await second.agent(status="online")
         visitor = await first.visitor()
         conversation_id = visitor.session["conversation_id"]
@@ -49,16 +60,7 @@ async def test_shopper_and_agent_on_different_processes_chat_through_redis(
 async def test_closing_one_of_two_tabs_on_two_processes_keeps_the_chat(
     database_url: str, redis_url: str, tmp_path: Path
 ) -> None:
-    channel = f"chatserver-test-{uuid.uuid4().hex}"
-    shared = {
-        "REDIS_URL": redis_url,
-        "CHATSERVER_REDIS_CHANNEL": channel,
-        "SECRET_KEY": f"shared-secret-{channel}",
-    }
-    async with (
-        running_server(database_url, tmp_path / "a", **shared) as first,
-        running_server(database_url, tmp_path / "b", **shared) as second,
-    ):
+    async with two_processes(database_url, redis_url, tmp_path) as (first, second):
         tab_a = await first.agent(status="online")
         login = await second.login("agent", "agent123")
         tab_b = AgentClient(token=login["token"])
@@ -82,16 +84,7 @@ async def test_closing_one_of_two_tabs_on_two_processes_keeps_the_chat(
 async def test_logout_closes_the_sessions_sockets_on_every_process(
     database_url: str, redis_url: str, tmp_path: Path
 ) -> None:
-    channel = f"chatserver-test-{uuid.uuid4().hex}"
-    shared = {
-        "REDIS_URL": redis_url,
-        "CHATSERVER_REDIS_CHANNEL": channel,
-        "SECRET_KEY": f"shared-secret-{channel}",
-    }
-    async with (
-        running_server(database_url, tmp_path / "a", **shared) as first,
-        running_server(database_url, tmp_path / "b", **shared) as second,
-    ):
+    async with two_processes(database_url, redis_url, tmp_path) as (first, second):
         agent = await second.agent()
         async with (
             aiohttp.ClientSession() as http,
