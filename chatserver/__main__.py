@@ -78,6 +78,7 @@ def _print_urls(settings: Settings) -> None:
         "\nchatserver 已启动\n"
         f"  演示店铺（顾客窗口）: {base}/demo/\n"
         f"  客服工作台:          {base}/agent/   登录 agent / agent123\n"
+        f"  管理后台:            {base}/admin/   登录 admin / admin123\n"
         f"  健康检查:            {base}/healthz\n",
         flush=True,
     )

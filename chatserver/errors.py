@@ -30,18 +30,23 @@ HTTP_STATUS: dict[str, int] = {
 
 
 class AppError(Exception):
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.code: ErrorCode = code
         self.message = message
+        # The request field at fault, so a form can show the message next to it.
+        self.field = field
 
     def to_body(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message}
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        return body
 
     @property
     def http_status(self) -> int:
         return HTTP_STATUS.get(self.code, 400)
 
 
-def invalid(message: str) -> AppError:
-    return AppError("invalid_payload", message)
+def invalid(message: str, *, field: str | None = None) -> AppError:
+    return AppError("invalid_payload", message, field=field)

@@ -1,5 +1,5 @@
 // Builds the pages of the front end: the shopper chat app (widget/chat.html, loaded in the
-// loader's iframe), the agent panel (agent/) and the demo shop (demo/). The loader itself is a
+// loader's iframe), the agent panel (agent/), the admin console (admin/) and the demo shop (demo/). The loader itself is a
 // separate IIFE build (vite.loader.config.ts) because it must keep a stable, unhashed name.
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
@@ -19,11 +19,14 @@ export default defineConfig({
       input: {
         chat: resolve(pages, 'widget/chat.html'),
         agent: resolve(pages, 'agent/index.html'),
+        admin: resolve(pages, 'admin/index.html'),
         demo: resolve(pages, 'demo/index.html'),
       },
       output: {
-        // Preact and socket.io-client in one chunk shared by the chat app and the agent panel
-        manualChunks: (id: string) => (id.includes('node_modules') ? 'vendor' : undefined),
+        // Preact in one chunk (every app), socket.io-client and its parts in another (the chat
+        // app and the agent panel; the admin console only talks REST and does not load it)
+        manualChunks: (id: string) =>
+          /node_modules[\\/]preact[\\/]/.test(id) ? 'preact' : id.includes('node_modules') ? 'vendor' : undefined,
       },
     },
   },

@@ -17,6 +17,7 @@ from chatserver.services.auth import AuthenticatedAgent
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from chatserver.db.engine import Transaction
     from chatserver.services.hub import Hub
 
 EDITOR_ROLES = ("supervisor", "admin")
@@ -35,19 +36,48 @@ def require_admin(actor: AuthenticatedAgent) -> None:
         raise AppError("forbidden", "只有管理员可以修改店铺设置")
 
 
-def _text(body: dict[str, Any], name: str, limit: int, *, required: bool) -> str | None:
+LABELS = {
+    "question": "标准问题",
+    "answer": "答案",
+    "category": "分类",
+    "title": "标题",
+    "text": "内容",
+    "name": "店铺名称",
+    "greeting_template": "欢迎语",
+    "similar": "相似问法",
+    "enabled": "启用状态",
+}
+
+
+def _text(
+    body: dict[str, Any], name: str, limit: int, *, required: bool, may_be_empty: bool = False
+) -> str | None:
+    """A trimmed text field; None when absent and optional. Errors name the field."""
+    label = LABELS.get(name, name)
     value = body.get(name)
     if value is None:
         if required:
-            raise invalid(f"{name} 不能为空")
+            raise invalid(f"{label}不能为空", field=name)
         return None
     if not isinstance(value, str):
-        raise invalid(f"{name} 必须是字符串")
+        raise invalid(f"{label}必须是文字", field=name)
     value = value.strip()
-    if not value:
-        raise AppError("empty_text", f"{name} 不能为空")
+    if not value and not may_be_empty:
+        raise AppError("empty_text", f"{label}不能为空", field=name)
     if len(value) > limit:
-        raise AppError("text_too_long", f"{name} 不能超过 {limit} 个字符")
+        raise AppError("text_too_long", f"{label}不能超过 {limit} 个字符", field=name)
+    return value
+
+
+def _category(body: dict[str, Any]) -> str | None:
+    """Optional; an empty string clears it."""
+    return _text(body, "category", 32, required=False, may_be_empty=True)
+
+
+def _enabled(body: dict[str, Any]) -> bool | None:
+    value = body.get("enabled")
+    if value is not None and not isinstance(value, bool):
+        raise invalid("启用状态必须是 true 或 false", field="enabled")
     return value
 
 
@@ -56,12 +86,14 @@ def _similar(body: dict[str, Any]) -> list[str] | None:
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise invalid("similar 必须是字符串数组")
+        raise invalid("相似问法必须是文字列表", field="similar")
     items = [item.strip() for item in value if item.strip()]
     if len(items) > MAX_SIMILAR:
-        raise invalid(f"相似问法最多 {MAX_SIMILAR} 条")
+        raise invalid(f"相似问法最多 {MAX_SIMILAR} 条", field="similar")
     if any(len(item) > MAX_QUESTION for item in items):
-        raise AppError("text_too_long", f"每条相似问法不能超过 {MAX_QUESTION} 个字符")
+        raise AppError(
+            "text_too_long", f"每条相似问法不能超过 {MAX_QUESTION} 个字符", field="similar"
+        )
     return list(dict.fromkeys(items))
 
 
@@ -91,10 +123,16 @@ class CatalogService:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
 
-    async def _bump(self, session: AsyncSession, shop_id: int) -> None:
-        await session.execute(
+    async def _bump(self, tx: Transaction, shop_id: int) -> None:
+        await tx.session.execute(
             update(Shop).where(Shop.id == shop_id).values(faq_revision=Shop.faq_revision + 1)
         )
+
+        # This process sees the edit as soon as it is committed; the others within a second.
+        async def recheck() -> None:
+            self.hub.faq.recheck_soon(shop_id)
+
+        tx.on_commit(recheck)
 
     # ---- FAQ -----------------------------------------------------------------------------
 
@@ -109,10 +147,8 @@ class CatalogService:
         require_editor(actor)
         question = _text(body, "question", MAX_QUESTION, required=True)
         answer = _text(body, "answer", MAX_ANSWER, required=True)
-        category = _text(body, "category", 32, required=False) or ""
-        enabled = body.get("enabled", True)
-        if not isinstance(enabled, bool):
-            raise invalid("enabled 必须是 true 或 false")
+        category = _category(body) or ""
+        enabled = _enabled(body)
         assert question is not None and answer is not None
         async with self.hub.db.transaction() as tx:
             entry = FaqEntry(
@@ -121,10 +157,10 @@ class CatalogService:
                 similar=_similar(body) or [],
                 answer=answer,
                 category=category,
-                enabled=enabled,
+                enabled=True if enabled is None else enabled,
             )
             tx.session.add(entry)
-            await self._bump(tx.session, actor.shop.id)
+            await self._bump(tx, actor.shop.id)
             await tx.session.flush()
             return faq_dict(entry)
 
@@ -142,13 +178,9 @@ class CatalogService:
         require_editor(actor)
         question = _text(body, "question", MAX_QUESTION, required=False)
         answer = _text(body, "answer", MAX_ANSWER, required=False)
-        category = body.get("category")
-        if category is not None and (not isinstance(category, str) or len(category) > 32):
-            raise invalid("category 必须是不超过 32 个字符的字符串")
+        category = _category(body)
         similar = _similar(body)
-        enabled = body.get("enabled")
-        if enabled is not None and not isinstance(enabled, bool):
-            raise invalid("enabled 必须是 true 或 false")
+        enabled = _enabled(body)
         async with self.hub.db.transaction() as tx:
             entry = await self._own_faq(tx.session, actor, faq_id)
             if question is not None:
@@ -156,13 +188,13 @@ class CatalogService:
             if answer is not None:
                 entry.answer = answer
             if category is not None:
-                entry.category = category.strip()
+                entry.category = category
             if similar is not None:
                 entry.similar = similar
             if enabled is not None:
                 entry.enabled = enabled
             entry.updated_at = utcnow()
-            await self._bump(tx.session, actor.shop.id)
+            await self._bump(tx, actor.shop.id)
             await tx.session.flush()
             return faq_dict(entry)
 
@@ -171,7 +203,7 @@ class CatalogService:
         async with self.hub.db.transaction() as tx:
             entry = await self._own_faq(tx.session, actor, faq_id)
             await tx.session.delete(entry)
-            await self._bump(tx.session, actor.shop.id)
+            await self._bump(tx, actor.shop.id)
 
     async def try_question(self, actor: AuthenticatedAgent, question: str) -> dict[str, Any]:
         """What the bot would do with this question now: for editors testing their changes."""
@@ -204,12 +236,12 @@ class CatalogService:
         require_editor(actor)
         title = _text(body, "title", 64, required=True)
         text = _text(body, "text", MAX_ANSWER, required=True)
-        category = _text(body, "category", 32, required=False) or ""
+        category = _category(body) or ""
         assert title is not None and text is not None
         async with self.hub.db.transaction() as tx:
             phrase = Phrase(shop_id=actor.shop.id, title=title, text=text, category=category)
             tx.session.add(phrase)
-            await self._bump(tx.session, actor.shop.id)
+            await self._bump(tx, actor.shop.id)
             await tx.session.flush()
             return phrase_dict(phrase)
 
@@ -227,7 +259,7 @@ class CatalogService:
         require_editor(actor)
         title = _text(body, "title", 64, required=False)
         text = _text(body, "text", MAX_ANSWER, required=False)
-        category = _text(body, "category", 32, required=False)
+        category = _category(body)
         async with self.hub.db.transaction() as tx:
             phrase = await self._own_phrase(tx.session, actor, phrase_id)
             if title is not None:
@@ -236,7 +268,7 @@ class CatalogService:
                 phrase.text = text
             if category is not None:
                 phrase.category = category
-            await self._bump(tx.session, actor.shop.id)
+            await self._bump(tx, actor.shop.id)
             await tx.session.flush()
             return phrase_dict(phrase)
 
@@ -245,7 +277,7 @@ class CatalogService:
         async with self.hub.db.transaction() as tx:
             phrase = await self._own_phrase(tx.session, actor, phrase_id)
             await tx.session.delete(phrase)
-            await self._bump(tx.session, actor.shop.id)
+            await self._bump(tx, actor.shop.id)
 
     # ---- shop settings -------------------------------------------------------------------
 

@@ -31,6 +31,10 @@ class FaqRegistry:
 
     REVISION_CHECK_SECONDS = 1.0
 
+    def recheck_soon(self, shop_id: int) -> None:
+        """Look at the shop's revision on the next question instead of within a second."""
+        self._checked_at.pop(shop_id, None)
+
     async def _ensure(self, shop_id: int) -> None:
         now = time.monotonic()
         if (

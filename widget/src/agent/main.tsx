@@ -1,41 +1,27 @@
 // Entry of the agent panel (/agent/): the login page or, with a stored token, the desk.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { Login } from '../shared/Login';
+import { sessionStore, type StaffSession } from '../shared/session';
 import { storage } from '../shared/store';
-import type { AgentProfile } from '../shared/types';
 import { api, type LoginResult } from './api';
 import { Desk } from './Desk';
 import { AgentDesk, statusKey } from './agentDesk';
-import { Login } from './Login';
 import { unlockAudio } from './sound';
+import '../shared/staff.css';
 import './agent.css';
 
-const SESSION_KEY = 'chatserver:agent:session';
-
-interface Session {
-  token: string;
-  agent: AgentProfile;
-}
-
-function loadSession(): Session | null {
-  try {
-    const raw = storage.get(SESSION_KEY);
-    const s = raw ? (JSON.parse(raw) as Session) : null;
-    return s && typeof s.token === 'string' && s.agent ? s : null;
-  } catch {
-    return null;
-  }
-}
+const sessions = sessionStore('chatserver:agent:session');
 
 function Root() {
-  const [session, setSession] = useState<Session | null>(loadSession);
+  const [session, setSession] = useState<StaffSession | null>(sessions.load);
   const [desk, setDesk] = useState<AgentDesk | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
     if (!session) return undefined;
     const d = new AgentDesk(session.token, session.agent, () => {
-      storage.remove(SESSION_KEY);
+      sessions.clear();
       setNotice('登录已失效，请重新登录');
       setSession(null);
     });
@@ -47,7 +33,7 @@ function Root() {
   }, [session]);
 
   const login = (r: LoginResult) => {
-    storage.set(SESSION_KEY, JSON.stringify({ token: r.token, agent: r.agent }));
+    sessions.save(r);
     setNotice(null);
     setSession({ token: r.token, agent: r.agent });
   };
@@ -55,14 +41,14 @@ function Root() {
   const logout = async () => {
     if (!session) return;
     await api.logout(session.token).catch(() => undefined);
-    storage.remove(SESSION_KEY);
+    sessions.clear();
     storage.remove(statusKey(session.agent.id));
     document.title = '客服工作台';
     setNotice('您已退出登录');
     setSession(null);
   };
 
-  if (!session) return <Login notice={notice} onLogin={login} />;
+  if (!session) return <Login title="客服工作台" subtitle="登录后开始接待顾客" notice={notice} onLogin={login} />;
   if (!desk) return null;
   return <Desk desk={desk} onLogout={() => void logout()} />;
 }

@@ -86,6 +86,32 @@ export interface Phrase {
   category?: string | null;
 }
 
+/** One FAQ entry as the editors see it (GET /api/faq). */
+export interface FaqEntry {
+  id: number;
+  key: string | null;
+  question: string;
+  similar: string[];
+  answer: string;
+  category: string;
+  enabled: boolean;
+  updated_at: string;
+}
+
+/** What the bot would do with a question now (POST /api/faq/try). */
+export interface FaqTryResult {
+  query: string;
+  confident: boolean;
+  matches: { id: number | string; question: string; score: number }[];
+}
+
+/** The shop's editable settings (GET /api/shop). */
+export interface ShopSettings {
+  slug: string;
+  name: string;
+  greeting_template: string;
+}
+
 export type ErrorCode =
   | 'invalid_payload'
   | 'empty_text'

@@ -1,8 +1,19 @@
-// The agent login page: POST /api/auth/login, then the panel keeps the token in localStorage.
+// The staff login page (agent panel, admin console): POST /api/auth/login. The page decides
+// whether the account may use it: `accept` answers null, or the reason shown instead.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, api, type LoginResult } from './api';
+import { ApiError, authApi, type LoginResult } from './api';
 
-export function Login({ notice, onLogin }: { notice: string | null; onLogin: (r: LoginResult) => void }) {
+interface LoginProps {
+  title: string;
+  subtitle: string;
+  notice: string | null;
+  onLogin: (r: LoginResult) => void;
+  accept?: (r: LoginResult) => Promise<string | null> | string | null;
+  footer?: ComponentChildren;
+}
+
+export function Login({ title, subtitle, notice, onLogin, accept, footer }: LoginProps) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -17,7 +28,14 @@ export function Login({ notice, onLogin }: { notice: string | null; onLogin: (r:
     setBusy(true);
     setError(null);
     try {
-      onLogin(await api.login(username.trim(), password));
+      const result = await authApi.login(username.trim(), password);
+      const refusal = accept ? await accept(result) : null;
+      if (refusal) {
+        setError(refusal);
+        setPassword('');
+      } else {
+        onLogin(result);
+      }
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? '用户名或密码错误' : '登录失败，请检查网络后重试');
     } finally {
@@ -28,8 +46,8 @@ export function Login({ notice, onLogin }: { notice: string | null; onLogin: (r:
   return (
     <div class="login-page">
       <form class="login-card" onSubmit={submit} data-testid="login-form">
-        <h1>客服工作台</h1>
-        <p class="login-sub">登录后开始接待顾客</p>
+        <h1>{title}</h1>
+        <p class="login-sub">{subtitle}</p>
         {notice && !error && (
           <div class="login-notice" data-testid="login-notice">
             {notice}
@@ -63,6 +81,7 @@ export function Login({ notice, onLogin }: { notice: string | null; onLogin: (r:
         <button type="submit" class="primary" data-testid="login-submit" disabled={busy}>
           {busy ? '登录中…' : '登录'}
         </button>
+        {footer}
       </form>
     </div>
   );

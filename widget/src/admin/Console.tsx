@@ -1,0 +1,129 @@
+// The admin console after login: top bar, tabs (常见问题 / 常用语 / 店铺设置) and a toast.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { isUnauthorized } from '../shared/api';
+import type { StaffSession } from '../shared/session';
+import { FaqPage } from './FaqPage';
+import { PhrasesPage } from './PhrasesPage';
+import { ShopPage } from './ShopPage';
+import { Admin, EDIT_SETTLE_MS, type AdminContext } from './ui';
+
+export const ROLE_TEXT: Record<string, string> = { admin: '管理员', supervisor: '主管', agent: '客服' };
+
+const TABS = [
+  { id: 'faq', label: '常见问题' },
+  { id: 'phrases', label: '常用语' },
+  { id: 'shop', label: '店铺设置' },
+] as const;
+type Tab = (typeof TABS)[number]['id'];
+
+function tabFromHash(): Tab {
+  const h = window.location.hash.replace(/^#/, '');
+  return (TABS.find((t) => t.id === h)?.id ?? 'faq') as Tab;
+}
+
+interface ConsoleProps {
+  session: StaffSession;
+  onLogout: () => void;
+  onExpired: () => void;
+}
+
+export function Console({ session, onLogout, onExpired }: ConsoleProps) {
+  const [tab, setTab] = useState<Tab>(tabFromHash);
+  const [toast, setToast] = useState<string | null>(null);
+  const [shopName, setShopName] = useState(session.agent.shop?.name ?? '');
+  const toastTimer = useRef<number>();
+  const lastEdit = useRef(0);
+
+  useEffect(() => {
+    const onHash = () => setTab(tabFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    document.title = `${TABS.find((t) => t.id === tab)?.label ?? ''} - 管理后台`;
+  }, [tab]);
+
+  const ctx = useMemo<AdminContext>(
+    () => ({
+      token: session.token,
+      agent: session.agent,
+      canEdit: session.agent.role === 'admin' || session.agent.role === 'supervisor',
+      isAdmin: session.agent.role === 'admin',
+      toast: (text: string) => {
+        setToast(text);
+        window.clearTimeout(toastTimer.current);
+        toastTimer.current = window.setTimeout(() => setToast(null), 3500);
+      },
+      expired: (e: unknown) => {
+        if (!isUnauthorized(e)) return false;
+        onExpired();
+        return true;
+      },
+      setShopName,
+      edited: () => {
+        lastEdit.current = Date.now();
+      },
+      editsSettled: () => {
+        const wait = lastEdit.current + EDIT_SETTLE_MS - Date.now();
+        return wait > 0 ? new Promise((resolve) => window.setTimeout(resolve, wait)) : Promise.resolve();
+      },
+    }),
+    [session],
+  );
+
+  const choose = (t: Tab) => {
+    setTab(t);
+    history.replaceState(null, '', `#${t}`);
+  };
+
+  return (
+    <Admin.Provider value={ctx}>
+      <div class="console">
+        <header class="topbar">
+          <div class="brand">管理后台</div>
+          <div class="shop" data-testid="admin-shop-name">
+            {shopName}
+          </div>
+          <div class="spacer" />
+          <a class="topbar-link" href="/agent/" data-testid="open-agent-panel">
+            客服工作台
+          </a>
+          <span class="me">
+            <span data-testid="admin-user-name">{session.agent.name}</span>
+            <span class="role-badge" data-testid="admin-role" data-role={session.agent.role}>
+              {ROLE_TEXT[session.agent.role] ?? session.agent.role}
+            </span>
+          </span>
+          <button type="button" class="ghost" data-testid="logout-button" onClick={onLogout}>
+            退出
+          </button>
+        </header>
+        <nav class="tabs" role="tablist" aria-label="管理内容">
+          {TABS.map((t) => (
+            <button
+              type="button"
+              role="tab"
+              key={t.id}
+              class={`tab${tab === t.id ? ' active' : ''}`}
+              aria-selected={tab === t.id}
+              data-testid={`admin-tab-${t.id}`}
+              onClick={() => choose(t.id)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </nav>
+        <main class="content" data-testid={`admin-page-${tab}`}>
+          {tab === 'faq' && <FaqPage />}
+          {tab === 'phrases' && <PhrasesPage />}
+          {tab === 'shop' && <ShopPage />}
+        </main>
+        {toast && (
+          <div class="toast" role="status" data-testid="admin-toast">
+            {toast}
+          </div>
+        )}
+      </div>
+    </Admin.Provider>
+  );
+}
