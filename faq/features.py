@@ -25,6 +25,7 @@ __all__ = [
     "Features",
     "char_bigrams",
     "frame_features",
+    "general_frequency",
     "homophone_words",
     "is_cjk_char",
     "is_content_word",
@@ -81,6 +82,12 @@ FRAME_WORDS = frozenset(
     "是不是 可以 能不能 能 会 要 需要 你们 我们 我 我要 一下 一般 现在 帮我 帮忙 几 "
     "大概 一直 还是 还有 有".split()
 )
+
+
+def general_frequency(word: str) -> int:
+    """How often the word occurs in jieba's general dictionary (a news and web corpus of ~60 M
+    words); 0 when jieba does not know it (a word its HMM made up, such as 领了 or 有个)."""
+    return _get_tokenizer().FREQ.get(word, 0)
 
 
 def frame_features() -> frozenset[str]:

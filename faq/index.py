@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,7 @@ from faq.features import (
     STOP_WORDS,
     char_bigrams,
     frame_features,
+    general_frequency,
     homophone_words,
     is_cjk_char,
     is_content_word,
@@ -114,7 +116,29 @@ class ScoringConfig:
     topic_agreement_relief: float = 1.0
     # A query without any shop topic has only word overlap to go on: it needs this many more
     # points (two independent signals, topic and wording, must agree to answer cheaply).
-    no_topic_extra_score: float = 10.0
+    no_topic_extra_score: float = 5.0
+    # Fourth round. Unknown words that are common in general Chinese (jieba's dictionary
+    # frequency at least `common_word_frequency`: 发现, 开始, 情况) are grammar and story,
+    # not a new request; they cost `common_word_factor` of the unknown-word penalty. Single
+    # characters that common (着, 才, 得, 里) cost nothing. A word jieba made up from
+    # characters the FAQ knows (领了, 有个, 哪查: not in its dictionary, every character a FAQ
+    # word, a function word or a common character) is not unknown either.
+    common_word_frequency: int = 5000
+    common_word_factor: float = 0.0
+    common_char_frequency: int = 30000
+    known_fragments: bool = True
+    # When the best entry mentions every topic of the query and the runner-up lacks at least
+    # one (the topics decide between them), the lead needs only `decided_margin` and unknown
+    # words cost `decided_relief` of their penalty.
+    decided_margin: float = 3.0
+    decided_relief: float = 1.0
+    # In a message of several clauses (split at punctuation and spaces), unknown words and
+    # characters found only in clauses that name none of the best entry's topics tell the story
+    # around the question (我下周出差，…能收到吗); they cost `story_factor` of the penalty.
+    story_factor: float = 0.0
+    # A long message that is not confident as a whole may still be when its question clauses
+    # alone (see story_factor) are confident and rank the same entry first.
+    clause_confidence: bool = True
 
 
 class FaqIndex:
@@ -318,20 +342,23 @@ class FaqIndex:
         confident = False
         if ranked:
             signals = self._signals(analysis, ranked)
-            confident = (
-                signals.adjusted_score(config) >= config.confident_score
-                and signals.lead >= config.confident_margin
-            )
+            confident = signals.confident(config)
+            if not confident and config.clause_confidence:
+                clause_signals = self._clause_signals(analysis, ranked)
+                confident = clause_signals is not None and clause_signals.confident(config)
         return MatchResult(query=query, matches=self._matches(ranked, k), confident=confident)
 
     def _signals(self, analysis: Analysis, ranked: list[tuple[float, int]]) -> _Signals:
         """What the confidence test looks at, for the best of the ranked entries."""
+        config = self._config
         best_raw, position = ranked[0]
         table = self._homophone_table()
         topics = self._analyzer.topics
-        unknown_words = unknown_chars = 0
+        unknown_words = common_words = unknown_chars = story_words = 0
         known_weight = foreign_weight = 0.0
         entry_features = self._entry_features[position]
+        # Computed on the first unknown word only: most queries have none.
+        question_clauses: list[str] | None = None
         for feature in analysis.features:
             if not feature.startswith("w:") or feature in _FRAME_FEATURES:
                 continue
@@ -339,11 +366,25 @@ class FaqIndex:
             if feature not in self._postings:
                 if is_neutral_word(word) or self._spelt_in_faq(word) or topics.topics(word):
                     continue
+                if question_clauses is None:
+                    question_clauses = self._question_clauses(analysis.normalized, entry_features)
                 if len(word) >= 2:
-                    if not homophone_words(word, table.words_by_pinyin, table.known):
+                    if homophone_words(word, table.words_by_pinyin, table.known):
+                        continue
+                    frequency = general_frequency(word)
+                    if config.known_fragments and frequency == 0 and self._known_fragment(word):
+                        continue
+                    if question_clauses and not any(word in c for c in question_clauses):
+                        story_words += 1
+                    elif config.common_word_frequency and frequency >= config.common_word_frequency:
+                        common_words += 1
+                    else:
                         unknown_words += 1
-                elif is_cjk_char(word):
-                    unknown_chars += 1
+                elif is_cjk_char(word) and not self._common_char(word):
+                    if question_clauses and not any(word in c for c in question_clauses):
+                        story_words += 1
+                    else:
+                        unknown_chars += 1
                 continue
             if len(word) < 2 or word in STOP_WORDS or is_neutral_word(word):
                 continue
@@ -356,16 +397,70 @@ class FaqIndex:
         query_topics = [f for f in analysis.features if f.startswith(TOPIC_PREFIX)]
         topic_weight = sum(self._weight(f) for f in query_topics)
         missing_weight = sum(self._weight(f) for f in query_topics if f not in entry_features)
+        runner_up = self._entry_features[ranked[1][1]] if len(ranked) > 1 else frozenset()
+        topics_agree = bool(query_topics) and missing_weight == 0.0
         return _Signals(
             best=_published_score(best_raw),
             topic_missing_share=missing_weight / topic_weight if topic_weight else 0.0,
-            topics_agree=bool(query_topics) and missing_weight == 0.0,
+            topics_agree=topics_agree,
+            topics_decide=topics_agree and any(f not in runner_up for f in query_topics),
             has_topics=bool(query_topics),
             # The lead is measured before the stretch, which squeezes differences near 100.
             lead=100.0 * (best_raw - (ranked[1][0] if len(ranked) > 1 else 0.0)),
             unknown_words=unknown_words,
+            common_words=common_words,
+            story_words=story_words,
             unknown_chars=unknown_chars,
             foreign_share=foreign_weight / known_weight if known_weight else 0.0,
+        )
+
+    def _clause_signals(
+        self, analysis: Analysis, ranked: list[tuple[float, int]]
+    ) -> _Signals | None:
+        """The signals of the question clauses alone (the clauses of a long message that name a
+        topic of the best entry), when ranking them alone puts the same entry first."""
+        clauses = self._question_clauses(
+            analysis.normalized, self._entry_features[ranked[0][1]], force=True
+        )
+        if not clauses:
+            return None
+        sub_ranked, sub_analysis = self._rank_query(" ".join(clauses))
+        if not sub_ranked or sub_ranked[0][1] != ranked[0][1]:
+            return None
+        return self._signals(sub_analysis, sub_ranked)
+
+    def _question_clauses(
+        self, text: str, entry_features: frozenset[str], force: bool = False
+    ) -> list[str]:
+        """In a message of several clauses, the clauses that name a topic of the best entry
+        (the question), when every other clause names no topic at all and asks nothing (the
+        story around the question). Empty for a one-clause message or when that is not so."""
+        clauses = text.split()
+        if len(clauses) < 2 or not (force or self._config.story_factor < 1.0):
+            return []
+        topics = self._analyzer.topics
+        found: list[str] = []
+        for clause in clauses:
+            clause_topics = topics.topics(clause)
+            if any(TOPIC_PREFIX + topic in entry_features for topic in clause_topics):
+                found.append(clause)
+            elif clause_topics or _INTERROGATIVE_RE.search(clause):
+                return []
+        return found if len(found) < len(clauses) else []
+
+    def _common_char(self, char: str) -> bool:
+        limit = self._config.common_char_frequency
+        return bool(limit) and general_frequency(char) >= limit
+
+    def _known_fragment(self, word: str) -> bool:
+        """A word jieba's HMM made up (领了, 有个) whose every character this FAQ uses as a word,
+        is a function or frame word, or is a common character."""
+        return all(
+            "w:" + char in self._postings
+            or char in STOP_WORDS
+            or "w:" + char in _FRAME_FEATURES
+            or self._common_char(char)
+            for char in word
         )
 
     def suggest(self, query: str, k: int = 3) -> list[Match]:
@@ -378,24 +473,38 @@ class _Signals:
     best: float  # published score of the best entry, 0-100
     lead: float  # raw similarity lead over the runner-up, x100
     unknown_words: int  # words of 2+ characters no FAQ question uses (nor a homophone of one)
+    common_words: int  # unknown words that are common in general Chinese
+    story_words: int  # unknown words or characters only outside the question's clauses
     unknown_chars: int  # single Chinese characters no FAQ question uses as a word
     foreign_share: float  # weighted share of the query's known content words the best lacks
     topic_missing_share: float  # weighted share of the query's topics the best never mentions
     topics_agree: bool  # the query has topics and the best entry mentions every one
+    topics_decide: bool  # ... and the runner-up lacks at least one of them
     has_topics: bool  # the query mentions at least one shop topic
 
     def adjusted_score(self, config: ScoringConfig) -> float:
-        relief = config.topic_agreement_relief if self.topics_agree else 1.0
+        relief = 1.0
+        if self.topics_decide:
+            relief = config.decided_relief
+        elif self.topics_agree:
+            relief = config.topic_agreement_relief
+        words = min(self.unknown_words, config.unknown_word_limit)
+        common = min(self.common_words, max(config.unknown_word_limit - words, 0))
+        story = min(self.story_words, max(config.unknown_word_limit - words - common, 0))
         return (
             self.best
             - relief
             * config.unknown_word_penalty
-            * min(self.unknown_words, config.unknown_word_limit)
+            * (words + config.common_word_factor * common + config.story_factor * story)
             - config.unknown_char_penalty * min(self.unknown_chars, config.unknown_char_limit)
             - config.foreign_word_penalty * self.foreign_share
             - config.topic_missing_penalty * self.topic_missing_share
             - (0.0 if self.has_topics else config.no_topic_extra_score)
         )
+
+    def confident(self, config: ScoringConfig) -> bool:
+        margin = config.decided_margin if self.topics_decide else config.confident_margin
+        return self.adjusted_score(config) >= config.confident_score and self.lead >= margin
 
 
 @dataclass(frozen=True)
@@ -431,6 +540,10 @@ def _published_score(raw: float) -> float:
 
 
 _FRAME_FEATURES = frame_features()
+# Words that make a clause a question of its own (a story clause must not ask anything).
+_INTERROGATIVE_RE = re.compile(
+    "什么|怎么|怎样|如何|为什么|多少|多久|哪|几|要不要|能不能|可不可以|可以|是不是|有没有|行不行"
+)
 
 
 def _feature_factor(feature: str, config: ScoringConfig) -> float:

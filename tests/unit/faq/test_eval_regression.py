@@ -16,44 +16,54 @@ from faq.evaluation import EvalReport, evaluate, load_queries
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-# Reached in the third round (shop topics, topic-based confidence; see docs/faq.md): tune
-# 1.000 / 1.000 / 1.000 / 0.855 / 0.000 OOS, held-out 0.978 / 0.993 / 0.996 / 0.841 / 0.000 OOS
-# (both are development data); 5-fold CV over both: precision 0.994, coverage 0.876, OOS 0.015.
+# Reached in the fourth round (smarter unknown-word gates, story clauses, clause confidence;
+# see docs/faq.md): tune 1.000 / 1.000 / 1.000 / 0.909 / 0.000 OOS, held-out 0.978 / 0.993 /
+# 0.992 / 0.877 / 0.016 OOS, blind set 1 0.898 / 0.980 / 0.979 / 0.551 / 0.016 OOS (all three
+# are development data now); 5-fold CV over them: see docs/benchmarks.md (FAQ matcher).
 FLOORS = {
     "faq_eval_tune.tsv": {
         "top1": 0.98,
         "top3": 0.99,
         "confident_precision": 0.99,
-        "confident_coverage": 0.83,
+        "confident_coverage": 0.88,
     },
     "faq_eval_heldout.tsv": {
         "top1": 0.96,
         "top3": 0.985,
-        "confident_precision": 0.985,
-        "confident_coverage": 0.81,
+        "confident_precision": 0.98,
+        "confident_coverage": 0.85,
     },
-    # Written blind; its summary was looked at 6 times in the third round (never its queries
-    # for tuning): 0.887 / 0.973 / 0.975 / 0.461 / 0.031 OOS. A floor here, not a target.
+    # Written blind; development data since the fourth round.
     "faq_eval_blind.tsv": {
-        "top1": 0.87,
-        "top3": 0.96,
-        "confident_precision": 0.95,
-        "confident_coverage": 0.43,
-    },
-    # Written blind during the third round and evaluated once after it (summary only):
-    # 0.940 / 0.984 / 0.987 / 0.612 / 0.029 OOS. A floor here, never a tuning target.
-    "faq_eval_blind2.tsv": {
-        "top1": 0.92,
+        "top1": 0.88,
         "top3": 0.97,
-        "confident_precision": 0.97,
-        "confident_coverage": 0.58,
+        "confident_precision": 0.965,
+        "confident_coverage": 0.52,
+    },
+    # Written blind during the third round; validation in the fourth (summary figures only,
+    # never its queries): last look 0.948 / 0.988 / 0.971 / 0.668 / 0.043 OOS. A floor here,
+    # never a tuning target.
+    "faq_eval_blind2.tsv": {
+        "top1": 0.93,
+        "top3": 0.975,
+        "confident_precision": 0.96,
+        "confident_coverage": 0.64,
+    },
+    # Written blind in six shopper voices during round four, evaluated once after it:
+    # 0.896 / 0.956 / 0.947 / 0.432 / 0.071 OOS. A floor against regressions, not a target.
+    "faq_eval_blind3.tsv": {
+        "top1": 0.88,
+        "top3": 0.94,
+        "confident_precision": 0.93,
+        "confident_coverage": 0.40,
     },
 }
 OUT_OF_SCOPE_CONFIDENT_CEILINGS = {
     "faq_eval_tune.tsv": 0.03,
     "faq_eval_heldout.tsv": 0.03,
-    "faq_eval_blind.tsv": 0.05,  # 2/64 reached
-    "faq_eval_blind2.tsv": 0.05,  # 2/70 reached
+    "faq_eval_blind.tsv": 0.04,  # 1/64 reached
+    "faq_eval_blind2.tsv": 0.05,  # 3/70 reached
+    "faq_eval_blind3.tsv": 0.08,  # 5/70 reached
 }
 
 

@@ -150,3 +150,28 @@ def test_concurrent_matches_agree_with_sequential_ones() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(fresh.match, queries))
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_id"),
+    [
+        ("我下个月要去外地读书，今天下单的话什么时候发货", "shipping-time"),
+        ("我奶奶住院了，想买件外套送她，可以帮忙包装成礼物吗", "gift-wrap"),
+    ],
+)
+def test_story_clauses_around_a_clear_question_do_not_block_confidence(
+    query: str, expected_id: str
+) -> None:
+    # Fourth round: unknown words in clauses that name no topic and ask nothing are the story
+    # around the question, not a new request.
+    result = default_index().match(query)
+    assert result.best is not None and result.best.id == expected_id
+    assert result.confident
+
+
+def test_common_general_words_are_not_unknown_but_rare_ones_are() -> None:
+    from faq.features import general_frequency
+
+    assert general_frequency("发现") > 5000  # story word: costs nothing
+    assert general_frequency("直播") < 5000  # a request the FAQ does not know: still unknown
+    assert not default_index().match("你们直播几点开始").confident
