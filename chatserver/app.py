@@ -16,6 +16,7 @@ from chatserver.api.common import HUB_KEY, error_middleware
 from chatserver.config import Settings
 from chatserver.db.engine import Database
 from chatserver.realtime.agent import AgentNamespace
+from chatserver.realtime.connection import cancel_pending
 from chatserver.realtime.notify import SocketNotifier
 from chatserver.realtime.visitor import VisitorNamespace
 from chatserver.services.hub import Hub
@@ -72,6 +73,7 @@ def build_app(settings: Settings) -> web.Application:
         await hub.presence.start()
 
     async def on_cleanup(_app: web.Application) -> None:
+        await cancel_pending()
         await hub.presence.shutdown()
         await hub.conversations.drain()
         await db.dispose()

@@ -41,3 +41,11 @@ def after_connect(
     task = asyncio.get_running_loop().create_task(run())
     _background.add(task)
     task.add_done_callback(_background.discard)
+
+
+async def cancel_pending() -> None:
+    """Shutdown: stop first-event tasks still running, before the database closes."""
+    tasks = list(_background)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

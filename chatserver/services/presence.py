@@ -134,9 +134,13 @@ class AgentPresence:
                 self._start_grace(agent_id)
 
     async def shutdown(self) -> None:
+        """Stop the sweep and the timers and wait for them, while the database is still open:
+        a task cancelled mid-query must finish its rollback before the engine goes away."""
+        tasks = [*self._grace_timers.values()]
         if self._sweeper is not None:
-            self._sweeper.cancel()
-        for timer in self._grace_timers.values():
-            timer.cancel()
+            tasks.append(self._sweeper)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._grace_timers.clear()
         await self.store.stop()

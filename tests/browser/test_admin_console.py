@@ -294,12 +294,18 @@ def test_greeting_and_phrases_reach_shoppers_and_agents(
     expect(new_row).to_have_count(1)
 
     new_row.locator(tid("phrase-edit")).click()
-    editor.locator(tid("phrase-text")).fill(
+    text_field = editor.locator(tid("phrase-text"))
+    # The editor opens with the stored text; only then is it replaced (and seen replaced).
+    expect(text_field).to_have_value(
+        "您好，我是{agent}，本店实体店在文三路 88 号，欢迎您到店试穿。", timeout=TIMEOUT_MS
+    )
+    text_field.fill("您好，我是{agent}，本店实体店在文三路 88 号 2 楼，欢迎您到店试穿。")
+    expect(text_field).to_have_value(
         "您好，我是{agent}，本店实体店在文三路 88 号 2 楼，欢迎您到店试穿。"
     )
     editor.locator(tid("phrase-save")).click()
     expect(editor).to_have_count(0, timeout=TIMEOUT_MS)
-    expect(new_row.locator(tid("phrase-row-text"))).to_contain_text("2 楼")
+    expect(new_row.locator(tid("phrase-row-text"))).to_contain_text("2 楼", timeout=TIMEOUT_MS)
     admin.screenshot(screenshot_dir, "31-admin-phrases")
 
     # agents get the new phrase (the agent panel lists GET /api/phrases beside an open chat)
