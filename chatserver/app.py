@@ -69,7 +69,11 @@ def build_app(settings: Settings) -> web.Application:
         async with db.sessions() as session:
             shop_ids = list(await session.scalars(select(Shop.id)))
         for shop_id in shop_ids[:20]:
-            await hub.faq.match(shop_id, "发货")
+            try:
+                await hub.faq.match(shop_id, "发货")
+            except Exception:
+                # One shop's broken FAQ must not keep the server (and every other shop) down.
+                log.exception("warming the FAQ index of shop %s failed", shop_id)
         await hub.presence.start()
 
     async def on_cleanup(_app: web.Application) -> None:

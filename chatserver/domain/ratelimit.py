@@ -30,3 +30,7 @@ class TokenBucket:
             self.tokens -= 1
             return True
         return False
+
+    def give_back(self) -> None:
+        """Return a token taken for an attempt that turned out not to count."""
+        self.tokens = min(self.capacity, self.tokens + 1)

@@ -26,15 +26,23 @@ def _is_encodable(value: str) -> bool:
     return True
 
 
+def clean_stored_text(value: str) -> str | None:
+    """Text any person typed, made storable: control characters dropped, trimmed.
+    None when it cannot be stored at all (lone surrogates)."""
+    if not _is_encodable(value):
+        return None
+    return _CONTROL.sub("", value).strip()
+
+
 def clean_text(value: Any) -> str:
     """The text to store, or the contract's error. Surrounding white space is not content."""
     if not isinstance(value, str):
         raise AppError("invalid_payload", "text 必须是字符串")
     if len(value) > MAX_TEXT_LENGTH:
         raise AppError("text_too_long", f"消息不能超过 {MAX_TEXT_LENGTH} 个字符")
-    if not _is_encodable(value):
+    text = clean_stored_text(value)
+    if text is None:
         raise AppError("invalid_payload", "消息包含无效字符")
-    text = _CONTROL.sub("", value).strip()
     if not text:
         raise AppError("empty_text", "消息内容不能为空")
     return text

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -65,20 +66,24 @@ FAILED_LOGIN_REFILL_PER_SECOND = 1 / 6
 
 
 class AuthService:
+    MAX_TRACKED = 10_000
+
     def __init__(self, db: Database, secret_key: str) -> None:
         self.db = db
         self.secret_key = secret_key
-        self._failed_logins: dict[str, TokenBucket] = {}
+        # Least recently used first, so a flood of new names evicts idle entries, not all.
+        self._failed_logins: OrderedDict[str, TokenBucket] = OrderedDict()
 
-    def _failure_buckets(self, *keys: str) -> list[TokenBucket]:
-        if len(self._failed_logins) > 10_000:  # forget old entries rather than grow unbounded
-            self._failed_logins.clear()
-        return [
-            self._failed_logins.setdefault(
-                key, TokenBucket(FAILED_LOGIN_BURST, FAILED_LOGIN_REFILL_PER_SECOND)
-            )
-            for key in keys
-        ]
+    def _bucket(self, key: str) -> TokenBucket:
+        bucket = self._failed_logins.get(key)
+        if bucket is None:
+            bucket = TokenBucket(FAILED_LOGIN_BURST, FAILED_LOGIN_REFILL_PER_SECOND)
+            self._failed_logins[key] = bucket
+            while len(self._failed_logins) > self.MAX_TRACKED:
+                self._failed_logins.popitem(last=False)
+        else:
+            self._failed_logins.move_to_end(key)
+        return bucket
 
     def digest(self, token: str) -> str:
         return token_digest(self.secret_key, token)
@@ -86,16 +91,23 @@ class AuthService:
     async def login(
         self, username: str, password: str, *, client_address: str = "local"
     ) -> tuple[str, AuthenticatedAgent]:
-        buckets = self._failure_buckets(f"ip:{client_address}", f"user:{username.lower()}")
+        keys = (f"ip:{client_address}", f"user:{username.lower()}")
         now = time.monotonic()
-        if not all(bucket.has_token(now) for bucket in buckets):
+        known = [self._failed_logins.get(key) for key in keys]
+        if any(bucket is not None and not bucket.has_token(now) for bucket in known):
             raise AppError("rate_limited", "登录失败次数过多，请稍后再试")
-        try:
-            return await self._login(username, password)
-        except AppError:
-            for bucket in buckets:
-                bucket.take(now)
-            raise
+        # A token is taken before the password is checked, so parallel guesses cannot all
+        # slip through; a successful login gives it back.
+        buckets = [self._bucket(key) for key in keys]
+        taken = [bucket for bucket in buckets if bucket.take(now)]
+        if len(taken) < len(buckets):
+            for bucket in taken:
+                bucket.give_back()
+            raise AppError("rate_limited", "登录失败次数过多，请稍后再试")
+        result = await self._login(username, password)
+        for bucket in buckets:
+            bucket.give_back()
+        return result
 
     async def _login(self, username: str, password: str) -> tuple[str, AuthenticatedAgent]:
         async with self.db.sessions() as session:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from chatserver.db.models import FaqEntry, Phrase, Shop, utcnow
+from chatserver.domain.greeting import check_template
+from chatserver.domain.text import clean_stored_text
 from chatserver.errors import AppError, invalid
 from chatserver.services.auth import AuthenticatedAgent
 
@@ -24,6 +26,9 @@ EDITOR_ROLES = ("supervisor", "admin")
 MAX_QUESTION = 200
 MAX_ANSWER = 2000
 MAX_SIMILAR = 50
+# The index is rebuilt in the event loop after an edit; these caps keep that under ~0.1 s.
+MAX_FAQ_ENTRIES = 2000
+MAX_PHRASES = 500
 
 
 def require_editor(actor: AuthenticatedAgent) -> None:
@@ -61,7 +66,10 @@ def _text(
         return None
     if not isinstance(value, str):
         raise invalid(f"{label}必须是文字", field=name)
-    value = value.strip()
+    cleaned = clean_stored_text(value)
+    if cleaned is None:
+        raise invalid(f"{label}包含无效字符", field=name)
+    value = cleaned
     if not value and not may_be_empty:
         raise AppError("empty_text", f"{label}不能为空", field=name)
     if len(value) > limit:
@@ -87,7 +95,10 @@ def _similar(body: dict[str, Any]) -> list[str] | None:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise invalid("相似问法必须是文字列表", field="similar")
-    items = [item.strip() for item in value if item.strip()]
+    cleaned = [clean_stored_text(item) for item in value]
+    if any(item is None for item in cleaned):
+        raise invalid("相似问法包含无效字符", field="similar")
+    items = [item for item in cleaned if item]
     if len(items) > MAX_SIMILAR:
         raise invalid(f"相似问法最多 {MAX_SIMILAR} 条", field="similar")
     if any(len(item) > MAX_QUESTION for item in items):
@@ -134,6 +145,14 @@ class CatalogService:
 
         tx.on_commit(recheck)
 
+    @staticmethod
+    async def _check_room(
+        session: AsyncSession, model: type[FaqEntry] | type[Phrase], shop_id: int, limit: int
+    ) -> None:
+        count = await session.scalar(select(func.count()).where(model.shop_id == shop_id))
+        if (count or 0) >= limit:
+            raise AppError("forbidden", f"每个店铺最多 {limit} 条，请先删除不用的条目")
+
     # ---- FAQ -----------------------------------------------------------------------------
 
     async def list_faq(self, actor: AuthenticatedAgent) -> list[dict[str, Any]]:
@@ -151,6 +170,7 @@ class CatalogService:
         enabled = _enabled(body)
         assert question is not None and answer is not None
         async with self.hub.db.transaction() as tx:
+            await self._check_room(tx.session, FaqEntry, actor.shop.id, MAX_FAQ_ENTRIES)
             entry = FaqEntry(
                 shop_id=actor.shop.id,
                 question=question,
@@ -181,6 +201,8 @@ class CatalogService:
         category = _category(body)
         similar = _similar(body)
         enabled = _enabled(body)
+        if all(v is None for v in (question, answer, category, similar, enabled)):
+            raise invalid("没有要修改的内容")
         async with self.hub.db.transaction() as tx:
             entry = await self._own_faq(tx.session, actor, faq_id)
             if question is not None:
@@ -239,6 +261,7 @@ class CatalogService:
         category = _category(body) or ""
         assert title is not None and text is not None
         async with self.hub.db.transaction() as tx:
+            await self._check_room(tx.session, Phrase, actor.shop.id, MAX_PHRASES)
             phrase = Phrase(shop_id=actor.shop.id, title=title, text=text, category=category)
             tx.session.add(phrase)
             await self._bump(tx, actor.shop.id)
@@ -260,6 +283,8 @@ class CatalogService:
         title = _text(body, "title", 64, required=False)
         text = _text(body, "text", MAX_ANSWER, required=False)
         category = _category(body)
+        if all(v is None for v in (title, text, category)):
+            raise invalid("没有要修改的内容")
         async with self.hub.db.transaction() as tx:
             phrase = await self._own_phrase(tx.session, actor, phrase_id)
             if title is not None:
@@ -294,6 +319,12 @@ class CatalogService:
         require_admin(actor)
         name = _text(body, "name", 100, required=False)
         greeting = _text(body, "greeting_template", MAX_ANSWER, required=False)
+        if greeting is not None:
+            problem = check_template(greeting)
+            if problem is not None:
+                raise invalid(problem, field="greeting_template")
+        if name is None and greeting is None:
+            raise invalid("没有要修改的内容")
         async with self.hub.db.transaction() as tx:
             shop = await tx.session.get_one(Shop, actor.shop.id)
             if name is not None:

@@ -8,6 +8,7 @@ process within a second, without a restart and without Redis.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any
 
@@ -17,6 +18,8 @@ from chatserver.db.engine import Database
 from chatserver.db.models import FaqEntry as FaqRow
 from chatserver.db.models import Phrase, Shop
 from faq import FaqEntry, FaqIndex, Match, MatchResult
+
+log = logging.getLogger(__name__)
 
 
 class FaqRegistry:
@@ -51,33 +54,43 @@ class FaqRegistry:
                 return
             async with self.db.sessions() as session:
                 revision = await session.scalar(select(Shop.faq_revision).where(Shop.id == shop_id))
-            self._checked_at[shop_id] = time.monotonic()
             if shop_id in self._faq and revision == self._revisions.get(shop_id):
+                self._checked_at[shop_id] = time.monotonic()
                 return
-            async with self.db.sessions() as session:
-                faq_rows = list(
-                    await session.scalars(select(FaqRow).where(FaqRow.shop_id == shop_id))
-                )
-                phrase_rows = list(
-                    await session.scalars(select(Phrase).where(Phrase.shop_id == shop_id))
-                )
-            self._faq[shop_id] = FaqIndex.build(
-                FaqEntry(
-                    id=str(row.id),
-                    question=row.question,
-                    answer=row.answer,
-                    similar=tuple(row.similar or ()),
-                    category=row.category,
-                    enabled=row.enabled,
-                )
-                for row in faq_rows
+            try:
+                await self._rebuild(shop_id, revision or 0)
+            except Exception:
+                if shop_id not in self._faq:
+                    raise
+                # Keep answering with the last good index rather than not at all.
+                log.exception("rebuilding the FAQ index of shop %s failed", shop_id)
+            self._checked_at[shop_id] = time.monotonic()
+
+    async def _rebuild(self, shop_id: int, revision: int) -> None:
+        async with self.db.sessions() as session:
+            faq_rows = list(await session.scalars(select(FaqRow).where(FaqRow.shop_id == shop_id)))
+            phrase_rows = list(
+                await session.scalars(select(Phrase).where(Phrase.shop_id == shop_id))
             )
-            self._phrases[shop_id] = FaqIndex.build(
-                FaqEntry(id=str(row.id), question=f"{row.title} {row.text}", answer=row.text)
-                for row in phrase_rows
+        faq_index = FaqIndex.build(
+            FaqEntry(
+                id=str(row.id),
+                question=row.question,
+                answer=row.answer,
+                similar=tuple(row.similar or ()),
+                category=row.category,
+                enabled=row.enabled,
             )
-            self._phrase_titles[shop_id] = {str(row.id): row.title for row in phrase_rows}
-            self._revisions[shop_id] = revision or 0
+            for row in faq_rows
+        )
+        phrase_index = FaqIndex.build(
+            FaqEntry(id=str(row.id), question=f"{row.title} {row.text}", answer=row.text)
+            for row in phrase_rows
+        )
+        # Swapped in together, only once both are built.
+        self._faq[shop_id], self._phrases[shop_id] = faq_index, phrase_index
+        self._phrase_titles[shop_id] = {str(row.id): row.title for row in phrase_rows}
+        self._revisions[shop_id] = revision
 
     async def match(self, shop_id: int, text: str) -> MatchResult:
         await self._ensure(shop_id)

@@ -45,7 +45,12 @@ class AgentPresence:
         return self._agent_locks.setdefault(agent_id, asyncio.Lock())
 
     async def is_connected(self, agent_id: int) -> bool:
-        return await self.store.count(agent_id) > 0
+        try:
+            return await self.store.count(agent_id) > 0
+        except Exception:
+            # Presence unknown (Redis unreachable): never take chats away on a guess.
+            log.warning("presence store unreachable; treating agent %s as connected", agent_id)
+            return True
 
     async def connected(self, actor: AuthenticatedAgent, sid: str) -> list[dict[str, Any]]:
         """Register the connection; returns the open chats to replay to it."""

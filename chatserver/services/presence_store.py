@@ -1,7 +1,9 @@
 """Where agent connections are counted: in this process, or in Redis across processes.
 
 With Redis every process registers its sockets under a host id whose heartbeat key expires
-when the process dies, so a crashed process's sockets stop counting by themselves.
+when the process dies, so a crashed process's sockets stop counting by themselves. Each
+heartbeat also writes this process's sockets again and renews the hashes' expiry, so a Redis
+restart or a stalled process heals within one beat, and hashes nobody renews disappear.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 10
 HOST_TTL_SECONDS = 30
+HASH_TTL_SECONDS = 3 * HOST_TTL_SECONDS
 
 
 class PresenceStore(Protocol):
@@ -69,6 +72,8 @@ class RedisPresenceStore:
         self.prefix = prefix
         self.host_id = uuid.uuid4().hex
         self._heartbeat: asyncio.Task[None] | None = None
+        # This process's own sockets: the source of truth the heartbeat re-writes to Redis.
+        self._own: dict[str, tuple[int, int]] = {}
 
     def _agent_key(self, agent_id: int) -> str:
         return f"{self.prefix}:agent:{agent_id}"
@@ -80,14 +85,24 @@ class RedisPresenceStore:
         return f"{self.prefix}:host:{host_id}"
 
     async def start(self) -> None:
-        await self.redis.set(self._host_key(self.host_id), "1", ex=HOST_TTL_SECONDS)
-        self._heartbeat = asyncio.get_running_loop().create_task(self._beat())
+        await self.beat()
+        self._heartbeat = asyncio.get_running_loop().create_task(self._beat_forever())
 
-    async def _beat(self) -> None:
+    async def beat(self) -> None:
+        """Say this process is alive and (re)write its sockets, renewing their expiry."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.set(self._host_key(self.host_id), "1", ex=HOST_TTL_SECONDS)
+            for sid, (agent_id, session_id) in self._own.items():
+                for key in (self._agent_key(agent_id), self._session_key(session_id)):
+                    pipe.hset(key, sid, self.host_id)
+                    pipe.expire(key, HASH_TTL_SECONDS)
+            await pipe.execute()
+
+    async def _beat_forever(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             try:
-                await self.redis.set(self._host_key(self.host_id), "1", ex=HOST_TTL_SECONDS)
+                await self.beat()
             except Exception:
                 log.warning("presence heartbeat to Redis failed; retrying")
 
@@ -101,12 +116,15 @@ class RedisPresenceStore:
         await self.redis.aclose()
 
     async def add(self, agent_id: int, session_id: int, sid: str) -> None:
+        self._own[sid] = (agent_id, session_id)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(self._agent_key(agent_id), sid, self.host_id)
-            pipe.hset(self._session_key(session_id), sid, self.host_id)
+            for key in (self._agent_key(agent_id), self._session_key(session_id)):
+                pipe.hset(key, sid, self.host_id)
+                pipe.expire(key, HASH_TTL_SECONDS)
             await pipe.execute()
 
     async def remove(self, agent_id: int, session_id: int, sid: str) -> None:
+        self._own.pop(sid, None)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hdel(self._agent_key(agent_id), sid)
             pipe.hdel(self._session_key(session_id), sid)
@@ -126,6 +144,9 @@ class RedisPresenceStore:
         return sorted(sid for sid, host in entries.items() if host in alive)
 
     async def count(self, agent_id: int) -> int:
+        local = sum(1 for owner, _session in self._own.values() if owner == agent_id)
+        if local:
+            return local  # connected here: no need to ask Redis (and true even if it is down)
         return len(await self._live(self._agent_key(agent_id)))
 
     async def session_sids(self, session_id: int) -> list[str]:

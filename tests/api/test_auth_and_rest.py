@@ -54,6 +54,22 @@ async def test_password_guessing_is_throttled_but_colleagues_are_not(server: Liv
     assert blocked[0] == 429 and blocked[1]["error"]["code"] == "rate_limited"
 
 
+async def test_parallel_password_guesses_cannot_outrun_the_throttle(server: LiveServer) -> None:
+    import asyncio
+
+    results = await asyncio.gather(
+        *(
+            _request(
+                server, "POST", "/api/auth/login", json={"username": "agent", "password": f"g{i}"}
+            )
+            for i in range(30)
+        )
+    )
+    statuses = [status for status, _ in results]
+    assert statuses.count(401) <= 10
+    assert statuses.count(429) >= 20
+
+
 async def test_a_team_logging_in_from_one_address_is_never_held_up(server: LiveServer) -> None:
     for index in range(12):
         await server.add_agent(f"teammate{index}", f"同事{index}")

@@ -115,6 +115,47 @@ async def test_faq_input_is_validated_and_nothing_half_written(server: LiveServe
         assert out["error"]["field"] in body or out["error"]["field"] == "question"
     assert len((await _call(server, "GET", "/api/faq", admin))[1]["items"]) == before
     assert (await _call(server, "PUT", "/api/faq/999999", admin, {"answer": "x"}))[0] == 404
+    # Text that could never be indexed or stored is refused, never saved to break the bot.
+    for body, field in (
+        ({"question": "问\ud800", "answer": "a"}, "question"),
+        ({"question": "q", "answer": "a", "similar": ["好\ud800"]}, "similar"),
+    ):
+        status, out = await _call(server, "POST", "/api/faq", admin, body)
+        assert status == 400 and out["error"]["field"] == field
+    first = (await _call(server, "GET", "/api/faq", admin))[1]["items"][0]
+    status, out = await _call(server, "PUT", f"/api/faq/{first['id']}", admin, {})
+    assert status == 400 and out["error"]["code"] == "invalid_payload"
+    status, out = await _call(
+        server, "POST", "/api/faq", admin, {"question": "控制\x00字符", "answer": "好的\x07"}
+    )
+    assert status == 201 and out["entry"]["question"] == "控制字符"
+    visitor = await server.visitor()  # the bot still works after all of the above
+    await visitor.send("可以开发票吗")
+    await visitor.wait_for("message", lambda m: m["sender"] == "bot")
+
+
+async def test_a_supervisor_edits_the_faq_but_not_the_shop(server: LiveServer) -> None:
+    await server.add_agent("lead", "组长", role="supervisor")
+    lead = (await server.login("lead"))["token"]
+    status, _ = await _call(server, "POST", "/api/faq", lead, {"question": "q1", "answer": "a1"})
+    assert status == 201
+    status, out = await _call(server, "PUT", "/api/shop", lead, {"name": "改名"})
+    assert status == 403 and out["error"]["code"] == "forbidden"
+
+
+async def test_greeting_templates_only_take_plain_placeholders(server: LiveServer) -> None:
+    admin = (await server.login("admin", "admin123"))["token"]
+    for template in ("欢迎{shop:>3000000}", "欢迎{boss}", "欢迎{shop!r}", "欢迎{"):
+        status, out = await _call(
+            server, "PUT", "/api/shop", admin, {"greeting_template": template}
+        )
+        assert status == 400 and out["error"]["field"] == "greeting_template", template
+    status, _ = await _call(
+        server, "PUT", "/api/shop", admin, {"greeting_template": "欢迎光临{shop}，{{限时}}优惠中"}
+    )
+    assert status == 200
+    visitor = await server.visitor()
+    assert visitor.session["messages"][0]["text"] == "欢迎光临鹿鸣衣橱，{限时}优惠中"
 
 
 async def test_other_shops_entries_are_invisible(server: LiveServer) -> None:

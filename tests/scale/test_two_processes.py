@@ -103,26 +103,56 @@ async def test_logout_closes_the_sessions_sockets_on_every_process(
 async def test_a_crashed_processes_connections_stop_counting(redis_url: str) -> None:
     prefix = f"chatserver-test-{uuid.uuid4().hex}:presence"
     alive, crashed = RedisPresenceStore(redis_url, prefix), RedisPresenceStore(redis_url, prefix)
-    await alive.start()
-    await crashed.start()
+    observer = RedisPresenceStore(redis_url, prefix)  # a third process, with no sockets of its own
+    for store in (alive, crashed, observer):
+        await store.start()
     try:
         await alive.add(7, 1, "sid-alive")
-        await crashed.add(7, 2, "sid-crashed")
-        assert await alive.count(7) == 2
+        await crashed.add(8, 2, "sid-crashed")
+        await crashed.add(7, 2, "sid-crashed-too")
+        assert await observer.count(7) == 2
+        assert await observer.count(8) == 1
         # A crash: the heartbeat stops and its key expires (deleted here instead of waiting).
         assert crashed._heartbeat is not None
         crashed._heartbeat.cancel()
-        await alive.redis.delete(crashed._host_key(crashed.host_id))
-        assert await alive.count(7) == 1
-        assert await alive.session_sids(2) == []
+        await observer.redis.delete(crashed._host_key(crashed.host_id))
+        assert await observer.count(7) == 1
+        assert await observer.count(8) == 0
+        assert await observer.session_sids(2) == []
         await alive.remove(7, 1, "sid-alive")
-        assert await alive.count(7) == 0
+        assert await observer.count(7) == 0
     finally:
-        await alive.stop()
-        await crashed.stop()
+        for store in (alive, crashed, observer):
+            await store.stop()
         cleanup = RedisPresenceStore(redis_url, prefix)
         keys = [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")]
         if keys:
             await cleanup.redis.delete(*keys)
         assert [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")] == []
+        await cleanup.redis.aclose()
+
+
+async def test_presence_heals_after_redis_loses_its_keys(redis_url: str) -> None:
+    prefix = f"chatserver-test-{uuid.uuid4().hex}:presence"
+    store, observer = RedisPresenceStore(redis_url, prefix), RedisPresenceStore(redis_url, prefix)
+    await store.start()
+    await observer.start()
+    try:
+        await store.add(7, 1, "sid-1")
+        assert await observer.count(7) == 1
+        # Redis restarted without persistence: every key is gone, the socket is still open.
+        keys = [key async for key in store.redis.scan_iter(f"{prefix}:*")]
+        await store.redis.delete(*keys)
+        assert await observer.count(7) == 0
+        await store.beat()  # the next heartbeat, at most 10 s later
+        assert await observer.count(7) == 1
+        assert await observer.session_sids(1) == ["sid-1"]
+        assert 0 < await store.redis.ttl(f"{prefix}:agent:7") <= 90
+    finally:
+        await store.stop()
+        await observer.stop()
+        cleanup = RedisPresenceStore(redis_url, prefix)
+        keys = [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")]
+        if keys:
+            await cleanup.redis.delete(*keys)
         await cleanup.redis.aclose()
