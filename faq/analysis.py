@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from faq.features import Features, text_features
+from faq.guard import OutOfScopeGuard
 from faq.normalize import Normalizer, fold_width_and_case, replace_symbols, to_simplified
 from faq.synonyms import default_synonyms
 from faq.topics import TopicLexicon, default_topic_table
@@ -35,6 +36,8 @@ class Analyzer:
         # Topic words are read like text (script, width, this map's synonyms), without the
         # filler step: they are fragments, not messages.
         self.topics = TopicLexicon(default_topic_table(), self._normalize_fragment)
+        # Small talk, acknowledgements and question intents (the out-of-scope guard).
+        self.guard = OutOfScopeGuard(self._normalize_fragment)
         self._cache: OrderedDict[str, Analysis] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()

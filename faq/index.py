@@ -139,6 +139,18 @@ class ScoringConfig:
     # A long message that is not confident as a whole may still be when its question clauses
     # alone (see story_factor) are confident and rank the same entry first.
     clause_confidence: bool = True
+    # Round six: the out-of-scope guard (faq/guard.py) takes confidence away from small talk,
+    # bare acknowledgements and queries whose intent (data/intents.tsv: 电话, 密码, 注销…) the
+    # best entry is not about. An entry is about an intent when its main question names it, or
+    # at least `intent_min_questions` of its questions do (all of them for a smaller entry).
+    out_of_scope_guard: bool = True
+    intent_min_questions: int = 2
+    # Part of the guard: a query that names no shop topic, whose best score is below
+    # `weak_match_score` and of whose weight the best entry's questions explain less than
+    # `weak_match_coverage`, is a near miss (这款和那款有什么区别 scores 60 on a membership
+    # question that says 区别), not an answer. 0 turns this off.
+    weak_match_score: float = 63.0
+    weak_match_coverage: float = 0.6
 
 
 class FaqIndex:
@@ -169,6 +181,7 @@ class FaqIndex:
         self._question_weights: dict[tuple[int, int], float] = {}
         self._homophones: _HomophoneTable | None = None
         self._homophones_lock = threading.Lock()
+        self._entry_intents: dict[int, frozenset[str]] = {}
         # In a big FAQ a feature shared by a quarter of the entries (什么, 怎么) cannot tell
         # entries apart; leaving it out of candidate selection keeps queries fast.
         self._common_feature_limit = max(200, len(entries) // 4)
@@ -321,13 +334,16 @@ class FaqIndex:
         """(raw similarity 0-1, entry position) for every candidate, best first."""
         if not self._entries or not analysis.features:
             return []
-        query_weight = sum(self._weight(f) for f in analysis.features)
+        query_weight = self._query_weight(analysis)
         scored = [
             (self._score_entry(analysis, query_weight, position), position)
             for position in self._candidates(analysis.features)
         ]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         return scored
+
+    def _query_weight(self, analysis: Analysis) -> float:
+        return sum(self._weight(f) for f in analysis.features)
 
     def _matches(self, ranked: list[tuple[float, int]], k: int) -> list[Match]:
         return [
@@ -351,6 +367,8 @@ class FaqIndex:
             if not confident and config.clause_confidence:
                 clause_signals = self._clause_signals(analysis, ranked)
                 confident = clause_signals is not None and clause_signals.confident(config)
+            if confident and config.out_of_scope_guard:
+                confident = not self._out_of_scope(query, analysis, ranked[0][1])
         return MatchResult(query=query, matches=self._matches(ranked, k), confident=confident)
 
     def _signals(self, analysis: Analysis, ranked: list[tuple[float, int]]) -> _Signals:
@@ -469,8 +487,54 @@ class FaqIndex:
         )
 
     def suggest(self, query: str, k: int = 3) -> list[Match]:
-        """'Did you mean' choices: the best k entries that are at least plausible."""
-        return [m for m in self.rank(query, k) if m.score >= self._config.suggest_score]
+        """'Did you mean' choices: the best k entries that are at least plausible; none for pure
+        small talk (你好, 谢谢, 转人工)."""
+        ranked, _ = self._rank_query(query)
+        if not ranked or (
+            self._config.out_of_scope_guard and self._analyzer.guard.small_talk(query)
+        ):
+            return []
+        return [m for m in self._matches(ranked, k) if m.score >= self._config.suggest_score]
+
+    def _out_of_scope(self, query: str, analysis: Analysis, position: int) -> bool:
+        """The guard (faq/guard.py): small talk, a bare acknowledgement, or an intent the best
+        entry is not about."""
+        config = self._config
+        guard = self._analyzer.guard
+        if config.weak_match_score and not any(
+            f.startswith(TOPIC_PREFIX) for f in analysis.features
+        ):
+            best = _published_score(
+                self._score_entry(analysis, self._query_weight(analysis), position)
+            )
+            if best < config.weak_match_score:
+                shared = analysis.features & self._entry_features[position]
+                coverage = self._overlap_weight(shared) / self._query_weight(analysis)
+                if coverage < config.weak_match_coverage:
+                    return True
+        intents = guard.intents.topics(analysis.normalized)
+        if intents and not intents <= self._intents_of(position):
+            return True
+        return guard.chat(query)
+
+    def _intents_of(self, position: int) -> frozenset[str]:
+        """The intents an entry is about: named by its main question, or by at least
+        `intent_min_questions` of its questions (all of them when it has fewer)."""
+        intents = self._entry_intents.get(position)
+        if intents is None:
+            lexicon = self._analyzer.guard.intents
+            questions = self._questions[position]
+            counts: dict[str, int] = {}
+            for question in questions:
+                for intent in lexicon.topics(question.normalized):
+                    counts[intent] = counts.get(intent, 0) + 1
+            needed = min(self._config.intent_min_questions, len(questions))
+            main = self._analyzer.analyse(self._entries[position].question).normalized
+            intents = frozenset(
+                {i for i, count in counts.items() if count >= needed} | lexicon.topics(main)
+            )
+            self._entry_intents[position] = intents
+        return intents
 
 
 @dataclass(frozen=True)
