@@ -17,6 +17,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from rapidfuzz import fuzz
 
@@ -485,6 +486,17 @@ class FaqIndex:
             or self._common_char(char)
             for char in word
         )
+
+    def small_talk(self, query: str) -> Literal["thanks", "chat"] | None:
+        """What a message that asks the FAQ nothing is: "thanks" (a thanks or goodbye with no
+        question), "chat" (a greeting, "在吗", "你是机器人吗"), or None for everything else.
+        Lets a bot answer politely instead of counting it as a question it could not answer."""
+        guard = self._analyzer.guard
+        if guard.acknowledgement(query):
+            return "thanks"
+        if guard.small_talk(query):
+            return "chat"
+        return None
 
     def suggest(self, query: str, k: int = 3) -> list[Match]:
         """'Did you mean' choices: the best k entries that are at least plausible; none for pure

@@ -74,17 +74,29 @@ HandoffReason = Literal["requested", "complaint", "bot_unsure"]
 
 @dataclass(frozen=True)
 class BotDecision:
-    action: Literal["handoff", "answer", "suggest", "fallback"]
+    action: Literal["handoff", "answer", "suggest", "fallback", "small_talk"]
     reason: HandoffReason | None = None
     priority: int = 0
 
 
-def decide(text: str, *, confident: bool, has_suggestions: bool, misses_so_far: int) -> BotDecision:
-    """What the bot does with one shopper message while it owns the chat."""
+def decide(
+    text: str,
+    *,
+    confident: bool,
+    has_suggestions: bool,
+    misses_so_far: int,
+    small_talk: bool = False,
+) -> BotDecision:
+    """What the bot does with one shopper message while it owns the chat.
+
+    Small talk ("在吗", "谢谢") gets a polite reply and is not a miss: it asked nothing.
+    """
     if is_complaint(text):
         return BotDecision("handoff", "complaint", priority=1)
     if asks_for_human(text):
         return BotDecision("handoff", "requested")
+    if small_talk:
+        return BotDecision("small_talk")
     if confident:
         return BotDecision("answer")
     if misses_so_far + 1 >= MAX_BOT_MISSES:

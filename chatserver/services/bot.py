@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SUGGEST_PROMPT = "我不太确定您想问的是哪一个，您可以点选下面的问题，或者换个说法告诉我："
+# Replies to small talk: polite, short, and pointing to what the bot can do.
+SMALL_TALK_REPLIES = {
+    "chat": "您好，我在的！请问有什么可以帮您？发货、退换货、尺码、优惠等问题都可以直接问我，需要人工客服请点击“转人工”。",
+    "thanks": "不客气，很高兴能帮到您！如果还有其他问题，随时告诉我。",
+}
 FALLBACK = (
     "抱歉，这个问题我暂时没能理解。您可以换个说法再问一次，或者点击“转人工”，由客服为您解答。"
 )
@@ -49,6 +54,7 @@ class BotService:
             shop_id = conversation.shop_id
         # Matching runs outside the transaction: it is CPU work, and the write lock is precious.
         chosen = await self.hub.faq.answer_of(shop_id, faq_id) if faq_id else None
+        small_talk = None if chosen else await self.hub.faq.small_talk(shop_id, text)
         result = None if chosen else await self.hub.faq.match(shop_id, text)
         choices: list[dict[str, Any]] = []
         if result is not None and not result.confident:
@@ -66,6 +72,7 @@ class BotService:
                 confident=confident,
                 has_suggestions=bool(choices),
                 misses_so_far=conversation.bot_misses,
+                small_talk=small_talk is not None,
             )
             if decision.action == "handoff":
                 assert decision.reason is not None
@@ -93,6 +100,16 @@ class BotService:
                     sender_name=BOT_NAME,
                     text=answer,
                     meta=meta,
+                    now=now,
+                )
+            elif decision.action == "small_talk":
+                reply = await append_message(
+                    session,
+                    conversation,
+                    sender="bot",
+                    sender_name=BOT_NAME,
+                    text=SMALL_TALK_REPLIES.get(small_talk or "chat", SMALL_TALK_REPLIES["chat"]),
+                    meta={"small_talk": small_talk},
                     now=now,
                 )
             elif decision.action == "suggest":

@@ -96,6 +96,10 @@ class FaqRegistry:
         await self._ensure(shop_id)
         return self._faq[shop_id].match(text, k=3)
 
+    async def small_talk(self, shop_id: int, text: str) -> str | None:
+        await self._ensure(shop_id)
+        return self._faq[shop_id].small_talk(text)
+
     async def suggest(self, shop_id: int, text: str) -> list[Match]:
         await self._ensure(shop_id)
         return self._faq[shop_id].suggest(text, k=3)

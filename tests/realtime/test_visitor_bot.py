@@ -206,3 +206,24 @@ async def test_tapping_a_suggestion_answers_that_entry(server: LiveServer) -> No
     await visitor.send(entry.question, faq_id=str(entry.id))
     answer = await visitor.wait_for("message", lambda m: m["sender"] == "bot")
     assert answer["text"] == entry.answer
+
+
+async def test_small_talk_gets_a_polite_reply_and_is_never_held_against_the_shopper(
+    server: LiveServer,
+) -> None:
+    visitor = await server.visitor()
+    for text in ("在吗", "你好呀", "谢谢亲"):
+        sent = (await visitor.send(text))["message"]
+        await visitor.wait_for(
+            "message", lambda m, seq=sent["seq"]: m["sender"] == "bot" and m["seq"] > seq
+        )
+    await server.settle()
+    replies = visitor.bot_messages()
+    assert len(replies) == 3
+    assert [m["meta"].get("small_talk") for m in replies] == ["chat", "chat", "thanks"]
+    assert all("您" in m["text"] and "faq_id" not in m["meta"] for m in replies)
+    async with server.db.sessions() as session:
+        conversation = await session.get(Conversation, visitor.session["conversation_id"])
+    # Three messages that asked nothing: still with the bot, no unhelpful turn counted.
+    assert conversation is not None
+    assert conversation.status == "bot" and conversation.bot_misses == 0

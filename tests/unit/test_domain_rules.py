@@ -67,6 +67,15 @@ def test_bot_answers_when_confident_offers_choices_then_gives_up_after_two_misse
     )
 
 
+def test_small_talk_gets_a_reply_but_a_request_for_a_person_still_hands_off() -> None:
+    assert handoff.decide(
+        "在吗", confident=False, has_suggestions=False, misses_so_far=1, small_talk=True
+    ) == handoff.BotDecision("small_talk")
+    assert handoff.decide(
+        "转人工", confident=False, has_suggestions=False, misses_so_far=0, small_talk=True
+    ) == handoff.BotDecision("handoff", "requested")
+
+
 def test_state_machine_allows_only_the_designed_moves() -> None:
     assert states.can_move("bot", "queued")
     assert states.can_move("queued", "assigned")
