@@ -30,10 +30,6 @@ class Settings:
     # Several deployments (or test runs) can share one Redis without hearing each other.
     redis_channel: str = "chatserver"
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 def _load_dotenv(path: Path) -> dict[str, str]:
     values: dict[str, str] = {}
