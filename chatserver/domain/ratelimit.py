@@ -34,3 +34,20 @@ class TokenBucket:
     def give_back(self) -> None:
         """Return a token taken for an attempt that turned out not to count."""
         self.tokens = min(self.capacity, self.tokens + 1)
+
+
+# The limits themselves, in one place (docs/protocol.md quotes them).
+def shopper_messages() -> TokenBucket:
+    """8 messages at once, then one every 0.5 s: fast typists pass, floods do not."""
+    return TokenBucket(capacity=8, refill_per_second=2)
+
+
+def agent_messages() -> TokenBucket:
+    """An agent on several chats types in bursts: 30 at once, then 10 a second."""
+    return TokenBucket(capacity=30, refill_per_second=10)
+
+
+def failed_logins() -> TokenBucket:
+    """Password guessing: 10 failures at once per address or username, then one every 6 s.
+    Only failures count, so a team logging in from one office address is never held up."""
+    return TokenBucket(capacity=10, refill_per_second=1 / 6)

@@ -9,7 +9,7 @@ import socketio
 
 from chatserver.db.models import Conversation
 from chatserver.domain import states
-from chatserver.domain.ratelimit import TokenBucket
+from chatserver.domain.ratelimit import TokenBucket, agent_messages
 from chatserver.errors import AppError, invalid
 from chatserver.realtime import events
 from chatserver.realtime.acks import acked
@@ -87,7 +87,7 @@ class AgentNamespace(socketio.AsyncNamespace):
     @acked
     async def on_message(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
-        bucket = self._buckets.setdefault(sid, TokenBucket(capacity=30, refill_per_second=10))
+        bucket = self._buckets.get(sid) or self._buckets.setdefault(sid, agent_messages())
 
         def admit() -> None:
             if not bucket.take(time.monotonic()):

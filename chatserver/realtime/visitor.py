@@ -9,7 +9,7 @@ import socketio
 
 from chatserver.db.models import Conversation
 from chatserver.domain import states
-from chatserver.domain.ratelimit import TokenBucket
+from chatserver.domain.ratelimit import TokenBucket, shopper_messages
 from chatserver.errors import AppError, invalid
 from chatserver.realtime import events
 from chatserver.realtime.acks import acked
@@ -58,8 +58,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         return context
 
     def _take_token(self, sid: str) -> None:
-        # 8 messages at once, then one every 0.5 s: fast typists pass, floods do not.
-        bucket = self._buckets.setdefault(sid, TokenBucket(capacity=8, refill_per_second=2))
+        bucket = self._buckets.get(sid) or self._buckets.setdefault(sid, shopper_messages())
         if not bucket.take(time.monotonic()):
             raise AppError("rate_limited", "您发送得太快了，请稍后再试")
 

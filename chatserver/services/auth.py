@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent, AgentSession, Shop, utcnow
-from chatserver.domain.ratelimit import TokenBucket
+from chatserver.domain.ratelimit import TokenBucket, failed_logins
 from chatserver.errors import AppError
 
 SESSION_LIFETIME = timedelta(days=14)
@@ -59,12 +59,6 @@ class AuthenticatedAgent:
     session_id: int
 
 
-# Password guessing: 10 failed logins at once per address and per username, then one every
-# 6 s. Only failures count, so a whole team logging in from one office address is never held up.
-FAILED_LOGIN_BURST = 10
-FAILED_LOGIN_REFILL_PER_SECOND = 1 / 6
-
-
 class AuthService:
     MAX_TRACKED = 10_000
 
@@ -77,7 +71,7 @@ class AuthService:
     def _bucket(self, key: str) -> TokenBucket:
         bucket = self._failed_logins.get(key)
         if bucket is None:
-            bucket = TokenBucket(FAILED_LOGIN_BURST, FAILED_LOGIN_REFILL_PER_SECOND)
+            bucket = failed_logins()
             self._failed_logins[key] = bucket
             while len(self._failed_logins) > self.MAX_TRACKED:
                 self._failed_logins.popitem(last=False)
