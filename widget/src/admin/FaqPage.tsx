@@ -6,7 +6,7 @@ import type { FaqEntry } from '../shared/types';
 import { adminApi, type FaqInput } from './api';
 import { errorText } from './errors';
 import { TryPanel } from './TryPanel';
-import { Confirm, Dialog, Field, FormError, LoadState, useAdmin, useFormErrors } from './ui';
+import { Confirm, Dialog, Field, FormError, LoadState, useAdmin, useFormErrors, RowActions } from './ui';
 
 const MAX_QUESTION = 200;
 const MAX_ANSWER = 2000;
@@ -225,19 +225,7 @@ export function FaqPage() {
                         </button>
                       </td>
                       {admin.canEdit && (
-                        <td class="col-actions">
-                          <button type="button" class="text-button" data-testid="faq-edit" onClick={() => setEditing(e)}>
-                            编辑
-                          </button>
-                          <button
-                            type="button"
-                            class="text-button danger-text"
-                            data-testid="faq-delete"
-                            onClick={() => setDeleting(e)}
-                          >
-                            删除
-                          </button>
-                        </td>
+                        <RowActions kind="faq" onEdit={() => setEditing(e)} onDelete={() => setDeleting(e)} />
                       )}
                     </tr>
                   ))}

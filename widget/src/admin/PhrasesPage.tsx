@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Phrase } from '../shared/types';
 import { adminApi, type PhraseInput } from './api';
 import { errorText } from './errors';
-import { Confirm, Dialog, Field, FormError, LoadState, useAdmin, useFormErrors } from './ui';
+import { Confirm, Dialog, Field, FormError, LoadState, useAdmin, useFormErrors, RowActions } from './ui';
 
 const MAX_TITLE = 64;
 const MAX_TEXT = 2000;
@@ -101,19 +101,7 @@ export function PhrasesPage() {
                       {p.text}
                     </td>
                     {admin.canEdit && (
-                      <td class="col-actions">
-                        <button type="button" class="text-button" data-testid="phrase-edit" onClick={() => setEditing(p)}>
-                          编辑
-                        </button>
-                        <button
-                          type="button"
-                          class="text-button danger-text"
-                          data-testid="phrase-delete"
-                          onClick={() => setDeleting(p)}
-                        >
-                          删除
-                        </button>
-                      </td>
+                      <RowActions kind="phrase" onEdit={() => setEditing(p)} onDelete={() => setDeleting(p)} />
                     )}
                   </tr>
                 ))}

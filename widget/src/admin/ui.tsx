@@ -187,3 +187,17 @@ export function useFormErrors(fields: readonly string[]) {
     },
   };
 }
+
+/** The 编辑 / 删除 cell of a list row; test ids are `${kind}-edit` and `${kind}-delete`. */
+export function RowActions({ kind, onEdit, onDelete }: { kind: string; onEdit: () => void; onDelete: () => void }) {
+  return (
+    <td class="col-actions">
+      <button type="button" class="text-button" data-testid={`${kind}-edit`} onClick={onEdit}>
+        编辑
+      </button>
+      <button type="button" class="text-button danger-text" data-testid={`${kind}-delete`} onClick={onDelete}>
+        删除
+      </button>
+    </td>
+  );
+}
