@@ -15,6 +15,18 @@ XSS_IMG = "<img src=x onerror=window.__xss=1>"
 XSS_SCRIPT = "<script>window.__xss=2</script>"
 
 
+def routed_chat(server, phone, new_context) -> tuple[Agent, Shopper]:  # type: ignore[no-untyped-def]
+    """An online agent and a phone shopper who asked for a person: the chat is routed to them."""
+    agent = Agent(new_context().new_page(), server.url)
+    agent.login()
+    shopper = Shopper(phone.new_page(), server.url)
+    shopper.open_shop()
+    shopper.open_chat()
+    shopper.ask_for_person()
+    expect(agent.conversation(0)).to_be_visible(timeout=TIMEOUT_MS)
+    return agent, shopper
+
+
 def test_shopper_gets_faq_answer_then_agent_accepts_from_queue_and_history_survives_reload(
     server, phone, new_context, screenshot_dir: Path
 ) -> None:
@@ -122,14 +134,8 @@ def test_shopper_gets_faq_answer_then_agent_accepts_from_queue_and_history_survi
 def test_markup_typed_by_shopper_or_agent_renders_as_text(
     server, phone, new_context, screenshot_dir: Path
 ) -> None:
-    agent = Agent(new_context().new_page(), server.url)
-    agent.login()
-    shopper = Shopper(phone.new_page(), server.url)
-    shopper.open_shop()
-    shopper.open_chat()
-    shopper.ask_for_person()
     # the agent is online with free capacity, so the chat is routed to them
-    expect(agent.conversation(0)).to_be_visible(timeout=TIMEOUT_MS)
+    agent, shopper = routed_chat(server, phone, new_context)
 
     for text in (XSS_IMG, XSS_SCRIPT):
         shopper.send(text)
@@ -234,13 +240,7 @@ def test_agent_handles_two_shoppers_with_separate_drafts(
 def test_messages_typed_while_the_server_is_down_arrive_once_after_reconnect(
     server, phone, new_context, screenshot_dir: Path
 ) -> None:
-    agent = Agent(new_context().new_page(), server.url)
-    agent.login()
-    shopper = Shopper(phone.new_page(), server.url)
-    shopper.open_shop()
-    shopper.open_chat()
-    shopper.ask_for_person()
-    expect(agent.conversation(0)).to_be_visible(timeout=TIMEOUT_MS)
+    agent, shopper = routed_chat(server, phone, new_context)
     agent.conversation(0).click()
     agent.send("您好，请问有什么可以帮您？")
     expect(shopper.messages(sender="agent")).to_have_count(1, timeout=TIMEOUT_MS)
