@@ -49,7 +49,7 @@ fmt: venv
 	$(VENV)/bin/ruff format .
 
 test: venv widget chromium lint
-	$(PY) -m pytest -q -ra
+	$(PY) -m pytest -q -ra -rR
 
 bench: venv
 	$(PY) bench/relay.py

@@ -158,7 +158,7 @@ def server(built_widget: Path, tmp_path: Path) -> Iterator[ChatServer]:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A real browser against a real server on a shared 2-core machine has rare timing flakes
     (seen about once in six full runs, each in a different test, none reproducible alone):
-    a browser test gets two more tries, and every rerun is reported in the summary (-ra), so a
+    a browser test gets two more tries, and every rerun is reported in the summary (-rR), so a
     test that fails for real still fails. Tracked as a known issue, not hidden."""
     for item in items:
         if "tests/browser/" in str(item.fspath):
