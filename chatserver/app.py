@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import socketio
@@ -12,18 +13,15 @@ from chatserver.api import catalog as catalog_api
 from chatserver.api import conversations as conversations_api
 from chatserver.api import health as health_api
 from chatserver.api import static as static_api
-from chatserver.api.common import HUB_KEY, error_middleware
+from chatserver.api.common import COMPONENTS, error_middleware
 from chatserver.config import Settings
-from chatserver.db.engine import Database
-from chatserver.realtime.agent import AgentNamespace
 from chatserver.realtime.connection import cancel_pending
-from chatserver.realtime.notify import SocketNotifier
-from chatserver.realtime.visitor import VisitorNamespace
-from chatserver.services.hub import Hub
+from chatserver.wiring import build_components
 
 log = logging.getLogger(__name__)
 
 SIO_KEY = web.AppKey("sio", socketio.AsyncServer)
+SHUTDOWN_DRAIN_SECONDS = 5.0
 
 
 def build_sio(settings: Settings) -> socketio.AsyncServer:
@@ -45,13 +43,11 @@ def build_sio(settings: Settings) -> socketio.AsyncServer:
 
 def build_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=256 * 1024)
-    db = Database(settings.database_url)
     sio = build_sio(settings)
-    hub = Hub(settings, db, SocketNotifier(sio))
-    app[HUB_KEY] = hub
+    parts = build_components(settings, sio)
+    db = parts.db
+    app[COMPONENTS] = parts
     app[SIO_KEY] = sio
-    sio.register_namespace(VisitorNamespace(hub))
-    sio.register_namespace(AgentNamespace(hub))
     sio.attach(app)
 
     health_api.add_routes(app)
@@ -70,16 +66,21 @@ def build_app(settings: Settings) -> web.Application:
             shop_ids = list(await session.scalars(select(Shop.id)))
         for shop_id in shop_ids[:20]:
             try:
-                await hub.faq.match(shop_id, "发货")
+                await parts.faq.match(shop_id, "发货")
             except Exception:
                 # One shop's broken FAQ must not keep the server (and every other shop) down.
                 log.exception("warming the FAQ index of shop %s failed", shop_id)
-        await hub.presence.start()
+        await parts.presence.start()
 
     async def on_cleanup(_app: web.Application) -> None:
         await cancel_pending()
-        await hub.presence.shutdown()
-        await hub.conversations.drain()
+        await parts.presence.shutdown()
+        # Let listeners finish what was committed (bot replies, fan-out), then stop.
+        try:
+            await asyncio.wait_for(parts.dispatcher.drain(), SHUTDOWN_DRAIN_SECONDS)
+        except TimeoutError:
+            log.warning("listeners still busy at shutdown; stopping them")
+        await parts.dispatcher.close()
         await db.dispose()
 
     app.on_startup.append(on_startup)

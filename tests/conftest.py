@@ -27,7 +27,7 @@ from chatserver.db.engine import Database
 from chatserver.db.migrate import upgrade
 from chatserver.seed import seed_demo
 from chatserver.services.auth import create_agent
-from chatserver.services.hub import Hub
+from chatserver.wiring import Components
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -245,13 +245,13 @@ class AgentClient(EventClient):
 @dataclass
 class LiveServer:
     url: str
-    hub: Hub
+    parts: Components
     settings: Settings
     clients: list[EventClient] = field(default_factory=list)
 
     @property
     def db(self) -> Database:
-        return self.hub.db
+        return self.parts.db
 
     async def visitor(self, token: str | None = None, shop: str | None = "demo") -> Visitor:
         client = Visitor()
@@ -318,8 +318,8 @@ class LiveServer:
         return client
 
     async def settle(self) -> None:
-        """Wait until background work (bot replies) has finished."""
-        await self.hub.conversations.drain()
+        """Wait until every listener (bot replies, fan-out, routing) has finished."""
+        await self.parts.dispatcher.drain()
 
 
 @pytest.fixture
@@ -348,9 +348,9 @@ async def running_server(
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    from chatserver.api.common import HUB_KEY
+    from chatserver.api.common import COMPONENTS
 
-    live = LiveServer(url=f"http://127.0.0.1:{port}", hub=app[HUB_KEY], settings=settings)
+    live = LiveServer(url=f"http://127.0.0.1:{port}", parts=app[COMPONENTS], settings=settings)
     try:
         yield live
     finally:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from chatserver.api.common import current_agent, hub_of, json_body, path_id
-from chatserver.errors import invalid
-from chatserver.services.catalog import CatalogService
+from chatserver.actions.catalog import Catalog
+from chatserver.api.common import current_agent, json_body, parts_of, path_id
+from chatserver.commands.base import parse
+from chatserver.commands.catalog import (
+    FaqCreate,
+    FaqUpdate,
+    PhraseCreate,
+    PhraseUpdate,
+    ShopUpdate,
+    TryQuestion,
+)
 
 
-def _catalog(request: web.Request) -> CatalogService:
-    return hub_of(request).catalog
+def _catalog(request: web.Request) -> Catalog:
+    return parts_of(request).catalog
 
 
 async def list_faq(request: web.Request) -> web.Response:
@@ -20,14 +28,14 @@ async def list_faq(request: web.Request) -> web.Response:
 
 async def create_faq(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    entry = await _catalog(request).create_faq(actor, await json_body(request))
+    entry = await _catalog(request).create_faq(actor, parse(FaqCreate, await json_body(request)))
     return web.json_response({"entry": entry}, status=201)
 
 
 async def update_faq(request: web.Request) -> web.Response:
     actor = await current_agent(request)
     entry = await _catalog(request).update_faq(
-        actor, path_id(request, "faq_id"), await json_body(request)
+        actor, path_id(request, "faq_id"), parse(FaqUpdate, await json_body(request))
     )
     return web.json_response({"entry": entry})
 
@@ -40,11 +48,8 @@ async def delete_faq(request: web.Request) -> web.Response:
 
 async def try_faq(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    body = await json_body(request)
-    question = body.get("question")
-    if not isinstance(question, str):
-        raise invalid("question 必须是字符串")
-    return web.json_response(await _catalog(request).try_question(actor, question))
+    command = parse(TryQuestion, await json_body(request))
+    return web.json_response(await _catalog(request).try_question(actor, command))
 
 
 async def list_phrases(request: web.Request) -> web.Response:
@@ -54,14 +59,16 @@ async def list_phrases(request: web.Request) -> web.Response:
 
 async def create_phrase(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    phrase = await _catalog(request).create_phrase(actor, await json_body(request))
+    phrase = await _catalog(request).create_phrase(
+        actor, parse(PhraseCreate, await json_body(request))
+    )
     return web.json_response({"phrase": phrase}, status=201)
 
 
 async def update_phrase(request: web.Request) -> web.Response:
     actor = await current_agent(request)
     phrase = await _catalog(request).update_phrase(
-        actor, path_id(request, "phrase_id"), await json_body(request)
+        actor, path_id(request, "phrase_id"), parse(PhraseUpdate, await json_body(request))
     )
     return web.json_response({"phrase": phrase})
 
@@ -79,7 +86,7 @@ async def get_shop(request: web.Request) -> web.Response:
 
 async def update_shop(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    shop = await _catalog(request).update_shop(actor, await json_body(request))
+    shop = await _catalog(request).update_shop(actor, parse(ShopUpdate, await json_body(request)))
     return web.json_response({"shop": shop})
 
 

@@ -11,16 +11,16 @@ from aiohttp import web
 
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
-from chatserver.services.hub import Hub
+from chatserver.wiring import Components
 
 log = logging.getLogger(__name__)
 
-HUB_KEY = web.AppKey("hub", Hub)
+COMPONENTS = web.AppKey("components", Components)
 MAX_BODY_BYTES = 64 * 1024
 
 
-def hub_of(request: web.Request) -> Hub:
-    return request.app[HUB_KEY]
+def parts_of(request: web.Request) -> Components:
+    return request.app[COMPONENTS]
 
 
 def error_response(error: AppError) -> web.Response:
@@ -71,7 +71,7 @@ def bearer_token(request: web.Request) -> str | None:
 
 
 async def current_agent(request: web.Request) -> AuthenticatedAgent:
-    return await hub_of(request).auth.authenticate(bearer_token(request))
+    return await parts_of(request).auth.authenticate(bearer_token(request))
 
 
 def path_id(request: web.Request, name: str) -> int:

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from chatserver.api.common import current_agent, hub_of, path_id
+from chatserver.api.common import current_agent, parts_of, path_id
 
 
 async def conversation_detail(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    detail = await hub_of(request).conversations.detail_for_agent(
-        actor, path_id(request, "conversation_id")
+    detail = await parts_of(request).conversations.detail(
+        actor.shop.id, path_id(request, "conversation_id")
     )
     return web.json_response(detail)
 
 
 async def visitor_history(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    items = await hub_of(request).conversations.history_of_visitor(
-        actor, path_id(request, "visitor_id")
+    items = await parts_of(request).conversations.history_of_visitor(
+        actor.shop.id, path_id(request, "visitor_id")
     )
     return web.json_response({"items": items})
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from chatserver.api.common import hub_of
+from chatserver.api.common import parts_of
 
 
 async def healthz(request: web.Request) -> web.Response:
-    if await hub_of(request).db.ping():
+    if await parts_of(request).db.ping():
         return web.json_response({"status": "ok"})
     return web.json_response({"status": "unavailable"}, status=503)
 

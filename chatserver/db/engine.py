@@ -1,16 +1,17 @@
-"""The engine, the session factory and `Database.transaction()`, which runs callbacks on commit.
+"""The engine, the session factory and `Database.transaction()`, which publishes on commit.
 
-Callbacks registered with `tx.on_commit(...)` run only after the transaction committed, so no
-client ever hears of a change that was rolled back (persist, then tell).
+Actions record domain events with `tx.record(...)`; the dispatcher hands them to listeners only
+after the transaction committed, so nobody ever hears of a change that was rolled back
+(persist, then tell), and the caller's acknowledgement never waits for the listeners.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event, text
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
@@ -21,11 +22,17 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from chatserver.domain.events import Event
 from chatserver.errors import AppError
 
 log = logging.getLogger(__name__)
 
-AfterCommit = Callable[[], Awaitable[Any]]
+
+class EventSink(Protocol):
+    """Where committed events go (chatserver/dispatch.py's Dispatcher)."""
+
+    def reserve(self, lane: Hashable) -> Any: ...
+    def settle(self, lane: Hashable, slot: Any, events: list[Event] | None) -> None: ...
 
 
 def make_engine(database_url: str) -> AsyncEngine:
@@ -57,26 +64,49 @@ def make_engine(database_url: str) -> AsyncEngine:
 @dataclass
 class Transaction:
     session: AsyncSession
-    _after_commit: list[AfterCommit] = field(default_factory=list)
+    sink: EventSink | None = None
+    # Per lane: the place reserved in the dispatcher and the events recorded for it.
+    _recorded: dict[Hashable, tuple[Any, list[Event]]] = field(default_factory=dict)
 
-    def on_commit(self, callback: AfterCommit) -> None:
-        self._after_commit.append(callback)
+    def record(self, *events: Event) -> None:
+        """Publish these events once (and only if) this transaction commits.
+
+        Call it while holding the row lock of the event's conversation: the place in its lane
+        is taken now, so listeners see the events of one conversation in commit order."""
+        if self.sink is None:
+            return
+        for fact in events:
+            lane = fact.lane
+            entry = self._recorded.get(lane)
+            if entry is None:
+                entry = self._recorded[lane] = (self.sink.reserve(lane), [])
+            entry[1].append(fact)
+
+    def _finish(self, committed: bool) -> None:
+        if self.sink is None:
+            return
+        for lane, (slot, events) in self._recorded.items():
+            self.sink.settle(lane, slot, events if committed else None)
+        self._recorded.clear()
 
 
 class Database:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, sink: EventSink | None = None) -> None:
         self.url = database_url
+        self.sink = sink
         self.engine = make_engine(database_url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """One unit of work: commit on success, roll back on any error, then notify."""
-        tx: Transaction
+        """One unit of work: commit on success, roll back on any error, then publish."""
+        tx: Transaction | None = None
+        committed = False
         try:
             async with self.sessions() as session, session.begin():
-                tx = Transaction(session)
+                tx = Transaction(session, self.sink)
                 yield tx
+            committed = True
         except IntegrityError:
             raise
         except DataError as exc:
@@ -86,11 +116,9 @@ class Database:
         except (OperationalError, InterfaceError, OSError) as exc:
             log.warning("database error: %s", exc.__class__.__name__)
             raise AppError("unavailable", "数据库暂时不可用，请稍后重试") from exc
-        for callback in tx._after_commit:
-            try:
-                await callback()
-            except Exception:
-                log.exception("after-commit notification failed")
+        finally:
+            if tx is not None:
+                tx._finish(committed)
 
     async def ping(self) -> bool:
         try:

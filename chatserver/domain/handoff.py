@@ -79,6 +79,15 @@ class BotDecision:
     priority: int = 0
 
 
+def explicit_request(text: str) -> BotDecision | None:
+    """A complaint or a request for a person: handed off at once, whatever the FAQ says."""
+    if is_complaint(text):
+        return BotDecision("handoff", "complaint", priority=1)
+    if asks_for_human(text):
+        return BotDecision("handoff", "requested")
+    return None
+
+
 def decide(
     text: str,
     *,
@@ -91,10 +100,9 @@ def decide(
 
     Small talk ("在吗", "谢谢") gets a polite reply and is not a miss: it asked nothing.
     """
-    if is_complaint(text):
-        return BotDecision("handoff", "complaint", priority=1)
-    if asks_for_human(text):
-        return BotDecision("handoff", "requested")
+    explicit = explicit_request(text)
+    if explicit is not None:
+        return explicit
     if small_talk:
         return BotDecision("small_talk")
     if confident:

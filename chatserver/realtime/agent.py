@@ -1,38 +1,65 @@
-"""Namespace /agent: the agent panel. Every event re-checks the session token (logout is instant)."""
+"""Namespace /agent: the agent panel. Thin: authenticate, parse the payload, call the action, ack.
+
+Every event re-checks the session token, so a logout takes effect at once on open sockets.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import socketio
 
-from chatserver.db.models import Conversation
-from chatserver.domain import states
+from chatserver.actions.agents import AgentAvailability
+from chatserver.actions.assignment import Assignment
+from chatserver.actions.closing import Closing
+from chatserver.actions.messages import ChatMessages
+from chatserver.actions.typing import Typing
+from chatserver.commands.base import parse
+from chatserver.commands.chat import AgentMessage, AgentTyping, ConversationRef, SetStatus
 from chatserver.domain.ratelimit import TokenBucket, agent_messages
-from chatserver.errors import AppError, invalid
+from chatserver.errors import AppError
+from chatserver.listeners.suggestions import Suggestions
 from chatserver.realtime import events
 from chatserver.realtime.acks import acked
 from chatserver.realtime.connection import after_connect
-from chatserver.services.auth import AuthenticatedAgent
-from chatserver.services.conversations import parse_conversation_id
-from chatserver.services.hub import Hub
+from chatserver.services.auth import AuthenticatedAgent, AuthService
+from chatserver.services.presence import AgentPresence
+from chatserver.views.conversations import ConversationViews
+from chatserver.views.queue import QueueViews
 
 
 def _first(args: tuple[Any, ...]) -> Any:
     return args[0] if args else None
 
 
+@dataclass(frozen=True)
+class AgentDesk:
+    """What the agent namespace uses, built once in chatserver/wiring.py."""
+
+    auth: AuthService
+    presence: AgentPresence
+    availability: AgentAvailability
+    assignment: Assignment
+    messages: ChatMessages
+    closing: Closing
+    typing: Typing
+    conversations: ConversationViews
+    queue: QueueViews
+    suggestions: Suggestions
+
+
 class AgentNamespace(socketio.AsyncNamespace):
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, desk: AgentDesk) -> None:
         super().__init__(events.AGENT_NAMESPACE)
-        self.hub = hub
+        self.desk = desk
         self._buckets: dict[str, TokenBucket] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
-            actor = await self.hub.auth.authenticate(token)
+            actor = await self.desk.auth.authenticate(token)
         except AppError as error:
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
         await self.save_session(
@@ -42,20 +69,20 @@ class AgentNamespace(socketio.AsyncNamespace):
         await self.enter_room(sid, events.shop_agents_room(actor.shop.id))
 
         async def catch_up() -> None:
-            chats = await self.hub.presence.connected(actor, sid)
+            await self.desk.presence.connected(actor, sid)
+            chats = await self.desk.conversations.open_chats(actor.agent.id)
             for chat in chats:
                 await self.emit(events.ASSIGNED, chat, to=sid)
-            items, _positions = await self.hub.queue.snapshot(actor.shop.id)
+            items, _positions = await self.desk.queue.snapshot(actor.shop.id)
             await self.emit(events.QUEUE, {"items": items}, to=sid)
             for chat in chats:
                 last = next(
                     (m for m in reversed(chat["messages"]) if m["sender"] == "visitor"), None
                 )
                 if last is not None:
-                    await self.hub.queue.send_suggestions(
+                    await self.desk.suggestions.suggest(
                         actor.shop.id, actor.agent.id, chat["conversation"]["id"], last["text"]
                     )
-            await self.hub.queue.dispatch(actor.shop.id)
 
         after_connect(self.server, sid, self.namespace, catch_up)
 
@@ -64,60 +91,51 @@ class AgentNamespace(socketio.AsyncNamespace):
         session = await self.get_session(sid)
         agent_id, session_id = session.get("agent_id"), session.get("session_id")
         if isinstance(agent_id, int) and isinstance(session_id, int):
-            await self.hub.presence.disconnected(agent_id, session_id, sid)
+            await self.desk.presence.disconnected(agent_id, session_id, sid)
 
     async def _actor(self, sid: str) -> AuthenticatedAgent:
         session = await self.get_session(sid)
         try:
-            return await self.hub.auth.authenticate(session.get("token"))
+            return await self.desk.auth.authenticate(session.get("token"))
         except AppError:
             await self.disconnect(sid)
             raise
 
+    def _take_token(self, sid: str) -> None:
+        bucket = self._buckets.get(sid) or self._buckets.setdefault(sid, agent_messages())
+        if not bucket.take(time.monotonic()):
+            raise AppError("rate_limited", "发送太快了，请稍后再试")
+
     @acked
     async def on_status(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
-        return {"status": await self.hub.presence.set_status(actor, _first(args))}
+        command = parse(SetStatus, _first(args))
+        return {"status": await self.desk.availability.set_status(actor, command)}
 
     @acked
     async def on_accept(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
-        return await self.hub.queue.accept(actor, _first(args))
+        command = parse(ConversationRef, _first(args))
+        await self.desk.assignment.accept(actor, command)
+        return await self.desk.conversations.detail(actor.shop.id, command.conversation_id)
 
     @acked
     async def on_message(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
-        bucket = self._buckets.get(sid) or self._buckets.setdefault(sid, agent_messages())
-
-        def admit() -> None:
-            if not bucket.take(time.monotonic()):
-                raise AppError("rate_limited", "发送太快了，请稍后再试")
-
-        message = await self.hub.conversations.post_agent_message(
-            actor, _first(args), sid, admit=admit
+        command = parse(AgentMessage, _first(args))
+        message = await self.desk.messages.from_agent(
+            actor, command, sid=sid, admit=lambda: self._take_token(sid)
         )
         return {"message": message}
 
     @acked
     async def on_close(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
-        await self.hub.conversations.close(actor, _first(args))
+        await self.desk.closing.close(actor, parse(ConversationRef, _first(args)))
         return {}
 
     @acked
     async def on_typing(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
-        payload = _first(args)
-        if not isinstance(payload, dict) or not isinstance(payload.get("typing"), bool):
-            raise invalid("typing 必须是 true 或 false")
-        conversation_id = parse_conversation_id(payload.get("conversation_id"))
-        async with self.hub.db.sessions() as session:
-            conversation = await session.get(Conversation, conversation_id)
-        if conversation is None or conversation.shop_id != actor.shop.id:
-            raise AppError("not_found", "会话不存在")
-        if conversation.status != states.ASSIGNED or conversation.agent_id != actor.agent.id:
-            raise AppError("forbidden", "这不是您正在接待的会话")
-        await self.hub.notifier.to_conversation(
-            conversation_id, events.TYPING, {"typing": payload["typing"], "name": actor.agent.name}
-        )
+        await self.desk.typing.from_agent(actor, parse(AgentTyping, _first(args)))
         return {}

@@ -1,4 +1,4 @@
-"""Namespace /visitor: the shopper's widget."""
+"""Namespace /visitor: the shopper's widget. Thin: parse the payload, call the action, ack."""
 
 from __future__ import annotations
 
@@ -7,32 +7,50 @@ from typing import Any
 
 import socketio
 
-from chatserver.db.models import Conversation
-from chatserver.domain import states
+from chatserver.actions.handoff import Handoff
+from chatserver.actions.messages import ChatMessages
+from chatserver.actions.typing import Typing
+from chatserver.actions.visitor_session import VisitorContext, VisitorSessions
+from chatserver.commands.base import parse
+from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
 from chatserver.domain.ratelimit import TokenBucket, shopper_messages
-from chatserver.errors import AppError, invalid
+from chatserver.errors import AppError
 from chatserver.realtime import events
 from chatserver.realtime.acks import acked
 from chatserver.realtime.connection import after_connect
-from chatserver.services.conversations import VisitorContext
-from chatserver.services.hub import Hub
+from chatserver.views.session import ShopperSessionView
 
 
 def _first(args: tuple[Any, ...]) -> Any:
     return args[0] if args else None
 
 
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 class VisitorNamespace(socketio.AsyncNamespace):
-    def __init__(self, hub: Hub) -> None:
+    def __init__(
+        self,
+        sessions: VisitorSessions,
+        session_view: ShopperSessionView,
+        messages: ChatMessages,
+        handoff: Handoff,
+        typing: Typing,
+    ) -> None:
         super().__init__(events.VISITOR_NAMESPACE)
-        self.hub = hub
+        self.sessions = sessions
+        self.session_view = session_view
+        self.messages = messages
+        self.handoff = handoff
+        self.typing = typing
         self._buckets: dict[str, TokenBucket] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         try:
-            token, context = await self.hub.conversations.open_visitor_session(
-                auth.get("shop"), auth.get("token")
+            token, context = await self.sessions.open(
+                _text_or_none(auth.get("shop")), _text_or_none(auth.get("token"))
             )
         except AppError as error:
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
@@ -42,7 +60,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         await self.enter_room(sid, events.conversation_room(context.conversation_id))
 
         async def send_session() -> None:
-            payload = await self.hub.conversations.session_snapshot(context, token)
+            payload = await self.session_view.snapshot(context.conversation_id, token)
             await self.emit(events.SESSION, payload, to=sid)
 
         after_connect(self.server, sid, self.namespace, send_session)
@@ -65,34 +83,19 @@ class VisitorNamespace(socketio.AsyncNamespace):
     @acked
     async def on_message(self, sid: str, *args: Any) -> dict[str, Any]:
         context = await self._context(sid)
-        return await self.hub.conversations.post_visitor_message(
-            context, _first(args), sid, admit=lambda: self._take_token(sid)
+        command = parse(VisitorMessage, _first(args))
+        return await self.messages.from_visitor(
+            context, command, sid=sid, admit=lambda: self._take_token(sid)
         )
 
     @acked
     async def on_handoff(self, sid: str, *args: Any) -> dict[str, Any]:
         context = await self._context(sid)
-        payload = _first(args)
-        if payload is not None and not isinstance(payload, dict):
-            raise invalid("请求格式不正确")
-        return await self.hub.conversations.request_handoff(context)
+        parse(HandoffRequest, _first(args))
+        return await self.handoff.request(context)
 
     @acked
     async def on_typing(self, sid: str, *args: Any) -> dict[str, Any]:
         context = await self._context(sid)
-        payload = _first(args)
-        if not isinstance(payload, dict) or not isinstance(payload.get("typing"), bool):
-            raise invalid("typing 必须是 true 或 false")
-        async with self.hub.db.sessions() as session:
-            conversation = await session.get(Conversation, context.conversation_id)
-        if (
-            conversation is not None
-            and conversation.status == states.ASSIGNED
-            and conversation.agent_id is not None
-        ):
-            await self.hub.notifier.to_agent(
-                conversation.agent_id,
-                events.TYPING,
-                {"conversation_id": conversation.id, "typing": payload["typing"]},
-            )
+        await self.typing.from_visitor(context, parse(VisitorTyping, _first(args)))
         return {}

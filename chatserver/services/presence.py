@@ -11,31 +11,40 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
 
-from chatserver.db.models import Agent, utcnow
-from chatserver.errors import AppError, invalid
+from chatserver.db.engine import Database
+from chatserver.db.models import Agent
 from chatserver.services.auth import AuthenticatedAgent
 from chatserver.services.presence_store import PresenceStore
 
-if TYPE_CHECKING:
-    from chatserver.services.hub import Hub
-
 log = logging.getLogger(__name__)
-
-STATUSES = ("online", "away", "offline")
-
 
 SWEEP_SECONDS = 15.0
 
 
 class AgentPresence:
-    def __init__(self, hub: Hub, grace_seconds: float, store: PresenceStore) -> None:
-        self.hub = hub
-        self.grace_seconds = grace_seconds
+    def __init__(
+        self,
+        db: Database,
+        store: PresenceStore,
+        *,
+        grace_seconds: float,
+        came_back: Callable[[int], Awaitable[None]],
+        gone: Callable[[int, str], Awaitable[None]],
+        close_sockets: Callable[[list[str]], Awaitable[None]],
+    ) -> None:
+        """`came_back(agent_id)` runs on connect (an offline agent becomes online);
+        `gone(agent_id, reason)` when the grace period ran out (their chats go back);
+        `close_sockets(sids)` closes sockets on whichever process holds them."""
+        self.db = db
         self.store = store
+        self.grace_seconds = grace_seconds
+        self.came_back = came_back
+        self.gone = gone
+        self.close_sockets = close_sockets
         self._grace_timers: dict[int, asyncio.Task[None]] = {}
         self._sweeper: asyncio.Task[None] | None = None
         # Connecting and expiring one agent's grace period must not interleave.
@@ -52,20 +61,15 @@ class AgentPresence:
             log.warning("presence store unreachable; treating agent %s as connected", agent_id)
             return True
 
-    async def connected(self, actor: AuthenticatedAgent, sid: str) -> list[dict[str, Any]]:
-        """Register the connection; returns the open chats to replay to it."""
+    async def connected(self, actor: AuthenticatedAgent, sid: str) -> None:
+        """Register the connection and end any grace period."""
         agent_id = actor.agent.id
         async with self._lock(agent_id):
             await self.store.add(agent_id, actor.session_id, sid)
             timer = self._grace_timers.pop(agent_id, None)
             if timer is not None:
                 timer.cancel()
-            async with self.hub.db.transaction() as tx:
-                agent = await tx.session.get_one(Agent, agent_id)
-                if agent.status == "offline":
-                    agent.status = "online"
-                    agent.status_changed_at = utcnow()
-        return await self.hub.queue.open_chats(agent_id)
+            await self.came_back(agent_id)
 
     async def disconnected(self, agent_id: int, session_id: int, sid: str) -> None:
         await self.store.remove(agent_id, session_id, sid)
@@ -74,7 +78,7 @@ class AgentPresence:
 
     async def disconnect_session(self, session_id: int) -> None:
         """Close every socket opened with a revoked session token, on every process."""
-        await self.hub.notifier.disconnect_agent_sockets(await self.store.session_sids(session_id))
+        await self.close_sockets(await self.store.session_sids(session_id))
 
     def _start_grace(self, agent_id: int) -> None:
         previous = self._grace_timers.pop(agent_id, None)
@@ -95,28 +99,9 @@ class AgentPresence:
             if await self.is_connected(agent_id):
                 return
             try:
-                await self.hub.queue.release_agent(agent_id, reason="disconnected")
+                await self.gone(agent_id, "disconnected")
             except Exception:
                 log.exception("returning chats of agent %s failed", agent_id)
-
-    async def set_status(self, actor: AuthenticatedAgent, payload: Any) -> str:
-        if not isinstance(payload, dict) or payload.get("status") not in STATUSES:
-            raise invalid("status 必须是 online、away 或 offline")
-        status: str = payload["status"]
-        agent_id = actor.agent.id
-        if status == "offline":
-            await self.hub.queue.release_agent(agent_id, reason="offline")
-            return status
-        async with self.hub.db.transaction() as tx:
-            agent = await tx.session.get(Agent, agent_id)
-            if agent is None:
-                raise AppError("not_found", "客服账号不存在")
-            if agent.status != status:
-                agent.status = status
-                agent.status_changed_at = utcnow()
-        if status == "online":
-            await self.hub.queue.dispatch(actor.shop.id)
-        return status
 
     async def start(self) -> None:
         await self.store.start()
@@ -132,7 +117,7 @@ class AgentPresence:
 
     async def sweep(self) -> None:
         """Agents marked present with no live connection anywhere get the grace period."""
-        async with self.hub.db.sessions() as session:
+        async with self.db.sessions() as session:
             ids = list(await session.scalars(select(Agent.id).where(Agent.status != "offline")))
         for agent_id in ids:
             if agent_id not in self._grace_timers and not await self.is_connected(agent_id):

@@ -79,7 +79,7 @@ async def test_an_edit_made_on_another_process_reaches_the_bot_within_a_second(
             .values(answer="新的发票说明：请在订单页申请。")
         )
         await tx.session.execute(update(Shop).values(faq_revision=Shop.faq_revision + 1))
-    await asyncio.sleep(server.hub.faq.REVISION_CHECK_SECONDS + 0.1)
+    await asyncio.sleep(server.parts.faq.REVISION_CHECK_SECONDS + 0.1)
     await visitor.send("可以开发票吗")
     await visitor.wait_for("message", lambda m: m["text"] == "新的发票说明：请在订单页申请。")
 

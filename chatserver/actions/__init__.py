@@ -1,0 +1,1 @@
+"""Use cases: each checks a typed command, changes state in one transaction, records events."""

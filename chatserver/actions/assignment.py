@@ -1,0 +1,220 @@
+"""queued → assigned (routing, or an agent's accept) and assigned → queued (the agent left).
+
+Nothing else assigns a chat or takes one back. Assignment is a conditional UPDATE
+(`… WHERE status = 'queued'`) with the agent's row locked while their load is counted, so two
+processes can neither assign one chat twice nor push an agent past max_chats.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from chatserver.actions.checks import check_in_shop
+from chatserver.actions.closing import SYSTEM_NAME
+from chatserver.commands.chat import ConversationRef
+from chatserver.db.engine import Database, Transaction
+from chatserver.db.models import Agent, Conversation, Visitor, utcnow
+from chatserver.db.records import (
+    append_message,
+    lock_conversation,
+    lock_row,
+    record_event,
+    transition,
+)
+from chatserver.domain import routing, states
+from chatserver.domain.events import AgentStatusChanged, ChatAssigned, ChatReturned
+from chatserver.errors import AppError
+from chatserver.services.auth import AuthenticatedAgent
+from chatserver.views.queue import agent_loads, previous_agents, waiting_chat, waiting_in_order
+from chatserver.views.wire import agent_brief, message_dict
+
+RETURNED_NOTICE = "客服暂时离开了，正在为您重新安排客服，您的消息都已保留，请稍候。"
+
+
+def assigned_notice(agent_name: str) -> str:
+    return f"客服 {agent_name} 已为您接入，很高兴为您服务。"
+
+
+async def assign(
+    tx: Transaction, conversation_id: int, agent_id: int, now: datetime, *, accepted_by: int | None
+) -> bool:
+    """queued → assigned in the caller's transaction; False when someone else was faster.
+
+    `accepted_by` is the agent accepting by hand (online or away), None for routing (online
+    only). The status is re-read under the row lock: an agent going offline meanwhile gets
+    nothing.
+    """
+    session = tx.session
+    agent = await lock_row(session, Agent, agent_id)
+    if agent is None:
+        return False
+    if agent.status not in (("online", "away") if accepted_by else ("online",)):
+        return False
+    open_chats = await session.scalar(
+        select(func.count()).where(
+            Conversation.agent_id == agent_id, Conversation.status == states.ASSIGNED
+        )
+    )
+    if (open_chats or 0) >= agent.max_chats:
+        return False
+    result = await session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.status == states.QUEUED)
+        .values(status=states.ASSIGNED, agent_id=agent_id, assigned_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    conversation = await lock_conversation(session, conversation_id)
+    record_event(
+        session,
+        conversation,
+        type="assigned",
+        now=now,
+        actor_type="agent" if accepted_by else "system",
+        actor_id=accepted_by,
+        from_status=states.QUEUED,
+        to_status=states.ASSIGNED,
+        reason="accepted" if accepted_by else "routed",
+        data={"agent_id": agent_id},
+    )
+    visitor = await session.get_one(Visitor, conversation.visitor_id)
+    visitor.last_agent_id = agent_id
+    notice = await append_message(
+        session,
+        conversation,
+        sender="system",
+        sender_name=SYSTEM_NAME,
+        text=assigned_notice(agent.name),
+        kind="event",
+        meta={"event": "assigned", "agent": agent_brief(agent)},
+        now=now,
+    )
+    tx.record(
+        ChatAssigned(
+            conversation.id,
+            conversation.shop_id,
+            agent_id=agent_id,
+            agent_name=agent.name,
+            how="accepted" if accepted_by else "routed",
+            notice=message_dict(notice),
+        )
+    )
+    return True
+
+
+class Assignment:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def route(self, shop_id: int) -> int:
+        """Give waiting chats to online agents with room, as long as there are both.
+        Returns how many were assigned."""
+        assigned = 0
+        while await self._route_one(shop_id):
+            assigned += 1
+        return assigned
+
+    async def _route_one(self, shop_id: int) -> bool:
+        now = utcnow()
+        async with self.db.transaction() as tx:
+            session = tx.session
+            waiting = await waiting_in_order(session, shop_id)
+            if not waiting:
+                return False
+            loads = await agent_loads(session, shop_id)
+            previous = await previous_agents(session, [c.visitor_id for c in waiting])
+            for conversation in waiting:
+                agent_id = routing.choose_agent(waiting_chat(conversation, previous), loads)
+                if agent_id is None:
+                    return False
+                if await assign(tx, conversation.id, agent_id, now, accepted_by=None):
+                    return True
+            return False
+
+    async def accept(self, actor: AuthenticatedAgent, command: ConversationRef) -> None:
+        """An agent takes a waiting chat by hand (online or away, within max_chats)."""
+        now = utcnow()
+        async with self.db.transaction() as tx:
+            session = tx.session
+            conversation = check_in_shop(
+                await session.get(Conversation, command.conversation_id), actor
+            )
+            agent = await session.get_one(Agent, actor.agent.id)
+            if agent.status == "offline":
+                raise AppError("forbidden", "请先把状态设为在线或忙碌再接入会话")
+            if conversation.status == states.ASSIGNED and conversation.agent_id == agent.id:
+                return
+            if conversation.status != states.QUEUED:
+                raise AppError("conflict", "该会话已被其他客服接入或已结束")
+            if not await assign(tx, conversation.id, agent.id, now, accepted_by=agent.id):
+                current = await session.scalar(
+                    select(Conversation.status)
+                    .where(Conversation.id == conversation.id)
+                    .execution_options(populate_existing=True)
+                )
+                if current != states.QUEUED:
+                    raise AppError("conflict", "该会话已被其他客服接入")
+                raise AppError("forbidden", f"您已达到同时接待上限（{agent.max_chats} 个）")
+
+    async def release_agent(self, agent_id: int, reason: str) -> None:
+        """The agent goes offline and their chats go back to the queue, in one transaction.
+
+        Used when they choose offline or stayed disconnected past the grace period: chats are
+        handed back, never dropped, and no crash can leave an offline agent owning chats.
+        """
+        now = utcnow()
+        async with self.db.transaction() as tx:
+            session = tx.session
+            agent = await lock_row(session, Agent, agent_id)
+            if agent is None:
+                return
+            if agent.status != "offline":
+                agent.status = "offline"
+                agent.status_changed_at = now
+            ids = list(
+                await session.scalars(
+                    select(Conversation.id).where(
+                        Conversation.agent_id == agent_id, Conversation.status == states.ASSIGNED
+                    )
+                )
+            )
+            for conversation_id in ids:
+                conversation = await lock_row(session, Conversation, conversation_id)
+                if conversation is None or conversation.status != states.ASSIGNED:
+                    continue
+                transition(
+                    session,
+                    conversation,
+                    states.QUEUED,
+                    event="returned_to_queue",
+                    now=now,
+                    actor_type="system",
+                    actor_id=agent_id,
+                    reason=reason,
+                )
+                conversation.agent_id = None
+                conversation.assigned_at = None
+                # Keeps its original queued_at: it has waited longest and goes first.
+                notice = await append_message(
+                    session,
+                    conversation,
+                    sender="system",
+                    sender_name=SYSTEM_NAME,
+                    text=RETURNED_NOTICE,
+                    kind="event",
+                    meta={"event": "returned_to_queue", "reason": reason},
+                    now=now,
+                )
+                tx.record(
+                    ChatReturned(
+                        conversation.id,
+                        conversation.shop_id,
+                        agent_id=agent_id,
+                        reason=reason,
+                        notice=message_dict(notice),
+                    )
+                )
+            tx.record(AgentStatusChanged(agent_id, agent.shop_id, "offline"))

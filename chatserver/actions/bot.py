@@ -1,0 +1,119 @@
+"""The bot's turn: answer from the shop's FAQ, offer choices, or hand the chat to a person.
+
+What to do is decided by domain/handoff.py; this applies it while the bot still owns the chat.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from chatserver.actions.handoff import queue_chat
+from chatserver.actions.visitor_session import BOT_NAME
+from chatserver.db.engine import Database
+from chatserver.db.models import Conversation, utcnow
+from chatserver.db.records import append_message, lock_conversation
+from chatserver.domain import handoff, states
+from chatserver.domain.events import MessagePosted
+from chatserver.services.faq_registry import FaqRegistry
+from chatserver.views.wire import message_dict
+
+SUGGEST_PROMPT = "我不太确定您想问的是哪一个，您可以点选下面的问题，或者换个说法告诉我："
+# Replies to small talk: polite, short, and pointing to what the bot can do.
+SMALL_TALK_REPLIES = {
+    "chat": "您好，我在的！请问有什么可以帮您？发货、退换货、尺码、优惠等问题都可以直接问我，需要人工客服请点击“转人工”。",
+    "thanks": "不客气，很高兴能帮到您！如果还有其他问题，随时告诉我。",
+}
+FALLBACK = (
+    "抱歉，这个问题我暂时没能理解。您可以换个说法再问一次，或者点击“转人工”，由客服为您解答。"
+)
+
+
+class BotTurns:
+    def __init__(self, db: Database, faq: FaqRegistry) -> None:
+        self.db = db
+        self.faq = faq
+
+    async def reply(
+        self, conversation_id: int, shop_id: int, text: str, faq_id: str | None, asked_at: datetime
+    ) -> None:
+        """`asked_at`: when the shopper sent `text`; a handoff's response clock starts there."""
+        async with self.db.sessions() as session:
+            status = await session.scalar(
+                select(Conversation.status).where(Conversation.id == conversation_id)
+            )
+        if status != states.BOT:
+            return
+        # Matching runs outside the transaction: it is CPU work, and the write lock is precious.
+        chosen = await self.faq.answer_of(shop_id, faq_id) if faq_id else None
+        small_talk = None if chosen else await self.faq.small_talk(shop_id, text)
+        result = None if chosen else await self.faq.match(shop_id, text)
+        choices: list[dict[str, Any]] = []
+        if result is not None and not result.confident:
+            suggestions = await self.faq.suggest(shop_id, text)
+            choices = [{"faq_id": m.id, "question": m.question} for m in suggestions]
+        now = utcnow()
+        async with self.db.transaction() as tx:
+            session = tx.session
+            conversation = await lock_conversation(session, conversation_id)
+            if conversation.status != states.BOT:
+                return  # a person took over while we were thinking: the bot stays silent
+            decision = handoff.decide(
+                text,
+                confident=chosen is not None or bool(result and result.confident),
+                has_suggestions=bool(choices),
+                misses_so_far=conversation.bot_misses,
+                small_talk=small_talk is not None,
+            )
+            if decision.action == "handoff":
+                assert decision.reason is not None
+                await queue_chat(
+                    tx,
+                    conversation,
+                    reason=decision.reason,
+                    priority=decision.priority,
+                    now=now,
+                    actor_type="bot",
+                    actor_id=None,
+                    waiting_since=conversation.awaiting_since or asked_at,
+                )
+                return
+            kind, meta = "text", {}
+            if decision.action == "answer":
+                conversation.bot_misses = 0
+                if chosen is not None:
+                    answer, meta = chosen[1], {"faq_id": faq_id}
+                else:
+                    assert result is not None and result.best is not None
+                    answer, meta = result.best.answer, {"faq_id": result.best.id}
+            elif decision.action == "small_talk":
+                answer = SMALL_TALK_REPLIES.get(small_talk or "chat", SMALL_TALK_REPLIES["chat"])
+                meta = {"small_talk": small_talk}
+            elif decision.action == "suggest":
+                conversation.bot_misses += 1
+                answer, kind, meta = SUGGEST_PROMPT, "suggestions", {"choices": choices}
+            else:
+                conversation.bot_misses += 1
+                answer = FALLBACK
+            reply = await append_message(
+                session,
+                conversation,
+                sender="bot",
+                sender_name=BOT_NAME,
+                text=answer,
+                kind=kind,
+                meta=meta,
+                now=now,
+            )
+            tx.record(
+                MessagePosted(
+                    conversation.id,
+                    conversation.shop_id,
+                    message=message_dict(reply),
+                    status=conversation.status,
+                    agent_id=None,
+                    posted_at=now,
+                )
+            )

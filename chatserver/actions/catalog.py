@@ -1,0 +1,224 @@
+"""What admins and supervisors edit: the shop's FAQ, standard phrases and greeting.
+
+Every edit bumps `shops.faq_revision` in the same transaction, so each server process rebuilds
+its matcher index on the next question (services/faq_registry.py), no restart needed; the
+process that made the edit hears of it at once (CatalogChanged).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.commands.catalog import (
+    FaqCreate,
+    FaqUpdate,
+    PhraseCreate,
+    PhraseUpdate,
+    ShopUpdate,
+    TryQuestion,
+)
+from chatserver.db.engine import Database, Transaction
+from chatserver.db.models import FaqEntry, Phrase, Shop, utcnow
+from chatserver.domain.events import CatalogChanged
+from chatserver.errors import AppError
+from chatserver.services.auth import AuthenticatedAgent
+from chatserver.services.faq_registry import FaqRegistry
+
+EDITOR_ROLES = ("supervisor", "admin")
+# The index is rebuilt in the event loop after an edit; these caps keep that under ~0.1 s.
+MAX_FAQ_ENTRIES = 2000
+MAX_PHRASES = 500
+
+
+def require_editor(actor: AuthenticatedAgent) -> None:
+    if actor.agent.role not in EDITOR_ROLES:
+        raise AppError("forbidden", "只有主管或管理员可以修改")
+
+
+def require_admin(actor: AuthenticatedAgent) -> None:
+    if actor.agent.role != "admin":
+        raise AppError("forbidden", "只有管理员可以修改店铺设置")
+
+
+async def _bump(tx: Transaction, shop_id: int) -> None:
+    await tx.session.execute(
+        update(Shop).where(Shop.id == shop_id).values(faq_revision=Shop.faq_revision + 1)
+    )
+    tx.record(CatalogChanged(shop_id))
+
+
+async def _check_room(
+    session: AsyncSession, model: type[FaqEntry] | type[Phrase], shop_id: int, limit: int
+) -> None:
+    count = await session.scalar(select(func.count()).where(model.shop_id == shop_id))
+    if (count or 0) >= limit:
+        raise AppError("forbidden", f"每个店铺最多 {limit} 条，请先删除不用的条目")
+
+
+def faq_dict(entry: FaqEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "key": entry.key,
+        "question": entry.question,
+        "similar": list(entry.similar or []),
+        "answer": entry.answer,
+        "category": entry.category,
+        "enabled": entry.enabled,
+        "updated_at": entry.updated_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def phrase_dict(phrase: Phrase) -> dict[str, Any]:
+    return {
+        "id": phrase.id,
+        "title": phrase.title,
+        "text": phrase.text,
+        "category": phrase.category,
+    }
+
+
+class Catalog:
+    def __init__(self, db: Database, faq: FaqRegistry) -> None:
+        self.db = db
+        self.faq = faq
+
+    # ---- FAQ -----------------------------------------------------------------------------
+
+    async def list_faq(self, actor: AuthenticatedAgent) -> list[dict[str, Any]]:
+        async with self.db.sessions() as session:
+            rows = await session.scalars(
+                select(FaqEntry).where(FaqEntry.shop_id == actor.shop.id).order_by(FaqEntry.id)
+            )
+            return [faq_dict(row) for row in rows]
+
+    async def create_faq(self, actor: AuthenticatedAgent, command: FaqCreate) -> dict[str, Any]:
+        require_editor(actor)
+        async with self.db.transaction() as tx:
+            await _check_room(tx.session, FaqEntry, actor.shop.id, MAX_FAQ_ENTRIES)
+            entry = FaqEntry(
+                shop_id=actor.shop.id,
+                question=command.question,
+                similar=command.similar or [],
+                answer=command.answer,
+                category=command.category or "",
+                enabled=True if command.enabled is None else command.enabled,
+            )
+            tx.session.add(entry)
+            await _bump(tx, actor.shop.id)
+            await tx.session.flush()
+            return faq_dict(entry)
+
+    async def _own_faq(
+        self, session: AsyncSession, actor: AuthenticatedAgent, faq_id: int
+    ) -> FaqEntry:
+        entry = await session.get(FaqEntry, faq_id)
+        if entry is None or entry.shop_id != actor.shop.id:
+            raise AppError("not_found", "问答不存在")
+        return entry
+
+    async def update_faq(
+        self, actor: AuthenticatedAgent, faq_id: int, command: FaqUpdate
+    ) -> dict[str, Any]:
+        require_editor(actor)
+        async with self.db.transaction() as tx:
+            entry = await self._own_faq(tx.session, actor, faq_id)
+            for name, value in command.model_dump(exclude_none=True).items():
+                setattr(entry, name, value)
+            entry.updated_at = utcnow()
+            await _bump(tx, actor.shop.id)
+            await tx.session.flush()
+            return faq_dict(entry)
+
+    async def delete_faq(self, actor: AuthenticatedAgent, faq_id: int) -> None:
+        require_editor(actor)
+        async with self.db.transaction() as tx:
+            entry = await self._own_faq(tx.session, actor, faq_id)
+            await tx.session.delete(entry)
+            await _bump(tx, actor.shop.id)
+
+    async def try_question(self, actor: AuthenticatedAgent, command: TryQuestion) -> dict[str, Any]:
+        """What the bot would do with this question now: for editors testing their changes."""
+        result = await self.faq.match(actor.shop.id, command.question)
+        return {
+            "query": command.question,
+            "confident": result.confident,
+            "matches": [
+                {"id": m.id, "question": m.question, "score": round(m.score, 1)}
+                for m in result.matches
+            ],
+        }
+
+    # ---- standard phrases ----------------------------------------------------------------
+
+    async def list_phrases(self, actor: AuthenticatedAgent) -> list[dict[str, Any]]:
+        async with self.db.sessions() as session:
+            rows = await session.scalars(
+                select(Phrase).where(Phrase.shop_id == actor.shop.id).order_by(Phrase.id)
+            )
+            return [phrase_dict(row) for row in rows]
+
+    async def create_phrase(
+        self, actor: AuthenticatedAgent, command: PhraseCreate
+    ) -> dict[str, Any]:
+        require_editor(actor)
+        async with self.db.transaction() as tx:
+            await _check_room(tx.session, Phrase, actor.shop.id, MAX_PHRASES)
+            phrase = Phrase(
+                shop_id=actor.shop.id,
+                title=command.title,
+                text=command.text,
+                category=command.category or "",
+            )
+            tx.session.add(phrase)
+            await _bump(tx, actor.shop.id)
+            await tx.session.flush()
+            return phrase_dict(phrase)
+
+    async def _own_phrase(
+        self, session: AsyncSession, actor: AuthenticatedAgent, phrase_id: int
+    ) -> Phrase:
+        phrase = await session.get(Phrase, phrase_id)
+        if phrase is None or phrase.shop_id != actor.shop.id:
+            raise AppError("not_found", "常用语不存在")
+        return phrase
+
+    async def update_phrase(
+        self, actor: AuthenticatedAgent, phrase_id: int, command: PhraseUpdate
+    ) -> dict[str, Any]:
+        require_editor(actor)
+        async with self.db.transaction() as tx:
+            phrase = await self._own_phrase(tx.session, actor, phrase_id)
+            for name, value in command.model_dump(exclude_none=True).items():
+                setattr(phrase, name, value)
+            await _bump(tx, actor.shop.id)
+            await tx.session.flush()
+            return phrase_dict(phrase)
+
+    async def delete_phrase(self, actor: AuthenticatedAgent, phrase_id: int) -> None:
+        require_editor(actor)
+        async with self.db.transaction() as tx:
+            phrase = await self._own_phrase(tx.session, actor, phrase_id)
+            await tx.session.delete(phrase)
+            await _bump(tx, actor.shop.id)
+
+    # ---- shop settings -------------------------------------------------------------------
+
+    async def shop_settings(self, actor: AuthenticatedAgent) -> dict[str, Any]:
+        async with self.db.sessions() as session:
+            shop = await session.get_one(Shop, actor.shop.id)
+            return {
+                "slug": shop.slug,
+                "name": shop.name,
+                "greeting_template": shop.greeting_template,
+            }
+
+    async def update_shop(self, actor: AuthenticatedAgent, command: ShopUpdate) -> dict[str, Any]:
+        require_admin(actor)
+        async with self.db.transaction() as tx:
+            shop = await tx.session.get_one(Shop, actor.shop.id)
+            for name, value in command.model_dump(exclude_none=True).items():
+                setattr(shop, name, value)
+        return await self.shop_settings(actor)

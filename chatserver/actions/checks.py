@@ -1,0 +1,31 @@
+"""Who may touch a conversation: written once, used by every agent action."""
+
+from __future__ import annotations
+
+from chatserver.db.models import Conversation
+from chatserver.domain import states
+from chatserver.errors import AppError
+from chatserver.services.auth import AuthenticatedAgent
+
+SUPERVISING_ROLES = ("supervisor", "admin")
+
+
+def check_in_shop(conversation: Conversation | None, actor: AuthenticatedAgent) -> Conversation:
+    """Another shop's conversation does not exist, as far as this agent can tell."""
+    if conversation is None or conversation.shop_id != actor.shop.id:
+        raise AppError("not_found", "会话不存在")
+    return conversation
+
+
+def check_owns_chat(conversation: Conversation | None, actor: AuthenticatedAgent) -> Conversation:
+    """An open chat this agent is serving (sending, typing)."""
+    conversation = check_in_shop(conversation, actor)
+    if conversation.status != states.ASSIGNED or conversation.agent_id != actor.agent.id:
+        raise AppError("forbidden", "这不是您正在接待的会话")
+    return conversation
+
+
+def check_may_close(conversation: Conversation, actor: AuthenticatedAgent) -> None:
+    """The agent serving it, or a supervisor or admin of the shop (a chat stuck in the queue)."""
+    if conversation.agent_id != actor.agent.id and actor.agent.role not in SUPERVISING_ROLES:
+        raise AppError("forbidden", "这不是您正在接待的会话")

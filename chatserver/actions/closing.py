@@ -1,0 +1,86 @@
+"""→ closed (an agent ends the chat) and closed → bot (the shopper writes again)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chatserver.actions.checks import check_in_shop, check_may_close
+from chatserver.commands.chat import ConversationRef
+from chatserver.db.engine import Database, Transaction
+from chatserver.db.models import Conversation, utcnow
+from chatserver.db.records import append_message, lock_row, transition
+from chatserver.domain import states
+from chatserver.domain.events import ChatClosed, ChatReopened
+from chatserver.services.auth import AuthenticatedAgent
+from chatserver.views.wire import message_dict
+
+SYSTEM_NAME = "系统"
+FAREWELL = (
+    "本次服务已结束，感谢您的耐心与支持！如果还有任何问题，随时给我们留言，期待再次为您服务。"
+)
+
+
+def reopen(tx: Transaction, conversation: Conversation, now: datetime) -> None:
+    """closed → bot on a locked conversation: a fresh start, every clock cleared."""
+    transition(
+        tx.session, conversation, states.BOT, event="reopened", now=now, actor_type="visitor"
+    )
+    conversation.agent_id = None
+    conversation.priority = 0
+    conversation.handoff_reason = None
+    conversation.bot_misses = 0
+    conversation.awaiting_since = None
+    conversation.queued_at = None
+    conversation.assigned_at = None
+    conversation.first_response_at = None
+    conversation.closed_at = None
+    tx.record(ChatReopened(conversation.id, conversation.shop_id))
+
+
+class Closing:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def close(self, actor: AuthenticatedAgent, command: ConversationRef) -> None:
+        """Closing a closed chat again is fine: the agent's intent already holds."""
+        now = utcnow()
+        async with self.db.transaction() as tx:
+            conversation = check_in_shop(
+                await lock_row(tx.session, Conversation, command.conversation_id), actor
+            )
+            if conversation.status == states.CLOSED:
+                return
+            check_may_close(conversation, actor)
+            owner_id = conversation.agent_id
+            transition(
+                tx.session,
+                conversation,
+                states.CLOSED,
+                event="closed",
+                now=now,
+                actor_type="agent",
+                actor_id=actor.agent.id,
+                reason="agent",
+            )
+            conversation.closed_at = now
+            conversation.awaiting_since = None
+            farewell = await append_message(
+                tx.session,
+                conversation,
+                sender="system",
+                sender_name=SYSTEM_NAME,
+                text=FAREWELL,
+                kind="event",
+                meta={"event": "closed"},
+                now=now,
+            )
+            tx.record(
+                ChatClosed(
+                    conversation.id,
+                    conversation.shop_id,
+                    owner_id=owner_id,
+                    closed_by=actor.agent.id,
+                    reason="agent",
+                    farewell=message_dict(farewell),
+                )
+            )

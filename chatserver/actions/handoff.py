@@ -1,0 +1,100 @@
+"""bot → queued: the shopper asked for a person, complained, or the bot could not help."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chatserver.actions.closing import reopen
+from chatserver.actions.visitor_session import BOT_NAME, VisitorContext
+from chatserver.db.engine import Database, Transaction
+from chatserver.db.models import Conversation, utcnow
+from chatserver.db.records import append_message, lock_conversation, transition
+from chatserver.domain import sla, states
+from chatserver.domain.events import ChatQueued
+from chatserver.views.queue import QueueViews
+from chatserver.views.wire import message_dict
+
+HANDOFF_NOTICE = "好的，正在为您转接人工客服，请稍候，客服接入后会第一时间回复您。"
+COMPLAINT_NOTICE = "非常抱歉给您带来不好的体验，已为您优先转接人工客服，我们会尽快为您处理。"
+
+
+async def queue_chat(
+    tx: Transaction,
+    conversation: Conversation,
+    *,
+    reason: str,
+    priority: int,
+    now: datetime,
+    actor_type: str,
+    actor_id: int | None,
+    waiting_since: datetime,
+) -> None:
+    """bot → queued on a locked conversation, with the notice the shopper reads."""
+    session = tx.session
+    transition(
+        session,
+        conversation,
+        states.QUEUED,
+        event="handoff",
+        now=now,
+        actor_type=actor_type,
+        actor_id=actor_id,
+        reason=reason,
+    )
+    conversation.handoff_reason = reason
+    conversation.priority = max(conversation.priority, priority)
+    conversation.queued_at = now
+    conversation.awaiting_since = sla.on_handoff(conversation.awaiting_since, waiting_since)
+    notice = await append_message(
+        session,
+        conversation,
+        sender="bot",
+        sender_name=BOT_NAME,
+        text=COMPLAINT_NOTICE if reason == "complaint" else HANDOFF_NOTICE,
+        kind="event",
+        meta={"event": "queued", "reason": reason},
+        now=now,
+    )
+    tx.record(
+        ChatQueued(
+            conversation.id,
+            conversation.shop_id,
+            reason=reason,
+            priority=conversation.priority,
+            notice=message_dict(notice),
+        )
+    )
+
+
+class Handoff:
+    def __init__(self, db: Database, queue: QueueViews) -> None:
+        self.db = db
+        self.queue = queue
+
+    async def request(self, context: VisitorContext) -> dict[str, Any]:
+        """The 转人工 button: `{queue, status}` as they stand once the request is stored.
+        Already queued or assigned: the current state. The clock starts at the request."""
+        now = utcnow()
+        async with self.db.transaction() as tx:
+            conversation = await lock_conversation(tx.session, context.conversation_id)
+            if conversation.status == states.CLOSED:
+                reopen(tx, conversation, now)
+            if conversation.status == states.BOT:
+                await queue_chat(
+                    tx,
+                    conversation,
+                    reason="requested",
+                    priority=0,
+                    now=now,
+                    actor_type="visitor",
+                    actor_id=context.visitor_id,
+                    waiting_since=now,
+                )
+            status = conversation.status
+        queue = (
+            await self.queue.position_of(context.shop_id, context.conversation_id)
+            if status == states.QUEUED
+            else None
+        )
+        return {"queue": queue, "status": status}

@@ -1,0 +1,166 @@
+"""A shopper or an agent sends a message: stored, ordered, idempotent, then told.
+
+The ack carries the conversation's status after the message. A request for a person or a
+complaint is handed off in the same transaction, so 「我要转人工」 is acknowledged as queued;
+everything else the bot says comes after the ack, from its listener.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chatserver.actions.checks import check_in_shop, check_owns_chat
+from chatserver.actions.closing import reopen
+from chatserver.actions.handoff import queue_chat
+from chatserver.actions.visitor_session import VisitorContext
+from chatserver.commands.chat import AgentMessage, VisitorMessage
+from chatserver.db.engine import Database
+from chatserver.db.models import Conversation, Visitor, utcnow
+from chatserver.db.records import append_message, find_by_client_id, lock_row
+from chatserver.domain import handoff, sla, states
+from chatserver.domain.events import MessagePosted
+from chatserver.errors import AppError
+from chatserver.services.auth import AuthenticatedAgent
+from chatserver.views.wire import message_dict
+
+Admit = Callable[[], None]
+
+
+def _admit_all() -> None:
+    return None
+
+
+def _conflict() -> AppError:
+    return AppError("conflict", "client_id 已被使用，请换一个")
+
+
+class ChatMessages:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def from_visitor(
+        self,
+        context: VisitorContext,
+        command: VisitorMessage,
+        *,
+        sid: str | None = None,
+        admit: Admit = _admit_all,
+    ) -> dict[str, Any]:
+        """`{message, status}`. `admit` may refuse a new message (rate limit) by raising; a
+        resend of a stored one is always answered."""
+        now = utcnow()
+        async with self.db.transaction() as tx:
+            session = tx.session
+            conversation = await lock_row(session, Conversation, context.conversation_id)
+            if conversation is None:
+                raise AppError("not_found", "会话不存在")
+            existing = await find_by_client_id(session, conversation.id, command.client_id)
+            if existing is not None:
+                if existing.sender != "visitor":
+                    raise _conflict()
+                return {"message": message_dict(existing), "status": conversation.status}
+            admit()
+            if conversation.status == states.CLOSED:
+                reopen(tx, conversation, now)
+            visitor = await session.get_one(Visitor, context.visitor_id)
+            visitor.last_seen_at = now
+            message = await append_message(
+                session,
+                conversation,
+                sender="visitor",
+                sender_name=visitor.name,
+                text=command.text,
+                client_id=command.client_id,
+                now=now,
+            )
+            conversation.awaiting_since = sla.on_visitor_message(
+                conversation.awaiting_since,
+                human_involved=conversation.status in states.HUMAN_STATES,
+                now=now,
+            )
+            wire = message_dict(message)
+            wants_person = (
+                handoff.explicit_request(command.text)
+                if conversation.status == states.BOT and command.faq_id is None
+                else None
+            )
+            # Recorded before the handoff it causes: listeners hear the words, then the queue.
+            tx.record(
+                MessagePosted(
+                    conversation.id,
+                    conversation.shop_id,
+                    message=wire,
+                    status=states.QUEUED if wants_person else conversation.status,
+                    agent_id=conversation.agent_id,
+                    posted_at=now,
+                    origin_sid=sid,
+                    faq_id=command.faq_id,
+                )
+            )
+            if wants_person is not None:
+                assert wants_person.reason is not None
+                await queue_chat(
+                    tx,
+                    conversation,
+                    reason=wants_person.reason,
+                    priority=wants_person.priority,
+                    now=now,
+                    actor_type="bot",
+                    actor_id=None,
+                    waiting_since=now,
+                )
+            status = conversation.status
+        return {"message": wire, "status": status}
+
+    async def from_agent(
+        self,
+        actor: AuthenticatedAgent,
+        command: AgentMessage,
+        *,
+        sid: str | None = None,
+        admit: Admit = _admit_all,
+    ) -> dict[str, Any]:
+        """The stored reply; its `response_ms` closes the shopper's response clock."""
+        now = utcnow()
+        async with self.db.transaction() as tx:
+            session = tx.session
+            conversation = check_in_shop(
+                await lock_row(session, Conversation, command.conversation_id), actor
+            )
+            existing = await find_by_client_id(session, conversation.id, command.client_id)
+            if existing is not None:
+                if existing.sender != "agent" or existing.agent_id != actor.agent.id:
+                    raise _conflict()
+                return message_dict(existing)
+            admit()
+            check_owns_chat(conversation, actor)
+            response_ms, conversation.awaiting_since = sla.on_agent_message(
+                conversation.awaiting_since, now
+            )
+            if conversation.first_response_at is None:
+                conversation.first_response_at = now
+            message = await append_message(
+                session,
+                conversation,
+                sender="agent",
+                sender_name=actor.agent.name,
+                text=command.text,
+                client_id=command.client_id,
+                agent_id=actor.agent.id,
+                response_ms=response_ms,
+                now=now,
+            )
+            wire = message_dict(message)
+            tx.record(
+                MessagePosted(
+                    conversation.id,
+                    conversation.shop_id,
+                    message=wire,
+                    status=conversation.status,
+                    agent_id=actor.agent.id,
+                    posted_at=now,
+                    origin_sid=sid,
+                )
+            )
+        return wire

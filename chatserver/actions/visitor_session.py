@@ -1,0 +1,116 @@
+"""A shopper opens the widget: resume their conversation, or greet a new shopper."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.db.engine import Database, Transaction
+from chatserver.db.models import Conversation, Shop, Visitor, utcnow
+from chatserver.db.records import append_message, record_event
+from chatserver.domain import states
+from chatserver.domain.events import ChatCreated
+from chatserver.domain.greeting import render_greeting
+from chatserver.errors import AppError
+from chatserver.services.auth import new_token
+
+BOT_NAME = "智能助手"
+MAX_TOKEN_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class VisitorContext:
+    """Who a shopper's socket speaks for: fixed at connect, checked on every event."""
+
+    shop_id: int
+    visitor_id: int
+    conversation_id: int
+
+
+def _display_name() -> str:
+    return f"访客 {secrets.token_hex(2).upper()}"
+
+
+class VisitorSessions:
+    def __init__(self, db: Database, digest: Callable[[str], str], default_shop: str) -> None:
+        self.db = db
+        self.digest = digest
+        self.default_shop = default_shop
+
+    async def open(self, shop_slug: str | None, token: str | None) -> tuple[str, VisitorContext]:
+        """The token to keep and the context. A token of another shop, or a forged one, is a
+        new shopper: it never opens anyone else's conversation."""
+        slug = shop_slug or self.default_shop
+        now = utcnow()
+        async with self.db.transaction() as tx:
+            session = tx.session
+            shop = await session.scalar(select(Shop).where(Shop.slug == slug))
+            if shop is None:
+                raise AppError("not_found", f"店铺 {slug} 不存在")
+            visitor = None
+            if token is not None and 0 < len(token) <= MAX_TOKEN_LENGTH:
+                visitor = await session.scalar(
+                    select(Visitor).where(Visitor.token_hash == self.digest(token))
+                )
+                if visitor is not None and visitor.shop_id != shop.id:
+                    visitor = None
+            if visitor is None:
+                token = new_token()
+                visitor = Visitor(
+                    shop_id=shop.id,
+                    token_hash=self.digest(token),
+                    name=_display_name(),
+                    created_at=now,
+                    last_seen_at=now,
+                )
+                session.add(visitor)
+                await session.flush()
+            else:
+                visitor.last_seen_at = now
+            conversation = await session.scalar(
+                select(Conversation)
+                .where(Conversation.visitor_id == visitor.id)
+                .order_by(Conversation.id.desc())
+                .limit(1)
+            )
+            if conversation is None:
+                conversation = await start_conversation(tx, shop, visitor, now)
+            assert token is not None
+            return token, VisitorContext(shop.id, visitor.id, conversation.id)
+
+
+async def start_conversation(
+    tx: Transaction, shop: Shop, visitor: Visitor, now: datetime
+) -> Conversation:
+    """A new conversation, greeted by the bot with the shop's greeting."""
+    session: AsyncSession = tx.session
+    conversation = Conversation(
+        shop_id=shop.id, visitor_id=visitor.id, status=states.BOT, created_at=now, updated_at=now
+    )
+    session.add(conversation)
+    await session.flush()
+    record_event(
+        session,
+        conversation,
+        type="created",
+        now=now,
+        actor_type="visitor",
+        actor_id=visitor.id,
+        to_status=states.BOT,
+    )
+    await append_message(
+        session,
+        conversation,
+        sender="bot",
+        sender_name=BOT_NAME,
+        text=render_greeting(shop.greeting_template, shop=shop.name, agent=BOT_NAME),
+        meta={"greeting": True},
+        now=now,
+    )
+    tx.record(ChatCreated(conversation.id, shop.id, visitor.id))
+    return conversation

@@ -1,0 +1,101 @@
+"""What shoppers and agents send over Socket.IO (docs/protocol.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import PlainValidator
+
+from chatserver.commands.base import Command
+from chatserver.domain.text import clean_client_id, clean_text
+from chatserver.errors import AppError, invalid
+
+
+def parse_conversation_id(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise invalid("conversation_id 必须是整数")
+    if isinstance(value, str):
+        if not value.isdigit() or len(value) > 18:
+            raise invalid("conversation_id 必须是整数")
+        value = int(value)
+    if not 0 < value < 2**62:
+        raise AppError("not_found", "会话不存在")
+    return value
+
+
+def _faq_choice(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise invalid("faq_id 必须是字符串")
+    return str(value)
+
+
+def _typing_flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise invalid("typing 必须是 true 或 false")
+    return value
+
+
+STATUSES = ("online", "away", "offline")
+AgentStatus = Literal["online", "away", "offline"]
+
+
+def _status(value: Any) -> AgentStatus:
+    if value not in STATUSES:
+        raise invalid("status 必须是 online、away 或 offline")
+    return value  # type: ignore[no-any-return]
+
+
+ConversationId = Annotated[int, PlainValidator(parse_conversation_id, json_schema_input_type=int)]
+ClientId = Annotated[str, PlainValidator(clean_client_id, json_schema_input_type=str)]
+ChatText = Annotated[str, PlainValidator(clean_text, json_schema_input_type=str)]
+FaqChoice = Annotated[str | None, PlainValidator(_faq_choice, json_schema_input_type=str | None)]
+TypingFlag = Annotated[bool, PlainValidator(_typing_flag, json_schema_input_type=bool)]
+Status = Annotated[AgentStatus, PlainValidator(_status, json_schema_input_type=AgentStatus)]
+
+
+class VisitorMessage(Command):
+    """`message` on /visitor."""
+
+    shape_error: ClassVar[str] = "消息格式不正确"
+    client_id: ClientId
+    text: ChatText
+    faq_id: FaqChoice = None
+
+
+class AgentMessage(Command):
+    """`message` on /agent."""
+
+    shape_error: ClassVar[str] = "消息格式不正确"
+    conversation_id: ConversationId
+    client_id: ClientId
+    text: ChatText
+
+
+class ConversationRef(Command):
+    """`accept` and `close` on /agent."""
+
+    conversation_id: ConversationId
+
+
+class HandoffRequest(Command):
+    """`handoff` on /visitor: nothing to say but "a person, please"."""
+
+    allow_missing: ClassVar[bool] = True
+
+
+class VisitorTyping(Command):
+    shape_error: ClassVar[str] = "typing 必须是 true 或 false"
+    typing: TypingFlag
+
+
+class AgentTyping(Command):
+    shape_error: ClassVar[str] = "typing 必须是 true 或 false"
+    typing: TypingFlag
+    conversation_id: ConversationId
+
+
+class SetStatus(Command):
+    shape_error: ClassVar[str] = "status 必须是 online、away 或 offline"
+    status: Status

@@ -1,0 +1,155 @@
+"""Domain events: what happened, as plain frozen values.
+
+The first group are the facts of the `conversation_events` rows and the messages table,
+recorded by actions on their transaction and handed to listeners after commit
+(chatserver/dispatch.py). The second group changes no stored state: typing, and views that a
+listener derived and the realtime fan-out sends. Adding a feature means adding its event here
+and the listeners that care; nothing else needs to know.
+
+`message`, `notice` and `farewell` fields hold the contract's Message object
+(docs/protocol.md), built once by the action that stored it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+Wire = dict[str, Any]
+Lane = tuple[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    @property
+    def lane(self) -> Lane:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationFact(Event):
+    conversation_id: int
+    shop_id: int
+
+    @property
+    def lane(self) -> Lane:
+        return ("conversation", self.conversation_id)
+
+
+# ---- stored facts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChatCreated(ConversationFact):
+    visitor_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePosted(ConversationFact):
+    message: Wire
+    # The conversation as this message left it: its status and the agent who owns it.
+    status: str
+    agent_id: int | None
+    posted_at: datetime
+    # The socket that sent it, which has it already from its ack.
+    origin_sid: str | None = None
+    # A suggestion choice the shopper tapped ("did you mean …").
+    faq_id: str | None = None
+
+    @property
+    def sender(self) -> str:
+        return str(self.message["sender"])
+
+    @property
+    def text(self) -> str:
+        return str(self.message["text"])
+
+
+@dataclass(frozen=True, slots=True)
+class ChatQueued(ConversationFact):
+    reason: str
+    priority: int
+    notice: Wire
+
+
+@dataclass(frozen=True, slots=True)
+class ChatAssigned(ConversationFact):
+    agent_id: int
+    agent_name: str
+    how: Literal["routed", "accepted"]
+    notice: Wire
+
+
+@dataclass(frozen=True, slots=True)
+class ChatReturned(ConversationFact):
+    """assigned → queued: the agent went offline or stayed away past the grace period."""
+
+    agent_id: int
+    reason: str
+    notice: Wire
+
+
+@dataclass(frozen=True, slots=True)
+class ChatClosed(ConversationFact):
+    owner_id: int | None
+    closed_by: int
+    reason: str
+    farewell: Wire
+
+
+@dataclass(frozen=True, slots=True)
+class ChatReopened(ConversationFact):
+    """A shopper wrote into a closed chat: the bot has it again."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgentStatusChanged(Event):
+    agent_id: int
+    shop_id: int
+    status: str
+
+    @property
+    def lane(self) -> Lane:
+        return ("agent", self.agent_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogChanged(Event):
+    """The shop's FAQ or standard phrases were edited."""
+
+    shop_id: int
+
+    @property
+    def lane(self) -> Lane:
+        return ("shop", self.shop_id)
+
+
+# ---- not stored: typing, and views listeners derived for the fan-out --------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TypingChanged(ConversationFact):
+    by: Literal["visitor", "agent"]
+    typing: bool
+    # The owning agent (told when the shopper types); the agent's name (shown to the shopper).
+    agent_id: int | None
+    agent_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionsFound(ConversationFact):
+    agent_id: int
+    items: list[Wire]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueChanged(Event):
+    shop_id: int
+    # The waiting list for agents, and each waiting shopper's {position, eta_s}.
+    items: list[Wire]
+    positions: dict[int, dict[str, int]]
+
+    @property
+    def lane(self) -> Lane:
+        return ("shop", self.shop_id)

@@ -1,0 +1,25 @@
+"""The bot answers each shopper message of a chat it still owns, one at a time, in order."""
+
+from __future__ import annotations
+
+from chatserver.actions.bot import BotTurns
+from chatserver.dispatch import Dispatcher
+from chatserver.domain import states
+from chatserver.domain.events import MessagePosted
+
+
+class BotListener:
+    def __init__(self, turns: BotTurns) -> None:
+        self.turns = turns
+
+    def subscribe(self, dispatcher: Dispatcher) -> None:
+        dispatcher.subscribe(
+            MessagePosted,
+            self.on_message,
+            when=lambda event: event.sender == "visitor" and event.status == states.BOT,
+        )
+
+    async def on_message(self, event: MessagePosted) -> None:
+        await self.turns.reply(
+            event.conversation_id, event.shop_id, event.text, event.faq_id, event.posted_at
+        )

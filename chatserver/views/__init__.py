@@ -1,0 +1,1 @@
+"""Read models: conversations and the queue as clients see them. Nothing here writes."""

@@ -1,0 +1,80 @@
+"""Conversations as the agent panel and the shopper's widget read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.db.engine import Database
+from chatserver.db.models import Agent, Conversation, Message, Shop, Visitor
+from chatserver.db.records import last_message_of, messages_of
+from chatserver.domain import states
+from chatserver.errors import AppError
+from chatserver.views.wire import conversation_dict, message_dict
+
+ChatWithMessages = dict[str, Any]
+
+
+async def conversation_view(session: AsyncSession, conversation: Conversation) -> dict[str, Any]:
+    shop = await session.get_one(Shop, conversation.shop_id)
+    visitor = await session.get_one(Visitor, conversation.visitor_id)
+    agent = await session.get(Agent, conversation.agent_id) if conversation.agent_id else None
+    last = await last_message_of(session, conversation.id)
+    return conversation_dict(
+        conversation, shop=shop, visitor=visitor, agent=agent, last_message=last
+    )
+
+
+async def with_messages(session: AsyncSession, conversation: Conversation) -> ChatWithMessages:
+    return {
+        "conversation": await conversation_view(session, conversation),
+        "messages": [message_dict(m) for m in await messages_of(session, conversation.id)],
+    }
+
+
+class ConversationViews:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def detail(self, shop_id: int, conversation_id: int) -> ChatWithMessages:
+        """One conversation of the shop with its full history; not_found for another shop's."""
+        async with self.db.sessions() as session:
+            conversation = await session.get(Conversation, conversation_id)
+            if conversation is None or conversation.shop_id != shop_id:
+                raise AppError("not_found", "会话不存在")
+            return await with_messages(session, conversation)
+
+    async def history_of_visitor(self, shop_id: int, visitor_id: int) -> list[ChatWithMessages]:
+        """The shopper's last 20 conversations, newest first."""
+        async with self.db.sessions() as session:
+            visitor = await session.get(Visitor, visitor_id)
+            if visitor is None or visitor.shop_id != shop_id:
+                raise AppError("not_found", "顾客不存在")
+            conversations = await session.scalars(
+                select(Conversation)
+                .where(Conversation.visitor_id == visitor_id)
+                .order_by(Conversation.id.desc())
+                .limit(20)
+            )
+            return [await with_messages(session, c) for c in conversations]
+
+    async def open_chats(self, agent_id: int) -> list[ChatWithMessages]:
+        """Every open chat of an agent with its full history: the catch-up after a reconnect."""
+        async with self.db.sessions() as session:
+            conversations = await session.scalars(
+                select(Conversation)
+                .where(Conversation.agent_id == agent_id, Conversation.status == states.ASSIGNED)
+                .order_by(Conversation.assigned_at)
+            )
+            return [await with_messages(session, c) for c in conversations]
+
+    async def last_visitor_text(self, conversation_id: int) -> str | None:
+        async with self.db.sessions() as session:
+            return await session.scalar(
+                select(Message.text)
+                .where(Message.conversation_id == conversation_id, Message.sender == "visitor")
+                .order_by(Message.seq.desc())
+                .limit(1)
+            )

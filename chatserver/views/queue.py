@@ -1,0 +1,126 @@
+"""The waiting line as agents and shoppers see it, and the reads routing decides on.
+
+The session-level functions are shared with actions/assignment.py, which calls them inside its
+transaction; `QueueViews` reads on its own session for the fan-out and the acks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.db.engine import Database
+from chatserver.db.models import Agent, Conversation, Visitor
+from chatserver.domain import routing, states
+from chatserver.views.conversations import conversation_view
+
+
+async def previous_agents(session: AsyncSession, visitor_ids: list[int]) -> dict[int, int]:
+    """Each shopper's last agent (谁的顾客谁跟进)."""
+    if not visitor_ids:
+        return {}
+    rows = await session.execute(
+        select(Visitor.id, Visitor.last_agent_id).where(Visitor.id.in_(visitor_ids))
+    )
+    return {vid: aid for vid, aid in rows if aid is not None}
+
+
+def waiting_chat(row: Conversation, previous: dict[int, int]) -> routing.WaitingChat:
+    return routing.WaitingChat(
+        row.id, row.priority, row.queued_at or row.created_at, previous.get(row.visitor_id)
+    )
+
+
+async def waiting_in_order(session: AsyncSession, shop_id: int) -> list[Conversation]:
+    """The shop's queued chats in serving order: complaints first, then longest wait."""
+    rows = list(
+        await session.scalars(
+            select(Conversation).where(
+                Conversation.shop_id == shop_id, Conversation.status == states.QUEUED
+            )
+        )
+    )
+    by_id = {row.id: row for row in rows}
+    previous = await previous_agents(session, [row.visitor_id for row in rows])
+    order = routing.queue_order([waiting_chat(row, previous) for row in rows])
+    return [by_id[chat.conversation_id] for chat in order]
+
+
+async def agent_loads(session: AsyncSession, shop_id: int) -> list[routing.AgentLoad]:
+    open_counts = dict(
+        (
+            await session.execute(
+                select(Conversation.agent_id, func.count())
+                .where(Conversation.shop_id == shop_id, Conversation.status == states.ASSIGNED)
+                .group_by(Conversation.agent_id)
+            )
+        ).all()
+    )
+    agents = await session.scalars(select(Agent).where(Agent.shop_id == shop_id))
+    return [
+        routing.AgentLoad(
+            agent.id,
+            agent.status,
+            open_counts.get(agent.id, 0),
+            agent.max_chats,
+            agent.status_changed_at,
+        )
+        for agent in agents
+    ]
+
+
+async def average_handle_seconds(session: AsyncSession, shop_id: int) -> float | None:
+    """How long the shop's last 50 chats were in a person's hands: the wait estimate's unit."""
+    rows = (
+        await session.execute(
+            select(Conversation.assigned_at, Conversation.closed_at)
+            .where(
+                Conversation.shop_id == shop_id,
+                Conversation.closed_at.is_not(None),
+                Conversation.assigned_at.is_not(None),
+            )
+            .order_by(Conversation.closed_at.desc())
+            .limit(50)
+        )
+    ).all()
+    durations = [
+        (closed - assigned).total_seconds()
+        for assigned, closed in rows
+        if closed is not None and assigned is not None and closed >= assigned
+    ]
+    return sum(durations) / len(durations) if durations else None
+
+
+Positions = dict[int, dict[str, int]]
+
+
+class QueueViews:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def positions(self, session: AsyncSession, shop_id: int) -> tuple[list[Any], Positions]:
+        waiting = await waiting_in_order(session, shop_id)
+        loads = await agent_loads(session, shop_id)
+        handle = await average_handle_seconds(session, shop_id)
+        positions = {
+            conversation.id: {
+                "position": index,
+                "eta_s": routing.estimate_wait_seconds(index, loads, handle),
+            }
+            for index, conversation in enumerate(waiting, start=1)
+        }
+        return waiting, positions
+
+    async def snapshot(self, shop_id: int) -> tuple[list[dict[str, Any]], Positions]:
+        """The waiting list for agents and each waiting shopper's position and estimate."""
+        async with self.db.sessions() as session:
+            waiting, positions = await self.positions(session, shop_id)
+            items = [await conversation_view(session, c) for c in waiting]
+        return items, positions
+
+    async def position_of(self, shop_id: int, conversation_id: int) -> dict[str, int] | None:
+        async with self.db.sessions() as session:
+            _waiting, positions = await self.positions(session, shop_id)
+        return positions.get(conversation_id)

@@ -1,0 +1,41 @@
+"""The shopper's `session` event: the conversation as it stands, with its full history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatserver.db.engine import Database
+from chatserver.db.models import Agent, Conversation, Shop, Visitor
+from chatserver.db.records import messages_of
+from chatserver.domain import states
+from chatserver.views.queue import QueueViews
+from chatserver.views.wire import agent_brief, message_dict
+
+
+class ShopperSessionView:
+    def __init__(self, db: Database, queue: QueueViews) -> None:
+        self.db = db
+        self.queue = queue
+
+    async def snapshot(self, conversation_id: int, token: str) -> dict[str, Any]:
+        async with self.db.sessions() as session:
+            conversation = await session.get_one(Conversation, conversation_id)
+            shop = await session.get_one(Shop, conversation.shop_id)
+            visitor = await session.get_one(Visitor, conversation.visitor_id)
+            messages = await messages_of(session, conversation.id)
+            agent = (
+                await session.get(Agent, conversation.agent_id) if conversation.agent_id else None
+            )
+            payload: dict[str, Any] = {
+                "token": token,
+                "conversation_id": conversation.id,
+                "status": conversation.status,
+                "messages": [message_dict(m) for m in messages],
+                "agent": agent_brief(agent) if conversation.status == states.ASSIGNED else None,
+                "queue": None,
+                "shop": {"slug": shop.slug, "name": shop.name},
+                "visitor": {"id": visitor.id, "name": visitor.name},
+            }
+        if payload["status"] == states.QUEUED:
+            payload["queue"] = await self.queue.position_of(shop.id, conversation_id)
+        return payload

@@ -1,0 +1,132 @@
+"""Every piece of one server process, built once with what it uses, and the listeners wired.
+
+This is the only module that knows all the pieces; none of them imports it. Reading
+`build_components` top to bottom shows who depends on whom, and `_listen` who hears what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import socketio
+
+from chatserver.actions.agents import AgentAvailability
+from chatserver.actions.assignment import Assignment
+from chatserver.actions.bot import BotTurns
+from chatserver.actions.catalog import Catalog
+from chatserver.actions.closing import Closing
+from chatserver.actions.handoff import Handoff
+from chatserver.actions.messages import ChatMessages
+from chatserver.actions.typing import Typing
+from chatserver.actions.visitor_session import VisitorSessions
+from chatserver.config import Settings
+from chatserver.db.engine import Database
+from chatserver.dispatch import Dispatcher
+from chatserver.listeners.bot import BotListener
+from chatserver.listeners.catalog import CatalogWatcher
+from chatserver.listeners.queue_board import QueueBoard
+from chatserver.listeners.suggestions import Suggestions
+from chatserver.realtime.agent import AgentDesk, AgentNamespace
+from chatserver.realtime.fanout import Fanout
+from chatserver.realtime.visitor import VisitorNamespace
+from chatserver.services.auth import AuthService
+from chatserver.services.faq_registry import FaqRegistry
+from chatserver.services.presence import AgentPresence
+from chatserver.services.presence_store import (
+    LocalPresenceStore,
+    PresenceStore,
+    RedisPresenceStore,
+)
+from chatserver.views.conversations import ConversationViews
+from chatserver.views.queue import QueueViews
+from chatserver.views.session import ShopperSessionView
+
+
+@dataclass(frozen=True)
+class Components:
+    """What the REST handlers and the app's start and stop need."""
+
+    db: Database
+    dispatcher: Dispatcher
+    auth: AuthService
+    faq: FaqRegistry
+    presence: AgentPresence
+    catalog: Catalog
+    conversations: ConversationViews
+
+
+def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
+    dispatcher = Dispatcher()
+    db = Database(settings.database_url, dispatcher)
+    auth = AuthService(db, settings.secret_key)
+    faq = FaqRegistry(db)
+
+    conversations = ConversationViews(db)
+    queue = QueueViews(db)
+    session_view = ShopperSessionView(db, queue)
+
+    assignment = Assignment(db)
+    availability = AgentAvailability(db, assignment)
+    messages = ChatMessages(db)
+    typing = Typing(db, dispatcher)
+    closing = Closing(db)
+    catalog = Catalog(db, faq)
+
+    fanout = Fanout(sio, conversations)
+    suggestions = Suggestions(faq, conversations, dispatcher)
+    store: PresenceStore = (
+        RedisPresenceStore(settings.redis_url, f"{settings.redis_channel}:presence")
+        if settings.redis_url is not None
+        else LocalPresenceStore()
+    )
+    presence = AgentPresence(
+        db,
+        store,
+        grace_seconds=settings.agent_grace_seconds,
+        came_back=availability.connected,
+        gone=assignment.release_agent,
+        close_sockets=fanout.disconnect_agent_sockets,
+    )
+
+    # Who hears what. The fan-out first: listeners run side by side, but a reader of this
+    # list should meet the audience before the side effects.
+    fanout.subscribe(dispatcher)
+    BotListener(BotTurns(db, faq)).subscribe(dispatcher)
+    QueueBoard(assignment, queue, dispatcher).subscribe(dispatcher)
+    suggestions.subscribe(dispatcher)
+    CatalogWatcher(faq).subscribe(dispatcher)
+
+    sio.register_namespace(
+        VisitorNamespace(
+            VisitorSessions(db, auth.digest, settings.demo_shop),
+            session_view,
+            messages,
+            Handoff(db, queue),
+            typing,
+        )
+    )
+    sio.register_namespace(
+        AgentNamespace(
+            AgentDesk(
+                auth=auth,
+                presence=presence,
+                availability=availability,
+                assignment=assignment,
+                messages=messages,
+                closing=closing,
+                typing=typing,
+                conversations=conversations,
+                queue=queue,
+                suggestions=suggestions,
+            )
+        )
+    )
+    return Components(
+        db=db,
+        dispatcher=dispatcher,
+        auth=auth,
+        faq=faq,
+        presence=presence,
+        catalog=catalog,
+        conversations=conversations,
+    )
