@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -21,14 +22,20 @@ def said(word: str, conversation_id: int = 1, shop_id: int = 1) -> Said:
     return Said(conversation_id, shop_id, word)
 
 
-async def test_a_lane_releases_events_in_the_order_places_were_reserved() -> None:
-    dispatcher = Dispatcher()
+def recording(dispatcher: Dispatcher, **options: Any) -> list[str]:
+    """Subscribe a listener that notes each word it hears; returns the notes."""
     heard: list[str] = []
 
     async def listen(event: Said) -> None:
         heard.append(event.word)
 
-    dispatcher.subscribe(Said, listen)
+    dispatcher.subscribe(Said, listen, **options)
+    return heard
+
+
+async def test_a_lane_releases_events_in_the_order_places_were_reserved() -> None:
+    dispatcher = Dispatcher()
+    heard = recording(dispatcher)
     lane = said("").lane
     first, second = dispatcher.reserve(lane), dispatcher.reserve(lane)
     # The second transaction's commit finished first: it still waits for the first.
@@ -42,12 +49,7 @@ async def test_a_lane_releases_events_in_the_order_places_were_reserved() -> Non
 
 async def test_a_rolled_back_transaction_tells_nobody_and_blocks_nobody() -> None:
     dispatcher = Dispatcher()
-    heard: list[str] = []
-
-    async def listen(event: Said) -> None:
-        heard.append(event.word)
-
-    dispatcher.subscribe(Said, listen)
+    heard = recording(dispatcher)
     lane = said("").lane
     failed, later = dispatcher.reserve(lane), dispatcher.reserve(lane)
     dispatcher.settle(lane, later, [said("later")])
@@ -58,12 +60,7 @@ async def test_a_rolled_back_transaction_tells_nobody_and_blocks_nobody() -> Non
 
 async def test_other_lanes_do_not_wait_for_a_pending_transaction() -> None:
     dispatcher = Dispatcher()
-    heard: list[str] = []
-
-    async def listen(event: Said) -> None:
-        heard.append(event.word)
-
-    dispatcher.subscribe(Said, listen)
+    heard = recording(dispatcher)
     dispatcher.reserve(said("", conversation_id=1).lane)  # never settled in this test
     dispatcher.publish(said("elsewhere", conversation_id=2))
     for _ in range(5):
@@ -139,12 +136,7 @@ async def test_a_batch_listener_gets_what_arrived_while_it_was_busy_in_one_call(
 
 async def test_when_filters_before_any_work_is_scheduled() -> None:
     dispatcher = Dispatcher()
-    heard: list[str] = []
-
-    async def listen(event: Said) -> None:
-        heard.append(event.word)
-
-    dispatcher.subscribe(Said, listen, when=lambda event: event.word.startswith("y"))
+    heard = recording(dispatcher, when=lambda event: event.word.startswith("y"))
     dispatcher.publish(said("yes"), said("no"), said("yay"))
     await dispatcher.drain()
     assert heard == ["yes", "yay"]
