@@ -4,10 +4,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { Login } from '../shared/Login';
 import { sessionStore, type StaffSession } from '../shared/session';
 import { storage } from '../shared/store';
+import { AgentDesk } from './agentDesk';
+import { DESK_TITLE } from './alerts';
 import { api, type LoginResult } from './api';
-import { Desk } from './Desk';
-import { AgentDesk, statusKey } from './agentDesk';
+import { statusKey } from './myStatus';
 import { unlockAudio } from './sound';
+import { Desk } from './views/Desk';
 import '../shared/staff.css';
 import './agent.css';
 
@@ -43,7 +45,7 @@ function Root() {
     await api.logout(session.token).catch(() => undefined);
     sessions.clear();
     storage.remove(statusKey(session.agent.id));
-    document.title = '客服工作台';
+    document.title = DESK_TITLE;
     setNotice('您已退出登录');
     setSession(null);
   };

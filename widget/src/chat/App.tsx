@@ -1,11 +1,11 @@
 // The shopper chat app shown in the loader's iframe. Every text a person typed is rendered as a
-// Preact text node, never as HTML.
+// Preact text node, never as HTML. The frame and the message list each subscribe to their own
+// part of the state, so a message arriving does not redraw the header, nor a banner the list.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { clockTime, etaText } from '../shared/format';
-import type { Outgoing } from '../shared/messages';
 import { useStore } from '../shared/store';
 import type { Message, SuggestionChoice } from '../shared/types';
-import { ERROR_TEXT, type ChatState, type ShopperChat } from './client';
+import { ERROR_TEXT, type ChatState, type ShopperChat, type ShopperOutgoing } from './client';
 
 const STATUS_LINE: Record<ChatState['status'], string> = {
   bot: '智能客服为您服务',
@@ -15,7 +15,16 @@ const STATUS_LINE: Record<ChatState['status'], string> = {
 };
 
 export function App({ chat, embedded }: { chat: ShopperChat; embedded: boolean }) {
-  const s = useStore(chat.store);
+  const s = useStore(chat.store, (st) => ({
+    status: st.status,
+    agent: st.agent,
+    shopName: st.shopName,
+    connection: st.connection,
+    queue: st.queue,
+    agentTyping: st.agentTyping,
+    notice: st.notice,
+    handoffBusy: st.handoffBusy,
+  }));
   const statusLine =
     s.status === 'assigned' && s.agent ? `客服 ${s.agent.name} 为您服务` : STATUS_LINE[s.status];
   const canHandoff = s.status === 'bot' || s.status === 'closed';
@@ -66,7 +75,7 @@ export function App({ chat, embedded }: { chat: ShopperChat; embedded: boolean }
         </div>
       )}
 
-      <MessageList chat={chat} state={s} />
+      <MessageList chat={chat} />
 
       {s.agentTyping && (
         <div class="typing" data-testid="typing-indicator" aria-live="polite">
@@ -83,7 +92,13 @@ export function App({ chat, embedded }: { chat: ShopperChat; embedded: boolean }
   );
 }
 
-function MessageList({ chat, state }: { chat: ShopperChat; state: ChatState }) {
+function MessageList({ chat }: { chat: ShopperChat }) {
+  const state = useStore(chat.store, (st) => ({
+    ready: st.ready,
+    messages: st.messages,
+    outbox: st.outbox,
+    agentTyping: st.agentTyping,
+  }));
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const count = state.messages.length + state.outbox.length;
@@ -180,7 +195,7 @@ function MessageRow({ m, chat, choicesActive }: { m: Message; chat: ShopperChat;
   );
 }
 
-function PendingRow({ o, chat }: { o: Outgoing; chat: ShopperChat }) {
+function PendingRow({ o, chat }: { o: ShopperOutgoing; chat: ShopperChat }) {
   const failed = o.state === 'failed';
   return (
     <div

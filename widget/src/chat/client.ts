@@ -1,8 +1,7 @@
 // The shopper's side of the /visitor namespace: one connection, the conversation it resumes,
-// and the outbox of messages typed but not yet stored by the server. Messages typed while offline
-// wait in the outbox (kept in localStorage, so a reload does not lose them) and are sent on
-// reconnect with the same client_id; the server stores a client_id once, so a resend after a lost
-// acknowledgement can never make a second copy, and the merge by id/client_id never shows one.
+// and the outbox (shared/outbox.ts) of messages typed but not yet stored by the server. The outbox
+// is kept in localStorage, so a reload while offline loses nothing; it is sent after each
+// `session`, when the server has told us where the conversation stands.
 import { io, type Socket } from 'socket.io-client';
 import { emitWithAck } from '../shared/ack';
 import {
@@ -13,14 +12,10 @@ import {
   type HandoffAck,
   type SessionPayload,
 } from '../shared/events';
-import {
-  isRetryable,
-  mergeMessages,
-  newClientId,
-  settleOutbox,
-  type Outgoing,
-} from '../shared/messages';
+import { mergeMessages } from '../shared/messages';
+import { Outbox, requeueInterrupted, type Outgoing } from '../shared/outbox';
 import { Store, storage } from '../shared/store';
+import { TypingSignal } from '../shared/typing';
 import {
   TEXT_LIMIT,
   type ConversationStatus,
@@ -31,6 +26,11 @@ import {
 
 export type Connection = 'connecting' | 'online' | 'offline';
 
+/** A shopper's message waiting to be stored; a tapped "did you mean" choice carries its FAQ id. */
+export interface ShopperOutgoing extends Outgoing {
+  faq_id?: string;
+}
+
 export interface ChatState {
   connection: Connection;
   /** A `session` has arrived at least once (the history is known). */
@@ -38,7 +38,7 @@ export interface ChatState {
   conversationId: number | null;
   status: ConversationStatus;
   messages: Message[];
-  outbox: Outgoing[];
+  outbox: ShopperOutgoing[];
   agent: PersonRef | null;
   queue: QueueInfo | null;
   agentTyping: boolean;
@@ -47,8 +47,6 @@ export interface ChatState {
   notice: string | null;
 }
 
-const TYPING_IDLE_MS = 3000;
-const RATE_LIMIT_PAUSE_MS = 1500;
 const AGENT_TYPING_EXPIRE_MS = 8000;
 
 export const ERROR_TEXT: Record<string, string> = {
@@ -65,11 +63,8 @@ export class ShopperChat {
   readonly store: Store<ChatState>;
   private socket: Socket;
   private token: string | null;
-  private flushing = false;
-  /** After `rate_limited`, sending waits until then. */
-  private pausedUntil = 0;
-  private typingSent = false;
-  private typingTimer: number | undefined;
+  private readonly outbox: Outbox<ShopperOutgoing>;
+  private readonly myTyping: TypingSignal;
   private agentTypingTimer: number | undefined;
   private noticeTimer: number | undefined;
   private visible = true;
@@ -99,6 +94,23 @@ export class ShopperChat {
       // a function, so every reconnect sends the token of the latest session
       auth: (cb) => cb(this.token ? { token: this.token, shop: this.shop } : { shop: this.shop }),
     });
+    this.outbox = new Outbox<ShopperOutgoing>({
+      read: () => this.store.state.outbox,
+      write: (items) => this.setOutbox(items),
+      ready: () => this.socket.connected && this.store.state.ready,
+      connected: () => this.socket.connected,
+      transmit: (item) =>
+        emitWithAck<{ message: Message }>(this.socket, VisitorEvent.send, {
+          client_id: item.client_id,
+          text: item.text,
+          ...(item.faq_id ? { faq_id: item.faq_id } : {}),
+        }),
+      delivered: (_item, message) => this.receive([message]),
+    });
+    this.myTyping = new TypingSignal(
+      (typing) => this.socket.emit(VisitorEvent.sendTyping, { typing }, () => undefined),
+      () => this.socket.connected,
+    );
     this.bind();
   }
 
@@ -110,32 +122,27 @@ export class ShopperChat {
     return `chatserver:outbox:${this.shop}`;
   }
 
-  private loadOutbox(): Outgoing[] {
+  private loadOutbox(): ShopperOutgoing[] {
     try {
       const raw = storage.get(this.outboxKey);
-      const items = raw ? (JSON.parse(raw) as Outgoing[]) : [];
       // an attempt interrupted by the reload is simply sent again (same client_id)
-      return items.map((o) => (o.state === 'sending' ? { ...o, state: 'queued' } : o));
+      return requeueInterrupted(raw ? (JSON.parse(raw) as ShopperOutgoing[]) : []);
     } catch {
       return [];
     }
   }
 
-  private setOutbox(outbox: Outgoing[]): void {
+  private setOutbox(outbox: ShopperOutgoing[]): void {
     this.store.set({ outbox });
     if (outbox.length) storage.set(this.outboxKey, JSON.stringify(outbox));
     else storage.remove(this.outboxKey);
-  }
-
-  private updateOutgoing(clientId: string, patch: Partial<Outgoing>): void {
-    this.setOutbox(this.store.state.outbox.map((o) => (o.client_id === clientId ? { ...o, ...patch } : o)));
   }
 
   private receive(incoming: Message[]): void {
     const s = this.store.state;
     const fresh = incoming.filter((m) => !s.messages.some((x) => x.id === m.id));
     this.store.set({ messages: mergeMessages(s.messages, incoming) });
-    this.setOutbox(settleOutbox(this.store.state.outbox, incoming));
+    this.outbox.settle(incoming);
     const replies = fresh.filter((m) => m.sender === 'agent' || m.sender === 'bot');
     // writing after a close reopens the conversation with the bot (docs/protocol.md, `closed`)
     if (this.store.state.status === 'closed' && fresh.some((m) => m.sender === 'bot' || m.sender === 'visitor'))
@@ -153,7 +160,7 @@ export class ShopperChat {
     sock.on(SocketEvent.disconnect, () => {
       this.store.set({ connection: 'offline', agentTyping: false });
       // attempts cut by the disconnect go back to the queue and are resent after `session`
-      this.setOutbox(this.store.state.outbox.map((o) => (o.state === 'sending' ? { ...o, state: 'queued' } : o)));
+      this.outbox.requeue();
     });
     sock.on(SocketEvent.connectError, () => {
       this.store.set({ connection: 'offline' });
@@ -180,7 +187,7 @@ export class ShopperChat {
         messages: sameConversation ? s.messages : [],
       });
       this.receive(p.messages ?? []);
-      void this.flush();
+      void this.outbox.flush();
     });
     sock.on(VisitorEvent.message, (m: Message) => this.receive([m]));
     sock.on(VisitorEvent.queue, (q: QueueInfo) => this.store.set({ status: 'queued', queue: q }));
@@ -214,62 +221,13 @@ export class ShopperChat {
       this.showNotice(ERROR_TEXT.text_too_long);
       return false;
     }
-    this.stopTyping();
-    const item: Outgoing = {
-      client_id: newClientId(),
-      text: trimmed,
-      state: 'queued',
-      created_at: new Date().toISOString(),
-      ...(faqId ? { faq_id: faqId } : {}),
-    };
-    this.setOutbox([...this.store.state.outbox, item]);
-    void this.flush();
+    this.myTyping.stop();
+    this.outbox.add({ text: trimmed, ...(faqId ? { faq_id: faqId } : {}) });
     return true;
   }
 
   retry(clientId: string): void {
-    this.updateOutgoing(clientId, { state: 'queued', error: undefined });
-    void this.flush();
-  }
-
-  /** Send every queued message, one at a time so they are stored in the order typed. */
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      for (;;) {
-        if (Date.now() < this.pausedUntil) return;
-        if (!this.socket.connected || !this.store.state.ready) return;
-        const next = this.store.state.outbox.find((o) => o.state === 'queued');
-        if (!next) return;
-        await this.attempt(next);
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  private async attempt(item: Outgoing): Promise<void> {
-    this.updateOutgoing(item.client_id, { state: 'sending' });
-    const payload = { client_id: item.client_id, text: item.text, ...(item.faq_id ? { faq_id: item.faq_id } : {}) };
-    const ack = await emitWithAck<{ message: Message }>(this.socket, VisitorEvent.send, payload);
-    if (ack.ok) {
-      this.receive([ack.message]);
-      this.setOutbox(this.store.state.outbox.filter((o) => o.client_id !== item.client_id));
-      return;
-    }
-    const current = this.store.state.outbox.find((o) => o.client_id === item.client_id);
-    if (!current || current.state !== 'sending') return; // settled meanwhile, or requeued by a disconnect
-    const code = ack.error.code;
-    if (code === 'rate_limited') {
-      // not stored: wait a little and resend with the same client_id, without bothering anyone
-      this.updateOutgoing(item.client_id, { state: 'queued' });
-      this.pausedUntil = Date.now() + RATE_LIMIT_PAUSE_MS;
-      window.setTimeout(() => void this.flush(), RATE_LIMIT_PAUSE_MS);
-      return;
-    }
-    if (!this.socket.connected && isRetryable(code)) this.updateOutgoing(item.client_id, { state: 'queued' });
-    else this.updateOutgoing(item.client_id, { state: 'failed', error: code });
+    this.outbox.retry(clientId);
   }
 
   async handoff(): Promise<void> {
@@ -294,20 +252,7 @@ export class ShopperChat {
 
   /** Called on every keystroke in the composer: tells the agent, at most once per idle period. */
   typing(): void {
-    if (!this.socket.connected) return;
-    if (!this.typingSent) {
-      this.typingSent = true;
-      this.socket.emit(VisitorEvent.sendTyping, { typing: true }, () => undefined);
-    }
-    window.clearTimeout(this.typingTimer);
-    this.typingTimer = window.setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
-  }
-
-  private stopTyping(): void {
-    window.clearTimeout(this.typingTimer);
-    if (!this.typingSent) return;
-    this.typingSent = false;
-    if (this.socket.connected) this.socket.emit(VisitorEvent.sendTyping, { typing: false }, () => undefined);
+    this.myTyping.input();
   }
 
   /** The loader shows or hides the panel; unread replies are counted while it is hidden. */

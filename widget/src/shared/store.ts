@@ -1,6 +1,7 @@
-// A tiny observable store: the state is an immutable object replaced on every change, and a
-// Preact hook re-renders the subscribers. Enough for two small apps; no library needed.
-import { useEffect, useState } from 'preact/hooks';
+// A tiny observable store: the state is an immutable object replaced on every change. A component
+// subscribes to the slice it shows, `useStore(store, (s) => s.queue)`, and re-renders only when
+// that slice changes (compared shallowly), so a keystroke in one draft does not redraw every pane.
+import { useEffect, useReducer, useRef } from 'preact/hooks';
 
 export class Store<S extends object> {
   private listeners = new Set<() => void>();
@@ -23,10 +24,35 @@ export class Store<S extends object> {
   }
 }
 
-export function useStore<S extends object>(store: Store<S>): S {
-  const [, force] = useState(0);
-  useEffect(() => store.subscribe(() => force((n) => n + 1)), [store]);
-  return store.state;
+/** Equal by identity, or objects/arrays whose own entries are identical: a selector may build a
+ * fresh `{a, b}` or `ids.map(…)` on every call without causing a re-render. */
+export function shallowEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && Object.is(ra[k], rb[k]));
+}
+
+export function useStore<S extends object, T>(store: Store<S>, select: (s: S) => T): T {
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const selected = select(store.state);
+  // the newest selector (it may close over props) and what this render showed
+  const latest = useRef({ select, selected });
+  latest.current = { select, selected };
+  useEffect(() => {
+    const check = () => {
+      const { select: current, selected: shown } = latest.current;
+      if (!shallowEqual(shown, current(store.state))) rerender(0);
+    };
+    // the store may have changed between this render and the subscription
+    check();
+    return store.subscribe(check);
+  }, [store]);
+  return selected;
 }
 
 /** localStorage that never throws (private mode, storage disabled in a third-party iframe). */

@@ -1,0 +1,68 @@
+// The agent panel's state, one immutable object in a Store: the chats I own, the shop's waiting
+// queue, my replies not yet stored, and what the side panel has loaded.
+import type { Outgoing } from '../shared/outbox';
+import type { Store } from '../shared/store';
+import type {
+  AgentProfile,
+  AgentStatus,
+  Conversation,
+  Message,
+  Phrase,
+  Suggestion,
+} from '../shared/types';
+import type { ConversationWithMessages } from './api';
+
+export interface ChatEntry {
+  conversation: Conversation;
+  messages: Message[];
+  draft: string;
+  unread: number;
+  shopperTyping: boolean;
+  suggestions: Suggestion[];
+  /** Set when the chat is no longer an open chat of mine; it stays listed until dismissed. */
+  ended: null | { kind: 'closed' | 'unassigned'; reason: string };
+}
+
+/** A reply of mine that the server has not stored yet. */
+export interface Reply extends Outgoing {
+  conversation_id: number;
+}
+
+export interface VisitorHistory {
+  loading: boolean;
+  error: string | null;
+  items: ConversationWithMessages[];
+}
+
+export interface DeskState {
+  agent: AgentProfile;
+  connection: 'connecting' | 'online' | 'offline';
+  status: AgentStatus;
+  chats: Record<number, ChatEntry>;
+  /** Chat ids in the order they became mine. */
+  order: number[];
+  queue: Conversation[];
+  /** My replies not yet stored, all chats in one list: they are sent one at a time, in order. */
+  outbox: Reply[];
+  activeId: number | null;
+  muted: boolean;
+  phrases: Phrase[];
+  history: Record<number, VisitorHistory>;
+  toast: string | null;
+}
+
+export type DeskStore = Store<DeskState>;
+
+export function newChatEntry(conversation: Conversation, messages: Message[]): ChatEntry {
+  return { conversation, messages, draft: '', unread: 0, shopperTyping: false, suggestions: [], ended: null };
+}
+
+/** Change one chat; a chat that is gone (dismissed) is left alone. */
+export function patchChat(store: DeskStore, id: number, patch: (c: ChatEntry) => Partial<ChatEntry>): void {
+  store.set((s) => {
+    const c = s.chats[id];
+    if (!c) return {};
+    return { chats: { ...s.chats, [id]: { ...c, ...patch(c) } } };
+  });
+}
+

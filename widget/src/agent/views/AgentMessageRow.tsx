@@ -1,0 +1,43 @@
+// One stored message of the open chat: an event line, or a bubble with sender and time (a bot's
+// "did you mean" message lists the choices it offered).
+import { clockTime } from '../../shared/format';
+import type { Message } from '../../shared/types';
+
+export function AgentMessageRow({ m }: { m: Message }) {
+  if (m.kind === 'event' || m.sender === 'system') {
+    return (
+      <div class="event-line" data-testid="agent-message" data-sender={m.sender} data-id={m.id}>
+        <span data-testid="agent-message-text">{m.text}</span>
+      </div>
+    );
+  }
+  const mine = m.sender === 'agent';
+  const choices = m.kind === 'suggestions' ? (m.meta?.choices ?? []) : [];
+  return (
+    <div
+      class={`msg ${mine ? 'msg-mine' : `msg-${m.sender}`}`}
+      data-testid="agent-message"
+      data-sender={m.sender}
+      data-id={m.id}
+      data-state={mine ? 'sent' : undefined}
+    >
+      <div class="msg-meta">
+        {m.sender === 'agent' ? m.sender_name || '客服' : m.sender === 'bot' ? `机器人${m.sender_name ? `（${m.sender_name}）` : ''}` : m.sender_name || '顾客'} ·{' '}
+        {clockTime(m.created_at)}
+        {mine && <span class="sent-mark"> 已发送</span>}
+      </div>
+      <div class="msg-bubble">
+        <span class="text" data-testid="agent-message-text">
+          {m.text}
+        </span>
+        {choices.length > 0 && (
+          <ul class="bot-choices">
+            {choices.map((ch) => (
+              <li key={ch.faq_id}>{ch.question}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}

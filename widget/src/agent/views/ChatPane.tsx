@@ -1,0 +1,43 @@
+// The centre pane: the open chat's header (结束会话 / 移出列表), its messages and the reply box.
+import { clockTime } from '../../shared/format';
+import { useStore } from '../../shared/store';
+import type { AgentDesk } from '../agentDesk';
+import { AgentMessageList } from './AgentMessageList';
+import { Composer } from './Composer';
+import { CONV_STATUS_TEXT } from './labels';
+
+export function ChatPane({ desk, id }: { desk: AgentDesk; id: number }) {
+  const chat = useStore(desk.store, (s) => {
+    const entry = s.chats[id];
+    return entry ? { conversation: entry.conversation, ended: entry.ended } : null;
+  });
+  if (!chat) return null;
+  const c = chat.conversation;
+  return (
+    <main class="chat-pane" data-testid="chat-pane" data-conversation-id={c.id}>
+      <header class="chat-head">
+        <div>
+          <div class="chat-title" data-testid="chat-visitor-name">
+            {c.visitor.name}
+          </div>
+          <div class="muted small-text">
+            {CONV_STATUS_TEXT[c.status]} · 会话 #{c.id}
+            {c.assigned_at ? ` · ${clockTime(c.assigned_at)} 接入` : ''}
+          </div>
+        </div>
+        <div class="spacer" />
+        {chat.ended ? (
+          <button type="button" class="ghost" data-testid="chat-dismiss" onClick={() => desk.dismiss(c.id)}>
+            移出列表
+          </button>
+        ) : (
+          <button type="button" class="danger" data-testid="chat-close-button" onClick={() => void desk.close(c.id)}>
+            结束会话
+          </button>
+        )}
+      </header>
+      <AgentMessageList desk={desk} id={id} />
+      <Composer desk={desk} id={id} />
+    </main>
+  );
+}

@@ -1,0 +1,70 @@
+// The reply box of the open chat, with its own draft per chat; "会话已结束" instead once the chat
+// has ended. Enter sends (never during IME composition), Shift+Enter is a new line, Alt+1…Alt+9
+// inserts the n-th suggestion, then the standard phrases.
+import { useEffect, useRef } from 'preact/hooks';
+import { useStore } from '../../shared/store';
+import type { AgentDesk } from '../agentDesk';
+import type { DeskState } from '../deskState';
+
+/** What Alt+1…Alt+9 insert, in the order the side panel numbers them. */
+function insertables(s: DeskState, id: number): string[] {
+  return [...(s.chats[id]?.suggestions ?? []).map((x) => x.text), ...s.phrases.map((p) => p.text)];
+}
+
+export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
+  const chat = useStore(desk.store, (s) => ({ draft: s.chats[id]?.draft ?? '', ended: s.chats[id]?.ended ?? null }));
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    inputRef.current?.focus();
+  }, []);
+
+  if (chat.ended) {
+    return (
+      <div class="ended" data-testid="chat-ended">
+        {chat.ended.kind === 'closed' ? '会话已结束' : '该会话已不在您名下（已回到排队或转给其他客服）'}
+      </div>
+    );
+  }
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      desk.send(id);
+      return;
+    }
+    if (e.altKey && /^Digit[1-9]$/.test(e.code)) {
+      const text = insertables(desk.store.state, id)[Number(e.code.slice(5)) - 1];
+      if (text) {
+        e.preventDefault();
+        desk.insert(id, text);
+      }
+    }
+  };
+
+  return (
+    <div class="composer">
+      <textarea
+        ref={inputRef}
+        data-testid="agent-composer-input"
+        placeholder="输入回复，Enter 发送，Shift+Enter 换行，Alt+数字 插入建议"
+        value={chat.draft}
+        maxLength={2000}
+        onInput={(e) => desk.setDraft(id, (e.target as HTMLTextAreaElement).value)}
+        onKeyDown={onKeyDown}
+      />
+      <button
+        type="button"
+        class="primary"
+        data-testid="agent-send"
+        disabled={!chat.draft.trim()}
+        onClick={() => {
+          desk.send(id);
+          inputRef.current?.focus();
+        }}
+      >
+        发送
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+// One of my chats in the list: name, tags, unread badge, last message, and how long the shopper
+// has been waiting for an answer (ticking, red after a minute).
+import { elapsed } from '../../shared/format';
+import { useStore } from '../../shared/store';
+import type { AgentDesk } from '../agentDesk';
+import { preview, waitingSince } from './labels';
+import { useNow } from './useNow';
+
+const OVERDUE_MS = 60_000;
+
+export function ConversationItem({ desk, id }: { desk: AgentDesk; id: number }) {
+  const now = useNow();
+  // everything but the draft, so typing a reply does not redraw the list
+  const c = useStore(desk.store, (s) => {
+    const chat = s.chats[id];
+    return chat
+      ? {
+          conversation: chat.conversation,
+          messages: chat.messages,
+          unread: chat.unread,
+          shopperTyping: chat.shopperTyping,
+          ended: chat.ended,
+          active: s.activeId === id,
+        }
+      : null;
+  });
+  if (!c) return null;
+  const since = c.ended ? null : waitingSince(c.messages);
+  const overdue = since ? now - new Date(since).getTime() > OVERDUE_MS : false;
+  return (
+    <button
+      type="button"
+      class={`conv ${c.active ? 'active' : ''} ${c.ended ? 'ended' : ''}`}
+      data-testid="conversation-item"
+      data-conversation-id={id}
+      onClick={() => desk.open(id)}
+    >
+      <span class="conv-top">
+        <span class="conv-name">{c.conversation.visitor.name}</span>
+        {c.conversation.priority > 0 && <span class="tag tag-red">投诉</span>}
+        {c.ended && <span class="tag">{c.ended.kind === 'closed' ? '已结束' : '已移交'}</span>}
+        {c.unread > 0 && (
+          <span class="badge" data-testid="conversation-unread">
+            {c.unread}
+          </span>
+        )}
+      </span>
+      <span class="conv-preview">{preview(c.messages[c.messages.length - 1] ?? c.conversation.last_message)}</span>
+      {since && (
+        <span class={`conv-wait ${overdue ? 'overdue' : ''}`} data-testid="conversation-wait">
+          等待回复 {elapsed(since, now)}
+        </span>
+      )}
+      {c.shopperTyping && <span class="conv-typing">顾客正在输入…</span>}
+    </button>
+  );
+}

@@ -1,0 +1,38 @@
+// The left pane: 我的会话 (my chats, in the order they became mine) and 排队中 (the shop's queue).
+import { useStore } from '../../shared/store';
+import type { AgentDesk } from '../agentDesk';
+import { ConversationItem } from './ConversationItem';
+import { QueueItem } from './QueueItem';
+
+export function ConversationList({ desk }: { desk: AgentDesk }) {
+  const ids = useStore(desk.store, (s) => s.order.filter((id) => s.chats[id]));
+  const open = useStore(desk.store, (s) => s.order.filter((id) => s.chats[id] && !s.chats[id].ended).length);
+  const maxChats = useStore(desk.store, (s) => s.agent.max_chats);
+  const queue = useStore(desk.store, (s) => s.queue);
+  return (
+    <nav class="list" aria-label="会话列表">
+      <h2>
+        我的会话 <span class="count">{open}</span>
+        {maxChats ? <span class="muted"> / 上限 {maxChats}</span> : null}
+      </h2>
+      {ids.length === 0 && <p class="empty-note">暂无会话</p>}
+      <ul data-testid="my-conversations">
+        {ids.map((id) => (
+          <li key={id}>
+            <ConversationItem desk={desk} id={id} />
+          </li>
+        ))}
+      </ul>
+
+      <h2>
+        排队中 <span class="count" data-testid="queue-count">{queue.length}</span>
+      </h2>
+      {queue.length === 0 && <p class="empty-note">没有排队的顾客</p>}
+      <ul data-testid="queue-list">
+        {queue.map((c) => (
+          <QueueItem key={c.id} desk={desk} conversation={c} />
+        ))}
+      </ul>
+    </nav>
+  );
+}

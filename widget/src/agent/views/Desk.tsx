@@ -1,0 +1,36 @@
+// The agent desk: conversation list | open chat | side panel (shopper, suggestions, phrases,
+// history). Each pane subscribes to the part of the desk's state it shows. All person-typed text
+// is rendered as Preact text nodes.
+import { useStore } from '../../shared/store';
+import type { AgentDesk } from '../agentDesk';
+import { ChatPane } from './ChatPane';
+import { ConversationList } from './ConversationList';
+import { SidePanel } from './SidePanel';
+import { Toast } from './Toast';
+import { TopBar } from './TopBar';
+
+export function Desk({ desk, onLogout }: { desk: AgentDesk; onLogout: () => void }) {
+  // the open chat, if it is still listed
+  const activeId = useStore(desk.store, (s) => (s.activeId != null && s.chats[s.activeId] ? s.activeId : null));
+
+  return (
+    <div class="desk">
+      <TopBar desk={desk} onLogout={onLogout} />
+      <div class="panes">
+        <ConversationList desk={desk} />
+        {activeId != null ? (
+          <ChatPane key={activeId} desk={desk} id={activeId} />
+        ) : (
+          <main class="chat-pane empty" data-testid="chat-empty">
+            <div>
+              <p>暂无打开的会话</p>
+              <p class="muted">从左侧排队列表接入顾客，或等待系统自动分配。</p>
+            </div>
+          </main>
+        )}
+        {activeId != null ? <SidePanel desk={desk} id={activeId} /> : <aside class="side" />}
+      </div>
+      <Toast desk={desk} />
+    </div>
+  );
+}

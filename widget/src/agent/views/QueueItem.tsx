@@ -1,0 +1,28 @@
+// A shopper waiting in the shop's queue: name, tags, last message, waiting time (ticking), 接入.
+import { elapsed } from '../../shared/format';
+import type { Conversation } from '../../shared/types';
+import type { AgentDesk } from '../agentDesk';
+import { HANDOFF_TEXT, preview } from './labels';
+import { useNow } from './useNow';
+
+export function QueueItem({ desk, conversation: c }: { desk: AgentDesk; conversation: Conversation }) {
+  const now = useNow();
+  return (
+    <li class="queue-item" data-testid="queue-item" data-conversation-id={c.id}>
+      <div class="conv-top">
+        <span class="conv-name">{c.visitor.name}</span>
+        {c.priority > 0 && <span class="tag tag-red">投诉</span>}
+        {c.handoff_reason && c.priority === 0 && <span class="tag">{HANDOFF_TEXT[c.handoff_reason] ?? ''}</span>}
+      </div>
+      <div class="conv-preview">{preview(c.last_message)}</div>
+      <div class="queue-foot">
+        <span class="conv-wait" data-testid="queue-wait">
+          已等待 {elapsed(c.queued_at ?? c.created_at, now)}
+        </span>
+        <button type="button" class="small primary" data-testid="queue-accept" onClick={() => void desk.accept(c.id)}>
+          接入
+        </button>
+      </div>
+    </li>
+  );
+}
