@@ -49,7 +49,7 @@ fmt: venv
 	$(VENV)/bin/ruff format .
 
 test: venv widget chromium lint
-	$(PY) -m pytest -q -ra -rR
+	$(PY) -m pytest -q -ra
 
 bench: venv
 	$(PY) bench/relay.py

@@ -83,8 +83,8 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         db,
         store,
         grace_seconds=settings.agent_grace_seconds,
-        came_back=availability.connected,
-        gone=assignment.release_agent,
+        came_back=availability.do_come_online,
+        gone=assignment.do_release_agent,
         close_sockets=fanout.disconnect_agent_sockets,
     )
 

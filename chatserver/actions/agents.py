@@ -17,9 +17,9 @@ class AgentAvailability:
         self.db = db
         self.assignment = assignment
 
-    async def set_status(self, actor: AuthenticatedAgent, command: SetStatus) -> str:
+    async def do_set_status(self, actor: AuthenticatedAgent, command: SetStatus) -> str:
         if command.status == "offline":
-            await self.assignment.release_agent(actor.agent.id, reason="offline")
+            await self.assignment.do_release_agent(actor.agent.id, reason="offline")
             return command.status
         async with self.db.transaction() as tx:
             agent = await lock_row(tx.session, Agent, actor.agent.id)
@@ -32,7 +32,7 @@ class AgentAvailability:
             tx.record(AgentStatusChanged(agent.id, agent.shop_id, command.status))
         return command.status
 
-    async def connected(self, agent_id: int) -> None:
+    async def do_come_online(self, agent_id: int) -> None:
         """Connecting makes an offline agent online (an away agent stays away)."""
         async with self.db.transaction() as tx:
             agent = await lock_row(tx.session, Agent, agent_id)

@@ -109,7 +109,7 @@ class Assignment:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def route(self, shop_id: int) -> int:
+    async def do_route_waiting(self, shop_id: int) -> int:
         """Give waiting chats to online agents with room, as long as there are both.
         Returns how many were assigned."""
         assigned = 0
@@ -134,7 +134,7 @@ class Assignment:
                     return True
             return False
 
-    async def accept(self, actor: AuthenticatedAgent, command: ConversationRef) -> None:
+    async def do_accept(self, actor: AuthenticatedAgent, command: ConversationRef) -> None:
         """An agent takes a waiting chat by hand (online or away, within max_chats)."""
         now = utcnow()
         async with self.db.transaction() as tx:
@@ -159,7 +159,7 @@ class Assignment:
                     raise AppError("conflict", "该会话已被其他客服接入")
                 raise AppError("forbidden", f"您已达到同时接待上限（{agent.max_chats} 个）")
 
-    async def release_agent(self, agent_id: int, reason: str) -> None:
+    async def do_release_agent(self, agent_id: int, reason: str) -> None:
         """The agent goes offline and their chats go back to the queue, in one transaction.
 
         Used when they choose offline or stayed disconnected past the grace period: chats are

@@ -36,7 +36,7 @@ class BotTurns:
         self.db = db
         self.faq = faq
 
-    async def reply(
+    async def do_bot_turn(
         self, conversation_id: int, shop_id: int, text: str, faq_id: str | None, asked_at: datetime
     ) -> None:
         """`asked_at`: when the shopper sent `text`; a handoff's response clock starts there."""

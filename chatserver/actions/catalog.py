@@ -94,7 +94,7 @@ class Catalog:
             )
             return [faq_dict(row) for row in rows]
 
-    async def create_faq(self, actor: AuthenticatedAgent, command: FaqCreate) -> dict[str, Any]:
+    async def do_create_faq(self, actor: AuthenticatedAgent, command: FaqCreate) -> dict[str, Any]:
         require_editor(actor)
         async with self.db.transaction() as tx:
             await _check_room(tx.session, FaqEntry, actor.shop.id, MAX_FAQ_ENTRIES)
@@ -119,7 +119,7 @@ class Catalog:
             raise AppError("not_found", "问答不存在")
         return entry
 
-    async def update_faq(
+    async def do_update_faq(
         self, actor: AuthenticatedAgent, faq_id: int, command: FaqUpdate
     ) -> dict[str, Any]:
         require_editor(actor)
@@ -132,7 +132,7 @@ class Catalog:
             await tx.session.flush()
             return faq_dict(entry)
 
-    async def delete_faq(self, actor: AuthenticatedAgent, faq_id: int) -> None:
+    async def do_delete_faq(self, actor: AuthenticatedAgent, faq_id: int) -> None:
         require_editor(actor)
         async with self.db.transaction() as tx:
             entry = await self._own_faq(tx.session, actor, faq_id)
@@ -160,7 +160,7 @@ class Catalog:
             )
             return [phrase_dict(row) for row in rows]
 
-    async def create_phrase(
+    async def do_create_phrase(
         self, actor: AuthenticatedAgent, command: PhraseCreate
     ) -> dict[str, Any]:
         require_editor(actor)
@@ -185,7 +185,7 @@ class Catalog:
             raise AppError("not_found", "常用语不存在")
         return phrase
 
-    async def update_phrase(
+    async def do_update_phrase(
         self, actor: AuthenticatedAgent, phrase_id: int, command: PhraseUpdate
     ) -> dict[str, Any]:
         require_editor(actor)
@@ -197,7 +197,7 @@ class Catalog:
             await tx.session.flush()
             return phrase_dict(phrase)
 
-    async def delete_phrase(self, actor: AuthenticatedAgent, phrase_id: int) -> None:
+    async def do_delete_phrase(self, actor: AuthenticatedAgent, phrase_id: int) -> None:
         require_editor(actor)
         async with self.db.transaction() as tx:
             phrase = await self._own_phrase(tx.session, actor, phrase_id)
@@ -215,7 +215,9 @@ class Catalog:
                 "greeting_template": shop.greeting_template,
             }
 
-    async def update_shop(self, actor: AuthenticatedAgent, command: ShopUpdate) -> dict[str, Any]:
+    async def do_update_shop(
+        self, actor: AuthenticatedAgent, command: ShopUpdate
+    ) -> dict[str, Any]:
         require_admin(actor)
         async with self.db.transaction() as tx:
             shop = await tx.session.get_one(Shop, actor.shop.id)

@@ -41,7 +41,7 @@ class Closing:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def close(self, actor: AuthenticatedAgent, command: ConversationRef) -> None:
+    async def do_close(self, actor: AuthenticatedAgent, command: ConversationRef) -> None:
         """Closing a closed chat again is fine: the agent's intent already holds."""
         now = utcnow()
         async with self.db.transaction() as tx:

@@ -72,7 +72,7 @@ class Handoff:
         self.db = db
         self.queue = queue
 
-    async def request(self, context: VisitorContext) -> dict[str, Any]:
+    async def do_request_handoff(self, context: VisitorContext) -> dict[str, Any]:
         """The 转人工 button: `{queue, status}` as they stand once the request is stored.
         Already queued or assigned: the current state. The clock starts at the request."""
         now = utcnow()

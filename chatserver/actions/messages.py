@@ -39,7 +39,7 @@ class ChatMessages:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def from_visitor(
+    async def do_post_visitor_message(
         self,
         context: VisitorContext,
         command: VisitorMessage,
@@ -113,7 +113,7 @@ class ChatMessages:
             status = conversation.status
         return {"message": wire, "status": status}
 
-    async def from_agent(
+    async def do_post_agent_message(
         self,
         actor: AuthenticatedAgent,
         command: AgentMessage,

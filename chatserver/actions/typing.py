@@ -22,7 +22,7 @@ class Typing:
         async with self.db.sessions() as session:
             return await session.get(Conversation, conversation_id)
 
-    async def from_visitor(self, context: VisitorContext, command: VisitorTyping) -> None:
+    async def do_visitor_typing(self, context: VisitorContext, command: VisitorTyping) -> None:
         """Told to the agent serving the chat; with nobody serving it, nobody is told."""
         conversation = await self._conversation(context.conversation_id)
         if conversation is None or conversation.status != states.ASSIGNED:
@@ -37,7 +37,7 @@ class Typing:
             )
         )
 
-    async def from_agent(self, actor: AuthenticatedAgent, command: AgentTyping) -> None:
+    async def do_agent_typing(self, actor: AuthenticatedAgent, command: AgentTyping) -> None:
         conversation = check_owns_chat(await self._conversation(command.conversation_id), actor)
         self.dispatcher.publish(
             TypingChanged(

@@ -42,7 +42,9 @@ class VisitorSessions:
         self.digest = digest
         self.default_shop = default_shop
 
-    async def open(self, shop_slug: str | None, token: str | None) -> tuple[str, VisitorContext]:
+    async def do_open_session(
+        self, shop_slug: str | None, token: str | None
+    ) -> tuple[str, VisitorContext]:
         """The token to keep and the context. A token of another shop, or a forged one, is a
         new shopper: it never opens anyone else's conversation."""
         slug = shop_slug or self.default_shop

@@ -28,13 +28,13 @@ async def list_faq(request: web.Request) -> web.Response:
 
 async def create_faq(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    entry = await _catalog(request).create_faq(actor, parse(FaqCreate, await json_body(request)))
+    entry = await _catalog(request).do_create_faq(actor, parse(FaqCreate, await json_body(request)))
     return web.json_response({"entry": entry}, status=201)
 
 
 async def update_faq(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    entry = await _catalog(request).update_faq(
+    entry = await _catalog(request).do_update_faq(
         actor, path_id(request, "faq_id"), parse(FaqUpdate, await json_body(request))
     )
     return web.json_response({"entry": entry})
@@ -42,7 +42,7 @@ async def update_faq(request: web.Request) -> web.Response:
 
 async def delete_faq(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    await _catalog(request).delete_faq(actor, path_id(request, "faq_id"))
+    await _catalog(request).do_delete_faq(actor, path_id(request, "faq_id"))
     return web.json_response({"ok": True})
 
 
@@ -59,7 +59,7 @@ async def list_phrases(request: web.Request) -> web.Response:
 
 async def create_phrase(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    phrase = await _catalog(request).create_phrase(
+    phrase = await _catalog(request).do_create_phrase(
         actor, parse(PhraseCreate, await json_body(request))
     )
     return web.json_response({"phrase": phrase}, status=201)
@@ -67,7 +67,7 @@ async def create_phrase(request: web.Request) -> web.Response:
 
 async def update_phrase(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    phrase = await _catalog(request).update_phrase(
+    phrase = await _catalog(request).do_update_phrase(
         actor, path_id(request, "phrase_id"), parse(PhraseUpdate, await json_body(request))
     )
     return web.json_response({"phrase": phrase})
@@ -75,7 +75,7 @@ async def update_phrase(request: web.Request) -> web.Response:
 
 async def delete_phrase(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    await _catalog(request).delete_phrase(actor, path_id(request, "phrase_id"))
+    await _catalog(request).do_delete_phrase(actor, path_id(request, "phrase_id"))
     return web.json_response({"ok": True})
 
 
@@ -86,7 +86,9 @@ async def get_shop(request: web.Request) -> web.Response:
 
 async def update_shop(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    shop = await _catalog(request).update_shop(actor, parse(ShopUpdate, await json_body(request)))
+    shop = await _catalog(request).do_update_shop(
+        actor, parse(ShopUpdate, await json_body(request))
+    )
     return web.json_response({"shop": shop})
 
 

@@ -56,7 +56,7 @@ class QueueBoard:
     async def on_changes(self, events: list[Affecting]) -> None:
         shop_id = events[0].shop_id
         if any(_frees_or_fills(event) for event in events):
-            await self.assignment.route(shop_id)
+            await self.assignment.do_route_waiting(shop_id)
         await self.refresh(shop_id)
 
     async def refresh(self, shop_id: int) -> None:

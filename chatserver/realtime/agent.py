@@ -110,20 +110,20 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_status(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
         command = parse(SetStatus, _first(args))
-        return {"status": await self.desk.availability.set_status(actor, command)}
+        return {"status": await self.desk.availability.do_set_status(actor, command)}
 
     @acked
     async def on_accept(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
         command = parse(ConversationRef, _first(args))
-        await self.desk.assignment.accept(actor, command)
+        await self.desk.assignment.do_accept(actor, command)
         return await self.desk.conversations.detail(actor.shop.id, command.conversation_id)
 
     @acked
     async def on_message(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
         command = parse(AgentMessage, _first(args))
-        message = await self.desk.messages.from_agent(
+        message = await self.desk.messages.do_post_agent_message(
             actor, command, sid=sid, admit=lambda: self._take_token(sid)
         )
         return {"message": message}
@@ -131,11 +131,11 @@ class AgentNamespace(socketio.AsyncNamespace):
     @acked
     async def on_close(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
-        await self.desk.closing.close(actor, parse(ConversationRef, _first(args)))
+        await self.desk.closing.do_close(actor, parse(ConversationRef, _first(args)))
         return {}
 
     @acked
     async def on_typing(self, sid: str, *args: Any) -> dict[str, Any]:
         actor = await self._actor(sid)
-        await self.desk.typing.from_agent(actor, parse(AgentTyping, _first(args)))
+        await self.desk.typing.do_agent_typing(actor, parse(AgentTyping, _first(args)))
         return {}

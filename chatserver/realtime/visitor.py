@@ -49,7 +49,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         try:
-            token, context = await self.sessions.open(
+            token, context = await self.sessions.do_open_session(
                 _text_or_none(auth.get("shop")), _text_or_none(auth.get("token"))
             )
         except AppError as error:
@@ -84,7 +84,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
     async def on_message(self, sid: str, *args: Any) -> dict[str, Any]:
         context = await self._context(sid)
         command = parse(VisitorMessage, _first(args))
-        return await self.messages.from_visitor(
+        return await self.messages.do_post_visitor_message(
             context, command, sid=sid, admit=lambda: self._take_token(sid)
         )
 
@@ -92,10 +92,10 @@ class VisitorNamespace(socketio.AsyncNamespace):
     async def on_handoff(self, sid: str, *args: Any) -> dict[str, Any]:
         context = await self._context(sid)
         parse(HandoffRequest, _first(args))
-        return await self.handoff.request(context)
+        return await self.handoff.do_request_handoff(context)
 
     @acked
     async def on_typing(self, sid: str, *args: Any) -> dict[str, Any]:
         context = await self._context(sid)
-        await self.typing.from_visitor(context, parse(VisitorTyping, _first(args)))
+        await self.typing.do_visitor_typing(context, parse(VisitorTyping, _first(args)))
         return {}

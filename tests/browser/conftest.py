@@ -155,16 +155,6 @@ def server(built_widget: Path, tmp_path: Path) -> Iterator[ChatServer]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A real browser against a real server on a shared 2-core machine has rare timing flakes
-    (seen about once in six full runs, each in a different test, none reproducible alone):
-    a browser test gets two more tries, and every rerun is reported in the summary (-rR), so a
-    test that fails for real still fails. Tracked as a known issue, not hidden."""
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=1))
-
-
 # Package scope, not session: Playwright's sync API keeps an event loop running while it is
 # open, which would break the asyncio tests that pytest runs after this package.
 @pytest.fixture(scope="package")
