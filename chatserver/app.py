@@ -71,10 +71,12 @@ def build_app(settings: Settings) -> web.Application:
                 # One shop's broken FAQ must not keep the server (and every other shop) down.
                 log.exception("warming the FAQ index of shop %s failed", shop_id)
         await parts.presence.start()
+        parts.queue_board.start()
 
     async def on_cleanup(_app: web.Application) -> None:
         await cancel_pending()
         await parts.presence.shutdown()
+        await parts.queue_board.stop()
         # Let listeners finish what was committed (bot replies, fan-out), then stop.
         try:
             await asyncio.wait_for(parts.dispatcher.drain(), SHUTDOWN_DRAIN_SECONDS)

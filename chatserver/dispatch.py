@@ -10,8 +10,8 @@ own: a slow listener (the bot) never delays a fast one (the realtime fan-out), a
 listener does delays the acknowledgement, which is sent once the commit is done. A failing
 listener is logged; the fact it was told about is already stored.
 
-A listener subscribed with `coalesce=True` receives everything that arrived while it was busy
-as one batch: the queue board recomputes one snapshot for fifty queue changes, not fifty.
+A listener subscribed with `subscribe_batches` receives everything that arrived while it was
+busy as one batch: the queue board recomputes one snapshot for fifty queue changes, not fifty.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class Dispatcher:
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
+        self._closed = False
 
     # ---- wiring --------------------------------------------------------------------------
 
@@ -128,10 +129,17 @@ class Dispatcher:
     # ---- to listeners --------------------------------------------------------------------
 
     def _deliver(self, event: Event) -> None:
+        if self._closed:
+            return
         for listener in self._by_type.get(type(event), ()):
-            if listener.when is not None and not listener.when(event):
+            try:
+                if listener.when is not None and not listener.when(event):
+                    continue
+                key = listener.key(event)
+            except Exception:
+                # A listener's own bug must not stop the lane for everyone else.
+                log.exception("listener %s could not take %s", listener.name, type(event).__name__)
                 continue
-            key = listener.key(event)
             waiting = listener.pending.get(key)
             if waiting is not None:
                 waiting.append(event)
@@ -183,8 +191,12 @@ class Dispatcher:
             await asyncio.sleep(0)
 
     async def close(self) -> None:
-        """Shutdown: stop listeners still running, while the database is still open."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        """Shutdown: stop listeners still running, while the database is still open. A
+        cancelled listener's rollback settles its slot, which would start new work: after
+        close nothing is delivered any more."""
+        self._closed = True
+        while self._tasks:
+            tasks = list(self._tasks)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)

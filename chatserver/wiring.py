@@ -51,6 +51,7 @@ class Components:
     auth: AuthService
     faq: FaqRegistry
     presence: AgentPresence
+    queue_board: QueueBoard
     catalog: Catalog
     conversations: ConversationViews
 
@@ -72,7 +73,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     closing = Closing(db)
     catalog = Catalog(db, faq)
 
-    fanout = Fanout(sio, conversations)
+    fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
     store: PresenceStore = (
         RedisPresenceStore(settings.redis_url, f"{settings.redis_channel}:presence")
@@ -92,7 +93,8 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     # list should meet the audience before the side effects.
     fanout.subscribe(dispatcher)
     BotListener(BotTurns(db, faq)).subscribe(dispatcher)
-    QueueBoard(assignment, queue, dispatcher).subscribe(dispatcher)
+    queue_board = QueueBoard(assignment, queue, dispatcher)
+    queue_board.subscribe(dispatcher)
     suggestions.subscribe(dispatcher)
     CatalogWatcher(faq).subscribe(dispatcher)
 
@@ -127,6 +129,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         auth=auth,
         faq=faq,
         presence=presence,
+        queue_board=queue_board,
         catalog=catalog,
         conversations=conversations,
     )

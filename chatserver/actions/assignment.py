@@ -27,6 +27,7 @@ from chatserver.domain import routing, states
 from chatserver.domain.events import AgentStatusChanged, ChatAssigned, ChatReturned
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
+from chatserver.views.conversations import with_messages
 from chatserver.views.queue import agent_loads, previous_agents, waiting_chat, waiting_in_order
 from chatserver.views.wire import agent_brief, message_dict
 
@@ -100,6 +101,7 @@ async def assign(
             agent_name=agent.name,
             how="accepted" if accepted_by else "routed",
             notice=message_dict(notice),
+            chat=await with_messages(session, conversation),
         )
     )
     return True

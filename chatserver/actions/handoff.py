@@ -11,7 +11,7 @@ from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, utcnow
 from chatserver.db.records import append_message, lock_conversation, transition
 from chatserver.domain import sla, states
-from chatserver.domain.events import ChatQueued
+from chatserver.domain.events import ChatQueued, RoutingRequested
 from chatserver.views.queue import QueueViews
 from chatserver.views.wire import message_dict
 
@@ -91,6 +91,9 @@ class Handoff:
                     actor_id=context.visitor_id,
                     waiting_since=now,
                 )
+            elif conversation.status == states.QUEUED:
+                # Asked again while waiting: look for a free agent again.
+                tx.record(RoutingRequested(conversation.shop_id))
             status = conversation.status
         queue = (
             await self.queue.position_of(context.shop_id, context.conversation_id)

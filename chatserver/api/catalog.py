@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from chatserver.actions.catalog import Catalog
+from chatserver.actions.catalog import Catalog, require_admin, require_editor
 from chatserver.api.common import current_agent, json_body, parts_of, path_id
 from chatserver.commands.base import parse
 from chatserver.commands.catalog import (
@@ -28,12 +28,14 @@ async def list_faq(request: web.Request) -> web.Response:
 
 async def create_faq(request: web.Request) -> web.Response:
     actor = await current_agent(request)
+    require_editor(actor)  # the role first: a plain agent learns nothing from validation
     entry = await _catalog(request).do_create_faq(actor, parse(FaqCreate, await json_body(request)))
     return web.json_response({"entry": entry}, status=201)
 
 
 async def update_faq(request: web.Request) -> web.Response:
     actor = await current_agent(request)
+    require_editor(actor)  # the role first: a plain agent learns nothing from validation
     entry = await _catalog(request).do_update_faq(
         actor, path_id(request, "faq_id"), parse(FaqUpdate, await json_body(request))
     )
@@ -42,6 +44,7 @@ async def update_faq(request: web.Request) -> web.Response:
 
 async def delete_faq(request: web.Request) -> web.Response:
     actor = await current_agent(request)
+    require_editor(actor)  # the role first: a plain agent learns nothing from validation
     await _catalog(request).do_delete_faq(actor, path_id(request, "faq_id"))
     return web.json_response({"ok": True})
 
@@ -59,6 +62,7 @@ async def list_phrases(request: web.Request) -> web.Response:
 
 async def create_phrase(request: web.Request) -> web.Response:
     actor = await current_agent(request)
+    require_editor(actor)  # the role first: a plain agent learns nothing from validation
     phrase = await _catalog(request).do_create_phrase(
         actor, parse(PhraseCreate, await json_body(request))
     )
@@ -67,6 +71,7 @@ async def create_phrase(request: web.Request) -> web.Response:
 
 async def update_phrase(request: web.Request) -> web.Response:
     actor = await current_agent(request)
+    require_editor(actor)  # the role first: a plain agent learns nothing from validation
     phrase = await _catalog(request).do_update_phrase(
         actor, path_id(request, "phrase_id"), parse(PhraseUpdate, await json_body(request))
     )
@@ -75,6 +80,7 @@ async def update_phrase(request: web.Request) -> web.Response:
 
 async def delete_phrase(request: web.Request) -> web.Response:
     actor = await current_agent(request)
+    require_editor(actor)  # the role first: a plain agent learns nothing from validation
     await _catalog(request).do_delete_phrase(actor, path_id(request, "phrase_id"))
     return web.json_response({"ok": True})
 
@@ -86,6 +92,7 @@ async def get_shop(request: web.Request) -> web.Response:
 
 async def update_shop(request: web.Request) -> web.Response:
     actor = await current_agent(request)
+    require_admin(actor)  # the role first: a plain agent learns nothing from validation
     shop = await _catalog(request).do_update_shop(
         actor, parse(ShopUpdate, await json_body(request))
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import PlainValidator
+from pydantic import PlainValidator, model_validator
 
 from chatserver.commands.base import Command
 from chatserver.errors import AppError, invalid
@@ -13,18 +13,23 @@ MAX_USERNAME = 64
 MAX_PASSWORD = 256
 
 
-def _credential(limit: int) -> Any:
-    def validate(value: Any) -> str:
-        if not isinstance(value, str):
-            raise invalid("请填写用户名和密码")
-        if len(value) > limit:
-            # No account has such a name or password: the same answer as a wrong one.
-            raise AppError("unauthorized", "用户名或密码错误")
-        return value
+def _credential(value: Any) -> str:
+    if not isinstance(value, str):
+        raise invalid("请填写用户名和密码")
+    return value
 
-    return Annotated[str, PlainValidator(validate, json_schema_input_type=str)]
+
+Credential = Annotated[str, PlainValidator(_credential, json_schema_input_type=str)]
 
 
 class Login(Command):
-    username: _credential(MAX_USERNAME)  # type: ignore[valid-type]
-    password: _credential(MAX_PASSWORD)  # type: ignore[valid-type]
+    username: Credential
+    password: Credential
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Login:
+        # Checked once both are text: no account has such a name or password, so the same
+        # answer as a wrong one.
+        if len(self.username) > MAX_USERNAME or len(self.password) > MAX_PASSWORD:
+            raise AppError("unauthorized", "用户名或密码错误")
+        return self

@@ -128,8 +128,8 @@ class FaqCreate(Command):
     question: Question
     answer: Answer
     category: Category = None
-    similar: Similar = None
     enabled: Enabled = None
+    similar: Similar = None
 
 
 class FaqUpdate(_Edit):

@@ -85,8 +85,12 @@ class Transaction:
     def _finish(self, committed: bool) -> None:
         if self.sink is None:
             return
+        # Every reserved place must be settled, or its lane would wait for ever.
         for lane, (slot, events) in self._recorded.items():
-            self.sink.settle(lane, slot, events if committed else None)
+            try:
+                self.sink.settle(lane, slot, events if committed else None)
+            except Exception:
+                log.exception("publishing the events of %s failed", lane)
         self._recorded.clear()
 
 
@@ -103,10 +107,12 @@ class Database:
         tx: Transaction | None = None
         committed = False
         try:
-            async with self.sessions() as session, session.begin():
-                tx = Transaction(session, self.sink)
-                yield tx
-            committed = True
+            async with self.sessions() as session:
+                async with session.begin():
+                    tx = Transaction(session, self.sink)
+                    yield tx
+                # Committed: whatever closing the session does, the facts are stored.
+                committed = True
         except IntegrityError:
             raise
         except DataError as exc:

@@ -79,6 +79,9 @@ class ChatAssigned(ConversationFact):
     agent_name: str
     how: Literal["routed", "accepted"]
     notice: Wire
+    # The `assigned` payload for the agent ({conversation, messages}), read in the same
+    # transaction, so it holds exactly what was stored up to the assignment.
+    chat: Wire
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,19 @@ class CatalogChanged(Event):
         return ("shop", self.shop_id)
 
 
-# ---- not stored: typing, and views listeners derived for the fan-out --------------------------
+# ---- not stored: typing, requests to listeners, and views they derived for the fan-out ---------
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingRequested(Event):
+    """Look for a free agent for the shop's waiting chats now (a shopper asked again, or the
+    periodic sweep found chats waiting)."""
+
+    shop_id: int
+
+    @property
+    def lane(self) -> Lane:
+        return ("shop", self.shop_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +164,8 @@ class QueueChanged(Event):
     # The waiting list for agents, and each waiting shopper's {position, eta_s}.
     items: list[Wire]
     positions: dict[int, dict[str, int]]
+    # Each waiting chat's last message seq when the snapshot was read.
+    as_of_seq: dict[int, int]
 
     @property
     def lane(self) -> Lane:

@@ -2,10 +2,15 @@
 agents, then show everyone the line as it now stands.
 
 Per shop, one run at a time; whatever arrives during a run is handled by one more run, so a
-burst of a hundred changes costs a few snapshots, not a hundred.
+burst of a hundred changes costs a few snapshots, not a hundred. A sweep every few seconds asks
+again for every shop with waiting chats, so a routing run that failed (database briefly down)
+or a process that died between a handoff and its routing never leaves a chat waiting for good.
 """
 
 from __future__ import annotations
+
+import asyncio
+import logging
 
 from chatserver.actions.assignment import Assignment
 from chatserver.dispatch import Dispatcher
@@ -19,17 +24,23 @@ from chatserver.domain.events import (
     Event,
     MessagePosted,
     QueueChanged,
+    RoutingRequested,
 )
 from chatserver.views.queue import QueueViews
+
+log = logging.getLogger(__name__)
 
 Affecting = (
     ChatQueued | ChatAssigned | ChatReturned | ChatClosed | AgentStatusChanged | MessagePosted
 )
 
 
+SWEEP_SECONDS = 15.0
+
+
 def _frees_or_fills(event: Event) -> bool:
     """Could this let a waiting chat be routed now?"""
-    if isinstance(event, ChatQueued | ChatReturned | ChatClosed):
+    if isinstance(event, ChatQueued | ChatReturned | ChatClosed | RoutingRequested):
         return True
     return isinstance(event, AgentStatusChanged) and event.status == "online"
 
@@ -44,10 +55,36 @@ class QueueBoard:
         self.assignment = assignment
         self.queue = queue
         self.dispatcher = dispatcher
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            try:
+                for shop_id in await self.queue.shops_with_waiting_chats():
+                    self.dispatcher.publish(RoutingRequested(shop_id))
+            except Exception:
+                log.exception("routing sweep failed")
 
     def subscribe(self, dispatcher: Dispatcher) -> None:
         dispatcher.subscribe_batches(
-            [ChatQueued, ChatAssigned, ChatReturned, ChatClosed, AgentStatusChanged, MessagePosted],
+            [
+                ChatQueued,
+                ChatAssigned,
+                ChatReturned,
+                ChatClosed,
+                AgentStatusChanged,
+                MessagePosted,
+                RoutingRequested,
+            ],
             self.on_changes,
             key=lambda event: event.shop_id,
             when=_changes_the_line,
@@ -60,5 +97,5 @@ class QueueBoard:
         await self.refresh(shop_id)
 
     async def refresh(self, shop_id: int) -> None:
-        items, positions = await self.queue.snapshot(shop_id)
-        self.dispatcher.publish(QueueChanged(shop_id, items, positions))
+        line = await self.queue.snapshot(shop_id)
+        self.dispatcher.publish(QueueChanged(shop_id, line.items, line.positions, line.as_of_seq))

@@ -14,6 +14,12 @@ from chatserver.views.conversations import ConversationViews
 log = logging.getLogger(__name__)
 
 
+def _worth_suggesting(event: MessagePosted | ChatAssigned) -> bool:
+    if isinstance(event, ChatAssigned):
+        return True
+    return event.sender == "visitor" and event.status == states.ASSIGNED and bool(event.agent_id)
+
+
 class Suggestions:
     def __init__(
         self, faq: FaqRegistry, conversations: ConversationViews, dispatcher: Dispatcher

@@ -5,6 +5,7 @@ Every event re-checks the session token, so a logout takes effect at once on ope
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,8 @@ from chatserver.services.auth import AuthenticatedAgent, AuthService
 from chatserver.services.presence import AgentPresence
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
+
+log = logging.getLogger(__name__)
 
 
 def _first(args: tuple[Any, ...]) -> Any:
@@ -73,16 +76,21 @@ class AgentNamespace(socketio.AsyncNamespace):
             chats = await self.desk.conversations.open_chats(actor.agent.id)
             for chat in chats:
                 await self.emit(events.ASSIGNED, chat, to=sid)
-            items, _positions = await self.desk.queue.snapshot(actor.shop.id)
-            await self.emit(events.QUEUE, {"items": items}, to=sid)
+            line = await self.desk.queue.snapshot(actor.shop.id)
+            await self.emit(events.QUEUE, {"items": line.items}, to=sid)
             for chat in chats:
                 last = next(
                     (m for m in reversed(chat["messages"]) if m["sender"] == "visitor"), None
                 )
-                if last is not None:
+                if last is None:
+                    continue
+                try:
                     await self.desk.suggestions.suggest(
                         actor.shop.id, actor.agent.id, chat["conversation"]["id"], last["text"]
                     )
+                except Exception:
+                    # Help for the agent, not their chats: the catch-up goes on without it.
+                    log.exception("suggestions for chat %s failed", chat["conversation"]["id"])
 
         after_connect(self.server, sid, self.namespace, catch_up)
 

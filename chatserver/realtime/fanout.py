@@ -7,6 +7,8 @@ manager carries every emit to the process holding the socket.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import socketio
@@ -18,29 +20,50 @@ from chatserver.domain.events import (
     ChatClosed,
     ChatQueued,
     ChatReturned,
+    Event,
     MessagePosted,
     QueueChanged,
     SuggestionsFound,
     TypingChanged,
 )
 from chatserver.realtime import events as names
-from chatserver.views.conversations import ConversationViews
+
+# How many chats' "left the queue at message seq n" marks are kept (the race they guard
+# against lasts milliseconds; a bounded map never grows with the number of chats served).
+LEFT_QUEUE_MARKS = 10_000
 
 
 class Fanout:
-    def __init__(self, sio: socketio.AsyncServer, conversations: ConversationViews) -> None:
+    def __init__(self, sio: socketio.AsyncServer) -> None:
         self.sio = sio
-        self.conversations = conversations
+        self._handlers: dict[type[Event], Callable[[Any], Awaitable[None]]] = {
+            MessagePosted: self.message_posted,
+            ChatQueued: self.chat_queued,
+            ChatAssigned: self.chat_assigned,
+            ChatReturned: self.chat_returned,
+            ChatClosed: self.chat_closed,
+            TypingChanged: self.typing_changed,
+            SuggestionsFound: self.suggestions_found,
+            QueueChanged: self.queue_changed,
+        }
+        # A queue snapshot read just before a chat was taken must not reach its shopper after
+        # `assigned` (the widget would show the queue again): positions older than the message
+        # that took the chat out of the queue are dropped.
+        self._left_queue: OrderedDict[int, int] = OrderedDict()
 
     def subscribe(self, dispatcher: Dispatcher) -> None:
-        dispatcher.subscribe(MessagePosted, self.message_posted)
-        dispatcher.subscribe(ChatQueued, self.chat_queued)
-        dispatcher.subscribe(ChatAssigned, self.chat_assigned)
-        dispatcher.subscribe(ChatReturned, self.chat_returned)
-        dispatcher.subscribe(ChatClosed, self.chat_closed)
-        dispatcher.subscribe(TypingChanged, self.typing_changed)
-        dispatcher.subscribe(SuggestionsFound, self.suggestions_found)
-        dispatcher.subscribe(QueueChanged, self.queue_changed)
+        # One subscription for every type: a conversation's emits go out one after another in
+        # commit order (`assigned` before the suggestions and messages that follow it).
+        dispatcher.subscribe(list(self._handlers), self.on_event)
+
+    def _mark_left_queue(self, conversation_id: int, seq: int) -> None:
+        self._left_queue[conversation_id] = seq
+        self._left_queue.move_to_end(conversation_id)
+        while len(self._left_queue) > LEFT_QUEUE_MARKS:
+            self._left_queue.popitem(last=False)
+
+    async def on_event(self, event: Event) -> None:
+        await self._handlers[type(event)](event)
 
     # ---- where to -----------------------------------------------------------------------
 
@@ -94,8 +117,8 @@ class Fanout:
         await self.to_shopper(event.conversation_id, names.MESSAGE, event.notice)
 
     async def chat_assigned(self, event: ChatAssigned) -> None:
-        chat = await self.conversations.detail(event.shop_id, event.conversation_id)
-        await self.to_agent(event.agent_id, names.ASSIGNED, chat)
+        self._mark_left_queue(event.conversation_id, int(event.notice["seq"]))
+        await self.to_agent(event.agent_id, names.ASSIGNED, event.chat)
         await self.to_shopper(event.conversation_id, names.MESSAGE, event.notice)
         await self.to_shopper(
             event.conversation_id,
@@ -112,6 +135,7 @@ class Fanout:
         )
 
     async def chat_closed(self, event: ChatClosed) -> None:
+        self._mark_left_queue(event.conversation_id, int(event.farewell["seq"]))
         await self.to_shopper(event.conversation_id, names.MESSAGE, event.farewell)
         await self.to_shopper(event.conversation_id, names.CLOSED, {"reason": event.reason})
         closed = {"conversation_id": event.conversation_id, "reason": event.reason}
@@ -144,4 +168,6 @@ class Fanout:
     async def queue_changed(self, event: QueueChanged) -> None:
         await self.to_shop_agents(event.shop_id, names.QUEUE, {"items": event.items})
         for conversation_id, position in event.positions.items():
+            if event.as_of_seq.get(conversation_id, 0) < self._left_queue.get(conversation_id, 0):
+                continue
             await self.to_shopper(conversation_id, names.QUEUE, position)

@@ -6,6 +6,7 @@ transaction; `QueueViews` reads on its own session for the fan-out and the acks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -96,6 +97,13 @@ async def average_handle_seconds(session: AsyncSession, shop_id: int) -> float |
 Positions = dict[int, dict[str, int]]
 
 
+@dataclass(frozen=True)
+class QueueSnapshot:
+    items: list[dict[str, Any]]
+    positions: Positions
+    as_of_seq: dict[int, int]
+
+
 class QueueViews:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -113,12 +121,19 @@ class QueueViews:
         }
         return waiting, positions
 
-    async def snapshot(self, shop_id: int) -> tuple[list[dict[str, Any]], Positions]:
+    async def snapshot(self, shop_id: int) -> QueueSnapshot:
         """The waiting list for agents and each waiting shopper's position and estimate."""
         async with self.db.sessions() as session:
             waiting, positions = await self.positions(session, shop_id)
             items = [await conversation_view(session, c) for c in waiting]
-        return items, positions
+        return QueueSnapshot(items, positions, {c.id: c.last_seq for c in waiting})
+
+    async def shops_with_waiting_chats(self) -> list[int]:
+        async with self.db.sessions() as session:
+            rows = await session.scalars(
+                select(Conversation.shop_id).where(Conversation.status == states.QUEUED).distinct()
+            )
+            return list(rows)
 
     async def position_of(self, shop_id: int, conversation_id: int) -> dict[str, int] | None:
         async with self.db.sessions() as session:

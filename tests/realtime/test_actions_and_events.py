@@ -4,11 +4,13 @@ message, acks that never wait for listeners, and events of one chat in the order
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+import pytest
 
 from chatserver.db.models import Message
-from chatserver.domain.events import MessagePosted
+from chatserver.db.records import lock_conversation
+from chatserver.domain.events import ConversationFact, MessagePosted
 from tests.conftest import LiveServer
 
 
@@ -53,26 +55,44 @@ async def test_the_ack_does_not_wait_for_listeners(server: LiveServer) -> None:
     assert seen == ["请问包邮吗？"]
 
 
-async def test_a_failing_listener_loses_nothing(server: LiveServer) -> None:
-    async def broken(event: MessagePosted) -> None:
-        raise RuntimeError("a listener with a bug")
+@dataclass(frozen=True, slots=True)
+class Marked(ConversationFact):
+    word: str
 
-    server.parts.dispatcher.subscribe(MessagePosted, broken)
-    agent = await server.agent(status="online")
+
+async def test_a_chat_s_events_wait_for_its_earlier_transaction_to_settle(
+    server: LiveServer,
+) -> None:
     visitor = await server.visitor()
-    await visitor.send("转人工")
-    conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
-    ack = await visitor.send("我的订单还没到")
-    assert ack["ok"]
-    relayed = await agent.wait_for("message", lambda m: m["text"] == "我的订单还没到")
-    assert relayed["id"] == ack["message"]["id"]
-    async with server.db.sessions() as session:
-        count = await session.scalar(
-            select(func.count()).where(
-                Message.conversation_id == conversation_id, Message.sender == "visitor"
-            )
-        )
-    assert count == 2
+    conversation_id = visitor.session["conversation_id"]
+    heard: list[str] = []
+
+    async def listen(event: Marked) -> None:
+        heard.append(event.word)
+
+    server.parts.dispatcher.subscribe(Marked, listen)
+
+    def mark(word: str) -> Marked:
+        return Marked(conversation_id, 1, word)
+
+    async with server.db.transaction() as tx:
+        await lock_conversation(tx.session, conversation_id)
+        tx.record(mark("committed first"))
+        # Published while that transaction is still open: it must wait for it.
+        server.parts.dispatcher.publish(mark("published meanwhile"))
+        await asyncio.sleep(0.05)
+        assert heard == []
+    await server.settle()
+    assert heard == ["committed first", "published meanwhile"]
+
+    with pytest.raises(RuntimeError):
+        async with server.db.transaction() as tx:
+            await lock_conversation(tx.session, conversation_id)
+            tx.record(mark("rolled back"))
+            server.parts.dispatcher.publish(mark("after the rollback"))
+            raise RuntimeError("the action failed")
+    await server.settle()
+    assert heard == ["committed first", "published meanwhile", "after the rollback"]
 
 
 async def test_an_agent_sees_a_chat_s_messages_in_the_order_they_were_stored(
@@ -94,3 +114,22 @@ async def test_an_agent_sees_a_chat_s_messages_in_the_order_they_were_stored(
     ]
     seqs = [m["seq"] for m in relayed]
     assert seqs == sorted(seqs) and len(seqs) == len(texts)
+
+
+async def test_an_agent_hears_of_a_chat_before_anything_said_in_it(server: LiveServer) -> None:
+    agent = await server.agent(status="online")
+    visitor = await server.visitor()
+    conversation_id = visitor.session["conversation_id"]
+    await visitor.send("转人工")
+    await visitor.send("我买的外套袖子开线了，能换吗？")
+    await agent.wait_for("suggestions", lambda s: s["conversation_id"] == conversation_id)
+    await server.settle()
+    about_this_chat = [
+        name
+        for name, data in agent.events
+        if isinstance(data, dict)
+        and conversation_id in (data.get("conversation_id"), data.get("conversation", {}).get("id"))
+    ]
+    # Whether the question came before the assignment (in its history) or after (as a
+    # `message`), the panel knows the chat before it hears anything about it.
+    assert about_this_chat[0] == "assigned" and "suggestions" in about_this_chat
