@@ -10,6 +10,8 @@ import sys
 from chatserver.config import ConfigError, Settings, load_settings
 from chatserver.errors import AppError
 
+SHUTDOWN_SECONDS = 5.0
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m chatserver", description=__doc__)
@@ -110,7 +112,14 @@ def main(argv: list[str] | None = None) -> int:
 
             app = build_app(settings)
             _print_urls(settings)
-            web.run_app(app, host=settings.host, port=settings.port, print=None)
+            web.run_app(
+                app,
+                host=settings.host,
+                port=settings.port,
+                print=None,
+                # Sockets are closed at shutdown; what is left gets this long to finish.
+                shutdown_timeout=SHUTDOWN_SECONDS,
+            )
     except AppError as error:
         print(f"错误: {error.message}", file=sys.stderr)
         return 1

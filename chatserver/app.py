@@ -16,6 +16,7 @@ from chatserver.api import static as static_api
 from chatserver.api.common import COMPONENTS, error_middleware
 from chatserver.config import Settings
 from chatserver.realtime.connection import cancel_pending
+from chatserver.realtime.server import ContractServer
 from chatserver.wiring import build_components
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def build_sio(settings: Settings) -> socketio.AsyncServer:
         if settings.redis_url is not None
         else None
     )
-    return socketio.AsyncServer(
+    return ContractServer(
         async_mode="aiohttp",
         client_manager=manager,
         # The widget runs in an iframe served by us, so same-origin is all we need.
@@ -85,6 +86,20 @@ def build_app(settings: Settings) -> web.Application:
         await parts.dispatcher.close()
         await db.dispose()
 
+    async def on_shutdown(_app: web.Application) -> None:
+        # Close every socket at the Engine.IO level: clients see a dropped transport and
+        # reconnect (to another process, or this one restarted) instead of waiting on a
+        # server that is going away. A Socket.IO-level disconnect would tell them not to.
+        # wait=False: a socket whose peer is already gone would wait on its send queue.
+        sockets = list(sio.eio.sockets.values())
+        results = await asyncio.gather(
+            *(socket.close(wait=False) for socket in sockets), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, Exception):
+                log.warning("closing a socket at shutdown failed: %r", result)
+
     app.on_startup.append(on_startup)
+    app.on_shutdown.append(on_shutdown)
     app.on_cleanup.append(on_cleanup)
     return app

@@ -57,7 +57,9 @@ async def json_body(request: web.Request) -> dict[str, Any]:
         raise AppError("invalid_payload", "请求体过大")
     try:
         body = json.loads(raw or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):
+        # Not JSON, not UTF-8, nested past the parser's depth, or a number with more digits
+        # than Python converts: the client's fault, whatever the parser calls it.
         raise AppError("invalid_payload", "请求体不是合法的 JSON") from None
     if not isinstance(body, dict):
         raise AppError("invalid_payload", "请求体必须是 JSON 对象")
@@ -76,6 +78,7 @@ async def current_agent(request: web.Request) -> AuthenticatedAgent:
 
 def path_id(request: web.Request, name: str) -> int:
     raw = request.match_info.get(name, "")
-    if not raw.isdigit() or len(raw) > 18:
+    # ASCII digits only: str.isdigit() also accepts 「²」 and 「１」, which int() refuses or reads.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise AppError("not_found", "对象不存在")
     return int(raw)

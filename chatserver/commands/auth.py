@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import PlainValidator, model_validator
 
 from chatserver.commands.base import Command
+from chatserver.domain.text import is_encodable
 from chatserver.errors import AppError, invalid
 
 MAX_USERNAME = 64
@@ -16,6 +17,8 @@ MAX_PASSWORD = 256
 def _credential(value: Any) -> str:
     if not isinstance(value, str):
         raise invalid("请填写用户名和密码")
+    if not is_encodable(value):
+        raise invalid("用户名或密码包含无效字符")
     return value
 
 

@@ -9,7 +9,7 @@ from pydantic import PlainValidator, model_validator
 
 from chatserver.commands.base import Command
 from chatserver.domain.greeting import check_template
-from chatserver.domain.text import clean_stored_text
+from chatserver.domain.text import clean_stored_text, is_encodable
 from chatserver.errors import AppError, invalid
 
 MAX_QUESTION = 200
@@ -160,6 +160,8 @@ class ShopUpdate(_Edit):
 def _question(value: Any) -> str:
     if not isinstance(value, str):
         raise invalid("question 必须是字符串")
+    if not is_encodable(value):
+        raise invalid("问题包含无效字符")
     if not value.strip():
         raise AppError("empty_text", "请输入要测试的问题")
     if len(value) > MAX_ANSWER:

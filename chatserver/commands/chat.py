@@ -15,7 +15,7 @@ def parse_conversation_id(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise invalid("conversation_id 必须是整数")
     if isinstance(value, str):
-        if not value.isdigit() or len(value) > 18:
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
             raise invalid("conversation_id 必须是整数")
         value = int(value)
     if not 0 < value < 2**62:
@@ -24,11 +24,15 @@ def parse_conversation_id(value: Any) -> int:
 
 
 def _faq_choice(value: Any) -> str | None:
+    """An FAQ entry id as the suggestion choice carried it: ASCII digits within 64 bits."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise invalid("faq_id 必须是字符串")
-    return str(value)
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise invalid("faq_id 不正确")
+    return text
 
 
 def _typing_flag(value: Any) -> bool:

@@ -17,7 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CLIENT_ID = re.compile(r"[\x21-\x7e]+")
 
 
-def _is_encodable(value: str) -> bool:
+def is_encodable(value: str) -> bool:
     """False for lone surrogates, which no database or client can store or show."""
     try:
         value.encode("utf-8")
@@ -29,7 +29,7 @@ def _is_encodable(value: str) -> bool:
 def clean_stored_text(value: str) -> str | None:
     """Text any person typed, made storable: control characters dropped, trimmed.
     None when it cannot be stored at all (lone surrogates)."""
-    if not _is_encodable(value):
+    if not is_encodable(value):
         return None
     return _CONTROL.sub("", value).strip()
 

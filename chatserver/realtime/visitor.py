@@ -14,6 +14,7 @@ from chatserver.actions.visitor_session import VisitorContext, VisitorSessions
 from chatserver.commands.base import parse
 from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
 from chatserver.domain.ratelimit import TokenBucket, shopper_messages
+from chatserver.domain.text import is_encodable
 from chatserver.errors import AppError
 from chatserver.realtime import events
 from chatserver.realtime.acks import acked
@@ -26,7 +27,8 @@ def _first(args: tuple[Any, ...]) -> Any:
 
 
 def _text_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    """A non-empty, storable string from the handshake's `auth`, else None (as if absent)."""
+    return value if isinstance(value, str) and value and is_encodable(value) else None
 
 
 class VisitorNamespace(socketio.AsyncNamespace):
@@ -48,9 +50,12 @@ class VisitorNamespace(socketio.AsyncNamespace):
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
+        shop = auth.get("shop")
         try:
+            if isinstance(shop, str) and shop and not is_encodable(shop):
+                raise AppError("not_found", "店铺不存在")
             token, context = await self.sessions.do_open_session(
-                _text_or_none(auth.get("shop")), _text_or_none(auth.get("token"))
+                _text_or_none(shop), _text_or_none(auth.get("token"))
             )
         except AppError as error:
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None

@@ -130,7 +130,8 @@ class AuthService:
             return token, AuthenticatedAgent(agent, shop, record.id)
 
     async def authenticate(self, token: object) -> AuthenticatedAgent:
-        if not isinstance(token, str) or not token or len(token) > 200:
+        if not isinstance(token, str) or not token or len(token) > 200 or not token.isascii():
+            # Our tokens are URL-safe ASCII: anything else was never issued.
             raise AppError("unauthorized", "请先登录")
         async with self.db.sessions() as session:
             row = (

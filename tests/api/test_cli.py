@@ -73,3 +73,87 @@ def test_invalid_agent_fields_are_refused_clearly(cli_env: dict[str, str]) -> No
         "create-agent", "--username", "x", "--password", "123", "--name", "小", env=cli_env
     )
     assert result.returncode == 1 and "密码" in result.stderr
+
+
+def test_a_stopped_server_s_shoppers_reconnect_and_resume_on_its_restart(
+    cli_env: dict[str, str],
+) -> None:
+    """A stop closes every socket at the transport level, so clients reconnect by themselves
+    (to another process, or this one restarted) and resume their conversation; and the
+    stop does not wait on them."""
+    import asyncio
+    import signal
+    import socket as sockets
+
+    import aiohttp
+    import socketio
+
+    assert run_cli("seed-demo", env=cli_env).returncode == 0
+    with sockets.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+
+    def start() -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "chatserver", "run", "--port", str(port)],
+            env={**os.environ, **cli_env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    async def healthy() -> None:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(600):
+                try:
+                    async with http.get(f"{url}/healthz") as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.1)
+        raise AssertionError("the server did not start")
+
+    servers = [start()]
+
+    async def greeted(token: str | None) -> tuple[socketio.AsyncClient, dict[str, object]]:
+        client = socketio.AsyncClient(reconnection=False)
+        session: asyncio.Future[dict[str, object]] = asyncio.get_running_loop().create_future()
+        client.on("session", session.set_result, namespace="/visitor")
+        auth = {"shop": "demo"} | ({"token": token} if token else {})
+        await client.connect(url, namespaces=["/visitor"], auth=auth, transports=["websocket"])
+        return client, await asyncio.wait_for(session, 30)
+
+    async def shopper_across_a_restart() -> tuple[list[dict[str, object]], int]:
+        await healthy()
+        client, first = await greeted(None)
+        dropped = asyncio.Event()
+        client.on("disconnect", lambda *_reason: dropped.set(), namespace="/visitor")
+        servers[0].send_signal(signal.SIGINT)
+        # The socket is closed by the stop itself (a Socket.IO client in the browser then
+        # reconnects on its own: the transport closed, not "io server disconnect").
+        await asyncio.wait_for(dropped.wait(), 30)
+        returncode = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: servers[0].wait(timeout=60)
+        )
+        servers.append(start())
+        await healthy()
+        # What the widget does on reconnecting: the token of its session.
+        again, second = await greeted(str(first["token"]))
+        await again.disconnect()
+        return [first, second], returncode
+
+    try:
+        sessions, returncode = asyncio.run(shopper_across_a_restart())
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                server.send_signal(signal.SIGINT)
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+    assert returncode == 0
+    assert len(sessions) == 2
+    assert sessions[1]["conversation_id"] == sessions[0]["conversation_id"]
