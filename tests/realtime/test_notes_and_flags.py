@@ -127,6 +127,9 @@ async def test_notes_come_with_the_conversation_over_rest_and_in_the_catch_up(
     status, detail = await _get(server, f"/api/conversations/{conversation_id}", owner.token)
     assert status == 200
     assert detail["notes"] == [first, second]  # newest last
+    visitor_id = detail["conversation"]["visitor"]["id"]
+    status, history = await _get(server, f"/api/visitors/{visitor_id}/conversations", owner.token)
+    assert status == 200 and history["items"][0]["notes"] == [first, second]
     outsider = (await server.login("other-shop", "secret123"))["token"]
     status, refused = await _get(server, f"/api/conversations/{conversation_id}", outsider)
     assert status == 404 and "notes" not in refused
