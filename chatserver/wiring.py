@@ -17,6 +17,7 @@ from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
+from chatserver.actions.notes import Notes
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.config import Settings
@@ -120,6 +121,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
                 conversations=conversations,
                 queue=queue,
                 suggestions=suggestions,
+                notes=Notes(db),
             )
         )
     )

@@ -147,6 +147,11 @@ class Conversation(Base):
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The staff-only coloured flag (domain/notes.py), and who last set or cleared it, when.
+    # An agent id without a foreign key, like conversation_events.actor_id: a record.
+    flag: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    flag_changed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    flag_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Message(Base):
@@ -189,6 +194,24 @@ class ConversationEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConversationNote(Base):
+    """A private note on a conversation: staff read it, the shopper never does."""
+
+    __tablename__ = "conversation_notes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agents.id", ondelete="SET NULL"), nullable=True
+    )
+    # As messages keep sender_name: the note still says who wrote it if the account goes.
+    author_name: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

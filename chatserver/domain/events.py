@@ -107,6 +107,25 @@ class ChatReopened(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
+class NoteAdded(ConversationFact):
+    """A private note for the shop's staff (the contract's Note object)."""
+
+    note: Wire
+    # The socket that wrote it, which has it already from its ack.
+    origin_sid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlagChanged(ConversationFact):
+    flag: str | None
+    by: Wire
+    changed_at: datetime
+    # The conversation's status: a queued chat's flag shows in the waiting list.
+    status: str
+    origin_sid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AgentStatusChanged(Event):
     agent_id: int
     shop_id: int

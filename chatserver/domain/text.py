@@ -34,17 +34,18 @@ def clean_stored_text(value: str) -> str | None:
     return _CONTROL.sub("", value).strip()
 
 
-def clean_text(value: Any) -> str:
-    """The text to store, or the contract's error. Surrounding white space is not content."""
+def clean_text(value: Any, *, limit: int = MAX_TEXT_LENGTH, noun: str = "消息") -> str:
+    """The text to store, or the contract's error. Surrounding white space is not content.
+    `limit` and `noun` let other typed texts (an agent's note) follow the same rules."""
     if not isinstance(value, str):
         raise AppError("invalid_payload", "text 必须是字符串")
-    if len(value) > MAX_TEXT_LENGTH:
-        raise AppError("text_too_long", f"消息不能超过 {MAX_TEXT_LENGTH} 个字符")
+    if len(value) > limit:
+        raise AppError("text_too_long", f"{noun}不能超过 {limit} 个字符")
     text = clean_stored_text(value)
     if text is None:
-        raise AppError("invalid_payload", "消息包含无效字符")
+        raise AppError("invalid_payload", f"{noun}包含无效字符")
     if not text:
-        raise AppError("empty_text", "消息内容不能为空")
+        raise AppError("empty_text", f"{noun}内容不能为空")
     return text
 
 

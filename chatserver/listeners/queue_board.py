@@ -22,6 +22,7 @@ from chatserver.domain.events import (
     ChatQueued,
     ChatReturned,
     Event,
+    FlagChanged,
     MessagePosted,
     QueueChanged,
     RoutingRequested,
@@ -31,7 +32,13 @@ from chatserver.views.queue import QueueViews
 log = logging.getLogger(__name__)
 
 Affecting = (
-    ChatQueued | ChatAssigned | ChatReturned | ChatClosed | AgentStatusChanged | MessagePosted
+    ChatQueued
+    | ChatAssigned
+    | ChatReturned
+    | ChatClosed
+    | AgentStatusChanged
+    | MessagePosted
+    | FlagChanged
 )
 
 
@@ -47,7 +54,10 @@ def _frees_or_fills(event: Event) -> bool:
 
 def _changes_the_line(event: Event) -> bool:
     # A shopper writing while queued changes the list's last message; other messages don't.
-    return not isinstance(event, MessagePosted) or event.status == states.QUEUED
+    # A waiting chat's flag shows in the list too.
+    if isinstance(event, MessagePosted | FlagChanged):
+        return event.status == states.QUEUED
+    return True
 
 
 class QueueBoard:
@@ -84,6 +94,7 @@ class QueueBoard:
                 AgentStatusChanged,
                 MessagePosted,
                 RoutingRequested,
+                FlagChanged,
             ],
             self.on_changes,
             key=lambda event: event.shop_id,

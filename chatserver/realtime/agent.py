@@ -16,9 +16,11 @@ from chatserver.actions.agents import AgentAvailability
 from chatserver.actions.assignment import Assignment
 from chatserver.actions.closing import Closing
 from chatserver.actions.messages import ChatMessages
+from chatserver.actions.notes import Notes
 from chatserver.actions.typing import Typing
 from chatserver.commands.base import parse
 from chatserver.commands.chat import AgentMessage, AgentTyping, ConversationRef, SetStatus
+from chatserver.commands.notes import AddNote, SetFlag
 from chatserver.domain.ratelimit import TokenBucket, agent_messages
 from chatserver.errors import AppError
 from chatserver.listeners.suggestions import Suggestions
@@ -51,6 +53,7 @@ class AgentDesk:
     conversations: ConversationViews
     queue: QueueViews
     suggestions: Suggestions
+    notes: Notes
 
 
 class AgentNamespace(socketio.AsyncNamespace):
@@ -147,3 +150,19 @@ class AgentNamespace(socketio.AsyncNamespace):
         actor = await self._actor(sid)
         await self.desk.typing.do_agent_typing(actor, parse(AgentTyping, _first(args)))
         return {}
+
+    # Private notes and flags: staff only (the fan-out tells the shop's agents, never the shopper).
+
+    @acked
+    async def on_note(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(AddNote, _first(args))
+        self._take_token(sid)
+        return {"note": await self.desk.notes.do_add_note(actor, command, sid=sid)}
+
+    @acked
+    async def on_flag(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(SetFlag, _first(args))
+        self._take_token(sid)
+        return await self.desk.notes.do_set_flag(actor, command, sid=sid)

@@ -19,6 +19,9 @@ STATUS: Final = "status"
 ACCEPT: Final = "accept"
 CLOSE: Final = "close"
 SUGGESTIONS: Final = "suggestions"
+# Staff only: private notes and coloured flags (never on /visitor).
+NOTE: Final = "note"
+FLAG: Final = "flag"
 
 
 def conversation_room(conversation_id: int) -> str:

@@ -21,12 +21,15 @@ from chatserver.domain.events import (
     ChatQueued,
     ChatReturned,
     Event,
+    FlagChanged,
     MessagePosted,
+    NoteAdded,
     QueueChanged,
     SuggestionsFound,
     TypingChanged,
 )
 from chatserver.realtime import events as names
+from chatserver.views.wire import iso
 
 # How many chats' "left the queue at message seq n" marks are kept (the race they guard
 # against lasts milliseconds; a bounded map never grows with the number of chats served).
@@ -45,6 +48,8 @@ class Fanout:
             TypingChanged: self.typing_changed,
             SuggestionsFound: self.suggestions_found,
             QueueChanged: self.queue_changed,
+            NoteAdded: self.note_added,
+            FlagChanged: self.flag_changed,
         }
         # A queue snapshot read just before a chat was taken must not reach its shopper after
         # `assigned` (the widget would show the queue again): positions older than the message
@@ -91,9 +96,16 @@ class Fanout:
             skip_sid=skip_sid,
         )
 
-    async def to_shop_agents(self, shop_id: int, event: str, data: Any) -> None:
+    async def to_shop_agents(
+        self, shop_id: int, event: str, data: Any, *, skip_sid: str | None = None
+    ) -> None:
+        """Every panel of the shop's staff (agents, supervisors, admins)."""
         await self.sio.emit(
-            event, data, room=names.shop_agents_room(shop_id), namespace=names.AGENT_NAMESPACE
+            event,
+            data,
+            room=names.shop_agents_room(shop_id),
+            namespace=names.AGENT_NAMESPACE,
+            skip_sid=skip_sid,
         )
 
     async def disconnect_agent_sockets(self, sids: list[str]) -> None:
@@ -171,3 +183,21 @@ class Fanout:
             if event.as_of_seq.get(conversation_id, 0) < self._left_queue.get(conversation_id, 0):
                 continue
             await self.to_shopper(conversation_id, names.QUEUE, position)
+
+    # Staff only: notes and flags go to the shop's agents, never to the conversation's room.
+
+    async def note_added(self, event: NoteAdded) -> None:
+        await self.to_shop_agents(event.shop_id, names.NOTE, event.note, skip_sid=event.origin_sid)
+
+    async def flag_changed(self, event: FlagChanged) -> None:
+        await self.to_shop_agents(
+            event.shop_id,
+            names.FLAG,
+            {
+                "conversation_id": event.conversation_id,
+                "flag": event.flag,
+                "by": event.by,
+                "flag_changed_at": iso(event.changed_at),
+            },
+            skip_sid=event.origin_sid,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from chatserver.db.models import Agent, Conversation, Message, Shop, Visitor
+from chatserver.db.models import Agent, Conversation, ConversationNote, Message, Shop, Visitor
 
 
 def iso(value: datetime | None) -> str | None:
@@ -75,4 +75,16 @@ def conversation_dict(
         "first_response_at": iso(conversation.first_response_at),
         "closed_at": iso(conversation.closed_at),
         "last_message": None if last_message is None else message_dict(last_message),
+        "flag": conversation.flag,
+        "flag_changed_at": iso(conversation.flag_changed_at),
+    }
+
+
+def note_dict(note: ConversationNote) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "conversation_id": note.conversation_id,
+        "author": {"id": note.author_id, "name": note.author_name},
+        "text": note.text,
+        "created_at": iso(note.created_at),
     }

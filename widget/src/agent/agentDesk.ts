@@ -8,6 +8,7 @@ import { Store } from '../shared/store';
 import { TEXT_LIMIT, type AgentProfile, type AgentStatus, type Conversation } from '../shared/types';
 import { TypingSignal } from '../shared/typing';
 import { DeskAlerts, savedMute } from './alerts';
+import { ChatAnnotations } from './annotations';
 import { ChatSync } from './chatSync';
 import { DeskConnection } from './connection';
 import { patchChat, type DeskState, type Reply } from './deskState';
@@ -26,6 +27,8 @@ export class AgentDesk {
   private readonly replies: Outbox<Reply>;
   private readonly myStatus: MyStatus;
   private readonly sidePanel: SidePanelData;
+  /** Private notes, the chat's flag and the list's filter by flag. */
+  readonly annotations: ChatAnnotations;
   private readonly typingSignals = new Map<number, TypingSignal>();
   private toastTimer: number | undefined;
   private readonly onVisibilityChange = () => this.markActiveRead();
@@ -44,6 +47,7 @@ export class AgentDesk {
       phrases: [],
       history: {},
       toast: null,
+      flagFilter: null,
     });
     this.alerts = new DeskAlerts(this.store);
     this.sync = new ChatSync(this.store, token, {
@@ -65,6 +69,7 @@ export class AgentDesk {
     const toast = (text: string) => this.showToast(text);
     this.myStatus = new MyStatus(this.store, this.conn, token, { unauthorized: onUnauthorized, toast });
     this.sidePanel = new SidePanelData(this.store, token, onUnauthorized);
+    this.annotations = new ChatAnnotations(this.store, this.conn, { ready: () => this.requireConnection(), toast });
     void this.sidePanel.loadPhrases();
     document.addEventListener('visibilitychange', this.onVisibilityChange);
   }
@@ -171,7 +176,7 @@ export class AgentDesk {
       this.showToast(errorText(ack.error.code));
       return;
     }
-    this.sync.assigned({ conversation: ack.conversation, messages: ack.messages });
+    this.sync.assigned({ conversation: ack.conversation, messages: ack.messages, notes: ack.notes });
     this.open(id);
   }
 

@@ -2,9 +2,10 @@
 // server re-sends `assigned` (with full history) for each open chat of mine and then `queue`;
 // merging by message id makes that catch-up idempotent, and a chat of mine that was not re-sent
 // has left me while I was away, so its real state is fetched over REST.
-import type { AgentServerEvents, AssignedPayload, SuggestionsPayload } from '../shared/events';
+import type { AgentServerEvents, AssignedPayload, FlagPayload, SuggestionsPayload } from '../shared/events';
 import { mergeMessages } from '../shared/messages';
-import type { Conversation, Message } from '../shared/types';
+import type { Conversation, Message, Note } from '../shared/types';
+import { applyFlag, applyNote, mergeNotes, withNewerFlag } from './annotations';
 import { ApiError, api } from './api';
 import { newChatEntry, patchChat, type ChatEntry, type DeskState, type DeskStore } from './deskState';
 
@@ -57,13 +58,19 @@ export class ChatSync implements AgentServerEvents {
     }, CATCH_UP_DEADLINE_MS);
   }
 
-  assigned({ conversation, messages }: AssignedPayload): void {
+  assigned({ conversation, messages, notes }: AssignedPayload): void {
     const id = conversation.id;
     const known = this.store.state.chats[id];
     this.resent?.add(id);
     const entry: ChatEntry = known
-      ? { ...known, conversation, messages: mergeMessages(known.messages, messages ?? []), ended: null }
-      : newChatEntry(conversation, mergeMessages([], messages ?? []));
+      ? {
+          ...known,
+          conversation: withNewerFlag(conversation, known.conversation),
+          messages: mergeMessages(known.messages, messages ?? []),
+          notes: mergeNotes(known.notes, notes ?? []),
+          ended: null,
+        }
+      : newChatEntry(conversation, mergeMessages([], messages ?? []), mergeNotes([], notes ?? []));
     this.store.set((s) => ({
       chats: { ...s.chats, [id]: entry },
       order: s.order.includes(id) ? s.order : [...s.order, id],
@@ -80,7 +87,8 @@ export class ChatSync implements AgentServerEvents {
   }
 
   queue({ items }: { items: Conversation[] }): void {
-    const queue = items ?? [];
+    const before = new Map(this.store.state.queue.map((c) => [c.id, c]));
+    const queue = (items ?? []).map((c) => withNewerFlag(c, before.get(c.id)));
     const fresh = queue.filter((c) => !this.queueIds.has(c.id));
     this.queueIds = new Set(queue.map((c) => c.id));
     this.store.set({ queue });
@@ -117,6 +125,14 @@ export class ChatSync implements AgentServerEvents {
       );
   }
 
+  note(n: Note): void {
+    applyNote(this.store, n);
+  }
+
+  flag(p: FlagPayload): void {
+    applyFlag(this.store, p);
+  }
+
   closed(p: { conversation_id: number; reason: string }): void {
     this.end(p.conversation_id, 'closed', p.reason);
   }
@@ -143,8 +159,12 @@ export class ChatSync implements AgentServerEvents {
       const id = chat.conversation.id;
       if (chat.ended || resent.has(id)) continue;
       void api.conversation(this.token, id).then(
-        ({ conversation, messages }) => {
-          patchChat(this.store, id, (c) => ({ conversation, messages: mergeMessages(c.messages, messages) }));
+        ({ conversation, messages, notes }) => {
+          patchChat(this.store, id, (c) => ({
+            conversation: withNewerFlag(conversation, c.conversation),
+            messages: mergeMessages(c.messages, messages),
+            notes: mergeNotes(c.notes, notes ?? []),
+          }));
           if (conversation.status === 'closed') this.end(id, 'closed', 'closed');
           else if (conversation.agent?.id !== this.store.state.agent.id) this.end(id, 'unassigned', 'disconnected');
         },

@@ -11,9 +11,10 @@ import {
   SocketEvent,
   type AgentServerEvents,
   type AssignedPayload,
+  type FlagPayload,
   type SuggestionsPayload,
 } from '../shared/events';
-import type { Ack, Conversation, Message } from '../shared/types';
+import type { Ack, Conversation, Message, Note } from '../shared/types';
 import { ApiError, api } from './api';
 import type { DeskStore } from './deskState';
 
@@ -59,6 +60,8 @@ export class DeskConnection {
     sock.on(AgentEvent.typing, (p: { conversation_id: number; typing: boolean }) => events.typing(p));
     sock.on(AgentEvent.closed, (p: ConversationEvent) => events.closed(p));
     sock.on(AgentEvent.unassigned, (p: ConversationEvent) => events.unassigned(p));
+    sock.on(AgentEvent.note, (n: Note) => events.note(n));
+    sock.on(AgentEvent.flag, (p: FlagPayload) => events.flag(p));
   }
 
   get connected(): boolean {

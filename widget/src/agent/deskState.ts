@@ -6,7 +6,9 @@ import type {
   AgentProfile,
   AgentStatus,
   Conversation,
+  ConversationFlag,
   Message,
+  Note,
   Phrase,
   Suggestion,
 } from '../shared/types';
@@ -19,6 +21,8 @@ export interface ChatEntry {
   unread: number;
   shopperTyping: boolean;
   suggestions: Suggestion[];
+  /** Staff-only notes, oldest first. */
+  notes: Note[];
   /** Set when the chat is no longer an open chat of mine; it stays listed until dismissed. */
   ended: null | { kind: 'closed' | 'unassigned'; reason: string };
 }
@@ -49,12 +53,14 @@ export interface DeskState {
   phrases: Phrase[];
   history: Record<number, VisitorHistory>;
   toast: string | null;
+  /** Show only my chats with this flag (null: all). */
+  flagFilter: ConversationFlag | null;
 }
 
 export type DeskStore = Store<DeskState>;
 
-export function newChatEntry(conversation: Conversation, messages: Message[]): ChatEntry {
-  return { conversation, messages, draft: '', unread: 0, shopperTyping: false, suggestions: [], ended: null };
+export function newChatEntry(conversation: Conversation, messages: Message[], notes: Note[] = []): ChatEntry {
+  return { conversation, messages, notes, draft: '', unread: 0, shopperTyping: false, suggestions: [], ended: null };
 }
 
 /** Change one chat; a chat that is gone (dismissed) is left alone. */

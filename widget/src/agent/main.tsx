@@ -12,6 +12,7 @@ import { unlockAudio } from './sound';
 import { Desk } from './views/Desk';
 import '../shared/staff.css';
 import './agent.css';
+import './annotations.css';
 
 const sessions = sessionStore('chatserver:agent:session');
 

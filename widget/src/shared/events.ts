@@ -4,8 +4,10 @@ import type {
   Ack,
   AgentStatus,
   Conversation,
+  ConversationFlag,
   ConversationStatus,
   Message,
+  Note,
   PersonRef,
   QueueInfo,
   Suggestion,
@@ -43,12 +45,16 @@ export const AgentEvent = {
   typing: 'typing',
   closed: 'closed',
   unassigned: 'unassigned',
+  note: 'note',
+  flag: 'flag',
   // agent → server
   status: 'status',
   accept: 'accept',
   send: 'message',
   close: 'close',
   sendTyping: 'typing',
+  addNote: 'note',
+  setFlag: 'flag',
 } as const;
 
 /** Socket.IO's own events, named here so no module spells them by hand. */
@@ -85,6 +91,16 @@ export interface HandoffAck {
 export interface AssignedPayload {
   conversation: Conversation;
   messages: Message[];
+  /** Staff-only notes, oldest first. */
+  notes?: Note[];
+}
+
+/** A conversation's flag changed (server → agents), or the ack of `flag` (without `by`). */
+export interface FlagPayload {
+  conversation_id: number;
+  flag: ConversationFlag | null;
+  flag_changed_at: string | null;
+  by?: PersonRef;
 }
 
 export interface SuggestionsPayload {
@@ -121,6 +137,8 @@ export interface AgentServerEvents {
   typing: (p: { conversation_id: number; typing: boolean }) => void;
   closed: (p: { conversation_id: number; reason: string }) => void;
   unassigned: (p: { conversation_id: number; reason: string }) => void;
+  note: (n: Note) => void;
+  flag: (p: FlagPayload) => void;
 }
 
 export interface AgentClientEvents {
@@ -129,4 +147,6 @@ export interface AgentClientEvents {
   message: (p: AgentSendPayload, ack: (a: Ack<{ message: Message }>) => void) => void;
   close: (p: { conversation_id: number }, ack: (a: Ack) => void) => void;
   typing: (p: { conversation_id: number; typing: boolean }, ack: (a: Ack) => void) => void;
+  note: (p: { conversation_id: number; text: string }, ack: (a: Ack<{ note: Note }>) => void) => void;
+  flag: (p: { conversation_id: number; flag: ConversationFlag | null }, ack: (a: Ack<FlagPayload>) => void) => void;
 }

@@ -59,6 +59,21 @@ export interface Conversation {
   closed_at: string | null;
   last_message: Message | null;
   handoff_reason: 'requested' | 'complaint' | 'bot_unsure' | null;
+  /** Staff only: the coloured flag, and when it was last set or cleared. */
+  flag?: ConversationFlag | null;
+  flag_changed_at?: string | null;
+}
+
+/** The shop manuals' order flags: red 常规, yellow 特殊配送, green 延迟发货, blue 赠品或退款, purple 其他. */
+export type ConversationFlag = 'red' | 'yellow' | 'green' | 'blue' | 'purple';
+
+/** A private note on a conversation: staff read it, the shopper never does. */
+export interface Note {
+  id: number;
+  conversation_id: number;
+  author: { id: number | null; name: string };
+  text: string;
+  created_at: string;
 }
 
 export interface AgentProfile {
@@ -135,3 +150,5 @@ export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
 
 /** The longest text the server accepts in one message. */
 export const TEXT_LIMIT = 2000;
+/** The longest private note the server accepts. */
+export const NOTE_LIMIT = 1000;

@@ -1,9 +1,10 @@
-// The centre pane: the open chat's header (结束会话 / 移出列表), its messages and the reply box.
+// The centre pane: the open chat's header (its flag, 结束会话 / 移出列表), its messages and the reply box.
 import { clockTime } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { AgentMessageList } from './AgentMessageList';
 import { Composer } from './Composer';
+import { FlagPicker } from './FlagPicker';
 import { CONV_STATUS_TEXT } from './labels';
 
 export function ChatPane({ desk, id }: { desk: AgentDesk; id: number }) {
@@ -26,6 +27,7 @@ export function ChatPane({ desk, id }: { desk: AgentDesk; id: number }) {
           </div>
         </div>
         <div class="spacer" />
+        <FlagPicker desk={desk} id={id} />
         {chat.ended ? (
           <button type="button" class="ghost" data-testid="chat-dismiss" onClick={() => desk.dismiss(c.id)}>
             移出列表

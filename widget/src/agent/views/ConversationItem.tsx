@@ -1,8 +1,9 @@
-// One of my chats in the list: name, tags, unread badge, last message, and how long the shopper
+// One of my chats in the list: name, its flag, tags, unread badge, last message, and how long the shopper
 // has been waiting for an answer (ticking, red after a minute).
 import { elapsed } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
+import { FlagMark } from './FlagMark';
 import { preview, waitingSince } from './labels';
 import { useNow } from './useNow';
 
@@ -36,6 +37,7 @@ export function ConversationItem({ desk, id }: { desk: AgentDesk; id: number }) 
       onClick={() => desk.open(id)}
     >
       <span class="conv-top">
+        <FlagMark flag={c.conversation.flag} testid="conversation-flag" />
         <span class="conv-name">{c.conversation.visitor.name}</span>
         {c.conversation.priority > 0 && <span class="tag tag-red">投诉</span>}
         {c.ended && <span class="tag">{c.ended.kind === 'closed' ? '已结束' : '已移交'}</span>}

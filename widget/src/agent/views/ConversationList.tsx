@@ -1,11 +1,17 @@
-// The left pane: 我的会话 (my chats, in the order they became mine) and 排队中 (the shop's queue).
+// The left pane: 我的会话 (my chats, in the order they became mine, filterable by flag) and 排队中
+// (the shop's queue).
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { ConversationItem } from './ConversationItem';
+import { FlagFilter } from './FlagFilter';
+import { flagTitle } from './flags';
 import { QueueItem } from './QueueItem';
 
 export function ConversationList({ desk }: { desk: AgentDesk }) {
-  const ids = useStore(desk.store, (s) => s.order.filter((id) => s.chats[id]));
+  const flagFilter = useStore(desk.store, (s) => s.flagFilter);
+  const ids = useStore(desk.store, (s) =>
+    s.order.filter((id) => s.chats[id] && (!s.flagFilter || s.chats[id].conversation.flag === s.flagFilter)),
+  );
   const open = useStore(desk.store, (s) => s.order.filter((id) => s.chats[id] && !s.chats[id].ended).length);
   const maxChats = useStore(desk.store, (s) => s.agent.max_chats);
   const queue = useStore(desk.store, (s) => s.queue);
@@ -15,7 +21,12 @@ export function ConversationList({ desk }: { desk: AgentDesk }) {
         我的会话 <span class="count">{open}</span>
         {maxChats ? <span class="muted"> / 上限 {maxChats}</span> : null}
       </h2>
-      {ids.length === 0 && <p class="empty-note">暂无会话</p>}
+      <FlagFilter desk={desk} />
+      {ids.length === 0 && (
+        <p class="empty-note" data-testid="conversations-empty">
+          {flagFilter ? `没有标记为“${flagTitle(flagFilter)}”的会话` : '暂无会话'}
+        </p>
+      )}
       <ul data-testid="my-conversations">
         {ids.map((id) => (
           <li key={id}>

@@ -1,7 +1,8 @@
-// A shopper waiting in the shop's queue: name, tags, last message, waiting time (ticking), 接入.
+// A shopper waiting in the shop's queue: name, its flag, tags, last message, waiting time (ticking), 接入.
 import { elapsed } from '../../shared/format';
 import type { Conversation } from '../../shared/types';
 import type { AgentDesk } from '../agentDesk';
+import { FlagMark } from './FlagMark';
 import { HANDOFF_TEXT, preview } from './labels';
 import { useNow } from './useNow';
 
@@ -10,6 +11,7 @@ export function QueueItem({ desk, conversation: c }: { desk: AgentDesk; conversa
   return (
     <li class="queue-item" data-testid="queue-item" data-conversation-id={c.id}>
       <div class="conv-top">
+        <FlagMark flag={c.flag} testid="queue-flag" />
         <span class="conv-name">{c.visitor.name}</span>
         {c.priority > 0 && <span class="tag tag-red">投诉</span>}
         {c.handoff_reason && c.priority === 0 && <span class="tag">{HANDOFF_TEXT[c.handoff_reason] ?? ''}</span>}

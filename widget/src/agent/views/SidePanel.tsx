@@ -1,4 +1,4 @@
-// The right pane: who the shopper is, 推荐回复 (suggested answers for their last question), 快捷语
+// The right pane: who the shopper is, 内部备注 (staff-only notes), 推荐回复 (suggested answers for their last question), 快捷语
 // (the shop's standard phrases, filterable) and 历史会话. A click inserts into the draft; the
 // Alt+digit numbers follow the same order (suggestions, then unfiltered phrases).
 import { useMemo, useState } from 'preact/hooks';
@@ -6,6 +6,7 @@ import { dateTime } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { HANDOFF_TEXT } from './labels';
+import { NotesCard } from './NotesCard';
 import { VisitorHistory } from './VisitorHistory';
 
 export function SidePanel({ desk, id }: { desk: AgentDesk; id: number }) {
@@ -49,6 +50,8 @@ export function SidePanel({ desk, id }: { desk: AgentDesk; id: number }) {
           <dd>{dateTime(c.created_at)}</dd>
         </dl>
       </section>
+
+      <NotesCard key={c.id} desk={desk} id={c.id} />
 
       <section class="card">
         <h3>

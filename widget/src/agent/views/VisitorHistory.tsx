@@ -1,5 +1,5 @@
 // 历史会话: the shopper's earlier conversations (loaded when a chat with them is first shown),
-// each expandable to its messages.
+// each expandable to its messages and the staff's private notes on it.
 import { useEffect, useState } from 'preact/hooks';
 import { clockTime, dateTime } from '../../shared/format';
 import { useStore } from '../../shared/store';
@@ -58,6 +58,15 @@ export function VisitorHistory({ desk, visitorId, conversationId }: Props) {
                       {SENDER_TEXT[m.sender]} {clockTime(m.created_at)}：
                     </span>
                     <span class="text">{m.text}</span>
+                  </div>
+                ))}
+                {(h.notes ?? []).map((n) => (
+                  <div key={`note-${n.id}`} class="history-line history-note" data-testid="history-note">
+                    <span class="tag tag-internal">备注</span>{' '}
+                    <span class="muted">
+                      {n.author.name} {dateTime(n.created_at)}：
+                    </span>
+                    <span class="text">{n.text}</span>
                   </div>
                 ))}
               </div>
