@@ -17,6 +17,7 @@ from sqlalchemy import select
 from chatserver.db.engine import Database
 from chatserver.db.models import FaqEntry as FaqRow
 from chatserver.db.models import Phrase, Shop
+from chatserver.domain.phrases import ShortcutEntry, shortcut_hits
 from faq import FaqEntry, FaqIndex, Match, MatchResult
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,8 @@ class FaqRegistry:
         self.db = db
         self._faq: dict[int, FaqIndex] = {}
         self._phrases: dict[int, FaqIndex] = {}
-        self._phrase_titles: dict[int, dict[str, str]] = {}
+        # Per shop: every phrase as the API shows it, by id (as the index names it), in id order.
+        self._phrase_rows: dict[int, dict[str, dict[str, Any]]] = {}
         self._revisions: dict[int, int] = {}
         self._checked_at: dict[int, float] = {}
         self._locks: dict[int, asyncio.Lock] = {}
@@ -89,7 +91,16 @@ class FaqRegistry:
         )
         # Swapped in together, only once both are built.
         self._faq[shop_id], self._phrases[shop_id] = faq_index, phrase_index
-        self._phrase_titles[shop_id] = {str(row.id): row.title for row in phrase_rows}
+        self._phrase_rows[shop_id] = {
+            str(row.id): {
+                "id": row.id,
+                "title": row.title,
+                "text": row.text,
+                "category": row.category,
+                "shortcut": row.shortcut,
+            }
+            for row in sorted(phrase_rows, key=lambda row: row.id)
+        }
         self._revisions[shop_id] = revision
 
     async def match(self, shop_id: int, text: str) -> MatchResult:
@@ -123,7 +134,7 @@ class FaqRegistry:
     async def agent_suggestions(self, shop_id: int, text: str) -> list[dict[str, Any]]:
         """Ready answers for an agent: the best FAQ answers, then fitting standard phrases."""
         await self._ensure(shop_id)
-        titles = self._phrase_titles.get(shop_id, {})
+        rows = self._phrase_rows.get(shop_id, {})
         items: list[dict[str, Any]] = [
             {
                 "kind": "faq",
@@ -138,10 +149,30 @@ class FaqRegistry:
             {
                 "kind": "phrase",
                 "id": match.id,
-                "title": titles.get(match.id, ""),
+                "title": rows[match.id]["title"] if match.id in rows else "",
                 "text": match.answer,
                 "score": round(match.score, 1),
             }
             for match in self._plausible(self._phrases[shop_id], text, 2)
         )
         return items
+
+    async def search_phrases(self, shop_id: int, query: str, limit: int) -> list[dict[str, Any]]:
+        """The shop's phrases for what an agent typed after `/`, best first: shortcuts that start
+        with the query, then the matcher's ranking of titles and texts. An empty query lists
+        the phrases with a shortcut first, then the others."""
+        await self._ensure(shop_id)
+        rows = self._phrase_rows.get(shop_id, {})
+        shortcuts = [
+            ShortcutEntry(row["id"], row["shortcut"]) for row in rows.values() if row["shortcut"]
+        ]
+        if not query:
+            ids = shortcut_hits("", shortcuts)
+            ids += [row["id"] for row in rows.values() if not row["shortcut"]]
+            return [rows[str(phrase_id)] for phrase_id in ids[:limit]]
+        found = [str(phrase_id) for phrase_id in shortcut_hits(query, shortcuts)]
+        if len(found) < limit:
+            seen = set(found)
+            ranked = self._phrases[shop_id].rank(query, k=limit)
+            found += [match.id for match in ranked if match.id not in seen and match.id in rows]
+        return [rows[phrase_id] for phrase_id in found[:limit]]
