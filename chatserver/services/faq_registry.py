@@ -17,10 +17,18 @@ from sqlalchemy import select
 from chatserver.db.engine import Database
 from chatserver.db.models import FaqEntry as FaqRow
 from chatserver.db.models import Phrase, Shop
+from chatserver.domain.greeting import PHRASE_PLACEHOLDERS, render_template
 from chatserver.domain.phrases import ShortcutEntry, shortcut_hits
 from faq import FaqEntry, FaqIndex, Match, MatchResult
 
 log = logging.getLogger(__name__)
+
+_UNNAMED = dict.fromkeys(PHRASE_PLACEHOLDERS, "")
+
+
+def _words_of(phrase_text: str) -> str:
+    """A phrase's own words: /er must not find every phrase with a {shopper} in it."""
+    return render_template(phrase_text, _UNNAMED)
 
 
 class FaqRegistry:
@@ -86,7 +94,11 @@ class FaqRegistry:
             for row in faq_rows
         )
         phrase_index = FaqIndex.build(
-            FaqEntry(id=str(row.id), question=f"{row.title} {row.text}", answer=row.text)
+            FaqEntry(
+                id=str(row.id),
+                question=f"{row.title} {_words_of(row.text)}",
+                answer=row.text,
+            )
             for row in phrase_rows
         )
         # Swapped in together, only once both are built.
@@ -171,8 +183,11 @@ class FaqRegistry:
             ids += [row["id"] for row in rows.values() if not row["shortcut"]]
             return [rows[str(phrase_id)] for phrase_id in ids[:limit]]
         found = [str(phrase_id) for phrase_id in shortcut_hits(query, shortcuts)]
-        if len(found) < limit:
-            seen = set(found)
-            ranked = self._phrases[shop_id].rank(query, k=limit)
-            found += [match.id for match in ranked if match.id not in seen and match.id in rows]
-        return [rows[phrase_id] for phrase_id in found[:limit]]
+        found += [match.id for match in self._phrases[shop_id].rank(query, k=limit)]
+        # Then the literal hits the matcher does not rank (a single character, /尺 on the way
+        # to /尺码): titles first, then texts.
+        needle = query.lower()
+        found += [key for key, row in rows.items() if needle in row["title"].lower()]
+        found += [key for key, row in rows.items() if needle in _words_of(row["text"]).lower()]
+        ranked = [key for key in dict.fromkeys(found) if key in rows]
+        return [rows[key] for key in ranked[:limit]]

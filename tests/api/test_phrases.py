@@ -147,6 +147,15 @@ async def test_search_puts_shortcuts_first_then_the_matcher_s_ranking(server: Li
     assert titles.index("尺码问题") < len(titles)
     assert "欢迎" not in titles and "顺丰" not in titles
     assert (await _search(server, agent, "改发顺丰"))[0]["title"] == "顺丰"
+    # one character, on the way to a word the matcher knows: the literal hits
+    assert "尺码建议" in [i["title"] for i in await _search(server, agent, "尺")]
+    # placeholder names are not words of a phrase
+    body = {"title": "称呼", "text": "{shopper}您好，我是{agent}"}
+    assert (await _call(server, "POST", "/api/phrases", admin, body))[0] == 201
+    await server.settle()
+    for query in ("er", "agent", "shopper"):
+        assert "称呼" not in [i["title"] for i in await _search(server, agent, query)], query
+    assert (await _search(server, agent, "您好，我是"))[0]["title"] == "称呼"
 
     # `/` alone: the phrases with a shortcut alphabetically, then the others.
     everything = await _search(server, agent, "", limit="50")
