@@ -104,9 +104,10 @@ export function usePhrasePicker(
 
   // Search as the agent types, once they pause; a late answer for an older query is dropped.
   useEffect(() => {
+    // typing on after Enter means the agent did not want what Enter was waiting for
+    setInsertWhenReady(false);
     if (query === null) {
       setResults(null);
-      setInsertWhenReady(false);
       return undefined;
     }
     let current = true;
