@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.commands.catalog import (
     FaqCreate,
     FaqUpdate,
     PhraseCreate,
+    PhraseSearch,
     PhraseUpdate,
     ShopUpdate,
     TryQuestion,
@@ -77,7 +79,27 @@ def phrase_dict(phrase: Phrase) -> dict[str, Any]:
         "title": phrase.title,
         "text": phrase.text,
         "category": phrase.category,
+        "shortcut": phrase.shortcut,
     }
+
+
+def _shortcut_taken(shortcut: str, title: str | None = None) -> AppError:
+    owner = f"常用语“{title}”" if title else "另一条常用语"
+    return AppError("conflict", f"快捷词“{shortcut}”已被{owner}使用", field="shortcut")
+
+
+async def _check_shortcut_free(
+    session: AsyncSession, shop_id: int, shortcut: str | None, phrase_id: int | None = None
+) -> None:
+    """A friendly conflict naming the phrase that has it; the unique constraint backs it up."""
+    if not shortcut:
+        return
+    query = select(Phrase).where(Phrase.shop_id == shop_id, Phrase.shortcut == shortcut)
+    if phrase_id is not None:
+        query = query.where(Phrase.id != phrase_id)
+    holder = await session.scalar(query.limit(1))
+    if holder is not None:
+        raise _shortcut_taken(shortcut, holder.title)
 
 
 class Catalog:
@@ -164,18 +186,26 @@ class Catalog:
         self, actor: AuthenticatedAgent, command: PhraseCreate
     ) -> dict[str, Any]:
         require_editor(actor)
-        async with self.db.transaction() as tx:
-            await _check_room(tx.session, Phrase, actor.shop.id, MAX_PHRASES)
-            phrase = Phrase(
-                shop_id=actor.shop.id,
-                title=command.title,
-                text=command.text,
-                category=command.category or "",
-            )
-            tx.session.add(phrase)
-            await _bump(tx, actor.shop.id)
-            await tx.session.flush()
-            return phrase_dict(phrase)
+        try:
+            async with self.db.transaction() as tx:
+                await _check_room(tx.session, Phrase, actor.shop.id, MAX_PHRASES)
+                await _check_shortcut_free(tx.session, actor.shop.id, command.shortcut)
+                phrase = Phrase(
+                    shop_id=actor.shop.id,
+                    title=command.title,
+                    text=command.text,
+                    category=command.category or "",
+                    shortcut=command.shortcut or None,
+                )
+                tx.session.add(phrase)
+                await _bump(tx, actor.shop.id)
+                await tx.session.flush()
+                return phrase_dict(phrase)
+        except IntegrityError as exc:
+            if not command.shortcut:
+                raise
+            # Two editors took the same shortcut at the same moment.
+            raise _shortcut_taken(command.shortcut) from exc
 
     async def _own_phrase(
         self, session: AsyncSession, actor: AuthenticatedAgent, phrase_id: int
@@ -189,13 +219,27 @@ class Catalog:
         self, actor: AuthenticatedAgent, phrase_id: int, command: PhraseUpdate
     ) -> dict[str, Any]:
         require_editor(actor)
-        async with self.db.transaction() as tx:
-            phrase = await self._own_phrase(tx.session, actor, phrase_id)
-            for name, value in command.model_dump(exclude_none=True).items():
-                setattr(phrase, name, value)
-            await _bump(tx, actor.shop.id)
-            await tx.session.flush()
-            return phrase_dict(phrase)
+        try:
+            async with self.db.transaction() as tx:
+                phrase = await self._own_phrase(tx.session, actor, phrase_id)
+                await _check_shortcut_free(tx.session, actor.shop.id, command.shortcut, phrase_id)
+                for name, value in command.model_dump(exclude_none=True).items():
+                    setattr(phrase, name, value)
+                phrase.shortcut = phrase.shortcut or None  # "" clears it
+                await _bump(tx, actor.shop.id)
+                await tx.session.flush()
+                return phrase_dict(phrase)
+        except IntegrityError as exc:
+            if not command.shortcut:
+                raise
+            # Two editors took the same shortcut at the same moment.
+            raise _shortcut_taken(command.shortcut) from exc
+
+    async def search_phrases(
+        self, actor: AuthenticatedAgent, command: PhraseSearch
+    ) -> list[dict[str, Any]]:
+        """The shop's phrases for a typed `/query`: shortcuts first, then the matcher's pick."""
+        return await self.faq.search_phrases(actor.shop.id, command.q, command.limit)
 
     async def do_delete_phrase(self, actor: AuthenticatedAgent, phrase_id: int) -> None:
         require_editor(actor)
@@ -213,6 +257,7 @@ class Catalog:
                 "slug": shop.slug,
                 "name": shop.name,
                 "greeting_template": shop.greeting_template,
+                "farewell_template": shop.farewell_template,
             }
 
     async def do_update_shop(

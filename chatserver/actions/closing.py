@@ -7,17 +7,15 @@ from datetime import datetime
 from chatserver.actions.checks import check_in_shop, check_may_close
 from chatserver.commands.chat import ConversationRef
 from chatserver.db.engine import Database, Transaction
-from chatserver.db.models import Conversation, utcnow
+from chatserver.db.models import Conversation, Shop, utcnow
 from chatserver.db.records import append_message, lock_row, transition
 from chatserver.domain import states
 from chatserver.domain.events import ChatClosed, ChatReopened
+from chatserver.domain.greeting import render_farewell
 from chatserver.services.auth import AuthenticatedAgent
 from chatserver.views.wire import message_dict
 
 SYSTEM_NAME = "系统"
-FAREWELL = (
-    "本次服务已结束，感谢您的耐心与支持！如果还有任何问题，随时给我们留言，期待再次为您服务。"
-)
 
 
 def reopen(tx: Transaction, conversation: Conversation, now: datetime) -> None:
@@ -52,6 +50,7 @@ class Closing:
                 return
             check_may_close(conversation, actor)
             owner_id = conversation.agent_id
+            shop = await tx.session.get_one(Shop, conversation.shop_id)
             transition(
                 tx.session,
                 conversation,
@@ -69,7 +68,10 @@ class Closing:
                 conversation,
                 sender="system",
                 sender_name=SYSTEM_NAME,
-                text=FAREWELL,
+                # The shop's own words (shops.farewell_template), signed by whoever closed it.
+                text=render_farewell(
+                    shop.farewell_template, shop=shop.name, agent=actor.agent.name
+                ),
                 kind="event",
                 meta={"event": "closed"},
                 now=now,

@@ -11,6 +11,7 @@ from chatserver.commands.catalog import (
     FaqCreate,
     FaqUpdate,
     PhraseCreate,
+    PhraseSearch,
     PhraseUpdate,
     ShopUpdate,
     TryQuestion,
@@ -60,6 +61,12 @@ async def list_phrases(request: web.Request) -> web.Response:
     return web.json_response({"items": await _catalog(request).list_phrases(actor)})
 
 
+async def search_phrases(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    command = parse(PhraseSearch, dict(request.query))
+    return web.json_response({"items": await _catalog(request).search_phrases(actor, command)})
+
+
 async def create_phrase(request: web.Request) -> web.Response:
     actor = await current_agent(request)
     require_editor(actor)  # the role first: a plain agent learns nothing from validation
@@ -107,6 +114,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_delete("/api/faq/{faq_id}", delete_faq)
     app.router.add_get("/api/phrases", list_phrases)
     app.router.add_post("/api/phrases", create_phrase)
+    app.router.add_get("/api/phrases/search", search_phrases)
     app.router.add_put("/api/phrases/{phrase_id}", update_phrase)
     app.router.add_delete("/api/phrases/{phrase_id}", delete_phrase)
     app.router.add_get("/api/shop", get_shop)

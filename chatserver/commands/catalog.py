@@ -8,7 +8,13 @@ from typing import Annotated, Any, ClassVar
 from pydantic import PlainValidator, model_validator
 
 from chatserver.commands.base import Command
-from chatserver.domain.greeting import check_template
+from chatserver.domain.greeting import (
+    FAREWELL_PLACEHOLDERS,
+    GREETING_PLACEHOLDERS,
+    PHRASE_PLACEHOLDERS,
+    check_template,
+)
+from chatserver.domain.phrases import SHORTCUT_RULE, normalize_shortcut
 from chatserver.domain.text import clean_stored_text, is_encodable
 from chatserver.errors import AppError, invalid
 
@@ -27,6 +33,8 @@ LABELS = {
     "text": "内容",
     "name": "店铺名称",
     "greeting_template": "欢迎语",
+    "farewell_template": "结束语",
+    "shortcut": "快捷词",
     "similar": "相似问法",
     "enabled": "启用状态",
 }
@@ -87,30 +95,53 @@ def _enabled(value: Any) -> bool | None:
     return value
 
 
-_greeting_text = _text_rule("greeting_template", MAX_ANSWER, required=False)
+def _template(
+    name: str, limit: int, placeholders: tuple[str, ...], *, required: bool, label: str = ""
+) -> Any:
+    """A text with placeholders (domain/greeting.py): refused at once when it cannot render."""
+    label = label or LABELS.get(name, name)
+    text_rule = _text_rule(name, limit, required=required)
+
+    def validate(value: Any) -> str | None:
+        text = text_rule(value)
+        if text is not None:
+            problem = check_template(text, placeholders, label)
+            if problem is not None:
+                raise invalid(problem, field=name)
+        return text
+
+    input_type = str if required else str | None
+    return Annotated[input_type, PlainValidator(validate, json_schema_input_type=input_type)]
 
 
-def _greeting(value: Any) -> str | None:
-    text = _greeting_text(value)
-    if text is not None:
-        problem = check_template(text)
-        if problem is not None:
-            raise invalid(problem, field="greeting_template")
-    return text
+def _shortcut(value: Any) -> str | None:
+    """None leaves it as it is; "" clears it; anything else must follow the rule."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise invalid("快捷词必须是文字", field="shortcut")
+    if not value.strip():
+        return ""
+    token = normalize_shortcut(value)
+    if token is None:
+        raise invalid(SHORTCUT_RULE, field="shortcut")
+    return token
 
 
 Similar = Annotated[list[str] | None, PlainValidator(_similar, json_schema_input_type=list[str])]
 Enabled = Annotated[bool | None, PlainValidator(_enabled, json_schema_input_type=bool)]
 Category = _stored_text("category", MAX_CATEGORY, required=False, may_be_empty=True)
-Greeting = Annotated[str | None, PlainValidator(_greeting, json_schema_input_type=str)]
+Greeting = _template("greeting_template", MAX_ANSWER, GREETING_PLACEHOLDERS, required=False)
+Farewell = _template("farewell_template", MAX_ANSWER, FAREWELL_PLACEHOLDERS, required=False)
+Shortcut = Annotated[str | None, PlainValidator(_shortcut, json_schema_input_type=str)]
 Question = _stored_text("question", MAX_QUESTION, required=True)
 Answer = _stored_text("answer", MAX_ANSWER, required=True)
 NewQuestion = _stored_text("question", MAX_QUESTION, required=False)
 NewAnswer = _stored_text("answer", MAX_ANSWER, required=False)
 Title = _stored_text("title", MAX_TITLE, required=True)
-PhraseText = _stored_text("text", MAX_ANSWER, required=True)
+PhraseText = _template("text", MAX_ANSWER, PHRASE_PLACEHOLDERS, required=True, label="常用语")
 NewTitle = _stored_text("title", MAX_TITLE, required=False)
-NewPhraseText = _stored_text("text", MAX_ANSWER, required=False)
+NewPhraseText = _template("text", MAX_ANSWER, PHRASE_PLACEHOLDERS, required=False, label="常用语")
 ShopName = _stored_text("name", MAX_SHOP_NAME, required=False)
 
 
@@ -144,17 +175,52 @@ class PhraseCreate(Command):
     title: Title
     text: PhraseText
     category: Category = None
+    shortcut: Shortcut = None
 
 
 class PhraseUpdate(_Edit):
     title: NewTitle = None
     text: NewPhraseText = None
     category: Category = None
+    shortcut: Shortcut = None
 
 
 class ShopUpdate(_Edit):
     name: ShopName = None
     greeting_template: Greeting = None
+    farewell_template: Farewell = None
+
+
+MAX_SEARCH = 64
+SEARCH_LIMIT = 12
+MAX_SEARCH_LIMIT = 50
+
+
+def _search_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise invalid("q 必须是字符串", field="q")
+    if len(value) > MAX_SEARCH:
+        raise AppError("text_too_long", f"搜索内容不能超过 {MAX_SEARCH} 个字符", field="q")
+    return value.strip()
+
+
+def _search_limit(value: Any) -> int:
+    """From a query string, so a number arrives as text."""
+    if value is None:
+        return SEARCH_LIMIT
+    text = str(value)
+    if not text.isdigit() or not 1 <= int(text) <= MAX_SEARCH_LIMIT:
+        raise invalid(f"limit 必须是 1-{MAX_SEARCH_LIMIT} 的整数", field="limit")
+    return int(text)
+
+
+class PhraseSearch(Command):
+    """`GET /api/phrases/search?q=`: what the agent typed after `/`."""
+
+    q: Annotated[str, PlainValidator(_search_text, json_schema_input_type=str)] = ""
+    limit: Annotated[int, PlainValidator(_search_limit, json_schema_input_type=int)] = SEARCH_LIMIT
 
 
 def _question(value: Any) -> str:

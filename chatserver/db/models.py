@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from chatserver.domain.greeting import DEFAULT_FAREWELL
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -71,6 +73,10 @@ class Shop(Base):
     name: Mapped[str] = mapped_column(String(100))
     # {shop} is replaced by the shop's name; see domain/greeting.py.
     greeting_template: Mapped[str] = mapped_column(Text)
+    # Sent when an agent closes a chat: {shop} and {agent} (the closing agent's name).
+    farewell_template: Mapped[str] = mapped_column(
+        Text, default=DEFAULT_FAREWELL, server_default=DEFAULT_FAREWELL
+    )
     # Bumped on every FAQ or phrase edit; each process rebuilds its index when it sees a new one.
     faq_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -234,10 +240,13 @@ class Phrase(Base):
     """Standard phrases (常用语) agents insert with one click."""
 
     __tablename__ = "phrases"
+    __table_args__ = (UniqueConstraint("shop_id", "shortcut"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(32), default="")
+    # Typed after `/` in the agent's reply box; stored in lower case (domain/phrases.py).
+    shortcut: Mapped[str | None] = mapped_column(String(16), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,9 +17,18 @@ from sqlalchemy import select
 from chatserver.db.engine import Database
 from chatserver.db.models import FaqEntry as FaqRow
 from chatserver.db.models import Phrase, Shop
+from chatserver.domain.greeting import PHRASE_PLACEHOLDERS, render_template
+from chatserver.domain.phrases import ShortcutEntry, shortcut_hits
 from faq import FaqEntry, FaqIndex, Match, MatchResult
 
 log = logging.getLogger(__name__)
+
+_UNNAMED = dict.fromkeys(PHRASE_PLACEHOLDERS, "")
+
+
+def _words_of(phrase_text: str) -> str:
+    """A phrase's own words: /er must not find every phrase with a {shopper} in it."""
+    return render_template(phrase_text, _UNNAMED)
 
 
 class FaqRegistry:
@@ -27,7 +36,8 @@ class FaqRegistry:
         self.db = db
         self._faq: dict[int, FaqIndex] = {}
         self._phrases: dict[int, FaqIndex] = {}
-        self._phrase_titles: dict[int, dict[str, str]] = {}
+        # Per shop: every phrase as the API shows it, by id (as the index names it), in id order.
+        self._phrase_rows: dict[int, dict[str, dict[str, Any]]] = {}
         self._revisions: dict[int, int] = {}
         self._checked_at: dict[int, float] = {}
         self._locks: dict[int, asyncio.Lock] = {}
@@ -84,12 +94,25 @@ class FaqRegistry:
             for row in faq_rows
         )
         phrase_index = FaqIndex.build(
-            FaqEntry(id=str(row.id), question=f"{row.title} {row.text}", answer=row.text)
+            FaqEntry(
+                id=str(row.id),
+                question=f"{row.title} {_words_of(row.text)}",
+                answer=row.text,
+            )
             for row in phrase_rows
         )
         # Swapped in together, only once both are built.
         self._faq[shop_id], self._phrases[shop_id] = faq_index, phrase_index
-        self._phrase_titles[shop_id] = {str(row.id): row.title for row in phrase_rows}
+        self._phrase_rows[shop_id] = {
+            str(row.id): {
+                "id": row.id,
+                "title": row.title,
+                "text": row.text,
+                "category": row.category,
+                "shortcut": row.shortcut,
+            }
+            for row in sorted(phrase_rows, key=lambda row: row.id)
+        }
         self._revisions[shop_id] = revision
 
     async def match(self, shop_id: int, text: str) -> MatchResult:
@@ -123,7 +146,7 @@ class FaqRegistry:
     async def agent_suggestions(self, shop_id: int, text: str) -> list[dict[str, Any]]:
         """Ready answers for an agent: the best FAQ answers, then fitting standard phrases."""
         await self._ensure(shop_id)
-        titles = self._phrase_titles.get(shop_id, {})
+        rows = self._phrase_rows.get(shop_id, {})
         items: list[dict[str, Any]] = [
             {
                 "kind": "faq",
@@ -138,10 +161,33 @@ class FaqRegistry:
             {
                 "kind": "phrase",
                 "id": match.id,
-                "title": titles.get(match.id, ""),
+                "title": rows[match.id]["title"] if match.id in rows else "",
                 "text": match.answer,
                 "score": round(match.score, 1),
             }
             for match in self._plausible(self._phrases[shop_id], text, 2)
         )
         return items
+
+    async def search_phrases(self, shop_id: int, query: str, limit: int) -> list[dict[str, Any]]:
+        """The shop's phrases for what an agent typed after `/`, best first: shortcuts that start
+        with the query, then the matcher's ranking of titles and texts. An empty query lists
+        the phrases with a shortcut first, then the others."""
+        await self._ensure(shop_id)
+        rows = self._phrase_rows.get(shop_id, {})
+        shortcuts = [
+            ShortcutEntry(row["id"], row["shortcut"]) for row in rows.values() if row["shortcut"]
+        ]
+        if not query:
+            ids = shortcut_hits("", shortcuts)
+            ids += [row["id"] for row in rows.values() if not row["shortcut"]]
+            return [rows[str(phrase_id)] for phrase_id in ids[:limit]]
+        found = [str(phrase_id) for phrase_id in shortcut_hits(query, shortcuts)]
+        found += [match.id for match in self._phrases[shop_id].rank(query, k=limit)]
+        # Then the literal hits the matcher does not rank (a single character, /尺 on the way
+        # to /尺码): titles first, then texts.
+        needle = query.lower()
+        found += [key for key, row in rows.items() if needle in row["title"].lower()]
+        found += [key for key, row in rows.items() if needle in _words_of(row["text"]).lower()]
+        ranked = [key for key in dict.fromkeys(found) if key in rows]
+        return [rows[key] for key in ranked[:limit]]

@@ -1,12 +1,10 @@
 // 常用语: the standard phrases agents insert with one click in the agent panel.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Phrase } from '../shared/types';
-import { adminApi, type PhraseInput } from './api';
+import { adminApi } from './api';
 import { errorText } from './errors';
-import { Confirm, Dialog, Field, FormError, LoadState, useAdmin, useFormErrors, RowActions } from './ui';
-
-const MAX_TITLE = 64;
-const MAX_TEXT = 2000;
+import { PhraseEditor } from './PhraseEditor';
+import { Confirm, LoadState, useAdmin, RowActions } from './ui';
 
 export function PhrasesPage() {
   const admin = useAdmin();
@@ -34,7 +32,8 @@ export function PhrasesPage() {
   const shown = useMemo(() => {
     const q = filter.trim().toLowerCase();
     return (items ?? []).filter(
-      (p) => !q || [p.title, p.text, p.category ?? ''].some((s) => s.toLowerCase().includes(q)),
+      (p) =>
+        !q || [p.title, p.text, p.category ?? '', p.shortcut ?? ''].some((s) => s.toLowerCase().includes(q)),
     );
   }, [items, filter]);
 
@@ -60,7 +59,7 @@ export function PhrasesPage() {
           <input
             type="search"
             class="search"
-            placeholder="搜索标题、内容或分类"
+            placeholder="搜索标题、内容、分类或快捷词"
             aria-label="搜索常用语"
             data-testid="phrase-search"
             value={filter}
@@ -74,8 +73,9 @@ export function PhrasesPage() {
           )}
         </div>
         <p class="muted small-text page-note">
-          客服在工作台一键插入常用语；内容里的 <code>{'{agent}'}</code> 会换成客服的名字，<code>{'{shop}'}</code>{' '}
-          会换成店铺名称。
+          客服在工作台一键插入常用语，或在回复框输入 <code>/</code> 加快捷词或关键词查找；内容里的{' '}
+          <code>{'{agent}'}</code> 会换成客服的名字，<code>{'{shop}'}</code> 换成店铺名称，
+          <code>{'{shopper}'}</code> 换成顾客的名字。
         </p>
         {items === null ? (
           <LoadState error={loadError} onRetry={() => void load()} />
@@ -86,6 +86,7 @@ export function PhrasesPage() {
                 <tr>
                   <th class="col-cat">分类</th>
                   <th class="col-title">标题</th>
+                  <th class="col-shortcut">快捷词</th>
                   <th>内容</th>
                   {admin.canEdit && <th class="col-actions">操作</th>}
                 </tr>
@@ -96,6 +97,9 @@ export function PhrasesPage() {
                     <td class="col-cat">{p.category ? <span class="tag">{p.category}</span> : <span class="muted">—</span>}</td>
                     <td class="col-title" data-testid="phrase-row-title">
                       {p.title}
+                    </td>
+                    <td class="col-shortcut" data-testid="phrase-row-shortcut">
+                      {p.shortcut ? <code>/{p.shortcut}</code> : <span class="muted">—</span>}
                     </td>
                     <td class="phrase-text" data-testid="phrase-row-text">
                       {p.text}
@@ -143,102 +147,5 @@ export function PhrasesPage() {
         </Confirm>
       )}
     </div>
-  );
-}
-
-const PHRASE_FIELDS = ['title', 'text', 'category'] as const;
-
-function PhraseEditor({
-  phrase,
-  categories,
-  onClose,
-  onSaved,
-}: {
-  phrase: Phrase | null;
-  categories: string[];
-  onClose: () => void;
-  onSaved: (p: Phrase, created: boolean) => void;
-}) {
-  const admin = useAdmin();
-  const [title, setTitle] = useState(phrase?.title ?? '');
-  const [category, setCategory] = useState(phrase?.category ?? '');
-  const [text, setText] = useState(phrase?.text ?? '');
-  const { errors, formMessage, edit, fail, reset } = useFormErrors(PHRASE_FIELDS);
-  const [busy, setBusy] = useState(false);
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    reset();
-    const body: PhraseInput = { title, text };
-    // the server takes no empty category; an existing one that was cleared is sent so its
-    // answer ("分类不能为空") shows next to the field instead of silently keeping the old one
-    if (category.trim() || phrase?.category) body.category = category.trim();
-    try {
-      const saved = phrase
-        ? (await adminApi.phraseUpdate(admin.token, phrase.id, body)).phrase
-        : (await adminApi.phraseCreate(admin.token, body)).phrase;
-      onSaved(saved, !phrase);
-    } catch (err) {
-      if (admin.expired(err)) return;
-      fail(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <Dialog title={phrase ? '编辑常用语' : '新建常用语'} testid="phrase-editor" mode={phrase ? 'edit' : 'create'} onClose={onClose}>
-      <form class="dialog-body form" onSubmit={save} data-testid="phrase-form" noValidate>
-        <div class="field-row">
-          <Field label="标题" name="title" error={errors.title} counter={`${title.length}/${MAX_TITLE}`} hint="工作台列表里显示的简称">
-            <input
-              id="field-title"
-              data-testid="phrase-title"
-              value={title}
-              onInput={(e) => edit('title', setTitle, (e.target as HTMLInputElement).value)}
-            />
-          </Field>
-          <Field label="分类" name="category" error={errors.category} hint="例如 问候、售前、售后">
-            <input
-              id="field-category"
-              data-testid="phrase-category"
-              list="phrase-categories"
-              value={category}
-              onInput={(e) => edit('category', setCategory, (e.target as HTMLInputElement).value)}
-            />
-            <datalist id="phrase-categories">
-              {categories.map((c) => (
-                <option value={c} key={c} />
-              ))}
-            </datalist>
-          </Field>
-        </div>
-        <Field
-          label="内容"
-          name="text"
-          error={errors.text}
-          counter={`${text.length}/${MAX_TEXT}`}
-          hint={'可以使用 {agent}（客服名字）和 {shop}（店铺名称）'}
-        >
-          <textarea
-            id="field-text"
-            data-testid="phrase-text"
-            rows={5}
-            value={text}
-            onInput={(e) => edit('text', setText, (e.target as HTMLTextAreaElement).value)}
-          />
-        </Field>
-        <FormError message={formMessage} testid="phrase-form-error" />
-        <div class="dialog-foot">
-          <button type="button" class="secondary" data-testid="phrase-cancel" onClick={onClose}>
-            取消
-          </button>
-          <button type="submit" class="primary" data-testid="phrase-save" disabled={busy}>
-            {busy ? '保存中…' : '保存'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
   );
 }

@@ -1,21 +1,17 @@
-// 店铺设置: the shop's name and the greeting every new shopper gets from the bot, with a live
-// preview. Admins edit; supervisors read.
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+// 店铺设置: the shop's name, the greeting every new shopper gets from the bot and the farewell
+// sent when an agent ends a chat, with a live preview of both. Admins edit; supervisors read.
+import { useEffect, useState } from 'preact/hooks';
+import { renderTemplate } from '../shared/template';
 import type { ShopSettings } from '../shared/types';
 import { adminApi } from './api';
 import { errorText } from './errors';
+import { TemplateField } from './TemplateField';
 import { Field, FormError, LoadState, useAdmin, useFormErrors } from './ui';
 
 /** The bot greets under this name (chatserver BOT_NAME): what {agent} becomes in the greeting. */
 const BOT_NAME = '智能助手';
 const MAX_NAME = 100;
-const MAX_GREETING = 2000;
-const SHOP_FIELDS = ['name', 'greeting_template'] as const;
-
-/** The greeting as a shopper will see it, filled the way the server fills it. */
-export function renderGreeting(template: string, shop: string): string {
-  return template.split('{shop}').join(shop).split('{agent}').join(BOT_NAME);
-}
+const SHOP_FIELDS = ['name', 'greeting_template', 'farewell_template'] as const;
 
 export function ShopPage() {
   const admin = useAdmin();
@@ -23,11 +19,9 @@ export function ShopPage() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [greeting, setGreeting] = useState('');
+  const [farewell, setFarewell] = useState('');
   const { errors, formMessage, edit, fail, reset } = useFormErrors(SHOP_FIELDS);
   const [busy, setBusy] = useState(false);
-  const greetingBox = useRef<HTMLTextAreaElement>(null);
-  /** Where the caret goes after an insertion, applied in the same commit as the new text. */
-  const caret = useRef<number | null>(null);
   const readOnly = !admin.isAdmin;
 
   const load = async () => {
@@ -37,26 +31,12 @@ export function ShopPage() {
       setShop(s);
       setName(s.name);
       setGreeting(s.greeting_template);
+      setFarewell(s.farewell_template);
     } catch (e) {
       if (!admin.expired(e)) setLoadError(`店铺设置加载失败：${errorText(e)}`);
     }
   };
   useEffect(() => void load(), []);
-
-  const insert = (placeholder: string) => {
-    const box = greetingBox.current;
-    const start = box?.selectionStart ?? greeting.length;
-    const end = box?.selectionEnd ?? greeting.length;
-    caret.current = start + placeholder.length;
-    edit('greeting_template', setGreeting, greeting.slice(0, start) + placeholder + greeting.slice(end));
-  };
-  useLayoutEffect(() => {
-    const box = greetingBox.current;
-    if (caret.current === null || !box) return;
-    box.focus();
-    box.setSelectionRange(caret.current, caret.current);
-    caret.current = null;
-  }, [greeting]);
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -64,12 +44,15 @@ export function ShopPage() {
     setBusy(true);
     reset();
     try {
-      const s = (await adminApi.shopUpdate(admin.token, { name, greeting_template: greeting })).shop;
+      const s = (
+        await adminApi.shopUpdate(admin.token, { name, greeting_template: greeting, farewell_template: farewell })
+      ).shop;
       setShop(s);
       setName(s.name);
       setGreeting(s.greeting_template);
+      setFarewell(s.farewell_template);
       admin.setShopName(s.name);
-      admin.toast('店铺设置已保存，新进店的顾客会看到新的欢迎语');
+      admin.toast('店铺设置已保存：新进店的顾客会看到新的欢迎语，结束会话时发送新的结束语');
     } catch (err) {
       if (admin.expired(err)) return;
       fail(err);
@@ -88,7 +71,8 @@ export function ShopPage() {
     );
   }
 
-  const dirty = name !== shop.name || greeting !== shop.greeting_template;
+  const dirty = name !== shop.name || greeting !== shop.greeting_template || farewell !== shop.farewell_template;
+  const shopName = name || shop.name;
   return (
     <div class="shop-page">
       <section class="panel">
@@ -109,40 +93,36 @@ export function ShopPage() {
               onInput={(e) => edit('name', setName, (e.target as HTMLInputElement).value)}
             />
           </Field>
-          <Field
+          <TemplateField
             label="欢迎语"
             name="greeting_template"
+            testid="shop-greeting"
+            value={greeting}
             error={errors.greeting_template}
-            counter={`${greeting.length}/${MAX_GREETING}`}
-          >
-            <textarea
-              id="field-greeting_template"
-              data-testid="shop-greeting"
-              rows={5}
-              ref={greetingBox}
-              value={greeting}
-              readOnly={readOnly}
-              onInput={(e) => edit('greeting_template', setGreeting, (e.target as HTMLTextAreaElement).value)}
-            />
-          </Field>
-          <div class="placeholders">
-            <div>
-              <code>{'{shop}'}</code> 会替换为店铺名称（现在是“{name || shop.name}”）
-              {!readOnly && (
-                <button type="button" class="text-button" data-testid="insert-shop" onClick={() => insert('{shop}')}>
-                  插入
-                </button>
-              )}
-            </div>
-            <div>
-              <code>{'{agent}'}</code> 会替换为接待者的名字：顾客进店时由机器人接待，即“{BOT_NAME}”
-              {!readOnly && (
-                <button type="button" class="text-button" data-testid="insert-agent" onClick={() => insert('{agent}')}>
-                  插入
-                </button>
-              )}
-            </div>
-          </div>
+            readOnly={readOnly}
+            onChange={(v) => edit('greeting_template', setGreeting, v)}
+            placeholders={[
+              { name: 'shop', help: `会替换为店铺名称（现在是“${shopName}”）`, testid: 'insert-shop' },
+              {
+                name: 'agent',
+                help: `会替换为接待者的名字：顾客进店时由机器人接待，即“${BOT_NAME}”`,
+                testid: 'insert-agent',
+              },
+            ]}
+          />
+          <TemplateField
+            label="结束语"
+            name="farewell_template"
+            testid="shop-farewell"
+            value={farewell}
+            error={errors.farewell_template}
+            readOnly={readOnly}
+            onChange={(v) => edit('farewell_template', setFarewell, v)}
+            placeholders={[
+              { name: 'shop', help: '会替换为店铺名称', testid: 'insert-farewell-shop' },
+              { name: 'agent', help: '会替换为结束会话的客服的名字', testid: 'insert-farewell-agent' },
+            ]}
+          />
           <FormError message={formMessage} testid="shop-form-error" />
           {!readOnly && (
             <div class="form-foot">
@@ -154,6 +134,7 @@ export function ShopPage() {
                 onClick={() => {
                   setName(shop.name);
                   setGreeting(shop.greeting_template);
+                  setFarewell(shop.farewell_template);
                   reset();
                 }}
               >
@@ -171,12 +152,22 @@ export function ShopPage() {
         <p class="muted small-text">新顾客打开聊天窗口时看到的第一条消息：</p>
         <div class="phone" data-testid="shop-preview">
           <div class="phone-head" data-testid="shop-preview-title">
-            {name || shop.name}
+            {shopName}
           </div>
           <div class="phone-body">
             <div class="bubble-meta">{BOT_NAME}</div>
             <div class="bubble" data-testid="shop-preview-greeting">
-              {renderGreeting(greeting, name || shop.name)}
+              {renderTemplate(greeting, { shop: shopName, agent: BOT_NAME })}
+            </div>
+          </div>
+        </div>
+        <p class="muted small-text">客服结束会话时顾客看到的最后一条消息（以客服“{admin.agent.name}”为例）：</p>
+        <div class="phone" data-testid="shop-preview-end">
+          <div class="phone-body short">
+            <div class="system-line">
+              <span data-testid="shop-preview-farewell">
+                {renderTemplate(farewell, { shop: shopName, agent: admin.agent.name })}
+              </span>
             </div>
           </div>
         </div>

@@ -14,6 +14,8 @@ export interface PhraseInput {
   title?: string;
   text?: string;
   category?: string;
+  /** "" clears it. */
+  shortcut?: string;
 }
 
 export const adminApi = {
@@ -32,6 +34,6 @@ export const adminApi = {
   phraseDelete: (token: string, id: number | string) =>
     request<{ ok: boolean }>('DELETE', `/api/phrases/${id}`, token),
   shop: (token: string) => request<{ shop: ShopSettings }>('GET', '/api/shop', token),
-  shopUpdate: (token: string, body: Partial<Pick<ShopSettings, 'name' | 'greeting_template'>>) =>
+  shopUpdate: (token: string, body: Partial<Pick<ShopSettings, 'name' | 'greeting_template' | 'farewell_template'>>) =>
     request<{ shop: ShopSettings }>('PUT', '/api/shop', token, body),
 };

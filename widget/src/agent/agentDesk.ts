@@ -5,7 +5,8 @@
 import { AgentEvent, type AssignedPayload } from '../shared/events';
 import type { Outbox } from '../shared/outbox';
 import { Store } from '../shared/store';
-import { TEXT_LIMIT, type AgentProfile, type AgentStatus, type Conversation } from '../shared/types';
+import { renderTemplate } from '../shared/template';
+import { TEXT_LIMIT, type AgentProfile, type AgentStatus, type Conversation, type Phrase } from '../shared/types';
 import { TypingSignal } from '../shared/typing';
 import { DeskAlerts, savedMute } from './alerts';
 import { ChatAnnotations } from './annotations';
@@ -117,11 +118,21 @@ export class AgentDesk {
     patchChat(this.store, id, (c) => ({ draft: c.draft.trim() ? `${c.draft}${filled}` : filled }));
   }
 
-  /** Standard phrases are templates: {agent} is my name, {shop} the shop's (as in greetings). */
+  /** Standard phrases are templates (shared/template.ts): {agent} is my name, {shop} the
+   * shop's, {shopper} the shopper's display name. */
   fillTemplate(text: string, conversation?: Conversation): string {
     const { agent } = this.store.state;
-    const shop = conversation?.shop.name ?? agent.shop?.name ?? '';
-    return text.replace(/\{agent\}/g, agent.name).replace(/\{shop\}/g, shop);
+    const values: Record<string, string> = {
+      agent: agent.name,
+      shop: conversation?.shop.name ?? agent.shop?.name ?? '',
+    };
+    if (conversation) values.shopper = conversation.visitor.name;
+    return renderTemplate(text, values);
+  }
+
+  /** The shop's phrases for what I typed after `/` in the reply box; null when it failed. */
+  searchPhrases(query: string): Promise<Phrase[] | null> {
+    return this.sidePanel.searchPhrases(query);
   }
 
   /** Send the chat's draft. Returns false when there was nothing to send. */

@@ -18,4 +18,6 @@ export const api = {
   visitorConversations: (token: string, visitorId: number) =>
     request<{ items: ConversationWithMessages[] }>('GET', `/api/visitors/${visitorId}/conversations`, token),
   phrases: (token: string) => request<{ items: Phrase[] }>('GET', '/api/phrases', token),
+  searchPhrases: (token: string, query: string) =>
+    request<{ items: Phrase[] }>('GET', `/api/phrases/search?q=${encodeURIComponent(query)}`, token),
 };

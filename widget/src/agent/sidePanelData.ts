@@ -1,5 +1,7 @@
 // What the side panel loads over REST: the shop's standard phrases (once, with the desk) and a
-// shopper's earlier conversations (when the chat is first shown, and again on 重试).
+// shopper's earlier conversations (when the chat is first shown, and again on 重试); and the
+// reply box's `/` search of the phrases.
+import type { Phrase } from '../shared/types';
 import { ApiError, api } from './api';
 import type { DeskStore, VisitorHistory } from './deskState';
 
@@ -16,6 +18,16 @@ export class SidePanelData {
       this.store.set({ phrases: items ?? [] });
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.unauthorized();
+    }
+  }
+
+  /** The shop's phrases for a typed `/query`, best first; null when the search failed. */
+  async searchPhrases(query: string): Promise<Phrase[] | null> {
+    try {
+      return (await api.searchPhrases(this.token, query)).items ?? [];
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) this.unauthorized();
+      return null;
     }
   }
 

@@ -99,6 +99,8 @@ export interface Phrase {
   title: string;
   text: string;
   category?: string | null;
+  /** Typed after `/` in the agent's reply box (lower case), or none. */
+  shortcut?: string | null;
 }
 
 /** One FAQ entry as the editors see it (GET /api/faq). */
@@ -125,6 +127,7 @@ export interface ShopSettings {
   slug: string;
   name: string;
   greeting_template: string;
+  farewell_template: string;
 }
 
 export type ErrorCode =

@@ -1,10 +1,11 @@
 // The reply box of the open chat, with its own draft per chat; "会话已结束" instead once the chat
 // has ended. Enter sends (never during IME composition), Shift+Enter is a new line, Alt+1…Alt+9
-// inserts the n-th suggestion, then the standard phrases.
+// inserts the n-th suggestion, then the standard phrases; `/` opens the phrase picker.
 import { useEffect, useRef } from 'preact/hooks';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import type { DeskState } from '../deskState';
+import { usePhrasePicker } from './PhrasePicker';
 
 /** What Alt+1…Alt+9 insert, in the order the side panel numbers them. */
 function insertables(s: DeskState, id: number): string[] {
@@ -14,6 +15,7 @@ function insertables(s: DeskState, id: number): string[] {
 export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
   const chat = useStore(desk.store, (s) => ({ draft: s.chats[id]?.draft ?? '', ended: s.chats[id]?.ended ?? null }));
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const picker = usePhrasePicker(desk, id, inputRef, chat.draft);
 
   useEffect(() => {
     inputRef.current?.focus();
@@ -28,6 +30,7 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
   }
 
   const onKeyDown = (e: KeyboardEvent) => {
+    if (picker.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
       e.preventDefault();
       desk.send(id);
@@ -44,10 +47,11 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
 
   return (
     <div class="composer">
+      {picker.popover}
       <textarea
         ref={inputRef}
         data-testid="agent-composer-input"
-        placeholder="输入回复，Enter 发送，Shift+Enter 换行，Alt+数字 插入建议"
+        placeholder="输入回复，Enter 发送，Shift+Enter 换行，Alt+数字 插入建议，输入 / 搜索常用语"
         value={chat.draft}
         maxLength={2000}
         onInput={(e) => desk.setDraft(id, (e.target as HTMLTextAreaElement).value)}

@@ -105,6 +105,7 @@ export function SidePanel({ desk, id }: { desk: AgentDesk; id: number }) {
                 <span class="insert-head">
                   {p.category && <span class="tag">{p.category}</span>}
                   <b>{p.title}</b>
+                  {p.shortcut && <span class="picker-shortcut">/{p.shortcut}</span>}
                   {!filter.trim() && <kbd>{key()}</kbd>}
                 </span>
                 <span class="insert-text">{desk.fillTemplate(p.text, c)}</span>
