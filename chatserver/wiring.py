@@ -17,6 +17,7 @@ from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
+from chatserver.actions.ratings import Ratings
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.config import Settings
@@ -39,6 +40,7 @@ from chatserver.services.presence_store import (
 )
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
+from chatserver.views.ratings import RatingViews
 from chatserver.views.session import ShopperSessionView
 
 
@@ -54,6 +56,7 @@ class Components:
     queue_board: QueueBoard
     catalog: Catalog
     conversations: ConversationViews
+    ratings: RatingViews
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -105,6 +108,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
             messages,
             Handoff(db, queue),
             typing,
+            Ratings(db),
         )
     )
     sio.register_namespace(
@@ -132,4 +136,5 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         queue_board=queue_board,
         catalog=catalog,
         conversations=conversations,
+        ratings=RatingViews(db),
     )

@@ -99,11 +99,23 @@ class ChatClosed(ConversationFact):
     closed_by: int
     reason: str
     farewell: Wire
+    # The shopper's rating prompt ({requested, round, agent}); None: not asked.
+    rating: Wire | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ChatReopened(ConversationFact):
     """A shopper wrote into a closed chat: the bot has it again."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRated(ConversationFact):
+    """The shopper rated a service round (the Rating object of docs/protocol.md)."""
+
+    agent_id: int | None
+    rating: Wire
+    # The shopper's socket that rated, which has the rating from its ack.
+    origin_sid: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,9 @@ STATUS: Final = "status"
 ACCEPT: Final = "accept"
 CLOSE: Final = "close"
 SUGGESTIONS: Final = "suggestions"
+# Satisfaction ratings: the shopper's `rate`, and `rated` to the agent who served.
+RATE: Final = "rate"
+RATED: Final = "rated"
 
 
 def conversation_room(conversation_id: int) -> str:

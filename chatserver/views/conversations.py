@@ -12,6 +12,7 @@ from chatserver.db.models import Agent, Conversation, Message, Shop, Visitor
 from chatserver.db.records import last_message_of, messages_of
 from chatserver.domain import states
 from chatserver.errors import AppError
+from chatserver.views.ratings import ratings_of
 from chatserver.views.wire import conversation_dict, message_dict
 
 ChatWithMessages = dict[str, Any]
@@ -28,9 +29,11 @@ async def conversation_view(session: AsyncSession, conversation: Conversation) -
 
 
 async def with_messages(session: AsyncSession, conversation: Conversation) -> ChatWithMessages:
+    """A chat as the agent panel gets it: the conversation, its history and its ratings."""
     return {
         "conversation": await conversation_view(session, conversation),
         "messages": [message_dict(m) for m in await messages_of(session, conversation.id)],
+        "ratings": (await ratings_of(session, [conversation.id]))[conversation.id],
     }
 
 
