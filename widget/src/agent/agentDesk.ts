@@ -13,6 +13,7 @@ import { DeskConnection } from './connection';
 import { patchChat, type DeskState, type Reply } from './deskState';
 import { errorText } from './errorText';
 import { MyStatus, initialStatus } from './myStatus';
+import { ratedToast } from './ratings';
 import { replyOutbox } from './replies';
 import { SidePanelData } from './sidePanelData';
 
@@ -51,6 +52,7 @@ export class AgentDesk {
       stored: (messages) => this.replies.settle(messages),
       mayResume: () => void this.replies.flush(),
       unauthorized: onUnauthorized,
+      rated: (p) => this.showToast(ratedToast(p, this.store.state.chats[p.conversation_id]?.conversation.visitor.name)),
     });
     const hooks = {
       connected: () => {
@@ -171,7 +173,7 @@ export class AgentDesk {
       this.showToast(errorText(ack.error.code));
       return;
     }
-    this.sync.assigned({ conversation: ack.conversation, messages: ack.messages });
+    this.sync.assigned({ conversation: ack.conversation, messages: ack.messages, ratings: ack.ratings });
     this.open(id);
   }
 

@@ -1,13 +1,15 @@
 // REST calls of the agent panel (docs/protocol.md, "REST"), on the shared client. A 401
 // anywhere means the token is gone, and the panel returns to the login page.
 import { authApi, request } from '../shared/api';
-import type { Conversation, Message, Phrase } from '../shared/types';
+import type { Conversation, Message, Phrase, Rating } from '../shared/types';
 
 export { ApiError, type LoginResult } from '../shared/api';
 
 export interface ConversationWithMessages {
   conversation: Conversation;
   messages: Message[];
+  /** The shopper's ratings of this conversation's service rounds, oldest first. */
+  ratings?: Rating[];
 }
 
 export const api = {

@@ -2,11 +2,12 @@
 // server re-sends `assigned` (with full history) for each open chat of mine and then `queue`;
 // merging by message id makes that catch-up idempotent, and a chat of mine that was not re-sent
 // has left me while I was away, so its real state is fetched over REST.
-import type { AgentServerEvents, AssignedPayload, SuggestionsPayload } from '../shared/events';
+import type { AgentServerEvents, AssignedPayload, RatedPayload, SuggestionsPayload } from '../shared/events';
 import { mergeMessages } from '../shared/messages';
 import type { Conversation, Message } from '../shared/types';
 import { ApiError, api } from './api';
 import { newChatEntry, patchChat, type ChatEntry, type DeskState, type DeskStore } from './deskState';
+import { applyRated, mergeRatings } from './ratings';
 
 const CATCH_UP_DEADLINE_MS = 5000;
 // a lost "stopped typing" must not leave the indicator on forever
@@ -20,6 +21,8 @@ export interface SyncHooks {
   /** The catch-up is over, or a chat came (back) to me: queued replies may go out. */
   mayResume(): void;
   unauthorized(): void;
+  /** A shopper rated a round I served. */
+  rated(p: RatedPayload): void;
 }
 
 /** The chat is in front of the agent: open in the panel, and the tab visible. */
@@ -57,13 +60,19 @@ export class ChatSync implements AgentServerEvents {
     }, CATCH_UP_DEADLINE_MS);
   }
 
-  assigned({ conversation, messages }: AssignedPayload): void {
+  assigned({ conversation, messages, ratings }: AssignedPayload): void {
     const id = conversation.id;
     const known = this.store.state.chats[id];
     this.resent?.add(id);
     const entry: ChatEntry = known
-      ? { ...known, conversation, messages: mergeMessages(known.messages, messages ?? []), ended: null }
-      : newChatEntry(conversation, mergeMessages([], messages ?? []));
+      ? {
+          ...known,
+          conversation,
+          messages: mergeMessages(known.messages, messages ?? []),
+          ratings: mergeRatings(known.ratings, ratings ?? []),
+          ended: null,
+        }
+      : newChatEntry(conversation, mergeMessages([], messages ?? []), ratings ?? []);
     this.store.set((s) => ({
       chats: { ...s.chats, [id]: entry },
       order: s.order.includes(id) ? s.order : [...s.order, id],
@@ -125,6 +134,11 @@ export class ChatSync implements AgentServerEvents {
     this.end(p.conversation_id, 'unassigned', p.reason);
   }
 
+  rated(p: RatedPayload): void {
+    applyRated(this.store, p);
+    this.hooks.rated(p);
+  }
+
   /** The chat is no longer an open chat of mine; it stays listed, read-only, until dismissed. */
   end(id: number, kind: 'closed' | 'unassigned', reason: string): void {
     if (!this.store.state.chats[id]) return;
@@ -143,8 +157,12 @@ export class ChatSync implements AgentServerEvents {
       const id = chat.conversation.id;
       if (chat.ended || resent.has(id)) continue;
       void api.conversation(this.token, id).then(
-        ({ conversation, messages }) => {
-          patchChat(this.store, id, (c) => ({ conversation, messages: mergeMessages(c.messages, messages) }));
+        ({ conversation, messages, ratings }) => {
+          patchChat(this.store, id, (c) => ({
+            conversation,
+            messages: mergeMessages(c.messages, messages),
+            ratings: mergeRatings(c.ratings, ratings ?? []),
+          }));
           if (conversation.status === 'closed') this.end(id, 'closed', 'closed');
           else if (conversation.agent?.id !== this.store.state.agent.id) this.end(id, 'unassigned', 'disconnected');
         },

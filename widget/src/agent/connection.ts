@@ -11,6 +11,7 @@ import {
   SocketEvent,
   type AgentServerEvents,
   type AssignedPayload,
+  type RatedPayload,
   type SuggestionsPayload,
 } from '../shared/events';
 import type { Ack, Conversation, Message } from '../shared/types';
@@ -59,6 +60,7 @@ export class DeskConnection {
     sock.on(AgentEvent.typing, (p: { conversation_id: number; typing: boolean }) => events.typing(p));
     sock.on(AgentEvent.closed, (p: ConversationEvent) => events.closed(p));
     sock.on(AgentEvent.unassigned, (p: ConversationEvent) => events.unassigned(p));
+    sock.on(AgentEvent.rated, (p: RatedPayload) => events.rated(p));
   }
 
   get connected(): boolean {

@@ -8,6 +8,7 @@ import type {
   Conversation,
   Message,
   Phrase,
+  Rating,
   Suggestion,
 } from '../shared/types';
 import type { ConversationWithMessages } from './api';
@@ -19,6 +20,8 @@ export interface ChatEntry {
   unread: number;
   shopperTyping: boolean;
   suggestions: Suggestion[];
+  /** The shopper's ratings of this chat's service rounds. */
+  ratings: Rating[];
   /** Set when the chat is no longer an open chat of mine; it stays listed until dismissed. */
   ended: null | { kind: 'closed' | 'unassigned'; reason: string };
 }
@@ -53,8 +56,8 @@ export interface DeskState {
 
 export type DeskStore = Store<DeskState>;
 
-export function newChatEntry(conversation: Conversation, messages: Message[]): ChatEntry {
-  return { conversation, messages, draft: '', unread: 0, shopperTyping: false, suggestions: [], ended: null };
+export function newChatEntry(conversation: Conversation, messages: Message[], ratings: Rating[] = []): ChatEntry {
+  return { conversation, messages, draft: '', unread: 0, shopperTyping: false, suggestions: [], ratings, ended: null };
 }
 
 /** Change one chat; a chat that is gone (dismissed) is left alone. */

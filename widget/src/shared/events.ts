@@ -8,6 +8,8 @@ import type {
   Message,
   PersonRef,
   QueueInfo,
+  Rating,
+  RatingPrompt,
   Suggestion,
 } from './types';
 
@@ -27,10 +29,12 @@ export const VisitorEvent = {
   assigned: 'assigned',
   typing: 'typing',
   closed: 'closed',
+  rated: 'rated',
   // shopper → server
   send: 'message',
   handoff: 'handoff',
   sendTyping: 'typing',
+  rate: 'rate',
 } as const;
 
 /** Events on the /agent namespace. */
@@ -43,6 +47,7 @@ export const AgentEvent = {
   typing: 'typing',
   closed: 'closed',
   unassigned: 'unassigned',
+  rated: 'rated',
   // agent → server
   status: 'status',
   accept: 'accept',
@@ -69,6 +74,7 @@ export interface SessionPayload {
   queue?: QueueInfo | null;
   shop?: { slug: string; name: string };
   visitor?: { id: number; name: string };
+  rating?: RatingPrompt;
 }
 
 export interface VisitorSendPayload {
@@ -85,6 +91,25 @@ export interface HandoffAck {
 export interface AssignedPayload {
   conversation: Conversation;
   messages: Message[];
+  ratings?: Rating[];
+}
+
+export interface ClosedPayload {
+  reason: string;
+  rating?: RatingPrompt;
+}
+
+export interface RatePayload {
+  score: number;
+  comment?: string;
+}
+
+/** `rated`: to the agent who served the round, and to the shopper's other tabs. */
+export interface RatedPayload {
+  conversation_id: number;
+  score: number;
+  comment: string | null;
+  rating: Rating;
 }
 
 export interface SuggestionsPayload {
@@ -104,13 +129,15 @@ export interface VisitorServerEvents {
   queue: (q: QueueInfo) => void;
   assigned: (p: { agent: PersonRef }) => void;
   typing: (p: { typing: boolean; name?: string }) => void;
-  closed: (p: { reason: string }) => void;
+  closed: (p: ClosedPayload) => void;
+  rated: (p: RatedPayload) => void;
 }
 
 export interface VisitorClientEvents {
   message: (p: VisitorSendPayload, ack: (a: Ack<{ message: Message }>) => void) => void;
   handoff: (p: Record<string, never>, ack: (a: Ack<HandoffAck>) => void) => void;
   typing: (p: { typing: boolean }, ack: (a: Ack) => void) => void;
+  rate: (p: RatePayload, ack: (a: Ack<{ rating: Rating }>) => void) => void;
 }
 
 export interface AgentServerEvents {
@@ -121,6 +148,7 @@ export interface AgentServerEvents {
   typing: (p: { conversation_id: number; typing: boolean }) => void;
   closed: (p: { conversation_id: number; reason: string }) => void;
   unassigned: (p: { conversation_id: number; reason: string }) => void;
+  rated: (p: RatedPayload) => void;
 }
 
 export interface AgentClientEvents {
