@@ -18,6 +18,7 @@ from chatserver.actions.closing import Closing
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
+from chatserver.actions.ratings import Ratings
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.config import Settings
@@ -40,6 +41,7 @@ from chatserver.services.presence_store import (
 )
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
+from chatserver.views.ratings import RatingViews
 from chatserver.views.session import ShopperSessionView
 
 
@@ -55,6 +57,7 @@ class Components:
     queue_board: QueueBoard
     catalog: Catalog
     conversations: ConversationViews
+    ratings: RatingViews
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -106,6 +109,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
             messages,
             Handoff(db, queue),
             typing,
+            Ratings(db),
         )
     )
     sio.register_namespace(
@@ -134,4 +138,5 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         queue_board=queue_board,
         catalog=catalog,
         conversations=conversations,
+        ratings=RatingViews(db),
     )

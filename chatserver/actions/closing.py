@@ -7,12 +7,13 @@ from datetime import datetime
 from chatserver.actions.checks import check_in_shop, check_may_close
 from chatserver.commands.chat import ConversationRef
 from chatserver.db.engine import Database, Transaction
-from chatserver.db.models import Conversation, Shop, utcnow
+from chatserver.db.models import Agent, Conversation, Shop, utcnow
 from chatserver.db.records import append_message, lock_row, transition
-from chatserver.domain import states
+from chatserver.domain import ratings, states
 from chatserver.domain.events import ChatClosed, ChatReopened
 from chatserver.domain.greeting import render_farewell
 from chatserver.services.auth import AuthenticatedAgent
+from chatserver.views.ratings import close_event_data, prompt_dict
 from chatserver.views.wire import message_dict
 
 SYSTEM_NAME = "系统"
@@ -51,7 +52,9 @@ class Closing:
             check_may_close(conversation, actor)
             owner_id = conversation.agent_id
             shop = await tx.session.get_one(Shop, conversation.shop_id)
-            transition(
+            # The survey after service: only a round a person served is rated.
+            ask = ratings.asks_for_rating(conversation.status, owner_id)
+            closing = transition(
                 tx.session,
                 conversation,
                 states.CLOSED,
@@ -60,6 +63,7 @@ class Closing:
                 actor_type="agent",
                 actor_id=actor.agent.id,
                 reason="agent",
+                data=close_event_data(owner_id, ask),
             )
             conversation.closed_at = now
             conversation.awaiting_since = None
@@ -76,6 +80,12 @@ class Closing:
                 meta={"event": "closed"},
                 now=now,
             )
+            # The farewell's flush gave the closing row its id: the round the shopper rates.
+            prompt = (
+                prompt_dict(closing.id, await tx.session.get(Agent, owner_id))
+                if ask and owner_id is not None
+                else None
+            )
             tx.record(
                 ChatClosed(
                     conversation.id,
@@ -84,5 +94,6 @@ class Closing:
                     closed_by=actor.agent.id,
                     reason="agent",
                     farewell=message_dict(farewell),
+                    rating=prompt,
                 )
             )

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -249,4 +250,41 @@ class Phrase(Base):
     category: Mapped[str] = mapped_column(String(32), default="")
     # Typed after `/` in the agent's reply box; stored in lower case (domain/phrases.py).
     shortcut: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Rating(Base):
+    """A shopper's satisfaction rating (满意度) of one service round.
+
+    A round is one closing of the chat after a person served the shopper; a conversation can be
+    reopened by the shopper and closed again, so it can have several. The round is identified by
+    the `closed` row of conversation_events (`close_event_id`), not by a counter on the
+    conversation: that row is the closing itself, written in the closing's transaction and
+    unique by construction, it already says whether a rating was asked for (`data`), and a UNIQUE
+    key on it makes "once per round" a database guarantee with no second source of truth to keep
+    in step. Reports can join it to learn who closed the chat and when.
+    """
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+        Index("ix_ratings_shop_created", "shop_id", "created_at"),
+        Index("ix_ratings_agent_created", "agent_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    close_event_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation_events.id", ondelete="CASCADE"), unique=True
+    )
+    # Copied from the conversation so reports per shop read one table.
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    # The agent who served the round (not whoever closed it, e.g. a supervisor).
+    agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agents.id", ondelete="SET NULL"), nullable=True
+    )
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

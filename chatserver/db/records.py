@@ -49,12 +49,13 @@ def transition(
     actor_id: int | None = None,
     reason: str | None = None,
     data: dict[str, Any] | None = None,
-) -> None:
-    """Move a locked conversation to `to_status` and record who did it, when and why."""
+) -> ConversationEvent:
+    """Move a locked conversation to `to_status` and record who did it, when and why.
+    Returns the event row (its id is set at the next flush)."""
     from_status = conversation.status
     if not states.can_move(from_status, to_status):
         raise AppError("conflict", f"会话不能从 {from_status} 变为 {to_status}")
-    record_event(
+    row = record_event(
         session,
         conversation,
         type=event,
@@ -68,6 +69,7 @@ def transition(
     )
     conversation.status = to_status
     conversation.updated_at = now
+    return row
 
 
 async def find_by_client_id(
@@ -126,20 +128,20 @@ def record_event(
     to_status: str | None = None,
     reason: str | None = None,
     data: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        ConversationEvent(
-            conversation_id=conversation.id,
-            type=type,
-            from_status=from_status,
-            to_status=to_status,
-            actor_type=actor_type,
-            actor_id=actor_id,
-            reason=reason,
-            data=data or {},
-            created_at=now,
-        )
+) -> ConversationEvent:
+    row = ConversationEvent(
+        conversation_id=conversation.id,
+        type=type,
+        from_status=from_status,
+        to_status=to_status,
+        actor_type=actor_type,
+        actor_id=actor_id,
+        reason=reason,
+        data=data or {},
+        created_at=now,
     )
+    session.add(row)
+    return row
 
 
 async def messages_of(session: AsyncSession, conversation_id: int) -> list[Message]:

@@ -99,6 +99,8 @@ class ChatClosed(ConversationFact):
     closed_by: int
     reason: str
     farewell: Wire
+    # The shopper's rating prompt ({requested, round, agent}); None: not asked.
+    rating: Wire | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,16 @@ class FlagChanged(ConversationFact):
     changed_at: datetime
     # The conversation's status: a queued chat's flag shows in the waiting list.
     status: str
+    origin_sid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRated(ConversationFact):
+    """The shopper rated a service round (the Rating object of docs/protocol.md)."""
+
+    agent_id: int | None
+    rating: Wire
+    # The shopper's socket that rated, which has the rating from its ack.
     origin_sid: str | None = None
 
 

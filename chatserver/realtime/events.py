@@ -23,6 +23,10 @@ SUGGESTIONS: Final = "suggestions"
 NOTE: Final = "note"
 FLAG: Final = "flag"
 
+# Satisfaction ratings: the shopper's `rate`, and `rated` to the agent who served.
+RATE: Final = "rate"
+RATED: Final = "rated"
+
 
 def conversation_room(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"

@@ -19,6 +19,7 @@ from chatserver.domain.events import (
     ChatAssigned,
     ChatClosed,
     ChatQueued,
+    ChatRated,
     ChatReturned,
     Event,
     FlagChanged,
@@ -50,6 +51,7 @@ class Fanout:
             QueueChanged: self.queue_changed,
             NoteAdded: self.note_added,
             FlagChanged: self.flag_changed,
+            ChatRated: self.chat_rated,
         }
         # A queue snapshot read just before a chat was taken must not reach its shopper after
         # `assigned` (the widget would show the queue again): positions older than the message
@@ -149,7 +151,11 @@ class Fanout:
     async def chat_closed(self, event: ChatClosed) -> None:
         self._mark_left_queue(event.conversation_id, int(event.farewell["seq"]))
         await self.to_shopper(event.conversation_id, names.MESSAGE, event.farewell)
-        await self.to_shopper(event.conversation_id, names.CLOSED, {"reason": event.reason})
+        await self.to_shopper(
+            event.conversation_id,
+            names.CLOSED,
+            {"reason": event.reason, "rating": event.rating or {"requested": False}},
+        )
         closed = {"conversation_id": event.conversation_id, "reason": event.reason}
         for agent_id in {event.owner_id, event.closed_by} - {None}:
             assert agent_id is not None
@@ -201,3 +207,15 @@ class Fanout:
             },
             skip_sid=event.origin_sid,
         )
+
+    async def chat_rated(self, event: ChatRated) -> None:
+        rated = {
+            "conversation_id": event.conversation_id,
+            "score": event.rating["score"],
+            "comment": event.rating["comment"],
+            "rating": event.rating,
+        }
+        # The shopper's other tabs close their rating card; the agent who served hears of it.
+        await self.to_shopper(event.conversation_id, names.RATED, rated, skip_sid=event.origin_sid)
+        if event.agent_id is not None:
+            await self.to_agent(event.agent_id, names.RATED, rated)

@@ -9,10 +9,12 @@ import socketio
 
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
+from chatserver.actions.ratings import Ratings
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorContext, VisitorSessions
 from chatserver.commands.base import parse
 from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
+from chatserver.commands.ratings import RateService
 from chatserver.domain.ratelimit import TokenBucket, shopper_messages
 from chatserver.domain.text import is_encodable
 from chatserver.errors import AppError
@@ -39,6 +41,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         messages: ChatMessages,
         handoff: Handoff,
         typing: Typing,
+        ratings: Ratings,
     ) -> None:
         super().__init__(events.VISITOR_NAMESPACE)
         self.sessions = sessions
@@ -46,6 +49,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         self.messages = messages
         self.handoff = handoff
         self.typing = typing
+        self.ratings = ratings
         self._buckets: dict[str, TokenBucket] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
@@ -104,3 +108,10 @@ class VisitorNamespace(socketio.AsyncNamespace):
         context = await self._context(sid)
         await self.typing.do_visitor_typing(context, parse(VisitorTyping, _first(args)))
         return {}
+
+    @acked
+    async def on_rate(self, sid: str, *args: Any) -> dict[str, Any]:
+        context = await self._context(sid)
+        command = parse(RateService, _first(args))
+        self._take_token(sid)
+        return await self.ratings.do_rate(context, command, sid=sid)

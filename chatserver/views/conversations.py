@@ -13,6 +13,7 @@ from chatserver.db.records import last_message_of, messages_of
 from chatserver.domain import states
 from chatserver.errors import AppError
 from chatserver.views.notes import notes_of
+from chatserver.views.ratings import ratings_of
 from chatserver.views.wire import conversation_dict, message_dict
 
 ChatWithMessages = dict[str, Any]
@@ -29,11 +30,13 @@ async def conversation_view(session: AsyncSession, conversation: Conversation) -
 
 
 async def with_messages(session: AsyncSession, conversation: Conversation) -> ChatWithMessages:
+    """A chat as the agent panel gets it: the conversation, its history and its ratings."""
     return {
         "conversation": await conversation_view(session, conversation),
         "messages": [message_dict(m) for m in await messages_of(session, conversation.id)],
         # Staff only: this shape goes to agents, never into the shopper's session.
         "notes": await notes_of(session, conversation.id),
+        "ratings": (await ratings_of(session, [conversation.id]))[conversation.id],
     }
 
 

@@ -9,6 +9,7 @@ from chatserver.db.models import Agent, Conversation, Shop, Visitor
 from chatserver.db.records import messages_of
 from chatserver.domain import states
 from chatserver.views.queue import QueueViews
+from chatserver.views.ratings import rating_prompt
 from chatserver.views.wire import agent_brief, message_dict
 
 
@@ -35,6 +36,7 @@ class ShopperSessionView:
                 "queue": None,
                 "shop": {"slug": shop.slug, "name": shop.name},
                 "visitor": {"id": visitor.id, "name": visitor.name},
+                "rating": await rating_prompt(session, conversation),
             }
         if payload["status"] == states.QUEUED:
             payload["queue"] = await self.queue.position_of(shop.id, conversation_id)

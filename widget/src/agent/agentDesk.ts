@@ -15,6 +15,7 @@ import { DeskConnection } from './connection';
 import { patchChat, type DeskState, type Reply } from './deskState';
 import { errorText } from './errorText';
 import { MyStatus, initialStatus } from './myStatus';
+import { ratedToast } from './ratings';
 import { replyOutbox } from './replies';
 import { SidePanelData } from './sidePanelData';
 
@@ -56,6 +57,7 @@ export class AgentDesk {
       stored: (messages) => this.replies.settle(messages),
       mayResume: () => void this.replies.flush(),
       unauthorized: onUnauthorized,
+      rated: (p) => this.showToast(ratedToast(p, this.store.state.chats[p.conversation_id]?.conversation.visitor.name)),
     });
     const hooks = {
       connected: () => {
@@ -187,7 +189,7 @@ export class AgentDesk {
       this.showToast(errorText(ack.error.code));
       return;
     }
-    this.sync.assigned({ conversation: ack.conversation, messages: ack.messages, notes: ack.notes });
+    this.sync.assigned({ conversation: ack.conversation, messages: ack.messages, notes: ack.notes, ratings: ack.ratings });
     this.open(id);
   }
 

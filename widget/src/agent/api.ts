@@ -1,7 +1,7 @@
 // REST calls of the agent panel (docs/protocol.md, "REST"), on the shared client. A 401
 // anywhere means the token is gone, and the panel returns to the login page.
 import { authApi, request } from '../shared/api';
-import type { Conversation, Message, Note, Phrase } from '../shared/types';
+import type { Conversation, Message, Note, Phrase, Rating } from '../shared/types';
 
 export { ApiError, type LoginResult } from '../shared/api';
 
@@ -9,6 +9,8 @@ export interface ConversationWithMessages {
   conversation: Conversation;
   messages: Message[];
   notes?: Note[];
+  /** The shopper's ratings of this conversation's service rounds, oldest first. */
+  ratings?: Rating[];
 }
 
 export const api = {

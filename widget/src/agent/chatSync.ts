@@ -2,12 +2,13 @@
 // server re-sends `assigned` (with full history) for each open chat of mine and then `queue`;
 // merging by message id makes that catch-up idempotent, and a chat of mine that was not re-sent
 // has left me while I was away, so its real state is fetched over REST.
-import type { AgentServerEvents, AssignedPayload, FlagPayload, SuggestionsPayload } from '../shared/events';
+import type { AgentServerEvents, AssignedPayload, FlagPayload, RatedPayload, SuggestionsPayload } from '../shared/events';
 import { mergeMessages } from '../shared/messages';
 import type { Conversation, Message, Note } from '../shared/types';
 import { applyFlag, applyNote, mergeNotes, withNewerFlag } from './annotations';
 import { ApiError, api } from './api';
 import { newChatEntry, patchChat, type ChatEntry, type DeskState, type DeskStore } from './deskState';
+import { applyRated, mergeRatings } from './ratings';
 
 const CATCH_UP_DEADLINE_MS = 5000;
 // a lost "stopped typing" must not leave the indicator on forever
@@ -21,6 +22,8 @@ export interface SyncHooks {
   /** The catch-up is over, or a chat came (back) to me: queued replies may go out. */
   mayResume(): void;
   unauthorized(): void;
+  /** A shopper rated a round I served. */
+  rated(p: RatedPayload): void;
 }
 
 /** The chat is in front of the agent: open in the panel, and the tab visible. */
@@ -58,7 +61,7 @@ export class ChatSync implements AgentServerEvents {
     }, CATCH_UP_DEADLINE_MS);
   }
 
-  assigned({ conversation, messages, notes }: AssignedPayload): void {
+  assigned({ conversation, messages, notes, ratings }: AssignedPayload): void {
     const id = conversation.id;
     const known = this.store.state.chats[id];
     this.resent?.add(id);
@@ -68,9 +71,10 @@ export class ChatSync implements AgentServerEvents {
           conversation: withNewerFlag(conversation, known.conversation),
           messages: mergeMessages(known.messages, messages ?? []),
           notes: mergeNotes(known.notes, notes ?? []),
+          ratings: mergeRatings(known.ratings, ratings ?? []),
           ended: null,
         }
-      : newChatEntry(conversation, mergeMessages([], messages ?? []), mergeNotes([], notes ?? []));
+      : newChatEntry(conversation, mergeMessages([], messages ?? []), mergeNotes([], notes ?? []), ratings ?? []);
     this.store.set((s) => ({
       chats: { ...s.chats, [id]: entry },
       order: s.order.includes(id) ? s.order : [...s.order, id],
@@ -141,6 +145,11 @@ export class ChatSync implements AgentServerEvents {
     this.end(p.conversation_id, 'unassigned', p.reason);
   }
 
+  rated(p: RatedPayload): void {
+    applyRated(this.store, p);
+    this.hooks.rated(p);
+  }
+
   /** The chat is no longer an open chat of mine; it stays listed, read-only, until dismissed. */
   end(id: number, kind: 'closed' | 'unassigned', reason: string): void {
     if (!this.store.state.chats[id]) return;
@@ -159,11 +168,12 @@ export class ChatSync implements AgentServerEvents {
       const id = chat.conversation.id;
       if (chat.ended || resent.has(id)) continue;
       void api.conversation(this.token, id).then(
-        ({ conversation, messages, notes }) => {
+        ({ conversation, messages, notes, ratings }) => {
           patchChat(this.store, id, (c) => ({
             conversation: withNewerFlag(conversation, c.conversation),
             messages: mergeMessages(c.messages, messages),
             notes: mergeNotes(c.notes, notes ?? []),
+            ratings: mergeRatings(c.ratings, ratings ?? []),
           }));
           if (conversation.status === 'closed') this.end(id, 'closed', 'closed');
           else if (conversation.agent?.id !== this.store.state.agent.id) this.end(id, 'unassigned', 'disconnected');

@@ -12,6 +12,7 @@ import {
   type AgentServerEvents,
   type AssignedPayload,
   type FlagPayload,
+  type RatedPayload,
   type SuggestionsPayload,
 } from '../shared/events';
 import type { Ack, Conversation, Message, Note } from '../shared/types';
@@ -62,6 +63,7 @@ export class DeskConnection {
     sock.on(AgentEvent.unassigned, (p: ConversationEvent) => events.unassigned(p));
     sock.on(AgentEvent.note, (n: Note) => events.note(n));
     sock.on(AgentEvent.flag, (p: FlagPayload) => events.flag(p));
+    sock.on(AgentEvent.rated, (p: RatedPayload) => events.rated(p));
   }
 
   get connected(): boolean {

@@ -10,6 +10,7 @@ import type {
   Message,
   Note,
   Phrase,
+  Rating,
   Suggestion,
 } from '../shared/types';
 import type { ConversationWithMessages } from './api';
@@ -23,6 +24,8 @@ export interface ChatEntry {
   suggestions: Suggestion[];
   /** Staff-only notes, oldest first. */
   notes: Note[];
+  /** The shopper's ratings of this chat's service rounds. */
+  ratings: Rating[];
   /** Set when the chat is no longer an open chat of mine; it stays listed until dismissed. */
   ended: null | { kind: 'closed' | 'unassigned'; reason: string };
 }
@@ -59,8 +62,13 @@ export interface DeskState {
 
 export type DeskStore = Store<DeskState>;
 
-export function newChatEntry(conversation: Conversation, messages: Message[], notes: Note[] = []): ChatEntry {
-  return { conversation, messages, notes, draft: '', unread: 0, shopperTyping: false, suggestions: [], ended: null };
+export function newChatEntry(
+  conversation: Conversation,
+  messages: Message[],
+  notes: Note[] = [],
+  ratings: Rating[] = [],
+): ChatEntry {
+  return { conversation, messages, notes, ratings, draft: '', unread: 0, shopperTyping: false, suggestions: [], ended: null };
 }
 
 /** Change one chat; a chat that is gone (dismissed) is left alone. */

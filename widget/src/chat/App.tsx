@@ -1,11 +1,13 @@
 // The shopper chat app shown in the loader's iframe. Every text a person typed is rendered as a
 // Preact text node, never as HTML. The frame and the message list each subscribe to their own
 // part of the state, so a message arriving does not redraw the header, nor a banner the list.
+import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { clockTime, etaText } from '../shared/format';
 import { useStore } from '../shared/store';
 import type { Message, SuggestionChoice } from '../shared/types';
 import { ERROR_TEXT, type ChatState, type ShopperChat, type ShopperOutgoing } from './client';
+import { RatingCard } from './RatingCard';
 
 const STATUS_LINE: Record<ChatState['status'], string> = {
   bot: '智能客服为您服务',
@@ -99,6 +101,7 @@ function MessageList({ chat }: { chat: ShopperChat }) {
     outbox: st.outbox,
     agentTyping: st.agentTyping,
   }));
+  const ratingPhase = useStore(chat.rating.store, (r) => r.card.phase);
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const count = state.messages.length + state.outbox.length;
@@ -106,7 +109,7 @@ function MessageList({ chat }: { chat: ShopperChat }) {
   useLayoutEffect(() => {
     const el = ref.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [count, state.agentTyping]);
+  }, [count, state.agentTyping, ratingPhase]);
 
   const onScroll = () => {
     const el = ref.current;
@@ -114,6 +117,8 @@ function MessageList({ chat }: { chat: ShopperChat }) {
   };
 
   const lastSuggestions = [...state.messages].reverse().find((m) => m.kind === 'suggestions')?.id;
+  // the rating card follows the farewell of the round it rates
+  const lastFarewell = [...state.messages].reverse().find((m) => m.meta?.event === 'closed')?.id;
 
   return (
     <div class="messages" ref={ref} onScroll={onScroll} data-testid="message-list" aria-live="polite">
@@ -123,7 +128,10 @@ function MessageList({ chat }: { chat: ShopperChat }) {
         </div>
       )}
       {state.messages.map((m) => (
-        <MessageRow key={m.id} m={m} chat={chat} choicesActive={m.id === lastSuggestions} />
+        <Fragment key={m.id}>
+          <MessageRow m={m} chat={chat} choicesActive={m.id === lastSuggestions} />
+          {m.id === lastFarewell && <RatingCard chat={chat} />}
+        </Fragment>
       ))}
       {state.outbox.map((o) => (
         <PendingRow key={o.client_id} o={o} chat={chat} />

@@ -9,19 +9,23 @@ import {
   SOCKET_PATH,
   SocketEvent,
   VisitorEvent,
+  type ClosedPayload,
   type HandoffAck,
+  type RatedPayload,
   type SessionPayload,
 } from '../shared/events';
 import { mergeMessages } from '../shared/messages';
 import { Outbox, requeueInterrupted, type Outgoing } from '../shared/outbox';
 import { Store, storage } from '../shared/store';
 import { TypingSignal } from '../shared/typing';
+import { ShopperRating } from './rating';
 import {
   TEXT_LIMIT,
   type ConversationStatus,
   type Message,
   type PersonRef,
   type QueueInfo,
+  type Rating,
 } from '../shared/types';
 
 export type Connection = 'connecting' | 'online' | 'offline';
@@ -61,6 +65,8 @@ export const ERROR_TEXT: Record<string, string> = {
 
 export class ShopperChat {
   readonly store: Store<ChatState>;
+  /** The rating card after a person served the shopper (its own store). */
+  readonly rating: ShopperRating;
   private socket: Socket;
   private token: string | null;
   private readonly outbox: Outbox<ShopperOutgoing>;
@@ -107,6 +113,11 @@ export class ShopperChat {
         }),
       delivered: (_item, message) => this.receive([message]),
     });
+    this.rating = new ShopperRating(
+      shop,
+      (payload) => emitWithAck<{ rating: Rating }>(this.socket, VisitorEvent.rate, payload),
+      () => this.socket.connected,
+    );
     this.myTyping = new TypingSignal(
       (typing) => this.socket.emit(VisitorEvent.sendTyping, { typing }, () => undefined),
       () => this.socket.connected,
@@ -144,9 +155,11 @@ export class ShopperChat {
     this.store.set({ messages: mergeMessages(s.messages, incoming) });
     this.outbox.settle(incoming);
     const replies = fresh.filter((m) => m.sender === 'agent' || m.sender === 'bot');
-    // writing after a close reopens the conversation with the bot (docs/protocol.md, `closed`)
-    if (this.store.state.status === 'closed' && fresh.some((m) => m.sender === 'bot' || m.sender === 'visitor'))
-      this.store.set({ status: 'bot', agent: null });
+    // writing after a close reopens the conversation with the bot (docs/protocol.md, `closed`);
+    // the history replayed by `session` holds messages from before the close, which do not count
+    const closedAt = [...this.store.state.messages].reverse().find((m) => m.meta?.event === 'closed')?.seq ?? 0;
+    const reopened = fresh.some((m) => (m.sender === 'bot' || m.sender === 'visitor') && m.seq > closedAt);
+    if (this.store.state.status === 'closed' && reopened) this.store.set({ status: 'bot', agent: null });
     if (replies.some((m) => m.sender === 'agent')) this.setAgentTyping(false);
     if (!this.visible && replies.length) {
       this.unread += replies.length;
@@ -187,6 +200,7 @@ export class ShopperChat {
         messages: sameConversation ? s.messages : [],
       });
       this.receive(p.messages ?? []);
+      this.rating.prompt(p.rating);
       void this.outbox.flush();
     });
     sock.on(VisitorEvent.message, (m: Message) => this.receive([m]));
@@ -195,9 +209,11 @@ export class ShopperChat {
       this.store.set({ status: 'assigned', agent: p.agent, queue: null }),
     );
     sock.on(VisitorEvent.typing, (p: { typing: boolean }) => this.setAgentTyping(!!p.typing));
-    sock.on(VisitorEvent.closed, () =>
-      this.store.set({ status: 'closed', queue: null, agentTyping: false }),
-    );
+    sock.on(VisitorEvent.closed, (p: ClosedPayload) => {
+      this.store.set({ status: 'closed', queue: null, agentTyping: false });
+      this.rating.prompt(p?.rating);
+    });
+    sock.on(VisitorEvent.rated, (p: RatedPayload) => this.rating.rated(p));
   }
 
   private setAgentTyping(typing: boolean): void {

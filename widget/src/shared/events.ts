@@ -10,6 +10,8 @@ import type {
   Note,
   PersonRef,
   QueueInfo,
+  Rating,
+  RatingPrompt,
   Suggestion,
 } from './types';
 
@@ -29,10 +31,12 @@ export const VisitorEvent = {
   assigned: 'assigned',
   typing: 'typing',
   closed: 'closed',
+  rated: 'rated',
   // shopper → server
   send: 'message',
   handoff: 'handoff',
   sendTyping: 'typing',
+  rate: 'rate',
 } as const;
 
 /** Events on the /agent namespace. */
@@ -47,6 +51,7 @@ export const AgentEvent = {
   unassigned: 'unassigned',
   note: 'note',
   flag: 'flag',
+  rated: 'rated',
   // agent → server
   status: 'status',
   accept: 'accept',
@@ -75,6 +80,7 @@ export interface SessionPayload {
   queue?: QueueInfo | null;
   shop?: { slug: string; name: string };
   visitor?: { id: number; name: string };
+  rating?: RatingPrompt;
 }
 
 export interface VisitorSendPayload {
@@ -93,6 +99,25 @@ export interface AssignedPayload {
   messages: Message[];
   /** Staff-only notes, oldest first. */
   notes?: Note[];
+  ratings?: Rating[];
+}
+
+export interface ClosedPayload {
+  reason: string;
+  rating?: RatingPrompt;
+}
+
+export interface RatePayload {
+  score: number;
+  comment?: string;
+}
+
+/** `rated`: to the agent who served the round, and to the shopper's other tabs. */
+export interface RatedPayload {
+  conversation_id: number;
+  score: number;
+  comment: string | null;
+  rating: Rating;
 }
 
 /** A conversation's flag changed (server → agents), or the ack of `flag` (without `by`). */
@@ -120,13 +145,15 @@ export interface VisitorServerEvents {
   queue: (q: QueueInfo) => void;
   assigned: (p: { agent: PersonRef }) => void;
   typing: (p: { typing: boolean; name?: string }) => void;
-  closed: (p: { reason: string }) => void;
+  closed: (p: ClosedPayload) => void;
+  rated: (p: RatedPayload) => void;
 }
 
 export interface VisitorClientEvents {
   message: (p: VisitorSendPayload, ack: (a: Ack<{ message: Message }>) => void) => void;
   handoff: (p: Record<string, never>, ack: (a: Ack<HandoffAck>) => void) => void;
   typing: (p: { typing: boolean }, ack: (a: Ack) => void) => void;
+  rate: (p: RatePayload, ack: (a: Ack<{ rating: Rating }>) => void) => void;
 }
 
 export interface AgentServerEvents {
@@ -139,6 +166,7 @@ export interface AgentServerEvents {
   unassigned: (p: { conversation_id: number; reason: string }) => void;
   note: (n: Note) => void;
   flag: (p: FlagPayload) => void;
+  rated: (p: RatedPayload) => void;
 }
 
 export interface AgentClientEvents {

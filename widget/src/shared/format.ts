@@ -29,3 +29,9 @@ export function etaText(etaS: number): string {
   if (!Number.isFinite(etaS) || etaS < 60) return '不到1分钟';
   return `约${Math.round(etaS / 60)}分钟`;
 }
+
+/** "★★★★☆" for a score of 4 (of 5). */
+export function starText(score: number): string {
+  const n = Math.max(0, Math.min(5, Math.round(score)));
+  return '★'.repeat(n) + '☆'.repeat(5 - n);
+}

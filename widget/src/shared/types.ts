@@ -76,6 +76,24 @@ export interface Note {
   created_at: string;
 }
 
+/** A shopper's rating of one service round (满意度); `round` is the closing it rates. */
+export interface Rating {
+  id: number;
+  conversation_id: number;
+  round: number;
+  agent: PersonRef | null;
+  score: number;
+  comment: string | null;
+  created_at: string;
+}
+
+/** Whether the shopper is asked to rate now (`closed.rating`, `session.rating`). */
+export interface RatingPrompt {
+  requested: boolean;
+  round?: number;
+  agent?: PersonRef | null;
+}
+
 export interface AgentProfile {
   id: number;
   username: string;
@@ -155,3 +173,15 @@ export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
 export const TEXT_LIMIT = 2000;
 /** The longest private note the server accepts. */
 export const NOTE_LIMIT = 1000;
+
+/** The longest comment the server accepts with a rating. */
+export const COMMENT_LIMIT = 500;
+
+/** The words of the satisfaction scores (docs/protocol.md, Rating); 4 and 5 count as satisfied. */
+export const SCORE_LABELS: Record<number, string> = {
+  1: '非常不满意',
+  2: '不满意',
+  3: '一般',
+  4: '满意',
+  5: '非常满意',
+};

@@ -3,6 +3,7 @@ import { clockTime } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { AgentMessageList } from './AgentMessageList';
+import { ChatRatings } from './ChatRatings';
 import { Composer } from './Composer';
 import { FlagPicker } from './FlagPicker';
 import { CONV_STATUS_TEXT } from './labels';
@@ -39,6 +40,7 @@ export function ChatPane({ desk, id }: { desk: AgentDesk; id: number }) {
         )}
       </header>
       <AgentMessageList desk={desk} id={id} />
+      <ChatRatings desk={desk} id={id} />
       <Composer desk={desk} id={id} />
     </main>
   );

@@ -21,6 +21,7 @@ export function ConversationItem({ desk, id }: { desk: AgentDesk; id: number }) 
           unread: chat.unread,
           shopperTyping: chat.shopperTyping,
           ended: chat.ended,
+          rating: chat.ratings[chat.ratings.length - 1] ?? null,
           active: s.activeId === id,
         }
       : null;
@@ -41,6 +42,16 @@ export function ConversationItem({ desk, id }: { desk: AgentDesk; id: number }) 
         <span class="conv-name">{c.conversation.visitor.name}</span>
         {c.conversation.priority > 0 && <span class="tag tag-red">投诉</span>}
         {c.ended && <span class="tag">{c.ended.kind === 'closed' ? '已结束' : '已移交'}</span>}
+        {c.rating && (
+          <span
+            class="tag tag-rating"
+            data-testid="conversation-rating"
+            data-score={c.rating.score}
+            title={`顾客评价：${c.rating.score} 星`}
+          >
+            ★{c.rating.score}
+          </span>
+        )}
         {c.unread > 0 && (
           <span class="badge" data-testid="conversation-unread">
             {c.unread}

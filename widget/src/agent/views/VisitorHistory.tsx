@@ -5,6 +5,7 @@ import { clockTime, dateTime } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { SENDER_TEXT } from './labels';
+import { RatingLine, Stars } from './RatingStars';
 
 interface Props {
   desk: AgentDesk;
@@ -48,10 +49,19 @@ export function VisitorHistory({ desk, visitorId, conversationId }: Props) {
               <span>{dateTime(h.conversation.created_at)}</span>
               <span class="muted">
                 {h.conversation.agent?.name ?? '机器人'} · {h.messages.length}条
+                {h.ratings?.length ? (
+                  <>
+                    {' · '}
+                    <Stars score={h.ratings[h.ratings.length - 1].score} />
+                  </>
+                ) : null}
               </span>
             </button>
             {openHistory === h.conversation.id && (
               <div class="history-messages">
+                {(h.ratings ?? []).map((r) => (
+                  <RatingLine key={r.id} rating={r} testid="history-rating" />
+                ))}
                 {h.messages.map((m) => (
                   <div key={m.id} class="history-line">
                     <span class="muted">

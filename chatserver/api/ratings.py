@@ -1,0 +1,31 @@
+"""Satisfaction figures for supervisors and admins (what reports read)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from chatserver.actions.checks import SUPERVISING_ROLES
+from chatserver.api.common import current_agent, parts_of
+from chatserver.commands.base import parse
+from chatserver.commands.ratings import RatingSummaryQuery
+from chatserver.errors import AppError
+
+
+async def rating_summary(request: web.Request) -> web.Response:
+    actor = await current_agent(request)
+    # the role first: a plain agent learns nothing from validation
+    if actor.agent.role not in SUPERVISING_ROLES:
+        raise AppError("forbidden", "只有主管或管理员可以查看满意度统计")
+    query = request.query
+    command = parse(
+        RatingSummaryQuery,
+        {"start": query.get("from"), "end": query.get("to"), "agent_id": query.get("agent_id")},
+    )
+    summary = await parts_of(request).ratings.summary(
+        actor.shop.id, start=command.start, end=command.end, agent_id=command.agent_id
+    )
+    return web.json_response(summary)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/ratings/summary", rating_summary)
