@@ -17,6 +17,7 @@ from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
+from chatserver.actions.politeness import Politeness
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.config import Settings
@@ -54,6 +55,7 @@ class Components:
     queue_board: QueueBoard
     catalog: Catalog
     conversations: ConversationViews
+    politeness: Politeness
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -72,6 +74,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     typing = Typing(db, dispatcher)
     closing = Closing(db)
     catalog = Catalog(db, faq)
+    politeness = Politeness(db)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
@@ -120,6 +123,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
                 conversations=conversations,
                 queue=queue,
                 suggestions=suggestions,
+                politeness=politeness,
             )
         )
     )
@@ -132,4 +136,5 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         queue_board=queue_board,
         catalog=catalog,
         conversations=conversations,
+        politeness=politeness,
     )

@@ -16,9 +16,11 @@ from chatserver.actions.agents import AgentAvailability
 from chatserver.actions.assignment import Assignment
 from chatserver.actions.closing import Closing
 from chatserver.actions.messages import ChatMessages
+from chatserver.actions.politeness import Politeness
 from chatserver.actions.typing import Typing
 from chatserver.commands.base import parse
 from chatserver.commands.chat import AgentMessage, AgentTyping, ConversationRef, SetStatus
+from chatserver.commands.politeness import DraftCheck
 from chatserver.domain.ratelimit import TokenBucket, agent_messages
 from chatserver.errors import AppError
 from chatserver.listeners.suggestions import Suggestions
@@ -51,6 +53,7 @@ class AgentDesk:
     conversations: ConversationViews
     queue: QueueViews
     suggestions: Suggestions
+    politeness: Politeness
 
 
 class AgentNamespace(socketio.AsyncNamespace):
@@ -147,3 +150,8 @@ class AgentNamespace(socketio.AsyncNamespace):
         actor = await self._actor(sid)
         await self.desk.typing.do_agent_typing(actor, parse(AgentTyping, _first(args)))
         return {}
+
+    @acked
+    async def on_check_draft(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        return await self.desk.politeness.check_draft(actor, parse(DraftCheck, _first(args)))

@@ -19,6 +19,7 @@ STATUS: Final = "status"
 ACCEPT: Final = "accept"
 CLOSE: Final = "close"
 SUGGESTIONS: Final = "suggestions"
+CHECK_DRAFT: Final = "check_draft"
 
 
 def conversation_room(conversation_id: int) -> str:
