@@ -69,11 +69,11 @@ _SOFT_PUNCT: Final = frozenset("，,、~～ ")
 _PARTICLES: Final = frozenset("呀啊哦喔呢哈啦嘛吧哟嗯")
 # Around a one-character form of address, only these may touch it (好的亲, 亲你看, 亲们).
 _ADDRESS_BEFORE: Final = frozenset("好的了吗") | _PARTICLES
-_ADDRESS_AFTER: Final = frozenset("你您妳们") | _PARTICLES
+_ADDRESS_AFTER: Final = frozenset("你您妳们們") | _PARTICLES
 # After a form of address these start the sentence proper (宝子们这款… → 这款…), not a verb.
 _NEW_SUBJECT: Final = frozenset("这那我咱本")
 _QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|‘[^’]*’|《[^》]*》|\"[^\"\n]*\"")
-_PRONOUN = re.compile(r"你们|您们|妳们|你|妳")
+_PRONOUN = re.compile(r"[你您妳][们們]|你|妳")
 # A bare refusal may carry these around it and still say nothing more (我也不知道哦).
 _REFUSAL_BEFORE = (
     "不好意思|对不起|抱歉|这个|那个|这边|那边|我们|咱们|目前|现在|暂时|真的|确实|实在|"
@@ -271,7 +271,7 @@ def _addresses(draft: _Draft, patterns: _Patterns) -> None:
             or (_is_han(after) and after not in _ADDRESS_AFTER)
         ):
             continue  # part of a word: 父亲, 亲自, 小姐
-        if after == "们":
+        if after in ("们", "們"):
             end += 1  # 宝子们, 姐妹们: the plural goes with it
         edit = _address_edit(draft, start, end)
         why = f"不要称呼顾客「{draft.text[start:end]}」，用「您」即可"

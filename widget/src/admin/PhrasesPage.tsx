@@ -1,9 +1,10 @@
 // 常用语: the standard phrases agents insert with one click in the agent panel.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Phrase } from '../shared/types';
+import type { Phrase, PolitenessWarning } from '../shared/types';
 import { adminApi, type PhraseInput } from './api';
 import { errorText } from './errors';
 import { Confirm, Dialog, Field, FormError, LoadState, useAdmin, useFormErrors, RowActions } from './ui';
+import { PolitenessWarnings } from './Warnings';
 
 const MAX_TITLE = 64;
 const MAX_TEXT = 2000;
@@ -16,6 +17,8 @@ export function PhrasesPage() {
   const [editing, setEditing] = useState<Phrase | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Phrase | null>(null);
   const [deleteBusy, setDeleteBusy] = useState(false);
+  /** What the politeness check said about phrases saved in this visit, by phrase id. */
+  const [warnings, setWarnings] = useState<Record<string, PolitenessWarning[]>>({});
 
   const load = async () => {
     setLoadError(null);
@@ -97,8 +100,9 @@ export function PhrasesPage() {
                     <td class="col-title" data-testid="phrase-row-title">
                       {p.title}
                     </td>
-                    <td class="phrase-text" data-testid="phrase-row-text">
-                      {p.text}
+                    <td class="phrase-text">
+                      <div data-testid="phrase-row-text">{p.text}</div>
+                      <PolitenessWarnings items={warnings[String(p.id)]} testid="phrase-row-warnings" />
                     </td>
                     {admin.canEdit && (
                       <RowActions kind="phrase" onEdit={() => setEditing(p)} onDelete={() => setDeleting(p)} />
@@ -120,7 +124,8 @@ export function PhrasesPage() {
           phrase={editing === 'new' ? null : editing}
           categories={categories}
           onClose={() => setEditing(null)}
-          onSaved={(saved, created) => {
+          onSaved={(saved, created, found) => {
+            setWarnings((all) => ({ ...all, [String(saved.id)]: found }));
             setItems((list) => {
               const rest = (list ?? []).filter((p) => p.id !== saved.id);
               return created ? [...rest, saved] : (list ?? []).map((p) => (p.id === saved.id ? saved : p));
@@ -157,7 +162,7 @@ function PhraseEditor({
   phrase: Phrase | null;
   categories: string[];
   onClose: () => void;
-  onSaved: (p: Phrase, created: boolean) => void;
+  onSaved: (p: Phrase, created: boolean, warnings: PolitenessWarning[]) => void;
 }) {
   const admin = useAdmin();
   const [title, setTitle] = useState(phrase?.title ?? '');
@@ -176,9 +181,9 @@ function PhraseEditor({
     if (category.trim() || phrase?.category) body.category = category.trim();
     try {
       const saved = phrase
-        ? (await adminApi.phraseUpdate(admin.token, phrase.id, body)).phrase
-        : (await adminApi.phraseCreate(admin.token, body)).phrase;
-      onSaved(saved, !phrase);
+        ? await adminApi.phraseUpdate(admin.token, phrase.id, body)
+        : await adminApi.phraseCreate(admin.token, body);
+      onSaved(saved.phrase, !phrase, saved.warnings ?? []);
     } catch (err) {
       if (admin.expired(err)) return;
       fail(err);

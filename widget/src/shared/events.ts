@@ -7,6 +7,7 @@ import type {
   ConversationStatus,
   Message,
   PersonRef,
+  PolitenessFinding,
   QueueInfo,
   Suggestion,
 } from './types';
@@ -49,6 +50,7 @@ export const AgentEvent = {
   send: 'message',
   close: 'close',
   sendTyping: 'typing',
+  checkDraft: 'check_draft',
 } as const;
 
 /** Socket.IO's own events, named here so no module spells them by hand. */
@@ -98,6 +100,17 @@ export interface AgentSendPayload {
   text: string;
 }
 
+export interface DraftCheckPayload {
+  conversation_id?: number;
+  text: string;
+}
+
+/** The politeness check on a draft: what is wrong, and the whole draft said politely. */
+export interface DraftCheckAck {
+  findings: PolitenessFinding[];
+  rewrite: string;
+}
+
 export interface VisitorServerEvents {
   session: (p: SessionPayload) => void;
   message: (m: Message) => void;
@@ -129,4 +142,5 @@ export interface AgentClientEvents {
   message: (p: AgentSendPayload, ack: (a: Ack<{ message: Message }>) => void) => void;
   close: (p: { conversation_id: number }, ack: (a: Ack) => void) => void;
   typing: (p: { conversation_id: number; typing: boolean }, ack: (a: Ack) => void) => void;
+  check_draft: (p: DraftCheckPayload, ack: (a: Ack<DraftCheckAck>) => void) => void;
 }
