@@ -12,6 +12,7 @@ from chatserver.api import auth as auth_api
 from chatserver.api import catalog as catalog_api
 from chatserver.api import conversations as conversations_api
 from chatserver.api import health as health_api
+from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
 from chatserver.api import static as static_api
 from chatserver.api.common import COMPONENTS, error_middleware
@@ -57,6 +58,7 @@ def build_app(settings: Settings) -> web.Application:
     conversations_api.add_routes(app)
     catalog_api.add_routes(app)
     ratings_api.add_routes(app)
+    politeness_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:

@@ -18,6 +18,7 @@ from chatserver.actions.closing import Closing
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
+from chatserver.actions.politeness import Politeness
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
@@ -58,6 +59,7 @@ class Components:
     catalog: Catalog
     conversations: ConversationViews
     ratings: RatingViews
+    politeness: Politeness
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -76,6 +78,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     typing = Typing(db, dispatcher)
     closing = Closing(db)
     catalog = Catalog(db, faq)
+    politeness = Politeness(db)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
@@ -126,6 +129,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
                 queue=queue,
                 suggestions=suggestions,
                 notes=Notes(db),
+                politeness=politeness,
             )
         )
     )
@@ -139,4 +143,5 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         catalog=catalog,
         conversations=conversations,
         ratings=RatingViews(db),
+        politeness=politeness,
     )

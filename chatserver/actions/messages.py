@@ -13,6 +13,7 @@ from typing import Any
 from chatserver.actions.checks import check_in_shop, check_owns_chat
 from chatserver.actions.closing import reopen
 from chatserver.actions.handoff import queue_chat
+from chatserver.actions.politeness import note_impolite
 from chatserver.actions.visitor_session import VisitorContext
 from chatserver.commands.chat import AgentMessage, VisitorMessage
 from chatserver.db.engine import Database
@@ -163,4 +164,5 @@ class ChatMessages:
                     origin_sid=sid,
                 )
             )
+            note_impolite(tx, conversation, actor, wire, now)
         return wire

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver.actions.catalog import Catalog, require_admin, require_editor
+from chatserver.actions.politeness import lint
 from chatserver.api.common import current_agent, json_body, parts_of, path_id
 from chatserver.commands.base import parse
 from chatserver.commands.catalog import (
@@ -31,7 +32,8 @@ async def create_faq(request: web.Request) -> web.Response:
     actor = await current_agent(request)
     require_editor(actor)  # the role first: a plain agent learns nothing from validation
     entry = await _catalog(request).do_create_faq(actor, parse(FaqCreate, await json_body(request)))
-    return web.json_response({"entry": entry}, status=201)
+    warnings = lint(actor.shop, "answer", entry["answer"])
+    return web.json_response({"entry": entry, "warnings": warnings}, status=201)
 
 
 async def update_faq(request: web.Request) -> web.Response:
@@ -40,7 +42,8 @@ async def update_faq(request: web.Request) -> web.Response:
     entry = await _catalog(request).do_update_faq(
         actor, path_id(request, "faq_id"), parse(FaqUpdate, await json_body(request))
     )
-    return web.json_response({"entry": entry})
+    warnings = lint(actor.shop, "answer", entry["answer"])
+    return web.json_response({"entry": entry, "warnings": warnings})
 
 
 async def delete_faq(request: web.Request) -> web.Response:
@@ -73,7 +76,8 @@ async def create_phrase(request: web.Request) -> web.Response:
     phrase = await _catalog(request).do_create_phrase(
         actor, parse(PhraseCreate, await json_body(request))
     )
-    return web.json_response({"phrase": phrase}, status=201)
+    warnings = lint(actor.shop, "text", phrase["text"])
+    return web.json_response({"phrase": phrase, "warnings": warnings}, status=201)
 
 
 async def update_phrase(request: web.Request) -> web.Response:
@@ -82,7 +86,8 @@ async def update_phrase(request: web.Request) -> web.Response:
     phrase = await _catalog(request).do_update_phrase(
         actor, path_id(request, "phrase_id"), parse(PhraseUpdate, await json_body(request))
     )
-    return web.json_response({"phrase": phrase})
+    warnings = lint(actor.shop, "text", phrase["text"])
+    return web.json_response({"phrase": phrase, "warnings": warnings})
 
 
 async def delete_phrase(request: web.Request) -> web.Response:

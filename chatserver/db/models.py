@@ -80,6 +80,11 @@ class Shop(Base):
     )
     # Bumped on every FAQ or phrase edit; each process rebuilds its index when it sees a new one.
     faq_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The shop's own politeness word lists, {category: [...]}; null or a missing category
+    # follows the defaults (domain/politeness_words.py).
+    politeness_words: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -138,6 +138,16 @@ class ChatRated(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
+class ImpoliteMessageSent(ConversationFact):
+    """An agent sent a message the politeness check flags (they chose to send it anyway); the
+    `impolite_sent` event row. For reports and webhooks: nothing reaches the shopper."""
+
+    agent_id: int
+    message_id: int
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AgentStatusChanged(Event):
     agent_id: int
     shop_id: int

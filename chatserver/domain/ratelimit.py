@@ -47,6 +47,12 @@ def agent_messages() -> TokenBucket:
     return TokenBucket(capacity=30, refill_per_second=10)
 
 
+def draft_checks() -> TokenBucket:
+    """The panel checks a draft at most every 250 ms while the agent types: 20 at once, then 5
+    a second, is far above that and keeps a script from hogging the server."""
+    return TokenBucket(capacity=20, refill_per_second=5)
+
+
 def failed_logins() -> TokenBucket:
     """Password guessing: 10 failures at once per address or username, then one every 6 s.
     Only failures count, so a team logging in from one office address is never held up."""

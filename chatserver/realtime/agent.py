@@ -17,11 +17,13 @@ from chatserver.actions.assignment import Assignment
 from chatserver.actions.closing import Closing
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
+from chatserver.actions.politeness import Politeness
 from chatserver.actions.typing import Typing
 from chatserver.commands.base import parse
 from chatserver.commands.chat import AgentMessage, AgentTyping, ConversationRef, SetStatus
 from chatserver.commands.notes import AddNote, SetFlag
-from chatserver.domain.ratelimit import TokenBucket, agent_messages
+from chatserver.commands.politeness import DraftCheck
+from chatserver.domain.ratelimit import TokenBucket, agent_messages, draft_checks
 from chatserver.errors import AppError
 from chatserver.listeners.suggestions import Suggestions
 from chatserver.realtime import events
@@ -54,6 +56,7 @@ class AgentDesk:
     queue: QueueViews
     suggestions: Suggestions
     notes: Notes
+    politeness: Politeness
 
 
 class AgentNamespace(socketio.AsyncNamespace):
@@ -61,6 +64,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         super().__init__(events.AGENT_NAMESPACE)
         self.desk = desk
         self._buckets: dict[str, TokenBucket] = {}
+        self._check_buckets: dict[str, TokenBucket] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
@@ -99,6 +103,7 @@ class AgentNamespace(socketio.AsyncNamespace):
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         self._buckets.pop(sid, None)
+        self._check_buckets.pop(sid, None)
         session = await self.get_session(sid)
         agent_id, session_id = session.get("agent_id"), session.get("session_id")
         if isinstance(agent_id, int) and isinstance(session_id, int):
@@ -166,3 +171,11 @@ class AgentNamespace(socketio.AsyncNamespace):
         command = parse(SetFlag, _first(args))
         self._take_token(sid)
         return await self.desk.notes.do_set_flag(actor, command, sid=sid)
+
+    @acked
+    async def on_check_draft(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        bucket = self._check_buckets.get(sid) or self._check_buckets.setdefault(sid, draft_checks())
+        if not bucket.take(time.monotonic()):
+            raise AppError("rate_limited", "检查太频繁了，请稍后再试")
+        return await self.desk.politeness.check_draft(actor, parse(DraftCheck, _first(args)))

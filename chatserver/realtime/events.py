@@ -27,6 +27,8 @@ FLAG: Final = "flag"
 RATE: Final = "rate"
 RATED: Final = "rated"
 
+CHECK_DRAFT: Final = "check_draft"
+
 
 def conversation_room(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"

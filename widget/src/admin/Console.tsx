@@ -4,6 +4,7 @@ import { isUnauthorized } from '../shared/api';
 import type { StaffSession } from '../shared/session';
 import { FaqPage } from './FaqPage';
 import { PhrasesPage } from './PhrasesPage';
+import { PolitenessSettings } from './PolitenessSettings';
 import { ShopPage } from './ShopPage';
 import { Admin, EDIT_SETTLE_MS, type AdminContext } from './ui';
 
@@ -116,7 +117,12 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
         <main class="content" data-testid={`admin-page-${tab}`}>
           {tab === 'faq' && <FaqPage />}
           {tab === 'phrases' && <PhrasesPage />}
-          {tab === 'shop' && <ShopPage />}
+          {tab === 'shop' && (
+            <>
+              <ShopPage />
+              <PolitenessSettings />
+            </>
+          )}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">

@@ -3,7 +3,7 @@
 // shown under that field.
 import { useState } from 'preact/hooks';
 import { dateTime } from '../shared/format';
-import type { FaqEntry } from '../shared/types';
+import type { FaqEntry, PolitenessWarning } from '../shared/types';
 import { adminApi, type FaqInput } from './api';
 import { Dialog, Field, FormError, useAdmin, useFormErrors } from './ui';
 
@@ -22,7 +22,7 @@ export function FaqEditor({
   entry: FaqEntry | null;
   categories: string[];
   onClose: () => void;
-  onSaved: (e: FaqEntry, created: boolean) => void;
+  onSaved: (e: FaqEntry, created: boolean, warnings: PolitenessWarning[]) => void;
 }) {
   const admin = useAdmin();
   const [question, setQuestion] = useState(entry?.question ?? '');
@@ -47,9 +47,9 @@ export function FaqEditor({
     if (category.trim() || entry) body.category = category.trim();
     try {
       const saved = entry
-        ? (await adminApi.faqUpdate(admin.token, entry.id, body)).entry
-        : (await adminApi.faqCreate(admin.token, body)).entry;
-      onSaved(saved, !entry);
+        ? await adminApi.faqUpdate(admin.token, entry.id, body)
+        : await adminApi.faqCreate(admin.token, body);
+      onSaved(saved.entry, !entry, saved.warnings ?? []);
     } catch (err) {
       if (admin.expired(err)) return;
       fail(err);

@@ -1,11 +1,12 @@
 // 常见问题: the shop's FAQ as the bot uses it. A searchable, filterable list; create, edit,
 // enable/disable and delete entries; 试一试 beside the list to check what the bot does now.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { FaqEntry } from '../shared/types';
+import type { FaqEntry, PolitenessWarning } from '../shared/types';
 import { adminApi } from './api';
 import { errorText } from './errors';
 import { FaqEditor } from './FaqEditor';
 import { TryPanel } from './TryPanel';
+import { PolitenessWarnings } from './Warnings';
 import { Confirm, LoadState, useAdmin, RowActions } from './ui';
 
 type StatusFilter = 'all' | 'enabled' | 'disabled';
@@ -33,6 +34,8 @@ export function FaqPage() {
   const [toggling, setToggling] = useState<Set<number>>(new Set());
   /** The entry just saved: scrolled into view and highlighted for a moment. */
   const [flash, setFlash] = useState<number | null>(null);
+  /** What the politeness check said about answers saved in this visit, by entry id. */
+  const [warnings, setWarnings] = useState<Record<number, PolitenessWarning[]>>({});
 
   const load = async () => {
     setLoadError(null);
@@ -188,6 +191,7 @@ export function FaqPage() {
                         <div class="a muted" title={e.answer}>
                           {e.answer}
                         </div>
+                        <PolitenessWarnings items={warnings[e.id]} testid="faq-item-warnings" />
                       </td>
                       <td class="col-cat">
                         {e.category ? (
@@ -244,9 +248,10 @@ export function FaqPage() {
           entry={editing === 'new' ? null : editing}
           categories={categories}
           onClose={() => setEditing(null)}
-          onSaved={(saved, created) => {
+          onSaved={(saved, created, found) => {
             admin.edited();
             replace(saved);
+            setWarnings((all) => ({ ...all, [saved.id]: found }));
             setEditing(null);
             setFlash(saved.id);
             admin.toast(created ? '问答已创建，机器人约 1 秒后生效' : '已保存，机器人约 1 秒后生效');

@@ -3,7 +3,7 @@
 // agent would insert it.
 import { useState } from 'preact/hooks';
 import { PHRASE_PLACEHOLDERS, renderTemplate, templateProblem } from '../shared/template';
-import type { Phrase } from '../shared/types';
+import type { Phrase, PolitenessWarning } from '../shared/types';
 import { adminApi, type PhraseInput } from './api';
 import { Dialog, Field, FormError, useAdmin, useFormErrors } from './ui';
 
@@ -26,7 +26,7 @@ export function PhraseEditor({
   phrase: Phrase | null;
   categories: string[];
   onClose: () => void;
-  onSaved: (p: Phrase, created: boolean) => void;
+  onSaved: (p: Phrase, created: boolean, warnings: PolitenessWarning[]) => void;
 }) {
   const admin = useAdmin();
   const [title, setTitle] = useState(phrase?.title ?? '');
@@ -55,9 +55,9 @@ export function PhraseEditor({
     if (token || phrase?.shortcut) body.shortcut = token;
     try {
       const saved = phrase
-        ? (await adminApi.phraseUpdate(admin.token, phrase.id, body)).phrase
-        : (await adminApi.phraseCreate(admin.token, body)).phrase;
-      onSaved(saved, !phrase);
+        ? await adminApi.phraseUpdate(admin.token, phrase.id, body)
+        : await adminApi.phraseCreate(admin.token, body);
+      onSaved(saved.phrase, !phrase, saved.warnings ?? []);
     } catch (err) {
       if (admin.expired(err)) return;
       fail(err);

@@ -1,10 +1,11 @@
 // 常用语: the standard phrases agents insert with one click in the agent panel.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Phrase } from '../shared/types';
+import type { Phrase, PolitenessWarning } from '../shared/types';
 import { adminApi } from './api';
 import { errorText } from './errors';
 import { PhraseEditor } from './PhraseEditor';
 import { Confirm, LoadState, useAdmin, RowActions } from './ui';
+import { PolitenessWarnings } from './Warnings';
 
 export function PhrasesPage() {
   const admin = useAdmin();
@@ -14,6 +15,8 @@ export function PhrasesPage() {
   const [editing, setEditing] = useState<Phrase | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Phrase | null>(null);
   const [deleteBusy, setDeleteBusy] = useState(false);
+  /** What the politeness check said about phrases saved in this visit, by phrase id. */
+  const [warnings, setWarnings] = useState<Record<string, PolitenessWarning[]>>({});
 
   const load = async () => {
     setLoadError(null);
@@ -101,8 +104,9 @@ export function PhrasesPage() {
                     <td class="col-shortcut" data-testid="phrase-row-shortcut">
                       {p.shortcut ? <code>/{p.shortcut}</code> : <span class="muted">—</span>}
                     </td>
-                    <td class="phrase-text" data-testid="phrase-row-text">
-                      {p.text}
+                    <td class="phrase-text">
+                      <div data-testid="phrase-row-text">{p.text}</div>
+                      <PolitenessWarnings items={warnings[String(p.id)]} testid="phrase-row-warnings" />
                     </td>
                     {admin.canEdit && (
                       <RowActions kind="phrase" onEdit={() => setEditing(p)} onDelete={() => setDeleting(p)} />
@@ -124,7 +128,8 @@ export function PhrasesPage() {
           phrase={editing === 'new' ? null : editing}
           categories={categories}
           onClose={() => setEditing(null)}
-          onSaved={(saved, created) => {
+          onSaved={(saved, created, found) => {
+            setWarnings((all) => ({ ...all, [String(saved.id)]: found }));
             setItems((list) => {
               const rest = (list ?? []).filter((p) => p.id !== saved.id);
               return created ? [...rest, saved] : (list ?? []).map((p) => (p.id === saved.id ? saved : p));

@@ -1,6 +1,14 @@
 // REST calls of the admin console (docs/protocol.md, "Editing"), on the shared client.
 import { authApi, request } from '../shared/api';
-import type { FaqEntry, FaqTryResult, Phrase, ShopSettings } from '../shared/types';
+import type {
+  FaqEntry,
+  FaqTryResult,
+  Phrase,
+  PolitenessSettings,
+  PolitenessWarning,
+  PolitenessWords,
+  ShopSettings,
+} from '../shared/types';
 
 export interface FaqInput {
   question?: string;
@@ -18,22 +26,37 @@ export interface PhraseInput {
   shortcut?: string;
 }
 
+/** A saved entry, with what the politeness check says about the text shoppers will read. */
+export interface FaqSaved {
+  entry: FaqEntry;
+  warnings?: PolitenessWarning[];
+}
+
+export interface PhraseSaved {
+  phrase: Phrase;
+  warnings?: PolitenessWarning[];
+}
+
+/** PUT /api/politeness: a list per category, or null to follow the defaults. */
+export type PolitenessInput = { [K in keyof PolitenessWords]?: PolitenessWords[K] | null };
+
 export const adminApi = {
   ...authApi,
   faqList: (token: string) => request<{ items: FaqEntry[] }>('GET', '/api/faq', token),
-  faqCreate: (token: string, body: FaqInput) => request<{ entry: FaqEntry }>('POST', '/api/faq', token, body),
-  faqUpdate: (token: string, id: number, body: FaqInput) =>
-    request<{ entry: FaqEntry }>('PUT', `/api/faq/${id}`, token, body),
+  faqCreate: (token: string, body: FaqInput) => request<FaqSaved>('POST', '/api/faq', token, body),
+  faqUpdate: (token: string, id: number, body: FaqInput) => request<FaqSaved>('PUT', `/api/faq/${id}`, token, body),
   faqDelete: (token: string, id: number) => request<{ ok: boolean }>('DELETE', `/api/faq/${id}`, token),
   faqTry: (token: string, question: string) => request<FaqTryResult>('POST', '/api/faq/try', token, { question }),
   phrases: (token: string) => request<{ items: Phrase[] }>('GET', '/api/phrases', token),
-  phraseCreate: (token: string, body: PhraseInput) =>
-    request<{ phrase: Phrase }>('POST', '/api/phrases', token, body),
+  phraseCreate: (token: string, body: PhraseInput) => request<PhraseSaved>('POST', '/api/phrases', token, body),
   phraseUpdate: (token: string, id: number | string, body: PhraseInput) =>
-    request<{ phrase: Phrase }>('PUT', `/api/phrases/${id}`, token, body),
+    request<PhraseSaved>('PUT', `/api/phrases/${id}`, token, body),
   phraseDelete: (token: string, id: number | string) =>
     request<{ ok: boolean }>('DELETE', `/api/phrases/${id}`, token),
   shop: (token: string) => request<{ shop: ShopSettings }>('GET', '/api/shop', token),
   shopUpdate: (token: string, body: Partial<Pick<ShopSettings, 'name' | 'greeting_template' | 'farewell_template'>>) =>
     request<{ shop: ShopSettings }>('PUT', '/api/shop', token, body),
+  politeness: (token: string) => request<PolitenessSettings>('GET', '/api/politeness', token),
+  politenessUpdate: (token: string, body: PolitenessInput) =>
+    request<PolitenessSettings>('PUT', '/api/politeness', token, body),
 };

@@ -2,11 +2,11 @@
 // call. The parts, one concern each: connection.ts (the socket), chatSync.ts (server events, and
 // the catch-up after a connect), replies.ts (the outbox of my replies), alerts.ts (chime, title),
 // myStatus.ts (在线 / 忙碌 / 离线) and sidePanelData.ts (phrases and history over REST).
-import { AgentEvent, type AssignedPayload } from '../shared/events';
+import { AgentEvent, type AssignedPayload, type DraftCheckAck } from '../shared/events';
 import type { Outbox } from '../shared/outbox';
 import { Store } from '../shared/store';
 import { renderTemplate } from '../shared/template';
-import { TEXT_LIMIT, type AgentProfile, type AgentStatus, type Conversation, type Phrase } from '../shared/types';
+import { TEXT_LIMIT, type Ack, type AgentProfile, type AgentStatus, type Conversation, type Phrase } from '../shared/types';
 import { TypingSignal } from '../shared/typing';
 import { DeskAlerts, savedMute } from './alerts';
 import { ChatAnnotations } from './annotations';
@@ -20,6 +20,8 @@ import { replyOutbox } from './replies';
 import { SidePanelData } from './sidePanelData';
 
 const TOAST_MS = 4000;
+/** A draft check that takes longer than this is given up: sending never waits on it for long. */
+const CHECK_TIMEOUT_MS = 1500;
 
 export class AgentDesk {
   readonly store: Store<DeskState>;
@@ -151,6 +153,15 @@ export class AgentDesk {
     patchChat(this.store, id, () => ({ draft: '' }));
     this.replies.add({ conversation_id: id, text });
     return true;
+  }
+
+  /** The politeness check on a draft (the server's rules with the shop's lists). Never queued:
+   * while disconnected it fails at once, and the reply is still checked when it is sent. */
+  checkDraft(id: number, text: string): Promise<Ack<DraftCheckAck>> {
+    if (!this.conn.connected) {
+      return Promise.resolve({ ok: false, error: { code: 'timeout', message: 'disconnected' } });
+    }
+    return this.conn.request<DraftCheckAck>(AgentEvent.checkDraft, { conversation_id: id, text }, CHECK_TIMEOUT_MS);
   }
 
   retry(clientId: string): void {

@@ -71,8 +71,8 @@ export class DeskConnection {
   }
 
   /** An action the server acknowledges; no answer within the deadline is a `timeout` error. */
-  request<T extends object = object>(event: string, payload: unknown): Promise<Ack<T>> {
-    return emitWithAck<T>(this.socket, event, payload);
+  request<T extends object = object>(event: string, payload: unknown, timeoutMs?: number): Promise<Ack<T>> {
+    return emitWithAck<T>(this.socket, event, payload, timeoutMs);
   }
 
   /** A signal nobody waits for (typing). */

@@ -9,6 +9,7 @@ import type {
   Message,
   Note,
   PersonRef,
+  PolitenessFinding,
   QueueInfo,
   Rating,
   RatingPrompt,
@@ -60,6 +61,7 @@ export const AgentEvent = {
   sendTyping: 'typing',
   addNote: 'note',
   setFlag: 'flag',
+  checkDraft: 'check_draft',
 } as const;
 
 /** Socket.IO's own events, named here so no module spells them by hand. */
@@ -139,6 +141,17 @@ export interface AgentSendPayload {
   text: string;
 }
 
+export interface DraftCheckPayload {
+  conversation_id?: number;
+  text: string;
+}
+
+/** The politeness check on a draft: what is wrong, and the whole draft said politely. */
+export interface DraftCheckAck {
+  findings: PolitenessFinding[];
+  rewrite: string;
+}
+
 export interface VisitorServerEvents {
   session: (p: SessionPayload) => void;
   message: (m: Message) => void;
@@ -177,4 +190,5 @@ export interface AgentClientEvents {
   typing: (p: { conversation_id: number; typing: boolean }, ack: (a: Ack) => void) => void;
   note: (p: { conversation_id: number; text: string }, ack: (a: Ack<{ note: Note }>) => void) => void;
   flag: (p: { conversation_id: number; flag: ConversationFlag | null }, ack: (a: Ack<FlagPayload>) => void) => void;
+  check_draft: (p: DraftCheckPayload, ack: (a: Ack<DraftCheckAck>) => void) => void;
 }

@@ -148,6 +148,48 @@ export interface ShopSettings {
   farewell_template: string;
 }
 
+// ---- the politeness check (docs/protocol.md, "Politeness check") ------------------------------
+
+export type PolitenessKind = 'pronoun' | 'address' | 'slang' | 'arguing' | 'bare_refusal';
+
+/** One thing the check found; start/end index the checked text (UTF-16, as JS counts). */
+export interface PolitenessFinding {
+  kind: PolitenessKind;
+  start: number;
+  end: number;
+  text: string;
+  /** What the rewrite says instead: "" = left out, null = nothing automatic. */
+  suggestion: string | null;
+  explanation: string;
+}
+
+/** A finding about a saved FAQ answer or phrase, with the field it is in. */
+export interface PolitenessWarning extends PolitenessFinding {
+  field: string;
+}
+
+export interface PolitenessTerm {
+  word: string;
+  replacement: string | null;
+}
+
+export interface PolitenessWords {
+  address: string[];
+  slang: PolitenessTerm[];
+  arguing: PolitenessTerm[];
+  refusal: PolitenessTerm[];
+  keep: string[];
+}
+
+export type PolitenessCategory = keyof PolitenessWords;
+
+/** GET /api/politeness: the shop's effective lists, which of them are its own, the defaults. */
+export interface PolitenessSettings {
+  words: PolitenessWords;
+  custom: PolitenessCategory[];
+  defaults: PolitenessWords;
+}
+
 export type ErrorCode =
   | 'invalid_payload'
   | 'empty_text'

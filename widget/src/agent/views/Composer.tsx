@@ -1,11 +1,14 @@
 // The reply box of the open chat, with its own draft per chat; "会话已结束" instead once the chat
 // has ended. Enter sends (never during IME composition), Shift+Enter is a new line, Alt+1…Alt+9
-// inserts the n-th suggestion, then the standard phrases; `/` opens the phrase picker.
+// inserts the n-th suggestion, then the standard phrases; `/` opens the phrase picker. The
+// politeness check (PolitenessHint, draftCheck.ts) holds a flagged draft back until a second Enter.
 import { useEffect, useRef } from 'preact/hooks';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import type { DeskState } from '../deskState';
 import { usePhrasePicker } from './PhrasePicker';
+import { useDraftCheck } from '../draftCheck';
+import { PolitenessHint } from './PolitenessHint';
 
 /** What Alt+1…Alt+9 insert, in the order the side panel numbers them. */
 function insertables(s: DeskState, id: number): string[] {
@@ -16,6 +19,7 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
   const chat = useStore(desk.store, (s) => ({ draft: s.chats[id]?.draft ?? '', ended: s.chats[id]?.ended ?? null }));
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const picker = usePhrasePicker(desk, id, inputRef, chat.draft);
+  const polite = useDraftCheck(desk, id, chat.draft);
 
   useEffect(() => {
     inputRef.current?.focus();
@@ -33,7 +37,7 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
     if (picker.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
       e.preventDefault();
-      desk.send(id);
+      void polite.send();
       return;
     }
     if (e.altKey && /^Digit[1-9]$/.test(e.code)) {
@@ -48,6 +52,7 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
   return (
     <div class="composer">
       {picker.popover}
+      <PolitenessHint check={polite} onDone={() => inputRef.current?.focus()} />
       <textarea
         ref={inputRef}
         data-testid="agent-composer-input"
@@ -63,7 +68,7 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
         data-testid="agent-send"
         disabled={!chat.draft.trim()}
         onClick={() => {
-          desk.send(id);
+          void polite.send();
           inputRef.current?.focus();
         }}
       >
