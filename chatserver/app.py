@@ -13,6 +13,7 @@ from chatserver.api import catalog as catalog_api
 from chatserver.api import conversations as conversations_api
 from chatserver.api import health as health_api
 from chatserver.api import static as static_api
+from chatserver.api import uploads as uploads_api
 from chatserver.api.common import COMPONENTS, error_middleware
 from chatserver.config import Settings
 from chatserver.realtime.connection import cancel_pending
@@ -54,6 +55,7 @@ def build_app(settings: Settings) -> web.Application:
     auth_api.add_routes(app)
     conversations_api.add_routes(app)
     catalog_api.add_routes(app)
+    uploads_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:

@@ -17,6 +17,7 @@ from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
+from chatserver.actions.photos import Photos
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.config import Settings
@@ -31,12 +32,15 @@ from chatserver.realtime.fanout import Fanout
 from chatserver.realtime.visitor import VisitorNamespace
 from chatserver.services.auth import AuthService
 from chatserver.services.faq_registry import FaqRegistry
+from chatserver.services.images import ImageWorkers
+from chatserver.services.media_store import LocalMediaStore, MediaStore
 from chatserver.services.presence import AgentPresence
 from chatserver.services.presence_store import (
     LocalPresenceStore,
     PresenceStore,
     RedisPresenceStore,
 )
+from chatserver.views import media_links
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
 from chatserver.views.session import ShopperSessionView
@@ -54,6 +58,9 @@ class Components:
     queue_board: QueueBoard
     catalog: Catalog
     conversations: ConversationViews
+    photos: Photos
+    media_store: MediaStore
+    media_links: media_links.MediaLinks
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -61,6 +68,11 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     db = Database(settings.database_url, dispatcher)
     auth = AuthService(db, settings.secret_key)
     faq = FaqRegistry(db)
+    # Photos: signed URLs are minted wherever a message is serialized (views/media_links.py).
+    links = media_links.MediaLinks(settings.secret_key)
+    media_links.install(links)
+    media_store = LocalMediaStore(settings.data_dir / "media")
+    photos = Photos(db, media_store, ImageWorkers(), links, auth.digest)
 
     conversations = ConversationViews(db)
     queue = QueueViews(db)
@@ -132,4 +144,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         queue_board=queue_board,
         catalog=catalog,
         conversations=conversations,
+        photos=photos,
+        media_store=media_store,
+        media_links=links,
     )
