@@ -4,6 +4,7 @@
 // myStatus.ts (在线 / 忙碌 / 离线) and sidePanelData.ts (phrases and history over REST).
 import { AgentEvent, type AssignedPayload } from '../shared/events';
 import type { Outbox } from '../shared/outbox';
+import { PhotoSender, UPLOAD_PATH } from '../shared/photos';
 import { Store } from '../shared/store';
 import { TEXT_LIMIT, type AgentProfile, type AgentStatus, type Conversation } from '../shared/types';
 import { TypingSignal } from '../shared/typing';
@@ -24,6 +25,7 @@ export class AgentDesk {
   private readonly sync: ChatSync;
   private readonly conn: DeskConnection;
   private readonly replies: Outbox<Reply>;
+  private readonly photos: PhotoSender<Reply>;
   private readonly myStatus: MyStatus;
   private readonly sidePanel: SidePanelData;
   private readonly typingSignals = new Map<number, TypingSignal>();
@@ -39,6 +41,7 @@ export class AgentDesk {
       order: [],
       queue: [],
       outbox: [],
+      photos: {},
       activeId: null,
       muted: savedMute(),
       phrases: [],
@@ -61,7 +64,14 @@ export class AgentDesk {
       unauthorized: onUnauthorized,
     };
     this.conn = new DeskConnection(token, this.store, hooks, this.sync);
-    this.replies = replyOutbox(this.store, this.conn, () => this.sync.catchingUp);
+    this.replies = replyOutbox(this.store, this.conn, () => this.sync.catchingUp, () => this.photos?.settle());
+    this.photos = new PhotoSender<Reply>({
+      outbox: this.replies,
+      progress: this.store,
+      uploadUrl: (reply) => `${UPLOAD_PATH}?conversation_id=${reply.conversation_id}`,
+      authorization: () => `Bearer ${token}`,
+      notice: (text) => this.showToast(text),
+    });
     const toast = (text: string) => this.showToast(text);
     this.myStatus = new MyStatus(this.store, this.conn, token, { unauthorized: onUnauthorized, toast });
     this.sidePanel = new SidePanelData(this.store, token, onUnauthorized);
@@ -135,8 +145,21 @@ export class AgentDesk {
     return true;
   }
 
+  /** A photo into the chat (picked, pasted or dropped): shown at once, uploaded, then sent. */
+  sendPhoto(id: number, file: File): void {
+    const chat = this.store.state.chats[id];
+    if (!chat || chat.ended) return;
+    this.typingSignals.get(id)?.stop();
+    this.photos.add(file, { conversation_id: id });
+  }
+
   retry(clientId: string): void {
-    this.replies.retry(clientId);
+    if (!this.photos.retry(clientId)) this.replies.retry(clientId);
+  }
+
+  /** Give up on a reply or photo that could not be sent. */
+  remove(clientId: string): void {
+    this.photos.remove(clientId);
   }
 
   private typingSignal(id: number): TypingSignal {
