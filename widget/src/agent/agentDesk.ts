@@ -4,6 +4,7 @@
 // myStatus.ts (在线 / 忙碌 / 离线) and sidePanelData.ts (phrases and history over REST).
 import { AgentEvent, type AssignedPayload } from '../shared/events';
 import type { Outbox } from '../shared/outbox';
+import { onExpiredPhotos } from '../shared/PhotoView';
 import { PhotoSender, UPLOAD_PATH } from '../shared/photos';
 import { Store } from '../shared/store';
 import { TEXT_LIMIT, type AgentProfile, type AgentStatus, type Conversation } from '../shared/types';
@@ -76,6 +77,10 @@ export class AgentDesk {
     this.myStatus = new MyStatus(this.store, this.conn, token, { unauthorized: onUnauthorized, toast });
     this.sidePanel = new SidePanelData(this.store, token, onUnauthorized);
     void this.sidePanel.loadPhrases();
+    onExpiredPhotos(() => {
+      const id = this.store.state.activeId;
+      if (id != null) this.sync.refresh(id);
+    });
     document.addEventListener('visibilitychange', this.onVisibilityChange);
   }
 

@@ -247,6 +247,14 @@ export class ShopperChat {
     this.photos.add(file, {});
   }
 
+  /** Re-read the conversation (photo URLs expire): a reconnect brings `session` with the whole
+   * history, freshly signed; the outbox waits and goes on as after any reconnect. */
+  reloadHistory(): void {
+    if (!this.socket.connected) return;
+    this.socket.disconnect();
+    this.socket.connect();
+  }
+
   retry(clientId: string): void {
     if (!this.photos.retry(clientId)) this.outbox.retry(clientId);
   }

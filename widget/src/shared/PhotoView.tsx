@@ -13,6 +13,23 @@ const THUMB_EDGE = 200;
 /** The photo being viewed large, one per page. */
 const viewing = new Store<{ url: string | null }>({ url: null });
 
+// Photo URLs expire (about an hour); a page left open longer re-reads its messages, which come
+// with fresh URLs, when an image fails to load. At most once in a while, not once per image.
+const REFRESH_EVERY_MS = 30_000;
+let refresher: (() => void) | null = null;
+let lastRefresh = 0;
+
+/** The page's way to re-read its messages (the desk: the open chat; the widget: a reconnect). */
+export function onExpiredPhotos(refresh: () => void): void {
+  refresher = refresh;
+}
+
+function refreshExpired(): void {
+  if (!refresher || Date.now() - lastRefresh < REFRESH_EVERY_MS) return;
+  lastRefresh = Date.now();
+  refresher();
+}
+
 export function openPhoto(url: string): void {
   if (isOwnImageUrl(url)) viewing.set({ url });
 }
@@ -40,7 +57,14 @@ export function PhotoThumb({ image, testid }: { image: MessageImage; testid: str
       style={{ width: `${box.width}px`, height: `${box.height}px` }}
       onClick={() => openPhoto(image.url)}
     >
-      <img src={image.thumb_url} alt="图片" width={box.width} height={box.height} loading="lazy" />
+      <img
+        src={image.thumb_url}
+        alt="图片"
+        width={box.width}
+        height={box.height}
+        loading="lazy"
+        onError={refreshExpired}
+      />
     </button>
   );
 }
@@ -81,6 +105,7 @@ export function PendingPhoto({ item, progress, testid }: { item: Outgoing; progr
 /** Mounted once per page: the full photo over everything, closed by ×, Escape or a click. */
 export function Lightbox() {
   const url = useStore(viewing, (s) => s.url);
+  const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
     if (!url) return;
     const onKey = (e: KeyboardEvent) => {
@@ -93,7 +118,23 @@ export function Lightbox() {
   const close = () => viewing.set({ url: null });
   return (
     <div class="lightbox" data-testid="lightbox" role="dialog" aria-modal="true" aria-label="查看图片" onClick={close}>
-      <img class="lightbox-image" data-testid="lightbox-image" src={url} alt="图片" onClick={(e) => e.stopPropagation()} />
+      {failed === url ? (
+        <p class="lightbox-error" data-testid="lightbox-error">
+          图片暂时无法打开（链接可能已过期），已为您刷新，请关闭后再点一次
+        </p>
+      ) : (
+        <img
+          class="lightbox-image"
+          data-testid="lightbox-image"
+          src={url}
+          alt="图片"
+          onClick={(e) => e.stopPropagation()}
+          onError={() => {
+            setFailed(url);
+            refreshExpired();
+          }}
+        />
+      )}
       <button type="button" class="lightbox-close" data-testid="lightbox-close" aria-label="关闭" onClick={close}>
         ×
       </button>
