@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext, Locator, expect
 
 from tests.browser.browser_ui import TIMEOUT_MS, Agent, Shopper, tid
 from tests.browser.conftest import ChatServer
-from tests.images import noisy_png, png
+from tests.images import noisy_png, png, renamed_executable
 
 pytestmark = pytest.mark.browser
 
@@ -145,6 +145,16 @@ def test_photos_both_ways(
     for n in range(2):
         expect_loaded(mine.nth(n).locator(f"{tid('agent-message-image')} img"))
     agent.screenshot(screenshot_dir, "photo-06-agent-sent-photos")
+
+    # A program renamed to .png is refused by the server: said plainly, no 重试, 移除 clears it.
+    agent.page.locator(tid("agent-photo-input")).set_input_files(
+        {"name": "发票.png", "mimeType": "image/png", "buffer": renamed_executable()}
+    )
+    refused = agent.messages(sender="agent").and_(agent.page.locator('[data-state="failed"]'))
+    expect(refused).to_contain_text("不支持该格式", timeout=TIMEOUT_MS)
+    expect(refused.locator(tid("agent-message-retry"))).to_have_count(0)
+    refused.locator(tid("agent-message-remove")).click()
+    expect(refused).to_have_count(0)
 
     # 5. The shopper gets them, and taps one to see it whole.
     back = shopper.messages(sender="agent").and_(frame.locator('[data-kind="image"]'))

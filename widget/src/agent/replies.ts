@@ -22,6 +22,7 @@ export function replyOutbox(
     },
     ready: () => conn.connected && !catchingUp(),
     connected: () => conn.connected,
+    lane: (reply) => reply.conversation_id,
     held: (reply) => {
       const chat = store.state.chats[reply.conversation_id];
       return !chat || !!chat.ended;

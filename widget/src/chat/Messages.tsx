@@ -4,7 +4,7 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { PendingPhoto, PhotoThumb } from '../shared/PhotoView';
 import { clockTime } from '../shared/format';
-import { PHOTO_ERROR_TEXT, type PhotoProgress } from '../shared/photos';
+import { PHOTO_ERROR_TEXT, mayRetry, type PhotoProgress } from '../shared/photos';
 import { useStore } from '../shared/store';
 import type { Message, SuggestionChoice } from '../shared/types';
 import { ERROR_TEXT, type ShopperChat, type ShopperOutgoing } from './client';
@@ -148,7 +148,7 @@ function PendingRow({ o, chat, progress }: { o: ShopperOutgoing; chat: ShopperCh
               <span class="failed" title={o.error}>
                 {errorText}
               </span>
-              {o.error !== 'photo_lost' && (
+              {mayRetry(o) && (
                 <button type="button" class="link-button" data-testid="message-retry" onClick={() => chat.retry(o.client_id)}>
                   重试
                 </button>

@@ -37,6 +37,8 @@ export interface OutboxHost<T extends Outgoing> {
   connected(): boolean;
   /** An entry that must wait even when ready (a reply in a chat that has ended). */
   held?(item: T): boolean;
+  /** Entries of one lane keep their order behind a photo still uploading (the agent's: a chat). */
+  lane?(item: T): unknown;
   transmit(item: T): Promise<Ack<{ message: Message }>>;
   /** The server stored the entry as `message`: show it. The outbox then forgets the entry. */
   delivered(item: T, message: Message): void;
@@ -120,15 +122,29 @@ export class Outbox<T extends Outgoing> {
       for (;;) {
         if (Date.now() < this.pausedUntil) return;
         if (!this.host.ready()) return;
-        const next = this.host
-          .read()
-          .find((o) => o.state === 'queued' && !awaitingUpload(o) && !this.host.held?.(o));
+        const next = this.next();
         if (!next) return;
         await this.attempt(next);
       }
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** The first entry that may go now. A photo still uploading holds back what came after it in
+   * its lane, so a photo and the words typed after it arrive in that order; a failed upload
+   * holds nothing back. */
+  private next(): T | undefined {
+    const waiting = new Set<unknown>();
+    for (const o of this.host.read()) {
+      const lane = this.host.lane?.(o);
+      if (awaitingUpload(o)) {
+        if (o.state !== 'failed') waiting.add(lane);
+      } else if (o.state === 'queued' && !waiting.has(lane) && !this.host.held?.(o)) {
+        return o;
+      }
+    }
+    return undefined;
   }
 
   private async attempt(item: T): Promise<void> {

@@ -39,6 +39,11 @@ export const PHOTO_ERROR_TEXT: Record<string, string> = {
   photo_lost: '页面刷新后图片已丢失，请重新选择',
 };
 
+/** Whether 重试 can help a message or photo that failed: not for a file the server refused. */
+export function mayRetry(item: Outgoing): boolean {
+  return !(item.kind === 'image' && ['too_large', 'unsupported_media', 'invalid_payload', 'photo_lost'].includes(item.error ?? ''));
+}
+
 /** Images only through URLs of our own server (signed `/media/…`) or the page's own previews. */
 export function isOwnImageUrl(url: unknown): url is string {
   return typeof url === 'string' && (url.startsWith('/media/') || url.startsWith('blob:'));

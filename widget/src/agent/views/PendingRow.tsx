@@ -2,7 +2,7 @@
 // photo shows its preview and, while it uploads, a progress bar.
 import { PendingPhoto } from '../../shared/PhotoView';
 import type { Outgoing } from '../../shared/outbox';
-import { PHOTO_ERROR_TEXT, type PhotoProgress } from '../../shared/photos';
+import { PHOTO_ERROR_TEXT, mayRetry, type PhotoProgress } from '../../shared/photos';
 import { errorText } from '../errorText';
 
 export function PendingRow({
@@ -33,7 +33,7 @@ export function PendingRow({
         {failed ? (
           <>
             <span class="failed">{why}</span>{' '}
-            {o.error !== 'photo_lost' && (
+            {mayRetry(o) && (
               <button type="button" class="link" data-testid="agent-message-retry" onClick={onRetry}>
                 重试
               </button>
