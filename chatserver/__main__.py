@@ -106,11 +106,18 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "run":
             from aiohttp import web
 
+            from chatserver.api.uploads import AccessLogWithoutMediaSignatures
             from chatserver.app import build_app
 
             app = build_app(settings)
             _print_urls(settings)
-            web.run_app(app, host=settings.host, port=settings.port, print=None)
+            web.run_app(
+                app,
+                host=settings.host,
+                port=settings.port,
+                print=None,
+                access_log_class=AccessLogWithoutMediaSignatures,
+            )
     except AppError as error:
         print(f"错误: {error.message}", file=sys.stderr)
         return 1

@@ -194,3 +194,27 @@ def test_urls_minted_in_the_same_step_are_the_same_so_browsers_cache_them() -> N
     assert links.allows("1/2/AbCdEfGhIjKlMnOpQrSt.jpg", exp, sig)
     clock[0] += 2 * 3600
     assert not links.allows("1/2/AbCdEfGhIjKlMnOpQrSt.jpg", exp, sig)
+
+
+def test_the_access_log_never_holds_a_photo_signature() -> None:
+    import logging
+
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from chatserver.api.uploads import AccessLogWithoutMediaSignatures
+
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    logger = logging.getLogger("test.access")
+    logger.addHandler(Keep())
+    logger.setLevel(logging.INFO)
+    access = AccessLogWithoutMediaSignatures(logger, '"%r" %s')
+    for path in ("/media/1/2/AbCdEfGhIjKlMnOpQrSt.jpg?exp=1800003600&sig=SECRET", "/api/me?x=1"):
+        access.log(make_mocked_request("GET", path), web.Response(), 0.01)
+    assert lines[0] == '"GET /media/1/2/AbCdEfGhIjKlMnOpQrSt.jpg HTTP/1.1" 200'
+    assert "SECRET" not in lines[0] and lines[1] == '"GET /api/me?x=1 HTTP/1.1" 200'
