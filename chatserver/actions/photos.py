@@ -162,19 +162,10 @@ async def claim_photo(
     """The uploader's photo of this (locked) conversation, not yet posted. Anyone else's photo,
     or one of another conversation, does not exist as far as they can tell."""
     attachment = await session.get(Attachment, attachment_id)
-    uploaded_by = (
-        None
-        if attachment is None
-        else attachment.visitor_id
-        if attachment.uploader == "visitor"
-        else attachment.agent_id
-    )
-    if (
-        attachment is None
-        or attachment.conversation_id != conversation.id
-        or attachment.uploader != by
-        or uploaded_by != who
-    ):
+    if attachment is None or attachment.conversation_id != conversation.id:
+        raise AppError("not_found", NOT_YOURS)
+    uploaded_by = attachment.visitor_id if attachment.uploader == "visitor" else attachment.agent_id
+    if attachment.uploader != by or uploaded_by != who:
         raise AppError("not_found", NOT_YOURS)
     if attachment.message_id is not None:
         raise AppError("conflict", "这张图片已经发送过了")

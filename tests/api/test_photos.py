@@ -205,6 +205,9 @@ async def test_nobody_else_can_post_or_fetch_a_photo(server: LiveServer) -> None
     assert status == 403 and error["error"]["code"] == "forbidden"
 
     ack = await send_photo(owner, photo_id)
+    assert ack["ok"] and ack["status"] == "assigned"
+    live = await agent.wait_for("message", lambda m: m["kind"] == "image")
+    assert (await fetch(server, live["meta"]["image"]["url"]))[0] == 200
     url = ack["message"]["meta"]["image"]["url"]
     key = urlsplit(url).path.removeprefix("/media/")
     # The stranger holds a valid shopper token, but no URL: the key alone opens nothing.
