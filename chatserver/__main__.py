@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "run":
             from aiohttp import web
 
+            from chatserver.api.uploads import AccessLogWithoutMediaSignatures
             from chatserver.app import build_app
 
             app = build_app(settings)
@@ -119,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                 print=None,
                 # Sockets are closed at shutdown; what is left gets this long to finish.
                 shutdown_timeout=SHUTDOWN_SECONDS,
+                access_log_class=AccessLogWithoutMediaSignatures,
             )
     except AppError as error:
         print(f"错误: {error.message}", file=sys.stderr)

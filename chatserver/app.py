@@ -15,6 +15,7 @@ from chatserver.api import health as health_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
 from chatserver.api import static as static_api
+from chatserver.api import uploads as uploads_api
 from chatserver.api.common import COMPONENTS, error_middleware
 from chatserver.config import Settings
 from chatserver.realtime.connection import cancel_pending
@@ -59,6 +60,7 @@ def build_app(settings: Settings) -> web.Application:
     catalog_api.add_routes(app)
     ratings_api.add_routes(app)
     politeness_api.add_routes(app)
+    uploads_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:

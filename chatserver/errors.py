@@ -14,6 +14,8 @@ ErrorCode = Literal[
     "conflict",
     "unavailable",
     "unauthorized",
+    "too_large",
+    "unsupported_media",
 ]
 
 HTTP_STATUS: dict[str, int] = {
@@ -24,6 +26,8 @@ HTTP_STATUS: dict[str, int] = {
     "forbidden": 403,
     "not_found": 404,
     "conflict": 409,
+    "too_large": 413,
+    "unsupported_media": 415,
     "rate_limited": 429,
     "unavailable": 503,
 }

@@ -18,6 +18,7 @@ from chatserver.actions.closing import Closing
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
+from chatserver.actions.photos import Photos
 from chatserver.actions.politeness import Politeness
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.typing import Typing
@@ -34,12 +35,15 @@ from chatserver.realtime.fanout import Fanout
 from chatserver.realtime.visitor import VisitorNamespace
 from chatserver.services.auth import AuthService
 from chatserver.services.faq_registry import FaqRegistry
+from chatserver.services.images import ImageWorkers
+from chatserver.services.media_store import LocalMediaStore, MediaStore
 from chatserver.services.presence import AgentPresence
 from chatserver.services.presence_store import (
     LocalPresenceStore,
     PresenceStore,
     RedisPresenceStore,
 )
+from chatserver.views import media_links
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import RatingViews
@@ -60,6 +64,9 @@ class Components:
     conversations: ConversationViews
     ratings: RatingViews
     politeness: Politeness
+    photos: Photos
+    media_store: MediaStore
+    media_links: media_links.MediaLinks
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -67,6 +74,11 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     db = Database(settings.database_url, dispatcher)
     auth = AuthService(db, settings.secret_key)
     faq = FaqRegistry(db)
+    # Photos: signed URLs are minted wherever a message is serialized (views/media_links.py).
+    links = media_links.MediaLinks(settings.secret_key)
+    media_links.install(links)
+    media_store = LocalMediaStore(settings.data_dir / "media")
+    photos = Photos(db, media_store, ImageWorkers(), links, auth.digest)
 
     conversations = ConversationViews(db)
     queue = QueueViews(db)
@@ -144,4 +156,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         conversations=conversations,
         ratings=RatingViews(db),
         politeness=politeness,
+        photos=photos,
+        media_store=media_store,
+        media_links=links,
     )

@@ -36,6 +36,7 @@ export default defineConfig({
       '/socket.io': { target: 'http://127.0.0.1:8080', ws: true },
       '/api': 'http://127.0.0.1:8080',
       '/healthz': 'http://127.0.0.1:8080',
+      '/media': 'http://127.0.0.1:8080',
     },
   },
 });

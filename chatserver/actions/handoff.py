@@ -17,6 +17,8 @@ from chatserver.views.wire import message_dict
 
 HANDOFF_NOTICE = "好的，正在为您转接人工客服，请稍候，客服接入后会第一时间回复您。"
 COMPLAINT_NOTICE = "非常抱歉给您带来不好的体验，已为您优先转接人工客服，我们会尽快为您处理。"
+PHOTO_NOTICE = "已收到您的图片，正在为您转接人工客服，客服接入后会第一时间查看并回复您。"
+NOTICES = {"complaint": COMPLAINT_NOTICE, "photo": PHOTO_NOTICE}
 
 
 async def queue_chat(
@@ -51,7 +53,7 @@ async def queue_chat(
         conversation,
         sender="bot",
         sender_name=BOT_NAME,
-        text=COMPLAINT_NOTICE if reason == "complaint" else HANDOFF_NOTICE,
+        text=NOTICES.get(reason, HANDOFF_NOTICE),
         kind="event",
         meta={"event": "queued", "reason": reason},
         now=now,

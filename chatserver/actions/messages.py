@@ -13,6 +13,7 @@ from typing import Any
 from chatserver.actions.checks import check_in_shop, check_owns_chat
 from chatserver.actions.closing import reopen
 from chatserver.actions.handoff import queue_chat
+from chatserver.actions.photos import claim_photo, mark_posted, photo_meta
 from chatserver.actions.politeness import note_impolite
 from chatserver.actions.visitor_session import VisitorContext
 from chatserver.commands.chat import AgentMessage, VisitorMessage
@@ -51,6 +52,7 @@ class ChatMessages:
         """`{message, status}`. `admit` may refuse a new message (rate limit) by raising; a
         resend of a stored one is always answered."""
         now = utcnow()
+        visitor_id = context.visitor_id
         async with self.db.transaction() as tx:
             session = tx.session
             conversation = await lock_row(session, Conversation, context.conversation_id)
@@ -64,7 +66,14 @@ class ChatMessages:
             admit()
             if conversation.status == states.CLOSED:
                 reopen(tx, conversation, now)
-            visitor = await session.get_one(Visitor, context.visitor_id)
+            photo = (
+                await claim_photo(
+                    session, conversation, command.attachment_id, by="visitor", who=visitor_id
+                )
+                if command.attachment_id is not None and command.kind == "image"
+                else None
+            )
+            visitor = await session.get_one(Visitor, visitor_id)
             visitor.last_seen_at = now
             message = await append_message(
                 session,
@@ -72,17 +81,22 @@ class ChatMessages:
                 sender="visitor",
                 sender_name=visitor.name,
                 text=command.text,
+                kind=command.kind,
+                meta=None if photo is None else photo_meta(photo),
                 client_id=command.client_id,
                 now=now,
             )
+            if photo is not None:
+                mark_posted(photo, message)
             conversation.awaiting_since = sla.on_visitor_message(
                 conversation.awaiting_since,
                 human_involved=conversation.status in states.HUMAN_STATES,
                 now=now,
             )
             wire = message_dict(message)
+            # A photo is for a person to look at (the FAQ asks for photos "发给客服").
             wants_person = (
-                handoff.explicit_request(command.text)
+                (handoff.photo_sent() if photo else handoff.explicit_request(command.text))
                 if conversation.status == states.BOT and command.faq_id is None
                 else None
             )
@@ -139,6 +153,13 @@ class ChatMessages:
             response_ms, conversation.awaiting_since = sla.on_agent_message(
                 conversation.awaiting_since, now
             )
+            photo = (
+                await claim_photo(
+                    session, conversation, command.attachment_id, by="agent", who=actor.agent.id
+                )
+                if command.attachment_id is not None and command.kind == "image"
+                else None
+            )
             if conversation.first_response_at is None:
                 conversation.first_response_at = now
             message = await append_message(
@@ -147,11 +168,15 @@ class ChatMessages:
                 sender="agent",
                 sender_name=actor.agent.name,
                 text=command.text,
+                kind=command.kind,
+                meta=None if photo is None else photo_meta(photo),
                 client_id=command.client_id,
                 agent_id=actor.agent.id,
                 response_ms=response_ms,
                 now=now,
             )
+            if photo is not None:
+                mark_posted(photo, message)
             wire = message_dict(message)
             tx.record(
                 MessagePosted(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import PlainValidator
+from pydantic import PlainValidator, ValidationInfo, model_validator
 
 from chatserver.commands.base import Command
+from chatserver.domain.media import ATTACHMENT_ID
 from chatserver.domain.text import clean_client_id, clean_text
 from chatserver.errors import AppError, invalid
 
@@ -51,21 +52,67 @@ def _status(value: Any) -> AgentStatus:
     return value  # type: ignore[no-any-return]
 
 
+MessageKind = Literal["text", "image"]
+# What an image message stores as its text: a placeholder for lists and older clients.
+IMAGE_TEXT = "[图片]"
+
+
+def _message_kind(value: Any) -> MessageKind:
+    if value is None:
+        return "text"
+    if value not in ("text", "image"):
+        raise invalid("kind 只能是 text 或 image")
+    return value  # type: ignore[no-any-return]
+
+
+def _attachment_id(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not ATTACHMENT_ID.fullmatch(value):
+        raise invalid("attachment_id 格式不正确")
+    return value
+
+
+def _text_or_photo(value: Any, info: ValidationInfo) -> str:
+    """A photo's text is ours (IMAGE_TEXT); anything else is the contract's chat text."""
+    if info.data.get("kind") == "image":
+        return IMAGE_TEXT
+    return clean_text(value)
+
+
+def _photo_needs_attachment(kind: str, attachment_id: str | None) -> None:
+    if kind == "image" and attachment_id is None:
+        raise invalid("发送图片需要 attachment_id（先上传图片）")
+
+
 ConversationId = Annotated[int, PlainValidator(parse_conversation_id, json_schema_input_type=int)]
 ClientId = Annotated[str, PlainValidator(clean_client_id, json_schema_input_type=str)]
 ChatText = Annotated[str, PlainValidator(clean_text, json_schema_input_type=str)]
 FaqChoice = Annotated[str | None, PlainValidator(_faq_choice, json_schema_input_type=str | None)]
+Kind = Annotated[MessageKind, PlainValidator(_message_kind, json_schema_input_type=str | None)]
+AttachmentId = Annotated[
+    str | None, PlainValidator(_attachment_id, json_schema_input_type=str | None)
+]
+# Declared after `kind` in each command: a photo message needs no text.
+MessageText = Annotated[str, PlainValidator(_text_or_photo, json_schema_input_type=str)]
 TypingFlag = Annotated[bool, PlainValidator(_typing_flag, json_schema_input_type=bool)]
 Status = Annotated[AgentStatus, PlainValidator(_status, json_schema_input_type=AgentStatus)]
 
 
 class VisitorMessage(Command):
-    """`message` on /visitor."""
+    """`message` on /visitor: a text, or a photo uploaded before (`kind: "image"`)."""
 
     shape_error: ClassVar[str] = "消息格式不正确"
     client_id: ClientId
-    text: ChatText
+    kind: Kind = "text"
+    attachment_id: AttachmentId = None
+    text: MessageText
     faq_id: FaqChoice = None
+
+    @model_validator(mode="after")
+    def _photo(self) -> VisitorMessage:
+        _photo_needs_attachment(self.kind, self.attachment_id)
+        return self
 
 
 class AgentMessage(Command):
@@ -74,7 +121,14 @@ class AgentMessage(Command):
     shape_error: ClassVar[str] = "消息格式不正确"
     conversation_id: ConversationId
     client_id: ClientId
-    text: ChatText
+    kind: Kind = "text"
+    attachment_id: AttachmentId = None
+    text: MessageText
+
+    @model_validator(mode="after")
+    def _photo(self) -> AgentMessage:
+        _photo_needs_attachment(self.kind, self.attachment_id)
+        return self
 
 
 class ConversationRef(Command):

@@ -69,7 +69,7 @@ def asks_for_human(text: str) -> bool:
     return bool(_HUMAN_RE.search(_fold(text)))
 
 
-HandoffReason = Literal["requested", "complaint", "bot_unsure"]
+HandoffReason = Literal["requested", "complaint", "bot_unsure", "photo"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,11 @@ def explicit_request(text: str) -> BotDecision | None:
     if asks_for_human(text):
         return BotDecision("handoff", "requested")
     return None
+
+
+def photo_sent() -> BotDecision:
+    """A shopper's photo (a damaged parcel, a wrong item) is for a person: the bot cannot look."""
+    return BotDecision("handoff", "photo")
 
 
 def decide(

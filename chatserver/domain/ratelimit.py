@@ -57,3 +57,9 @@ def failed_logins() -> TokenBucket:
     """Password guessing: 10 failures at once per address or username, then one every 6 s.
     Only failures count, so a team logging in from one office address is never held up."""
     return TokenBucket(capacity=10, refill_per_second=1 / 6)
+
+
+def photo_uploads() -> TokenBucket:
+    """Photos per shopper or agent: 10 at once (a damaged parcel from every side), then one
+    every 3 s. Each costs a decode and disk space, so a script cannot fill the disk."""
+    return TokenBucket(capacity=10, refill_per_second=1 / 3)

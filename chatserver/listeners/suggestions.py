@@ -32,8 +32,12 @@ class Suggestions:
         dispatcher.subscribe(
             MessagePosted,
             self.on_message,
+            # A photo has no words to match answers against.
             when=lambda e: (
-                e.sender == "visitor" and e.status == states.ASSIGNED and bool(e.agent_id)
+                e.sender == "visitor"
+                and e.status == states.ASSIGNED
+                and bool(e.agent_id)
+                and e.message.get("kind") != "image"
             ),
         )
         dispatcher.subscribe(ChatAssigned, self.on_assigned)

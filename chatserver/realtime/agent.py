@@ -87,7 +87,12 @@ class AgentNamespace(socketio.AsyncNamespace):
             await self.emit(events.QUEUE, {"items": line.items}, to=sid)
             for chat in chats:
                 last = next(
-                    (m for m in reversed(chat["messages"]) if m["sender"] == "visitor"), None
+                    (
+                        m
+                        for m in reversed(chat["messages"])
+                        if m["sender"] == "visitor" and m["kind"] == "text"
+                    ),
+                    None,
                 )
                 if last is None:
                     continue

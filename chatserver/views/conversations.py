@@ -80,7 +80,11 @@ class ConversationViews:
         async with self.db.sessions() as session:
             return await session.scalar(
                 select(Message.text)
-                .where(Message.conversation_id == conversation_id, Message.sender == "visitor")
+                .where(
+                    Message.conversation_id == conversation_id,
+                    Message.sender == "visitor",
+                    Message.kind == "text",
+                )
                 .order_by(Message.seq.desc())
                 .limit(1)
             )

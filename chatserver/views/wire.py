@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chatserver.db.models import Agent, Conversation, ConversationNote, Message, Shop, Visitor
+from chatserver.views.media_links import present_meta
 
 
 def iso(value: datetime | None) -> str | None:
@@ -25,7 +26,8 @@ def message_dict(message: Message) -> dict[str, Any]:
         "kind": message.kind,
         "client_id": message.client_id,
         "created_at": iso(message.created_at),
-        "meta": message.meta or {},
+        # A photo's URLs are signed now, for this reader (views/media_links.py).
+        "meta": present_meta(message.meta),
     }
 
 

@@ -4,6 +4,8 @@
 // myStatus.ts (在线 / 忙碌 / 离线) and sidePanelData.ts (phrases and history over REST).
 import { AgentEvent, type AssignedPayload, type DraftCheckAck } from '../shared/events';
 import type { Outbox } from '../shared/outbox';
+import { onExpiredPhotos } from '../shared/PhotoView';
+import { PhotoSender, UPLOAD_PATH } from '../shared/photos';
 import { Store } from '../shared/store';
 import { renderTemplate } from '../shared/template';
 import { TEXT_LIMIT, type Ack, type AgentProfile, type AgentStatus, type Conversation, type Phrase } from '../shared/types';
@@ -29,6 +31,7 @@ export class AgentDesk {
   private readonly sync: ChatSync;
   private readonly conn: DeskConnection;
   private readonly replies: Outbox<Reply>;
+  private readonly photos: PhotoSender<Reply>;
   private readonly myStatus: MyStatus;
   private readonly sidePanel: SidePanelData;
   /** Private notes, the chat's flag and the list's filter by flag. */
@@ -46,6 +49,7 @@ export class AgentDesk {
       order: [],
       queue: [],
       outbox: [],
+      photos: {},
       activeId: null,
       muted: savedMute(),
       phrases: [],
@@ -70,12 +74,23 @@ export class AgentDesk {
       unauthorized: onUnauthorized,
     };
     this.conn = new DeskConnection(token, this.store, hooks, this.sync);
-    this.replies = replyOutbox(this.store, this.conn, () => this.sync.catchingUp);
+    this.replies = replyOutbox(this.store, this.conn, () => this.sync.catchingUp, () => this.photos?.settle());
+    this.photos = new PhotoSender<Reply>({
+      outbox: this.replies,
+      progress: this.store,
+      uploadUrl: (reply) => `${UPLOAD_PATH}?conversation_id=${reply.conversation_id}`,
+      authorization: () => `Bearer ${token}`,
+      notice: (text) => this.showToast(text),
+    });
     const toast = (text: string) => this.showToast(text);
     this.myStatus = new MyStatus(this.store, this.conn, token, { unauthorized: onUnauthorized, toast });
     this.sidePanel = new SidePanelData(this.store, token, onUnauthorized);
     this.annotations = new ChatAnnotations(this.store, this.conn, { ready: () => this.requireConnection(), toast });
     void this.sidePanel.loadPhrases();
+    onExpiredPhotos(() => {
+      const id = this.store.state.activeId;
+      if (id != null) this.sync.refresh(id);
+    });
     document.addEventListener('visibilitychange', this.onVisibilityChange);
   }
 
@@ -164,8 +179,21 @@ export class AgentDesk {
     return this.conn.request<DraftCheckAck>(AgentEvent.checkDraft, { conversation_id: id, text }, CHECK_TIMEOUT_MS);
   }
 
+  /** A photo into the chat (picked, pasted or dropped): shown at once, uploaded, then sent. */
+  sendPhoto(id: number, file: File): void {
+    const chat = this.store.state.chats[id];
+    if (!chat || chat.ended) return;
+    this.typingSignals.get(id)?.stop();
+    this.photos.add(file, { conversation_id: id });
+  }
+
   retry(clientId: string): void {
-    this.replies.retry(clientId);
+    if (!this.photos.retry(clientId)) this.replies.retry(clientId);
+  }
+
+  /** Give up on a reply or photo that could not be sent. */
+  remove(clientId: string): void {
+    this.photos.remove(clientId);
   }
 
   private typingSignal(id: number): TypingSignal {

@@ -160,6 +160,17 @@ export class ChatSync implements AgentServerEvents {
     }));
   }
 
+  /** Re-read one chat (its photos' URLs expire): the messages come back with fresh ones. */
+  refresh(id: number): void {
+    void api.conversation(this.token, id).then(
+      ({ conversation, messages }) =>
+        patchChat(this.store, id, (c) => ({ conversation, messages: mergeMessages(c.messages, messages) })),
+      (e) => {
+        if (e instanceof ApiError && e.status === 401) this.hooks.unauthorized();
+      },
+    );
+  }
+
   /** `queue` closes the catch-up after a connect: chats of mine that were not re-sent left me. */
   private finishCatchUp(resent: Set<number>): void {
     this.resent = null;

@@ -1,6 +1,7 @@
 // The agent panel's state, one immutable object in a Store: the chats I own, the shop's waiting
 // queue, my replies not yet stored, and what the side panel has loaded.
 import type { Outgoing } from '../shared/outbox';
+import type { PhotoProgress } from '../shared/photos';
 import type { Store } from '../shared/store';
 import type {
   AgentProfile,
@@ -51,6 +52,8 @@ export interface DeskState {
   queue: Conversation[];
   /** My replies not yet stored, all chats in one list: they are sent one at a time, in order. */
   outbox: Reply[];
+  /** My photos uploading, by client_id (shared/photos.ts). */
+  photos: Record<string, PhotoProgress>;
   activeId: number | null;
   muted: boolean;
   phrases: Phrase[];

@@ -8,12 +8,21 @@ import type { Message } from '../shared/types';
 import type { DeskConnection } from './connection';
 import { patchChat, type DeskStore, type Reply } from './deskState';
 
-export function replyOutbox(store: DeskStore, conn: DeskConnection, catchingUp: () => boolean): Outbox<Reply> {
+export function replyOutbox(
+  store: DeskStore,
+  conn: DeskConnection,
+  catchingUp: () => boolean,
+  written: () => void,
+): Outbox<Reply> {
   return new Outbox<Reply>({
     read: () => store.state.outbox,
-    write: (outbox) => store.set({ outbox }),
+    write: (outbox) => {
+      store.set({ outbox });
+      written();
+    },
     ready: () => conn.connected && !catchingUp(),
     connected: () => conn.connected,
+    lane: (reply) => reply.conversation_id,
     held: (reply) => {
       const chat = store.state.chats[reply.conversation_id];
       return !chat || !!chat.ended;
@@ -23,6 +32,7 @@ export function replyOutbox(store: DeskStore, conn: DeskConnection, catchingUp: 
         conversation_id: reply.conversation_id,
         client_id: reply.client_id,
         text: reply.text,
+        ...(reply.kind === 'image' ? { kind: 'image', attachment_id: reply.attachment_id } : {}),
       }),
     delivered: (reply, message) =>
       // my answer makes the suggestions for the shopper's last question stale

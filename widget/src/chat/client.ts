@@ -16,6 +16,7 @@ import {
 } from '../shared/events';
 import { mergeMessages } from '../shared/messages';
 import { Outbox, requeueInterrupted, type Outgoing } from '../shared/outbox';
+import { PhotoSender, UPLOAD_PATH, markLostPhotos, type PhotoProgress } from '../shared/photos';
 import { Store, storage } from '../shared/store';
 import { TypingSignal } from '../shared/typing';
 import { ShopperRating } from './rating';
@@ -43,6 +44,8 @@ export interface ChatState {
   status: ConversationStatus;
   messages: Message[];
   outbox: ShopperOutgoing[];
+  /** Uploads in progress, by client_id (not kept across reloads: the picked file is not). */
+  photos: Record<string, PhotoProgress>;
   agent: PersonRef | null;
   queue: QueueInfo | null;
   agentTyping: boolean;
@@ -70,6 +73,7 @@ export class ShopperChat {
   private socket: Socket;
   private token: string | null;
   private readonly outbox: Outbox<ShopperOutgoing>;
+  private readonly photos: PhotoSender<ShopperOutgoing>;
   private readonly myTyping: TypingSignal;
   private agentTypingTimer: number | undefined;
   private noticeTimer: number | undefined;
@@ -88,6 +92,7 @@ export class ShopperChat {
       status: 'bot',
       messages: [],
       outbox: this.loadOutbox(),
+      photos: {},
       agent: null,
       queue: null,
       agentTyping: false,
@@ -110,6 +115,7 @@ export class ShopperChat {
           client_id: item.client_id,
           text: item.text,
           ...(item.faq_id ? { faq_id: item.faq_id } : {}),
+          ...(item.kind === 'image' ? { kind: 'image', attachment_id: item.attachment_id } : {}),
         }),
       delivered: (_item, message) => this.receive([message]),
     });
@@ -118,6 +124,13 @@ export class ShopperChat {
       (payload) => emitWithAck<{ rating: Rating }>(this.socket, VisitorEvent.rate, payload),
       () => this.socket.connected,
     );
+    this.photos = new PhotoSender<ShopperOutgoing>({
+      outbox: this.outbox,
+      progress: this.store,
+      uploadUrl: () => serverOrigin + UPLOAD_PATH,
+      authorization: () => (this.token ? `Visitor ${this.token}` : null),
+      notice: (text) => this.showNotice(text),
+    });
     this.myTyping = new TypingSignal(
       (typing) => this.socket.emit(VisitorEvent.sendTyping, { typing }, () => undefined),
       () => this.socket.connected,
@@ -136,8 +149,9 @@ export class ShopperChat {
   private loadOutbox(): ShopperOutgoing[] {
     try {
       const raw = storage.get(this.outboxKey);
-      // an attempt interrupted by the reload is simply sent again (same client_id)
-      return requeueInterrupted(raw ? (JSON.parse(raw) as ShopperOutgoing[]) : []);
+      // an attempt interrupted by the reload is simply sent again (same client_id); a photo
+      // whose upload had not finished is shown as lost (its file was only in the page)
+      return markLostPhotos(requeueInterrupted(raw ? (JSON.parse(raw) as ShopperOutgoing[]) : []));
     } catch {
       return [];
     }
@@ -147,6 +161,7 @@ export class ShopperChat {
     this.store.set({ outbox });
     if (outbox.length) storage.set(this.outboxKey, JSON.stringify(outbox));
     else storage.remove(this.outboxKey);
+    this.photos?.settle();
   }
 
   private receive(incoming: Message[]): void {
@@ -242,8 +257,27 @@ export class ShopperChat {
     return true;
   }
 
+  /** A photo: shown at once as a pending bubble, uploaded, then sent in its turn. */
+  sendPhoto(file: File): void {
+    this.myTyping.stop();
+    this.photos.add(file, {});
+  }
+
+  /** Re-read the conversation (photo URLs expire): a reconnect brings `session` with the whole
+   * history, freshly signed; the outbox waits and goes on as after any reconnect. */
+  reloadHistory(): void {
+    if (!this.socket.connected) return;
+    this.socket.disconnect();
+    this.socket.connect();
+  }
+
   retry(clientId: string): void {
-    this.outbox.retry(clientId);
+    if (!this.photos.retry(clientId)) this.outbox.retry(clientId);
+  }
+
+  /** Give up on a message or photo that could not be sent. */
+  remove(clientId: string): void {
+    this.photos.remove(clientId);
   }
 
   async handoff(): Promise<void> {

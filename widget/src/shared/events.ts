@@ -89,6 +89,9 @@ export interface VisitorSendPayload {
   client_id: string;
   text: string;
   faq_id?: string;
+  /** A photo uploaded before with POST /api/uploads. */
+  kind?: 'text' | 'image';
+  attachment_id?: string;
 }
 
 export interface HandoffAck {
@@ -139,6 +142,8 @@ export interface AgentSendPayload {
   conversation_id: number;
   client_id: string;
   text: string;
+  kind?: 'text' | 'image';
+  attachment_id?: string;
 }
 
 export interface DraftCheckPayload {

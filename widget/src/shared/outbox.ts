@@ -16,6 +16,16 @@ export interface Outgoing {
   /** Error code of the last failed attempt, for the tooltip. */
   error?: string;
   created_at: string;
+  /** A photo (shared/photos.ts): it waits here until its upload has given it an attachment_id. */
+  kind?: 'image';
+  attachment_id?: string;
+  /** The uploaded photo's thumbnail, so the bubble shows it even after a reload. */
+  preview_url?: string;
+}
+
+/** A photo whose upload has not finished cannot be sent yet. */
+export function awaitingUpload(item: Outgoing): boolean {
+  return item.kind === 'image' && !item.attachment_id;
 }
 
 /** How the outbox reaches its page: where the entries are kept and how one is sent. */
@@ -27,6 +37,8 @@ export interface OutboxHost<T extends Outgoing> {
   connected(): boolean;
   /** An entry that must wait even when ready (a reply in a chat that has ended). */
   held?(item: T): boolean;
+  /** Entries of one lane keep their order behind a photo still uploading (the agent's: a chat). */
+  lane?(item: T): unknown;
   transmit(item: T): Promise<Ack<{ message: Message }>>;
   /** The server stored the entry as `message`: show it. The outbox then forgets the entry. */
   delivered(item: T, message: Message): void;
@@ -67,11 +79,21 @@ export class Outbox<T extends Outgoing> {
 
   constructor(private readonly host: OutboxHost<T>) {}
 
-  /** Queue a new message and send it as soon as possible. */
-  add(fields: Omit<T, 'client_id' | 'state' | 'created_at' | 'error'>): void {
+  /** Queue a new message and send it as soon as possible. Returns its client_id. */
+  add(fields: Omit<T, 'client_id' | 'state' | 'created_at' | 'error'>): string {
     const item = { ...fields, client_id: newClientId(), state: 'queued', created_at: new Date().toISOString() } as T;
     this.host.write([...this.host.read(), item]);
     void this.flush();
+    return item.client_id;
+  }
+
+  /** Forget an entry the person gave up on (a failed message or photo they removed). */
+  remove(clientId: string): void {
+    this.host.write(this.host.read().filter((o) => o.client_id !== clientId));
+  }
+
+  items(): readonly T[] {
+    return this.host.read();
   }
 
   retry(clientId: string): void {
@@ -100,13 +122,29 @@ export class Outbox<T extends Outgoing> {
       for (;;) {
         if (Date.now() < this.pausedUntil) return;
         if (!this.host.ready()) return;
-        const next = this.host.read().find((o) => o.state === 'queued' && !this.host.held?.(o));
+        const next = this.next();
         if (!next) return;
         await this.attempt(next);
       }
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** The first entry that may go now. A photo still uploading holds back what came after it in
+   * its lane, so a photo and the words typed after it arrive in that order; a failed upload
+   * holds nothing back. */
+  private next(): T | undefined {
+    const waiting = new Set<unknown>();
+    for (const o of this.host.read()) {
+      const lane = this.host.lane?.(o);
+      if (awaitingUpload(o)) {
+        if (o.state !== 'failed') waiting.add(lane);
+      } else if (o.state === 'queued' && !waiting.has(lane) && !this.host.held?.(o)) {
+        return o;
+      }
+    }
+    return undefined;
   }
 
   private async attempt(item: T): Promise<void> {
@@ -131,7 +169,8 @@ export class Outbox<T extends Outgoing> {
     else this.update(item.client_id, { state: 'failed', error: code } as Partial<T>);
   }
 
-  private update(clientId: string, patch: Partial<T>): void {
+  /** Change an entry in place (a photo's upload moving along). */
+  update(clientId: string, patch: Partial<T>): void {
     this.host.write(this.host.read().map((o) => (o.client_id === clientId ? { ...o, ...patch } : o)));
   }
 }

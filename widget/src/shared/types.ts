@@ -10,9 +10,20 @@ export interface SuggestionChoice {
   question: string;
 }
 
+/** A photo in a message (`kind: "image"`): URLs signed by the server, valid for about an hour. */
+export interface MessageImage {
+  url: string;
+  thumb_url: string;
+  width: number;
+  height: number;
+  thumb_width?: number;
+  thumb_height?: number;
+}
+
 export interface MessageMeta {
   choices?: SuggestionChoice[];
   event?: string;
+  image?: MessageImage;
   [key: string]: unknown;
 }
 
@@ -58,7 +69,7 @@ export interface Conversation {
   first_response_at: string | null;
   closed_at: string | null;
   last_message: Message | null;
-  handoff_reason: 'requested' | 'complaint' | 'bot_unsure' | null;
+  handoff_reason: 'requested' | 'complaint' | 'bot_unsure' | 'photo' | null;
   /** Staff only: the coloured flag, and when it was last set or cleared. */
   flag?: ConversationFlag | null;
   flag_changed_at?: string | null;
@@ -200,6 +211,8 @@ export type ErrorCode =
   | 'conflict'
   | 'unavailable'
   | 'unauthorized'
+  | 'too_large'
+  | 'unsupported_media'
   // produced by the client itself when no acknowledgement came back in time
   | 'timeout'
   | (string & {});

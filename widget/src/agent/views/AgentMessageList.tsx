@@ -12,6 +12,7 @@ export function AgentMessageList({ desk, id }: { desk: AgentDesk; id: number }) 
     return { messages: entry?.messages ?? [], shopperTyping: entry?.shopperTyping ?? false };
   });
   const pending = useStore(desk.store, (s) => s.outbox.filter((r) => r.conversation_id === id));
+  const photos = useStore(desk.store, (s) => s.photos);
   const listRef = useRef<HTMLDivElement>(null);
   const count = chat.messages.length + pending.length;
 
@@ -27,7 +28,13 @@ export function AgentMessageList({ desk, id }: { desk: AgentDesk; id: number }) 
           <AgentMessageRow key={m.id} m={m} />
         ))}
         {pending.map((o) => (
-          <PendingRow key={o.client_id} o={o} onRetry={() => desk.retry(o.client_id)} />
+          <PendingRow
+            key={o.client_id}
+            o={o}
+            progress={photos[o.client_id]}
+            onRetry={() => desk.retry(o.client_id)}
+            onRemove={() => desk.remove(o.client_id)}
+          />
         ))}
       </div>
       {chat.shopperTyping && (

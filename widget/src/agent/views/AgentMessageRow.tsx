@@ -1,5 +1,6 @@
 // One stored message of the open chat: an event line, or a bubble with sender and time (a bot's
 // "did you mean" message lists the choices it offered).
+import { PhotoThumb } from '../../shared/PhotoView';
 import { clockTime } from '../../shared/format';
 import type { Message } from '../../shared/types';
 
@@ -13,12 +14,14 @@ export function AgentMessageRow({ m }: { m: Message }) {
   }
   const mine = m.sender === 'agent';
   const choices = m.kind === 'suggestions' ? (m.meta?.choices ?? []) : [];
+  const image = m.kind === 'image' ? m.meta?.image : undefined;
   return (
     <div
       class={`msg ${mine ? 'msg-mine' : `msg-${m.sender}`}`}
       data-testid="agent-message"
       data-sender={m.sender}
       data-id={m.id}
+      data-kind={m.kind}
       data-state={mine ? 'sent' : undefined}
     >
       <div class="msg-meta">
@@ -26,10 +29,14 @@ export function AgentMessageRow({ m }: { m: Message }) {
         {clockTime(m.created_at)}
         {mine && <span class="sent-mark"> 已发送</span>}
       </div>
-      <div class="msg-bubble">
-        <span class="text" data-testid="agent-message-text">
-          {m.text}
-        </span>
+      <div class={`msg-bubble ${image ? 'msg-photo' : ''}`}>
+        {image ? (
+          <PhotoThumb image={image} testid="agent-message-image" />
+        ) : (
+          <span class="text" data-testid="agent-message-text">
+            {m.text}
+          </span>
+        )}
         {choices.length > 0 && (
           <ul class="bot-choices">
             {choices.map((ch) => (

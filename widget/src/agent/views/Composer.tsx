@@ -2,7 +2,9 @@
 // has ended. Enter sends (never during IME composition), Shift+Enter is a new line, Alt+1…Alt+9
 // inserts the n-th suggestion, then the standard phrases; `/` opens the phrase picker. The
 // politeness check (PolitenessHint, draftCheck.ts) holds a flagged draft back until a second Enter.
-import { useEffect, useRef } from 'preact/hooks';
+// Photos: 图片 picks one, and an image pasted into the box or dropped onto it is sent as a photo.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { imageFiles } from '../../shared/photos';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import type { DeskState } from '../deskState';
@@ -20,6 +22,8 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const picker = usePhrasePicker(desk, id, inputRef, chat.draft);
   const polite = useDraftCheck(desk, id, chat.draft);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [dropping, setDropping] = useState(false);
 
   useEffect(() => {
     inputRef.current?.focus();
@@ -49,18 +53,70 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
     }
   };
 
+  const sendFiles = (files: File[]) => {
+    for (const file of files) desk.sendPhoto(id, file);
+  };
+  const onPaste = (e: ClipboardEvent) => {
+    const files = imageFiles(e.clipboardData);
+    if (files.length) {
+      e.preventDefault();
+      sendFiles(files);
+    }
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDropping(false);
+    sendFiles(imageFiles(e.dataTransfer));
+  };
+  const onDragOver = (e: DragEvent) => {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    setDropping(true);
+  };
+
   return (
-    <div class="composer">
+    <div
+      class={`composer ${dropping ? 'dropping' : ''}`}
+      data-testid="agent-composer"
+      data-dropping={dropping ? 'true' : 'false'}
+      onDragOver={onDragOver}
+      onDragLeave={() => setDropping(false)}
+      onDrop={onDrop}
+    >
+      <button
+        type="button"
+        class="ghost photo-attach"
+        data-testid="agent-photo-button"
+        title="发送图片（也可以粘贴或拖入图片）"
+        onClick={() => fileRef.current?.click()}
+      >
+        图片
+      </button>
+      <input
+        ref={fileRef}
+        type="file"
+        accept="image/*"
+        multiple
+        hidden
+        data-testid="agent-photo-input"
+        onChange={(e) => {
+          const input = e.target as HTMLInputElement;
+          sendFiles(Array.from(input.files ?? []));
+          input.value = '';
+        }}
+      />
       {picker.popover}
       <PolitenessHint check={polite} onDone={() => inputRef.current?.focus()} />
       <textarea
         ref={inputRef}
         data-testid="agent-composer-input"
-        placeholder="输入回复，Enter 发送，Shift+Enter 换行，Alt+数字 插入建议，输入 / 搜索常用语"
+        placeholder="输入回复，Enter 发送，Shift+Enter 换行，Alt+数字 插入建议，输入 / 搜索常用语；可粘贴或拖入图片"
         value={chat.draft}
         maxLength={2000}
         onInput={(e) => desk.setDraft(id, (e.target as HTMLTextAreaElement).value)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
       <button
         type="button"

@@ -1,6 +1,7 @@
 // The agent desk: conversation list | open chat | side panel (shopper, suggestions, phrases,
 // history). Each pane subscribes to the part of the desk's state it shows. All person-typed text
 // is rendered as Preact text nodes.
+import { Lightbox } from '../../shared/PhotoView';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { ChatPane } from './ChatPane';
@@ -31,6 +32,7 @@ export function Desk({ desk, onLogout }: { desk: AgentDesk; onLogout: () => void
         {activeId != null ? <SidePanel desk={desk} id={activeId} /> : <aside class="side" />}
       </div>
       <Toast desk={desk} />
+      <Lightbox />
     </div>
   );
 }

@@ -14,6 +14,7 @@ export const HANDOFF_TEXT: Record<string, string> = {
   requested: '顾客要求转人工',
   complaint: '投诉',
   bot_unsure: '机器人无法回答',
+  photo: '顾客发来图片',
 };
 
 export const SENDER_TEXT: Record<Message['sender'], string> = { visitor: '顾客', bot: '机器人', agent: '客服', system: '系统' };

@@ -1,0 +1,191 @@
+"""Photos in the chat: an upload is checked, re-encoded, stored under its shopper and recorded;
+a `message` with `kind: "image"` then posts it (actions/messages.py, through `claim_photo`).
+
+Who may upload into a conversation is who may write in it: its shopper (the widget's visitor
+token) or the agent serving it. A photo can be posted only by whoever uploaded it, into that
+same conversation, and once.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.actions.checks import check_owns_chat
+from chatserver.actions.visitor_session import MAX_TOKEN_LENGTH
+from chatserver.db.engine import Database
+from chatserver.db.models import Attachment, Conversation, Message, Visitor, utcnow
+from chatserver.domain.media import media_key
+from chatserver.domain.ratelimit import TokenBucket, photo_uploads
+from chatserver.errors import AppError
+from chatserver.services.auth import AuthenticatedAgent
+from chatserver.services.images import ImageWorkers
+from chatserver.services.media_store import MediaStore
+from chatserver.views.media_links import MediaLinks
+
+Uploader = Literal["visitor", "agent"]
+NOT_YOURS = "图片不存在或已失效，请重新上传"
+
+
+@dataclass(frozen=True)
+class UploadTarget:
+    """Where an upload goes and who made it, settled before a byte of the body is read."""
+
+    shop_id: int
+    conversation_id: int
+    visitor_id: int
+    uploader: Uploader
+    agent_id: int | None = None
+
+
+class Photos:
+    MAX_TRACKED = 10_000
+
+    def __init__(
+        self,
+        db: Database,
+        store: MediaStore,
+        workers: ImageWorkers,
+        links: MediaLinks,
+        digest: Callable[[str], str],
+    ) -> None:
+        self.db = db
+        self.store = store
+        self.workers = workers
+        self.links = links
+        self.digest = digest
+        # Per uploader, least recently used first (as AuthService's login limits).
+        self._buckets: OrderedDict[tuple[str, int], TokenBucket] = OrderedDict()
+
+    def _admit(self, target: UploadTarget) -> None:
+        who = (target.uploader, target.agent_id or target.visitor_id)
+        bucket = self._buckets.pop(who, None) or photo_uploads()
+        self._buckets[who] = bucket
+        while len(self._buckets) > self.MAX_TRACKED:
+            self._buckets.popitem(last=False)
+        if not bucket.take(time.monotonic()):
+            raise AppError("rate_limited", "图片发送得太快了，请稍后再试")
+
+    async def visitor_target(self, token: str | None) -> UploadTarget:
+        """The shopper's current conversation, as their widget's socket would open it."""
+        if not token or len(token) > MAX_TOKEN_LENGTH:
+            raise AppError("unauthorized", "请先打开客服对话")
+        async with self.db.sessions() as session:
+            visitor = await session.scalar(
+                select(Visitor).where(Visitor.token_hash == self.digest(token))
+            )
+            conversation = (
+                None
+                if visitor is None
+                else await session.scalar(
+                    select(Conversation)
+                    .where(Conversation.visitor_id == visitor.id)
+                    .order_by(Conversation.id.desc())
+                    .limit(1)
+                )
+            )
+        if visitor is None or conversation is None:
+            raise AppError("unauthorized", "对话已失效，请刷新页面后重试")
+        return UploadTarget(visitor.shop_id, conversation.id, visitor.id, "visitor")
+
+    async def agent_target(self, actor: AuthenticatedAgent, conversation_id: int) -> UploadTarget:
+        """An open chat the agent is serving: the only place their photo can be posted."""
+        async with self.db.sessions() as session:
+            conversation = check_owns_chat(await session.get(Conversation, conversation_id), actor)
+        return UploadTarget(
+            conversation.shop_id,
+            conversation.id,
+            conversation.visitor_id,
+            "agent",
+            actor.agent.id,
+        )
+
+    async def do_upload(self, target: UploadTarget, data: bytes) -> dict[str, Any]:
+        """`{attachment}`: the photo re-encoded and stored, ready to be posted. Nothing is
+        stored for a file that is refused, and the files go again if the record fails."""
+        self._admit(target)
+        prepared = await self.workers.prepare(data)
+        attachment_id = secrets.token_urlsafe(16)
+
+        def key(thumb: bool) -> str:
+            return media_key(
+                target.shop_id, target.visitor_id, attachment_id, prepared.ext, thumb=thumb
+            )
+
+        attachment = Attachment(
+            id=attachment_id,
+            shop_id=target.shop_id,
+            conversation_id=target.conversation_id,
+            visitor_id=target.visitor_id,
+            uploader=target.uploader,
+            agent_id=target.agent_id,
+            content_type=prepared.content_type,
+            key=key(False),
+            thumb_key=key(True),
+            width=prepared.width,
+            height=prepared.height,
+            thumb_width=prepared.thumb_width,
+            thumb_height=prepared.thumb_height,
+            size_bytes=len(prepared.data),
+            created_at=utcnow(),
+        )
+        try:
+            await self.store.put(attachment.key, prepared.data, prepared.content_type)
+            await self.store.put(attachment.thumb_key, prepared.thumb, prepared.content_type)
+            async with self.db.transaction() as tx:
+                tx.session.add(attachment)
+        except BaseException:
+            await self.store.delete(attachment.key)
+            await self.store.delete(attachment.thumb_key)
+            raise
+        stored = photo_meta(attachment)["image"]
+        return {
+            "attachment": {
+                "id": attachment.id,
+                "content_type": attachment.content_type,
+                "size": attachment.size_bytes,
+                **self.links.image(stored),
+            }
+        }
+
+
+async def claim_photo(
+    session: AsyncSession, conversation: Conversation, attachment_id: str, *, by: Uploader, who: int
+) -> Attachment:
+    """The uploader's photo of this (locked) conversation, not yet posted. Anyone else's photo,
+    or one of another conversation, does not exist as far as they can tell."""
+    attachment = await session.get(Attachment, attachment_id)
+    if attachment is None or attachment.conversation_id != conversation.id:
+        raise AppError("not_found", NOT_YOURS)
+    uploaded_by = attachment.visitor_id if attachment.uploader == "visitor" else attachment.agent_id
+    if attachment.uploader != by or uploaded_by != who:
+        raise AppError("not_found", NOT_YOURS)
+    if attachment.message_id is not None:
+        raise AppError("conflict", "这张图片已经发送过了")
+    return attachment
+
+
+def photo_meta(attachment: Attachment) -> dict[str, Any]:
+    """What an image message stores in `meta`; readers get signed URLs instead of the keys."""
+    return {
+        "image": {
+            "attachment_id": attachment.id,
+            "key": attachment.key,
+            "thumb_key": attachment.thumb_key,
+            "width": attachment.width,
+            "height": attachment.height,
+            "thumb_width": attachment.thumb_width,
+            "thumb_height": attachment.thumb_height,
+        }
+    }
+
+
+def mark_posted(attachment: Attachment, message: Message) -> None:
+    attachment.message_id = message.id

@@ -1,0 +1,67 @@
+"""Where photo bytes live: a small interface, and its implementation on the local disk.
+
+Keys come from domain/media.py (`shop/visitor/attachment[.thumb].ext`, numbers and random ids
+only) and are checked again here, so no path component is ever chosen by a user. A shop that
+outgrows one disk implements `MediaStore` on an S3-compatible bucket; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from pathlib import Path
+from typing import Protocol
+
+from chatserver.domain.media import is_media_key
+
+
+class MediaStore(Protocol):
+    async def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    async def get(self, key: str) -> bytes | None: ...
+    async def delete(self, key: str) -> None: ...
+
+
+class LocalMediaStore:
+    """Files under `root` (`$CHATSERVER_DATA_DIR/media`), one folder per shop and shopper."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def _path(self, key: str) -> Path:
+        if not is_media_key(key):
+            raise ValueError(f"not a media key: {key!r}")
+        path = (self.root / key).resolve()
+        if self.root not in path.parents:
+            raise ValueError(f"media key outside the store: {key!r}")
+        return path
+
+    def _write(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+        # Written aside and renamed: a reader never sees half a photo, even after a crash.
+        partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        with open(partial, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.chmod(0o640)
+        partial.replace(path)
+
+    def _read(self, key: str) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def _delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        await asyncio.to_thread(self._write, key, data)
+
+    async def get(self, key: str) -> bytes | None:
+        return await asyncio.to_thread(self._read, key)
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self._delete, key)

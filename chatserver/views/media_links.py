@@ -1,0 +1,61 @@
+"""Photo URLs minted when a message is serialized for its reader.
+
+A message stores its photo's keys (`meta.image.key`, `thumb_key`); what a reader gets instead is
+`meta.image = {url, thumb_url, width, height, …}` with URLs signed under SECRET_KEY that expire
+(domain/media_links.py). They are minted wherever a Message is built (views/wire.py), so the
+history read an hour later carries fresh ones, and only those who are sent the message (its
+shopper, its agents) ever hold them.
+
+The signer is one per process, installed by chatserver/wiring.py at start: every message
+serialization in the process uses it, and threading it through every view and action that
+builds a Message would change them all for one field.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from chatserver.domain import media_links
+
+# What a stored photo carries besides its keys, passed to readers as is.
+_SHOWN = ("width", "height", "thumb_width", "thumb_height")
+
+
+class MediaLinks:
+    def __init__(self, secret_key: str, clock: Callable[[], float] = time.time) -> None:
+        self._key = media_links.signing_key(secret_key)
+        self._clock = clock
+
+    def url(self, media_key: str) -> str:
+        exp = media_links.expiry(self._clock())
+        return media_links.signed_path(self._key, media_key, exp)
+
+    def allows(self, media_key: str, exp: str | None, sig: str | None) -> bool:
+        return media_links.verify(self._key, media_key, exp, sig, self._clock())
+
+    def image(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """The reader's view of a stored photo: signed URLs instead of storage keys."""
+        shown = {name: stored[name] for name in _SHOWN if name in stored}
+        return {"url": self.url(stored["key"]), "thumb_url": self.url(stored["thumb_key"]), **shown}
+
+
+_installed: MediaLinks | None = None
+
+
+def install(links: MediaLinks) -> None:
+    global _installed
+    _installed = links
+
+
+def present_meta(meta: dict[str, Any] | None) -> dict[str, Any]:
+    """A message's meta as its reader sees it."""
+    if not meta:
+        return {}
+    stored = meta.get("image")
+    if not isinstance(stored, dict) or "key" not in stored:
+        return meta
+    if _installed is None:
+        raise RuntimeError("media links are not installed (chatserver/wiring.py)")
+    return {**meta, "image": _installed.image(stored)}
