@@ -9,7 +9,8 @@ const pages = resolve(import.meta.dirname, 'pages');
 export default defineConfig({
   root: pages,
   base: '/',
-  publicDir: false,
+  // favicon.svg / favicon.png, copied as they are to dist/ and served at the root (api/static.py)
+  publicDir: resolve(import.meta.dirname, 'public'),
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: resolve(import.meta.dirname, 'dist'),

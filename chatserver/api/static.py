@@ -8,6 +8,13 @@ from aiohttp import web
 
 DIST = Path(__file__).resolve().parents[2] / "widget" / "dist"
 SECTIONS = ("widget", "agent", "admin", "demo", "assets")
+# Icons at the root (widget/public/): every page links the SVG, older browsers the PNG, and a
+# browser that asks for /favicon.ico by habit gets the PNG, so no page load logs a 404.
+FAVICONS = {
+    "favicon.svg": ("favicon.svg", "image/svg+xml"),
+    "favicon.png": ("favicon.png", "image/png"),
+    "favicon.ico": ("favicon.png", "image/png"),
+}
 # Scripts, styles and connections from our own origin only (Socket.IO included); inline style
 # attributes stay allowed because Preact sets them; no inline or foreign scripts at all.
 APP_CSP = (
@@ -65,6 +72,17 @@ def add_routes(app: web.Application, dist: Path = DIST) -> None:
     pattern = "{section:(" + "|".join(SECTIONS) + ")}"
     app.router.add_get(f"/{pattern}", handler)
     app.router.add_get(f"/{pattern}/{{tail:.*}}", handler)
+
+    async def favicon(request: web.Request) -> web.StreamResponse:
+        file_name, content_type = FAVICONS[request.path.lstrip("/")]
+        path = dist / file_name
+        if not path.is_file():
+            raise web.HTTPNotFound()
+        headers = {"Content-Type": content_type, "Cache-Control": "public, max-age=86400"}
+        return web.FileResponse(path, headers=headers)
+
+    for name in FAVICONS:
+        app.router.add_get(f"/{name}", favicon)
 
     async def root(_request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound("/demo/")

@@ -14,7 +14,7 @@ import { DeskAlerts, savedMute } from './alerts';
 import { ChatAnnotations } from './annotations';
 import { ChatSync } from './chatSync';
 import { DeskConnection } from './connection';
-import { patchChat, type DeskState, type Reply } from './deskState';
+import { patchChat, type DeskState, type NarrowPane, type Reply } from './deskState';
 import { errorText } from './errorText';
 import { MyStatus, initialStatus } from './myStatus';
 import { ratedToast } from './ratings';
@@ -56,6 +56,7 @@ export class AgentDesk {
       history: {},
       toast: null,
       flagFilter: null,
+      pane: 'list',
     });
     this.alerts = new DeskAlerts(this.store);
     this.sync = new ChatSync(this.store, token, {
@@ -103,8 +104,13 @@ export class AgentDesk {
   // ---- the list --------------------------------------------------------------------------------
 
   open(id: number): void {
-    this.store.set({ activeId: id });
+    this.store.set({ activeId: id, pane: 'chat' });
     this.markActiveRead();
+  }
+
+  /** On a narrow screen: show the list, the open chat or its side panel. */
+  showPane(pane: NarrowPane): void {
+    this.store.set({ pane });
   }
 
   /** Remove an ended chat from the list, with any reply that never went out. */
@@ -114,7 +120,8 @@ export class AgentDesk {
       delete chats[id];
       const order = s.order.filter((x) => x !== id);
       const outbox = s.outbox.filter((r) => r.conversation_id !== id);
-      return { chats, order, outbox, activeId: s.activeId === id ? (order[0] ?? null) : s.activeId };
+      const wasOpen = s.activeId === id;
+      return { chats, order, outbox, activeId: wasOpen ? (order[0] ?? null) : s.activeId, pane: wasOpen ? 'list' : s.pane };
     });
   }
 

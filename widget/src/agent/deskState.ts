@@ -42,6 +42,10 @@ export interface VisitorHistory {
   items: ConversationWithMessages[];
 }
 
+/** Which pane a narrow screen shows (views/Desk.tsx, narrow.css): on a phone one at a time, on a
+ * tablet `side` opens the side panel as a drawer over the chat. Wide screens show all three. */
+export type NarrowPane = 'list' | 'chat' | 'side';
+
 export interface DeskState {
   agent: AgentProfile;
   connection: 'connecting' | 'online' | 'offline';
@@ -61,6 +65,7 @@ export interface DeskState {
   toast: string | null;
   /** Show only my chats with this flag (null: all). */
   flagFilter: ConversationFlag | null;
+  pane: NarrowPane;
 }
 
 export type DeskStore = Store<DeskState>;

@@ -18,7 +18,16 @@ export function ChatPane({ desk, id }: { desk: AgentDesk; id: number }) {
   return (
     <main class="chat-pane" data-testid="chat-pane" data-conversation-id={c.id}>
       <header class="chat-head">
-        <div>
+        <button
+          type="button"
+          class="ghost chat-back"
+          data-testid="chat-back"
+          aria-label="返回会话列表"
+          onClick={() => desk.showPane('list')}
+        >
+          返回
+        </button>
+        <div class="chat-head-title">
           <div class="chat-title" data-testid="chat-visitor-name">
             {c.visitor.name}
           </div>
@@ -29,6 +38,9 @@ export function ChatPane({ desk, id }: { desk: AgentDesk; id: number }) {
         </div>
         <div class="spacer" />
         <FlagPicker desk={desk} id={id} />
+        <button type="button" class="ghost side-toggle" data-testid="side-toggle" onClick={() => desk.showPane('side')}>
+          顾客资料
+        </button>
         {chat.ended ? (
           <button type="button" class="ghost" data-testid="chat-dismiss" onClick={() => desk.dismiss(c.id)}>
             移出列表

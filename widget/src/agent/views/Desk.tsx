@@ -13,9 +13,11 @@ import { TopBar } from './TopBar';
 export function Desk({ desk, onLogout }: { desk: AgentDesk; onLogout: () => void }) {
   // the open chat, if it is still listed
   const activeId = useStore(desk.store, (s) => (s.activeId != null && s.chats[s.activeId] ? s.activeId : null));
+  // which pane a narrow screen shows (narrow.css); without an open chat, the list
+  const pane = useStore(desk.store, (s) => s.pane);
 
   return (
-    <div class="desk">
+    <div class="desk" data-pane={activeId == null ? 'list' : pane}>
       <TopBar desk={desk} onLogout={onLogout} />
       <div class="panes">
         <ConversationList desk={desk} />
@@ -28,6 +30,9 @@ export function Desk({ desk, onLogout }: { desk: AgentDesk; onLogout: () => void
               <p class="muted">从左侧排队列表接入顾客，或等待系统自动分配。</p>
             </div>
           </main>
+        )}
+        {activeId != null && pane === 'side' && (
+          <div class="side-backdrop" data-testid="side-backdrop" onClick={() => desk.showPane('chat')} />
         )}
         {activeId != null ? <SidePanel desk={desk} id={activeId} /> : <aside class="side" />}
       </div>

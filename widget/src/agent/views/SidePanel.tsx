@@ -32,6 +32,12 @@ export function SidePanel({ desk, id }: { desk: AgentDesk; id: number }) {
 
   return (
     <aside class="side" data-testid="side-panel">
+      <div class="side-head">
+        <button type="button" class="ghost" data-testid="side-close" onClick={() => desk.showPane('chat')}>
+          返回会话
+        </button>
+        <b>顾客资料</b>
+      </div>
       <section class="card" data-testid="visitor-info">
         <h3>顾客信息</h3>
         <dl>

@@ -1,4 +1,6 @@
 // The desk's top bar: shop, connection state, my status, the chime switch, my name, 退出.
+// On a phone the last three fold into a menu (☰) so the status control keeps its place.
+import { useState } from 'preact/hooks';
 import { useStore } from '../../shared/store';
 import type { AgentStatus } from '../../shared/types';
 import type { AgentDesk } from '../agentDesk';
@@ -11,6 +13,7 @@ export function TopBar({ desk, onLogout }: { desk: AgentDesk; onLogout: () => vo
     status: st.status,
     muted: st.muted,
   }));
+  const [menuOpen, setMenuOpen] = useState(false);
   return (
     <header class="topbar">
       <div class="brand">客服工作台</div>
@@ -35,6 +38,17 @@ export function TopBar({ desk, onLogout }: { desk: AgentDesk; onLogout: () => vo
       </label>
       <button
         type="button"
+        class="ghost menu-toggle"
+        data-testid="topbar-menu-toggle"
+        aria-label="菜单"
+        aria-expanded={menuOpen}
+        onClick={() => setMenuOpen(!menuOpen)}
+      >
+        ☰
+      </button>
+      <div class="topbar-menu" data-testid="topbar-menu" data-open={menuOpen ? 'true' : 'false'}>
+      <button
+        type="button"
         class="ghost"
         data-testid="sound-toggle"
         aria-pressed={!s.muted}
@@ -49,6 +63,7 @@ export function TopBar({ desk, onLogout }: { desk: AgentDesk; onLogout: () => vo
       <button type="button" class="ghost" data-testid="logout-button" onClick={onLogout}>
         退出
       </button>
+      </div>
     </header>
   );
 }
