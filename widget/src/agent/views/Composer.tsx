@@ -84,6 +84,9 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
       onDragLeave={() => setDropping(false)}
       onDrop={onDrop}
     >
+      {/* first: the hint sits on a line of its own above the reply box (politeness.css) */}
+      {picker.popover}
+      <PolitenessHint check={polite} onDone={() => inputRef.current?.focus()} />
       <button
         type="button"
         class="ghost photo-attach"
@@ -106,8 +109,6 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
           input.value = '';
         }}
       />
-      {picker.popover}
-      <PolitenessHint check={polite} onDone={() => inputRef.current?.focus()} />
       <textarea
         ref={inputRef}
         data-testid="agent-composer-input"
