@@ -18,6 +18,7 @@ import { patchChat, type DeskState, type Reply } from './deskState';
 import { errorText } from './errorText';
 import { MyStatus, initialStatus } from './myStatus';
 import { ratedToast } from './ratings';
+import { reportReads } from './readMarks';
 import { replyOutbox } from './replies';
 import { SidePanelData } from './sidePanelData';
 
@@ -92,6 +93,7 @@ export class AgentDesk {
       if (id != null) this.sync.refresh(id);
     });
     document.addEventListener('visibilitychange', this.onVisibilityChange);
+    reportReads(this.store, this.conn);
   }
 
   disconnect(): void {
