@@ -21,6 +21,7 @@ from chatserver.actions.notes import Notes
 from chatserver.actions.photos import Photos
 from chatserver.actions.politeness import Politeness
 from chatserver.actions.ratings import Ratings
+from chatserver.actions.read_state import ReadState
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.config import Settings
@@ -91,6 +92,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     closing = Closing(db)
     catalog = Catalog(db, faq)
     politeness = Politeness(db)
+    read_state = ReadState(db)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
@@ -125,6 +127,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
             Handoff(db, queue),
             typing,
             Ratings(db),
+            read_state,
         )
     )
     sio.register_namespace(
@@ -142,6 +145,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
                 suggestions=suggestions,
                 notes=Notes(db),
                 politeness=politeness,
+                read_state=read_state,
             )
         )
     )

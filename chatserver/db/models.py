@@ -164,6 +164,10 @@ class Conversation(Base):
     flag: Mapped[str | None] = mapped_column(String(16), nullable=True)
     flag_changed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     flag_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Read state (已读): the highest seq each side has seen; only ever moves forward, never
+    # past last_seq (actions/read_state.py).
+    visitor_read_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    agent_read_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Message(Base):

@@ -169,6 +169,18 @@ class CatalogChanged(Event):
         return ("shop", self.shop_id)
 
 
+@dataclass(frozen=True, slots=True)
+class ReadUpTo(ConversationFact):
+    """One side has read the conversation up to `seq` (the mark on the conversation row; no
+    event row: a read is not an audit fact)."""
+
+    by: Literal["visitor", "agent"]
+    seq: int
+    # The agent serving the chat (told when the shopper reads), if any.
+    agent_id: int | None
+    origin_sid: str | None = None
+
+
 # ---- not stored: typing, requests to listeners, and views they derived for the fan-out ---------
 
 

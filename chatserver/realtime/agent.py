@@ -18,11 +18,13 @@ from chatserver.actions.closing import Closing
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
 from chatserver.actions.politeness import Politeness
+from chatserver.actions.read_state import ReadState
 from chatserver.actions.typing import Typing
 from chatserver.commands.base import parse
 from chatserver.commands.chat import AgentMessage, AgentTyping, ConversationRef, SetStatus
 from chatserver.commands.notes import AddNote, SetFlag
 from chatserver.commands.politeness import DraftCheck
+from chatserver.commands.read_state import AgentRead
 from chatserver.domain.ratelimit import TokenBucket, agent_messages, draft_checks
 from chatserver.errors import AppError
 from chatserver.listeners.suggestions import Suggestions
@@ -57,6 +59,7 @@ class AgentDesk:
     suggestions: Suggestions
     notes: Notes
     politeness: Politeness
+    read_state: ReadState
 
 
 class AgentNamespace(socketio.AsyncNamespace):
@@ -184,3 +187,10 @@ class AgentNamespace(socketio.AsyncNamespace):
         if not bucket.take(time.monotonic()):
             raise AppError("rate_limited", "检查太频繁了，请稍后再试")
         return await self.desk.politeness.check_draft(actor, parse(DraftCheck, _first(args)))
+
+    @acked
+    async def on_read(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(AgentRead, _first(args))
+        seq = await self.desk.read_state.do_agent_read(actor, command, sid=sid)
+        return {"conversation_id": command.conversation_id, "seq": seq}

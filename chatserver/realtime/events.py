@@ -29,6 +29,9 @@ RATED: Final = "rated"
 
 CHECK_DRAFT: Final = "check_draft"
 
+# Read state (已读): each side's `read`, and `read` to the other side.
+READ: Final = "read"
+
 
 def conversation_room(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"

@@ -26,6 +26,7 @@ from chatserver.domain.events import (
     MessagePosted,
     NoteAdded,
     QueueChanged,
+    ReadUpTo,
     SuggestionsFound,
     TypingChanged,
 )
@@ -52,6 +53,7 @@ class Fanout:
             NoteAdded: self.note_added,
             FlagChanged: self.flag_changed,
             ChatRated: self.chat_rated,
+            ReadUpTo: self.read_up_to,
         }
         # A queue snapshot read just before a chat was taken must not reach its shopper after
         # `assigned` (the widget would show the queue again): positions older than the message
@@ -219,3 +221,11 @@ class Fanout:
         await self.to_shopper(event.conversation_id, names.RATED, rated, skip_sid=event.origin_sid)
         if event.agent_id is not None:
             await self.to_agent(event.agent_id, names.RATED, rated)
+
+    async def read_up_to(self, event: ReadUpTo) -> None:
+        # Only the other side needs to hear it (已读 under their own messages).
+        read = {"conversation_id": event.conversation_id, "seq": event.seq, "by": event.by}
+        if event.by == "agent":
+            await self.to_shopper(event.conversation_id, names.READ, read)
+        elif event.agent_id is not None:
+            await self.to_agent(event.agent_id, names.READ, read)

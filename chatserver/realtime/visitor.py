@@ -10,11 +10,13 @@ import socketio
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.ratings import Ratings
+from chatserver.actions.read_state import ReadState
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorContext, VisitorSessions
 from chatserver.commands.base import parse
 from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
 from chatserver.commands.ratings import RateService
+from chatserver.commands.read_state import VisitorRead
 from chatserver.domain.ratelimit import TokenBucket, shopper_messages
 from chatserver.domain.text import is_encodable
 from chatserver.errors import AppError
@@ -42,6 +44,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         handoff: Handoff,
         typing: Typing,
         ratings: Ratings,
+        read_state: ReadState,
     ) -> None:
         super().__init__(events.VISITOR_NAMESPACE)
         self.sessions = sessions
@@ -50,6 +53,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         self.handoff = handoff
         self.typing = typing
         self.ratings = ratings
+        self.read_state = read_state
         self._buckets: dict[str, TokenBucket] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
@@ -115,3 +119,9 @@ class VisitorNamespace(socketio.AsyncNamespace):
         command = parse(RateService, _first(args))
         self._take_token(sid)
         return await self.ratings.do_rate(context, command, sid=sid)
+
+    @acked
+    async def on_read(self, sid: str, *args: Any) -> dict[str, Any]:
+        context = await self._context(sid)
+        command = parse(VisitorRead, _first(args))
+        return {"seq": await self.read_state.do_visitor_read(context, command, sid=sid)}

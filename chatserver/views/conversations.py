@@ -14,7 +14,7 @@ from chatserver.domain import states
 from chatserver.errors import AppError
 from chatserver.views.notes import notes_of
 from chatserver.views.ratings import ratings_of
-from chatserver.views.wire import conversation_dict, message_dict
+from chatserver.views.wire import conversation_dict, message_dict, read_marks
 
 ChatWithMessages = dict[str, Any]
 
@@ -37,6 +37,7 @@ async def with_messages(session: AsyncSession, conversation: Conversation) -> Ch
         # Staff only: this shape goes to agents, never into the shopper's session.
         "notes": await notes_of(session, conversation.id),
         "ratings": (await ratings_of(session, [conversation.id]))[conversation.id],
+        "read": read_marks(conversation),
     }
 
 

@@ -10,7 +10,7 @@ from chatserver.db.records import messages_of
 from chatserver.domain import states
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import rating_prompt
-from chatserver.views.wire import agent_brief, message_dict
+from chatserver.views.wire import agent_brief, message_dict, read_marks
 
 
 class ShopperSessionView:
@@ -37,6 +37,7 @@ class ShopperSessionView:
                 "shop": {"slug": shop.slug, "name": shop.name},
                 "visitor": {"id": visitor.id, "name": visitor.name},
                 "rating": await rating_prompt(session, conversation),
+                "read": read_marks(conversation),
             }
         if payload["status"] == states.QUEUED:
             payload["queue"] = await self.queue.position_of(shop.id, conversation_id)

@@ -82,6 +82,11 @@ def conversation_dict(
     }
 
 
+def read_marks(conversation: Conversation) -> dict[str, int]:
+    """How far each side has read (已读): the highest seq the shopper and the agent have seen."""
+    return {"visitor": conversation.visitor_read_seq, "agent": conversation.agent_read_seq}
+
+
 def note_dict(note: ConversationNote) -> dict[str, Any]:
     return {
         "id": note.id,

@@ -18,6 +18,7 @@ import { patchChat, type DeskState, type NarrowPane, type Reply } from './deskSt
 import { errorText } from './errorText';
 import { MyStatus, initialStatus } from './myStatus';
 import { ratedToast } from './ratings';
+import { reportReads } from './readMarks';
 import { replyOutbox } from './replies';
 import { SidePanelData } from './sidePanelData';
 
@@ -93,6 +94,7 @@ export class AgentDesk {
       if (id != null) this.sync.refresh(id);
     });
     document.addEventListener('visibilitychange', this.onVisibilityChange);
+    reportReads(this.store, this.conn);
   }
 
   disconnect(): void {

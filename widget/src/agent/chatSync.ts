@@ -2,13 +2,14 @@
 // server re-sends `assigned` (with full history) for each open chat of mine and then `queue`;
 // merging by message id makes that catch-up idempotent, and a chat of mine that was not re-sent
 // has left me while I was away, so its real state is fetched over REST.
-import type { AgentServerEvents, AssignedPayload, FlagPayload, RatedPayload, SuggestionsPayload } from '../shared/events';
+import type { AgentServerEvents, AssignedPayload, FlagPayload, RatedPayload, ReadPayload, SuggestionsPayload } from '../shared/events';
 import { mergeMessages } from '../shared/messages';
 import type { Conversation, Message, Note } from '../shared/types';
 import { applyFlag, applyNote, mergeNotes, withNewerFlag } from './annotations';
 import { ApiError, api } from './api';
 import { newChatEntry, patchChat, type ChatEntry, type DeskState, type DeskStore } from './deskState';
 import { applyRated, mergeRatings } from './ratings';
+import { applyRead, laterMarks } from './readMarks';
 
 const CATCH_UP_DEADLINE_MS = 5000;
 // a lost "stopped typing" must not leave the indicator on forever
@@ -61,7 +62,7 @@ export class ChatSync implements AgentServerEvents {
     }, CATCH_UP_DEADLINE_MS);
   }
 
-  assigned({ conversation, messages, notes, ratings }: AssignedPayload): void {
+  assigned({ conversation, messages, notes, ratings, read }: AssignedPayload): void {
     const id = conversation.id;
     const known = this.store.state.chats[id];
     this.resent?.add(id);
@@ -72,9 +73,10 @@ export class ChatSync implements AgentServerEvents {
           messages: mergeMessages(known.messages, messages ?? []),
           notes: mergeNotes(known.notes, notes ?? []),
           ratings: mergeRatings(known.ratings, ratings ?? []),
+          read: laterMarks(known.read, read),
           ended: null,
         }
-      : newChatEntry(conversation, mergeMessages([], messages ?? []), mergeNotes([], notes ?? []), ratings ?? []);
+      : newChatEntry(conversation, mergeMessages([], messages ?? []), mergeNotes([], notes ?? []), ratings ?? [], laterMarks(undefined, read));
     this.store.set((s) => ({
       chats: { ...s.chats, [id]: entry },
       order: s.order.includes(id) ? s.order : [...s.order, id],
@@ -143,6 +145,10 @@ export class ChatSync implements AgentServerEvents {
 
   unassigned(p: { conversation_id: number; reason: string }): void {
     this.end(p.conversation_id, 'unassigned', p.reason);
+  }
+
+  read(p: ReadPayload): void {
+    applyRead(this.store, p);
   }
 
   rated(p: RatedPayload): void {

@@ -13,6 +13,7 @@ import {
   type AssignedPayload,
   type FlagPayload,
   type RatedPayload,
+  type ReadPayload,
   type SuggestionsPayload,
 } from '../shared/events';
 import type { Ack, Conversation, Message, Note } from '../shared/types';
@@ -64,6 +65,7 @@ export class DeskConnection {
     sock.on(AgentEvent.note, (n: Note) => events.note(n));
     sock.on(AgentEvent.flag, (p: FlagPayload) => events.flag(p));
     sock.on(AgentEvent.rated, (p: RatedPayload) => events.rated(p));
+    sock.on(AgentEvent.read, (p: ReadPayload) => events.read(p));
   }
 
   get connected(): boolean {

@@ -12,6 +12,7 @@ import type {
   Note,
   Phrase,
   Rating,
+  ReadMarks,
   Suggestion,
 } from '../shared/types';
 import type { ConversationWithMessages } from './api';
@@ -27,6 +28,8 @@ export interface ChatEntry {
   notes: Note[];
   /** The shopper's ratings of this chat's service rounds. */
   ratings: Rating[];
+  /** How far the shopper (已读 under my messages) and I have read. */
+  read: ReadMarks;
   /** Set when the chat is no longer an open chat of mine; it stays listed until dismissed. */
   ended: null | { kind: 'closed' | 'unassigned'; reason: string };
 }
@@ -75,8 +78,9 @@ export function newChatEntry(
   messages: Message[],
   notes: Note[] = [],
   ratings: Rating[] = [],
+  read: ReadMarks = { visitor: 0, agent: 0 },
 ): ChatEntry {
-  return { conversation, messages, notes, ratings, draft: '', unread: 0, shopperTyping: false, suggestions: [], ended: null };
+  return { conversation, messages, notes, ratings, read, draft: '', unread: 0, shopperTyping: false, suggestions: [], ended: null };
 }
 
 /** Change one chat; a chat that is gone (dismissed) is left alone. */

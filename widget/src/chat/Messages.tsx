@@ -18,6 +18,7 @@ export function MessageList({ chat }: { chat: ShopperChat }) {
     outbox: st.outbox,
     photos: st.photos,
     agentTyping: st.agentTyping,
+    agentRead: st.agentRead,
   }));
   const ratingPhase = useStore(chat.rating.store, (r) => r.card.phase);
   const ref = useRef<HTMLDivElement>(null);
@@ -37,6 +38,11 @@ export function MessageList({ chat }: { chat: ShopperChat }) {
   const lastSuggestions = [...state.messages].reverse().find((m) => m.kind === 'suggestions')?.id;
   // the rating card follows the farewell of the round it rates
   const lastFarewell = [...state.messages].reverse().find((m) => m.meta?.event === 'closed')?.id;
+  // like WeChat: 已读 under the last of my messages the agent has read, 已送达 under later ones
+  const lastReadMine = [...state.messages]
+    .reverse()
+    .find((m) => m.sender === 'visitor' && m.seq <= state.agentRead)?.id;
+  const readLabel = (m: Message) => (m.id === lastReadMine ? '已读' : m.seq > state.agentRead ? '已送达' : '');
 
   return (
     <div class="messages" ref={ref} onScroll={onScroll} data-testid="message-list" aria-live="polite">
@@ -47,7 +53,7 @@ export function MessageList({ chat }: { chat: ShopperChat }) {
       )}
       {state.messages.map((m) => (
         <Fragment key={m.id}>
-          <MessageRow m={m} chat={chat} choicesActive={m.id === lastSuggestions} />
+          <MessageRow m={m} chat={chat} choicesActive={m.id === lastSuggestions} readLabel={readLabel(m)} />
           {m.id === lastFarewell && <RatingCard chat={chat} />}
         </Fragment>
       ))}
@@ -58,7 +64,14 @@ export function MessageList({ chat }: { chat: ShopperChat }) {
   );
 }
 
-function MessageRow({ m, chat, choicesActive }: { m: Message; chat: ShopperChat; choicesActive: boolean }) {
+interface RowProps {
+  m: Message;
+  chat: ShopperChat;
+  choicesActive: boolean;
+  readLabel: string;
+}
+
+function MessageRow({ m, chat, choicesActive, readLabel }: RowProps) {
   if (m.kind === 'event' || m.sender === 'system') {
     return (
       <div class="event-line" data-testid="message" data-sender={m.sender} data-kind={m.kind} data-id={m.id}>
@@ -118,7 +131,13 @@ function MessageRow({ m, chat, choicesActive }: { m: Message; chat: ShopperChat;
         </div>
         {mine && (
           <div class="meta" data-testid="message-status">
-            {clockTime(m.created_at)} 已发送
+            {clockTime(m.created_at)}
+            {readLabel && (
+              <span class={readLabel === '已读' ? 'read-mark read' : 'read-mark'} data-testid="message-read">
+                {' '}
+                {readLabel}
+              </span>
+            )}
           </div>
         )}
       </div>

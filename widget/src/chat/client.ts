@@ -12,11 +12,13 @@ import {
   type ClosedPayload,
   type HandoffAck,
   type RatedPayload,
+  type ReadPayload,
   type SessionPayload,
 } from '../shared/events';
 import { mergeMessages } from '../shared/messages';
 import { Outbox, requeueInterrupted, type Outgoing } from '../shared/outbox';
 import { PhotoSender, UPLOAD_PATH, markLostPhotos, type PhotoProgress } from '../shared/photos';
+import { ReadReporter } from '../shared/readState';
 import { Store, storage } from '../shared/store';
 import { TypingSignal } from '../shared/typing';
 import { ShopperRating } from './rating';
@@ -52,6 +54,8 @@ export interface ChatState {
   shopName: string;
   handoffBusy: boolean;
   notice: string | null;
+  /** How far the agent has read (已读 under my messages up to this seq). */
+  agentRead: number;
 }
 
 const AGENT_TYPING_EXPIRE_MS = 8000;
@@ -75,6 +79,7 @@ export class ShopperChat {
   private readonly outbox: Outbox<ShopperOutgoing>;
   private readonly photos: PhotoSender<ShopperOutgoing>;
   private readonly myTyping: TypingSignal;
+  private readonly reader: ReadReporter;
   private agentTypingTimer: number | undefined;
   private noticeTimer: number | undefined;
   private visible = true;
@@ -99,6 +104,7 @@ export class ShopperChat {
       shopName: '',
       handoffBusy: false,
       notice: null,
+      agentRead: 0,
     });
     this.socket = io(serverOrigin + Namespace.visitor, {
       path: SOCKET_PATH,
@@ -134,6 +140,10 @@ export class ShopperChat {
     this.myTyping = new TypingSignal(
       (typing) => this.socket.emit(VisitorEvent.sendTyping, { typing }, () => undefined),
       () => this.socket.connected,
+    );
+    this.reader = new ReadReporter(
+      async (_id, seq) => (await emitWithAck(this.socket, VisitorEvent.sendRead, { seq })).ok,
+      (id) => this.visible && this.socket.connected && id === this.store.state.conversationId,
     );
     this.bind();
   }
@@ -176,6 +186,9 @@ export class ShopperChat {
     const reopened = fresh.some((m) => (m.sender === 'bot' || m.sender === 'visitor') && m.seq > closedAt);
     if (this.store.state.status === 'closed' && reopened) this.store.set({ status: 'bot', agent: null });
     if (replies.some((m) => m.sender === 'agent')) this.setAgentTyping(false);
+    const all = this.store.state.messages;
+    const shownUpTo = all[all.length - 1]?.seq;
+    if (s.conversationId && shownUpTo) this.reader.shown(s.conversationId, shownUpTo);
     if (!this.visible && replies.length) {
       this.unread += replies.length;
       this.tellParent({ type: 'chatserver:unread', count: this.unread });
@@ -213,7 +226,9 @@ export class ShopperChat {
         queue: p.status === 'queued' ? (p.queue ?? s.queue) : null,
         shopName: p.shop?.name ?? s.shopName,
         messages: sameConversation ? s.messages : [],
+        agentRead: Math.max(sameConversation ? s.agentRead : 0, p.read?.agent ?? 0),
       });
+      this.reader.known(p.conversation_id, p.read?.visitor ?? 0);
       this.receive(p.messages ?? []);
       this.rating.prompt(p.rating);
       void this.outbox.flush();
@@ -229,6 +244,9 @@ export class ShopperChat {
       this.rating.prompt(p?.rating);
     });
     sock.on(VisitorEvent.rated, (p: RatedPayload) => this.rating.rated(p));
+    sock.on(VisitorEvent.read, (p: ReadPayload) => {
+      if (p.by === 'agent') this.store.set((s) => ({ agentRead: Math.max(s.agentRead, p.seq) }));
+    });
   }
 
   private setAgentTyping(typing: boolean): void {
@@ -308,6 +326,7 @@ export class ShopperChat {
   /** The loader shows or hides the panel; unread replies are counted while it is hidden. */
   setVisible(visible: boolean): void {
     this.visible = visible;
+    this.reader.schedule();
     if (visible && this.unread) {
       this.unread = 0;
       this.tellParent({ type: 'chatserver:unread', count: 0 });

@@ -12,6 +12,7 @@ import type {
   PolitenessFinding,
   QueueInfo,
   Rating,
+  ReadMarks,
   RatingPrompt,
   Suggestion,
 } from './types';
@@ -33,11 +34,13 @@ export const VisitorEvent = {
   typing: 'typing',
   closed: 'closed',
   rated: 'rated',
+  read: 'read',
   // shopper → server
   send: 'message',
   handoff: 'handoff',
   sendTyping: 'typing',
   rate: 'rate',
+  sendRead: 'read',
 } as const;
 
 /** Events on the /agent namespace. */
@@ -53,6 +56,7 @@ export const AgentEvent = {
   note: 'note',
   flag: 'flag',
   rated: 'rated',
+  read: 'read',
   // agent → server
   status: 'status',
   accept: 'accept',
@@ -62,6 +66,7 @@ export const AgentEvent = {
   addNote: 'note',
   setFlag: 'flag',
   checkDraft: 'check_draft',
+  sendRead: 'read',
 } as const;
 
 /** Socket.IO's own events, named here so no module spells them by hand. */
@@ -83,6 +88,7 @@ export interface SessionPayload {
   shop?: { slug: string; name: string };
   visitor?: { id: number; name: string };
   rating?: RatingPrompt;
+  read?: ReadMarks;
 }
 
 export interface VisitorSendPayload {
@@ -105,6 +111,14 @@ export interface AssignedPayload {
   /** Staff-only notes, oldest first. */
   notes?: Note[];
   ratings?: Rating[];
+  read?: ReadMarks;
+}
+
+/** `read`: the other side has read the conversation up to `seq`. */
+export interface ReadPayload {
+  conversation_id: number;
+  seq: number;
+  by: 'visitor' | 'agent';
 }
 
 export interface ClosedPayload {
@@ -165,6 +179,7 @@ export interface VisitorServerEvents {
   typing: (p: { typing: boolean; name?: string }) => void;
   closed: (p: ClosedPayload) => void;
   rated: (p: RatedPayload) => void;
+  read: (p: ReadPayload) => void;
 }
 
 export interface VisitorClientEvents {
@@ -172,6 +187,7 @@ export interface VisitorClientEvents {
   handoff: (p: Record<string, never>, ack: (a: Ack<HandoffAck>) => void) => void;
   typing: (p: { typing: boolean }, ack: (a: Ack) => void) => void;
   rate: (p: RatePayload, ack: (a: Ack<{ rating: Rating }>) => void) => void;
+  read: (p: { seq: number }, ack: (a: Ack<{ seq: number }>) => void) => void;
 }
 
 export interface AgentServerEvents {
@@ -185,6 +201,7 @@ export interface AgentServerEvents {
   note: (n: Note) => void;
   flag: (p: FlagPayload) => void;
   rated: (p: RatedPayload) => void;
+  read: (p: ReadPayload) => void;
 }
 
 export interface AgentClientEvents {
@@ -196,4 +213,5 @@ export interface AgentClientEvents {
   note: (p: { conversation_id: number; text: string }, ack: (a: Ack<{ note: Note }>) => void) => void;
   flag: (p: { conversation_id: number; flag: ConversationFlag | null }, ack: (a: Ack<FlagPayload>) => void) => void;
   check_draft: (p: DraftCheckPayload, ack: (a: Ack<DraftCheckAck>) => void) => void;
+  read: (p: { conversation_id: number; seq: number }, ack: (a: Ack<{ seq: number }>) => void) => void;
 }

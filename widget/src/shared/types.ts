@@ -76,6 +76,12 @@ export interface Conversation {
 }
 
 /** The shop manuals' order flags: red 常规, yellow 特殊配送, green 延迟发货, blue 赠品或退款, purple 其他. */
+/** Read state (已读): the highest seq each side has seen. */
+export interface ReadMarks {
+  visitor: number;
+  agent: number;
+}
+
 export type ConversationFlag = 'red' | 'yellow' | 'green' | 'blue' | 'purple';
 
 /** A private note on a conversation: staff read it, the shopper never does. */

@@ -9,7 +9,11 @@ import { PendingRow } from './PendingRow';
 export function AgentMessageList({ desk, id }: { desk: AgentDesk; id: number }) {
   const chat = useStore(desk.store, (s) => {
     const entry = s.chats[id];
-    return { messages: entry?.messages ?? [], shopperTyping: entry?.shopperTyping ?? false };
+    return {
+      messages: entry?.messages ?? [],
+      shopperTyping: entry?.shopperTyping ?? false,
+      shopperRead: entry?.read.visitor ?? 0,
+    };
   });
   const pending = useStore(desk.store, (s) => s.outbox.filter((r) => r.conversation_id === id));
   const photos = useStore(desk.store, (s) => s.photos);
@@ -25,7 +29,7 @@ export function AgentMessageList({ desk, id }: { desk: AgentDesk; id: number }) 
     <>
       <div class="agent-messages" ref={listRef} data-testid="agent-message-list">
         {chat.messages.map((m) => (
-          <AgentMessageRow key={m.id} m={m} />
+          <AgentMessageRow key={m.id} m={m} shopperRead={chat.shopperRead} />
         ))}
         {pending.map((o) => (
           <PendingRow

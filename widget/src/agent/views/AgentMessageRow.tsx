@@ -4,7 +4,8 @@ import { PhotoThumb } from '../../shared/PhotoView';
 import { clockTime } from '../../shared/format';
 import type { Message } from '../../shared/types';
 
-export function AgentMessageRow({ m }: { m: Message }) {
+/** `shopperRead`: how far the shopper has read (已读 / 未读 under my messages). */
+export function AgentMessageRow({ m, shopperRead }: { m: Message; shopperRead: number }) {
   if (m.kind === 'event' || m.sender === 'system') {
     return (
       <div class="event-line" data-testid="agent-message" data-sender={m.sender} data-id={m.id}>
@@ -27,7 +28,15 @@ export function AgentMessageRow({ m }: { m: Message }) {
       <div class="msg-meta">
         {m.sender === 'agent' ? m.sender_name || '客服' : m.sender === 'bot' ? `机器人${m.sender_name ? `（${m.sender_name}）` : ''}` : m.sender_name || '顾客'} ·{' '}
         {clockTime(m.created_at)}
-        {mine && <span class="sent-mark"> 已发送</span>}
+        {mine && (
+          <span
+            class={`sent-mark ${m.seq <= shopperRead ? 'read' : 'unread'}`}
+            data-testid="agent-message-read"
+            data-read={m.seq <= shopperRead ? 'true' : 'false'}
+          >
+            {m.seq <= shopperRead ? ' 已读' : ' 未读'}
+          </span>
+        )}
       </div>
       <div class={`msg-bubble ${image ? 'msg-photo' : ''}`}>
         {image ? (
