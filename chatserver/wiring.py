@@ -12,6 +12,7 @@ import socketio
 
 from chatserver.actions.agents import AgentAvailability
 from chatserver.actions.assignment import Assignment
+from chatserver.actions.blocks import Blocks
 from chatserver.actions.bot import BotTurns
 from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
@@ -44,6 +45,7 @@ from chatserver.services.presence_store import (
     RedisPresenceStore,
 )
 from chatserver.views import media_links
+from chatserver.views.blocks import BlockViews
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import RatingViews
@@ -67,6 +69,8 @@ class Components:
     photos: Photos
     media_store: MediaStore
     media_links: media_links.MediaLinks
+    blocks: Blocks
+    block_views: BlockViews
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -91,6 +95,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     closing = Closing(db)
     catalog = Catalog(db, faq)
     politeness = Politeness(db)
+    blocks = Blocks(db)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
@@ -142,6 +147,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
                 suggestions=suggestions,
                 notes=Notes(db),
                 politeness=politeness,
+                blocks=blocks,
             )
         )
     )
@@ -159,4 +165,6 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         photos=photos,
         media_store=media_store,
         media_links=links,
+        blocks=blocks,
+        block_views=BlockViews(db),
     )

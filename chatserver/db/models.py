@@ -327,3 +327,21 @@ class Attachment(Base):
     thumb_height: Mapped[int] = mapped_column(Integer)
     size_bytes: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ShopperBlock(Base):
+    """A shopper on the block list (拒访客户清单), one row each; unblocking deletes it."""
+
+    __tablename__ = "shopper_blocks"
+    __table_args__ = (UniqueConstraint("visitor_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("visitors.id", ondelete="CASCADE"))
+    # Where they were blocked from (the event rows); the fixed reply's last time.
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(200))
+    blocked_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    blocked_by_name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -14,12 +14,14 @@ import socketio
 
 from chatserver.actions.agents import AgentAvailability
 from chatserver.actions.assignment import Assignment
+from chatserver.actions.blocks import Blocks
 from chatserver.actions.closing import Closing
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
 from chatserver.actions.politeness import Politeness
 from chatserver.actions.typing import Typing
 from chatserver.commands.base import parse
+from chatserver.commands.blocks import BlockShopper
 from chatserver.commands.chat import AgentMessage, AgentTyping, ConversationRef, SetStatus
 from chatserver.commands.notes import AddNote, SetFlag
 from chatserver.commands.politeness import DraftCheck
@@ -57,6 +59,7 @@ class AgentDesk:
     suggestions: Suggestions
     notes: Notes
     politeness: Politeness
+    blocks: Blocks
 
 
 class AgentNamespace(socketio.AsyncNamespace):
@@ -184,3 +187,10 @@ class AgentNamespace(socketio.AsyncNamespace):
         if not bucket.take(time.monotonic()):
             raise AppError("rate_limited", "检查太频繁了，请稍后再试")
         return await self.desk.politeness.check_draft(actor, parse(DraftCheck, _first(args)))
+
+    @acked
+    async def on_block(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(BlockShopper, _first(args))
+        self._take_token(sid)
+        return await self.desk.blocks.do_block(actor, command, sid=sid)

@@ -29,6 +29,11 @@ RATED: Final = "rated"
 
 CHECK_DRAFT: Final = "check_draft"
 
+# The block list (拒访客户清单): staff's `block`, then `blocked` / `unblocked` to the shop's staff.
+BLOCK: Final = "block"
+BLOCKED: Final = "blocked"
+UNBLOCKED: Final = "unblocked"
+
 
 def conversation_room(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"

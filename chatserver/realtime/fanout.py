@@ -26,6 +26,8 @@ from chatserver.domain.events import (
     MessagePosted,
     NoteAdded,
     QueueChanged,
+    ShopperBlocked,
+    ShopperUnblocked,
     SuggestionsFound,
     TypingChanged,
 )
@@ -52,6 +54,8 @@ class Fanout:
             NoteAdded: self.note_added,
             FlagChanged: self.flag_changed,
             ChatRated: self.chat_rated,
+            ShopperBlocked: self.shopper_blocked,
+            ShopperUnblocked: self.shopper_unblocked,
         }
         # A queue snapshot read just before a chat was taken must not reach its shopper after
         # `assigned` (the widget would show the queue again): positions older than the message
@@ -219,3 +223,23 @@ class Fanout:
         await self.to_shopper(event.conversation_id, names.RATED, rated, skip_sid=event.origin_sid)
         if event.agent_id is not None:
             await self.to_agent(event.agent_id, names.RATED, rated)
+
+    # The block list: every panel of the shop's staff, never the shopper (who only ever reads
+    # the bot's fixed reply). The blocker's own socket has the block from its ack.
+
+    async def shopper_blocked(self, event: ShopperBlocked) -> None:
+        await self.to_shop_agents(
+            event.shop_id, names.BLOCKED, event.block, skip_sid=event.origin_sid
+        )
+
+    async def shopper_unblocked(self, event: ShopperUnblocked) -> None:
+        await self.to_shop_agents(
+            event.shop_id,
+            names.UNBLOCKED,
+            {
+                "id": event.block_id,
+                "conversation_id": event.conversation_id,
+                "visitor_id": event.visitor_id,
+                "by": event.by,
+            },
+        )
