@@ -42,4 +42,4 @@ class BlockViews:
                 .where(ShopperBlock.shop_id == shop_id)
                 .order_by(ShopperBlock.created_at.desc(), ShopperBlock.id.desc())
             )
-            return [block_dict(block, name) for block, name in rows.tuples()]
+            return [block_dict(block, name) for block, name in rows.all()]
