@@ -2,9 +2,16 @@
 // server re-sends `assigned` (with full history) for each open chat of mine and then `queue`;
 // merging by message id makes that catch-up idempotent, and a chat of mine that was not re-sent
 // has left me while I was away, so its real state is fetched over REST.
-import type { AgentServerEvents, AssignedPayload, FlagPayload, RatedPayload, SuggestionsPayload } from '../shared/events';
+import type {
+  AgentServerEvents,
+  AssignedPayload,
+  FlagPayload,
+  RatedPayload,
+  SuggestionsPayload,
+  UnblockedPayload,
+} from '../shared/events';
 import { mergeMessages } from '../shared/messages';
-import type { Conversation, Message, Note } from '../shared/types';
+import type { Block, Conversation, Message, Note } from '../shared/types';
 import { applyFlag, applyNote, mergeNotes, withNewerFlag } from './annotations';
 import { ApiError, api } from './api';
 import { newChatEntry, patchChat, type ChatEntry, type DeskState, type DeskStore } from './deskState';
@@ -24,6 +31,9 @@ export interface SyncHooks {
   unauthorized(): void;
   /** A shopper rated a round I served. */
   rated(p: RatedPayload): void;
+  /** A colleague blocked a shopper, or a supervisor lifted a block. */
+  blocked(b: Block): void;
+  unblocked(p: UnblockedPayload): void;
 }
 
 /** The chat is in front of the agent: open in the panel, and the tab visible. */
@@ -148,6 +158,14 @@ export class ChatSync implements AgentServerEvents {
   rated(p: RatedPayload): void {
     applyRated(this.store, p);
     this.hooks.rated(p);
+  }
+
+  blocked(b: Block): void {
+    this.hooks.blocked(b);
+  }
+
+  unblocked(p: UnblockedPayload): void {
+    this.hooks.unblocked(p);
   }
 
   /** The chat is no longer an open chat of mine; it stays listed, read-only, until dismissed. */

@@ -14,8 +14,9 @@ import {
   type FlagPayload,
   type RatedPayload,
   type SuggestionsPayload,
+  type UnblockedPayload,
 } from '../shared/events';
-import type { Ack, Conversation, Message, Note } from '../shared/types';
+import type { Ack, Block, Conversation, Message, Note } from '../shared/types';
 import { ApiError, api } from './api';
 import type { DeskStore } from './deskState';
 
@@ -64,6 +65,8 @@ export class DeskConnection {
     sock.on(AgentEvent.note, (n: Note) => events.note(n));
     sock.on(AgentEvent.flag, (p: FlagPayload) => events.flag(p));
     sock.on(AgentEvent.rated, (p: RatedPayload) => events.rated(p));
+    sock.on(AgentEvent.blocked, (b: Block) => events.blocked(b));
+    sock.on(AgentEvent.unblocked, (p: UnblockedPayload) => events.unblocked(p));
   }
 
   get connected(): boolean {

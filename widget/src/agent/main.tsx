@@ -13,6 +13,7 @@ import { Desk } from './views/Desk';
 import '../shared/staff.css';
 import './agent.css';
 import './annotations.css';
+import './blocking.css';
 
 const sessions = sessionStore('chatserver:agent:session');
 

@@ -3,6 +3,7 @@
 import type {
   Ack,
   AgentStatus,
+  Block,
   Conversation,
   ConversationFlag,
   ConversationStatus,
@@ -53,6 +54,8 @@ export const AgentEvent = {
   note: 'note',
   flag: 'flag',
   rated: 'rated',
+  blocked: 'blocked',
+  unblocked: 'unblocked',
   // agent → server
   status: 'status',
   accept: 'accept',
@@ -62,6 +65,7 @@ export const AgentEvent = {
   addNote: 'note',
   setFlag: 'flag',
   checkDraft: 'check_draft',
+  block: 'block',
 } as const;
 
 /** Socket.IO's own events, named here so no module spells them by hand. */
@@ -185,6 +189,8 @@ export interface AgentServerEvents {
   note: (n: Note) => void;
   flag: (p: FlagPayload) => void;
   rated: (p: RatedPayload) => void;
+  blocked: (b: Block) => void;
+  unblocked: (p: UnblockedPayload) => void;
 }
 
 export interface AgentClientEvents {
@@ -196,4 +202,13 @@ export interface AgentClientEvents {
   note: (p: { conversation_id: number; text: string }, ack: (a: Ack<{ note: Note }>) => void) => void;
   flag: (p: { conversation_id: number; flag: ConversationFlag | null }, ack: (a: Ack<FlagPayload>) => void) => void;
   check_draft: (p: DraftCheckPayload, ack: (a: Ack<DraftCheckAck>) => void) => void;
+  block: (p: { conversation_id: number; reason: string }, ack: (a: Ack<{ block: Block }>) => void) => void;
+}
+
+/** `unblocked` on /agent: a supervisor lifted block `id`. */
+export interface UnblockedPayload {
+  id: number;
+  conversation_id: number;
+  visitor_id: number;
+  by: { id: number; name: string };
 }
