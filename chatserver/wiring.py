@@ -12,6 +12,7 @@ import socketio
 
 from chatserver.actions.agents import AgentAvailability
 from chatserver.actions.assignment import Assignment
+from chatserver.actions.blocks import Blocks
 from chatserver.actions.bot import BotTurns
 from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
@@ -45,6 +46,7 @@ from chatserver.services.presence_store import (
     RedisPresenceStore,
 )
 from chatserver.views import media_links
+from chatserver.views.blocks import BlockViews
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import RatingViews
@@ -68,6 +70,8 @@ class Components:
     photos: Photos
     media_store: MediaStore
     media_links: media_links.MediaLinks
+    blocks: Blocks
+    block_views: BlockViews
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -93,6 +97,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     catalog = Catalog(db, faq)
     politeness = Politeness(db)
     read_state = ReadState(db)
+    blocks = Blocks(db)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
@@ -146,6 +151,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
                 notes=Notes(db),
                 politeness=politeness,
                 read_state=read_state,
+                blocks=blocks,
             )
         )
     )
@@ -163,4 +169,6 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         photos=photos,
         media_store=media_store,
         media_links=links,
+        blocks=blocks,
+        block_views=BlockViews(db),
     )

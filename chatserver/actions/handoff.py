@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.closing import reopen
 from chatserver.actions.visitor_session import BOT_NAME, VisitorContext
 from chatserver.db.engine import Database, Transaction
@@ -12,6 +13,7 @@ from chatserver.db.models import Conversation, utcnow
 from chatserver.db.records import append_message, lock_conversation, transition
 from chatserver.domain import sla, states
 from chatserver.domain.events import ChatQueued, RoutingRequested
+from chatserver.views.blocks import active_block
 from chatserver.views.queue import QueueViews
 from chatserver.views.wire import message_dict
 
@@ -80,9 +82,13 @@ class Handoff:
         now = utcnow()
         async with self.db.transaction() as tx:
             conversation = await lock_conversation(tx.session, context.conversation_id)
-            if conversation.status == states.CLOSED:
+            block = await active_block(tx.session, context.visitor_id)
+            if block is not None:
+                # A blocked shopper is never queued: the fixed reply is all they get.
+                await blocked_reply(tx, conversation, block, now)
+            elif conversation.status == states.CLOSED:
                 reopen(tx, conversation, now)
-            if conversation.status == states.BOT:
+            if block is None and conversation.status == states.BOT:
                 await queue_chat(
                     tx,
                     conversation,
@@ -93,7 +99,7 @@ class Handoff:
                     actor_id=context.visitor_id,
                     waiting_since=now,
                 )
-            elif conversation.status == states.QUEUED:
+            elif block is None and conversation.status == states.QUEUED:
                 # Asked again while waiting: look for a free agent again.
                 tx.record(RoutingRequested(conversation.shop_id))
             status = conversation.status

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.checks import check_in_shop, check_owns_chat
 from chatserver.actions.closing import reopen
 from chatserver.actions.handoff import queue_chat
@@ -24,6 +25,7 @@ from chatserver.domain import handoff, sla, states
 from chatserver.domain.events import MessagePosted
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
+from chatserver.views.blocks import active_block
 from chatserver.views.wire import message_dict
 
 Admit = Callable[[], None]
@@ -48,9 +50,12 @@ class ChatMessages:
         *,
         sid: str | None = None,
         admit: Admit = _admit_all,
+        admit_blocked: Admit = _admit_all,
     ) -> dict[str, Any]:
-        """`{message, status}`. `admit` may refuse a new message (rate limit) by raising; a
-        resend of a stored one is always answered."""
+        """`{message, status}`. `admit` may refuse a new message (rate limit) by raising, and
+        `admit_blocked` a blocked shopper's with its tighter limit; a resend of a stored one is
+        always answered. A blocked shopper's message is stored and answered by the fixed reply
+        only: the chat stays closed, and neither the bot nor the queue hears it."""
         now = utcnow()
         visitor_id = context.visitor_id
         async with self.db.transaction() as tx:
@@ -64,7 +69,10 @@ class ChatMessages:
                     raise _conflict()
                 return {"message": message_dict(existing), "status": conversation.status}
             admit()
-            if conversation.status == states.CLOSED:
+            block = await active_block(session, visitor_id)
+            if block is not None:
+                admit_blocked()
+            elif conversation.status == states.CLOSED:
                 reopen(tx, conversation, now)
             photo = (
                 await claim_photo(
@@ -97,7 +105,7 @@ class ChatMessages:
             # A photo is for a person to look at (the FAQ asks for photos "发给客服").
             wants_person = (
                 (handoff.photo_sent() if photo else handoff.explicit_request(command.text))
-                if conversation.status == states.BOT and command.faq_id is None
+                if conversation.status == states.BOT and command.faq_id is None and block is None
                 else None
             )
             # Recorded before the handoff it causes: listeners hear the words, then the queue.
@@ -113,7 +121,9 @@ class ChatMessages:
                     faq_id=command.faq_id,
                 )
             )
-            if wants_person is not None:
+            if block is not None:
+                await blocked_reply(tx, conversation, block, now)
+            elif wants_person is not None:
                 assert wants_person.reason is not None
                 await queue_chat(
                     tx,

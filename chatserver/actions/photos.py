@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.checks import check_owns_chat
@@ -64,7 +64,12 @@ class Photos:
         # Per uploader, least recently used first (as AuthService's login limits).
         self._buckets: OrderedDict[tuple[str, int], TokenBucket] = OrderedDict()
 
-    def _admit(self, target: UploadTarget) -> None:
+    # Uploads of one conversation waiting to be posted (a widget shows at most a few at once).
+    MAX_UNSENT = 12
+
+    def check_may_upload(self, target: UploadTarget) -> None:
+        """The uploader's rate limit: checked before the body is read, so a refused upload
+        costs nothing (the handler calls it first)."""
         who = (target.uploader, target.agent_id or target.visitor_id)
         bucket = self._buckets.pop(who, None) or photo_uploads()
         self._buckets[who] = bucket
@@ -109,8 +114,18 @@ class Photos:
 
     async def do_upload(self, target: UploadTarget, data: bytes) -> dict[str, Any]:
         """`{attachment}`: the photo re-encoded and stored, ready to be posted. Nothing is
-        stored for a file that is refused, and the files go again if the record fails."""
-        self._admit(target)
+        stored for a file that is refused, and the files go again if the record fails.
+        A conversation holds at most MAX_UNSENT uploads not yet posted, so an anonymous
+        widget cannot fill the disk with photos it never sends."""
+        async with self.db.sessions() as session:
+            unsent = await session.scalar(
+                select(func.count()).where(
+                    Attachment.conversation_id == target.conversation_id,
+                    Attachment.message_id.is_(None),
+                )
+            )
+        if (unsent or 0) >= self.MAX_UNSENT:
+            raise AppError("rate_limited", "还有未发送的图片，请先发送或移除后再上传")
         prepared = await self.workers.prepare(data)
         attachment_id = secrets.token_urlsafe(16)
 

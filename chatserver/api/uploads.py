@@ -81,6 +81,7 @@ async def _file_bytes(request: web.Request) -> bytes:
 
 async def upload(request: web.Request) -> web.Response:
     target = await _target(request)
+    parts_of(request).photos.check_may_upload(target)
     data = await _file_bytes(request)
     return web.json_response(await parts_of(request).photos.do_upload(target, data), status=201)
 

@@ -138,6 +138,23 @@ class ChatRated(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
+class ShopperBlocked(ConversationFact):
+    """Staff put the shopper behind this conversation on the block list."""
+
+    block: Wire
+    origin_sid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShopperUnblocked(ConversationFact):
+    """A supervisor or admin took the shopper off the block list."""
+
+    block_id: int
+    visitor_id: int
+    by: Wire
+
+
+@dataclass(frozen=True, slots=True)
 class ImpoliteMessageSent(ConversationFact):
     """An agent sent a message the politeness check flags (they chose to send it anyway); the
     `impolite_sent` event row. For reports and webhooks: nothing reaches the shopper."""

@@ -38,8 +38,11 @@ def signed_path(key: bytes, media_key: str, exp: int) -> str:
 
 def verify(key: bytes, media_key: str, exp: str | None, sig: str | None, now: float) -> bool:
     """True for an unexpired URL signed by us for exactly this key."""
-    if not exp or not sig or not exp.isdigit() or len(exp) > 12 or len(sig) > 64:
+    # ASCII only: 「²」 passes isdigit() but not int(), and compare_digest refuses non-ASCII str.
+    if not exp or not sig or len(exp) > 12 or len(sig) > 64:
+        return False
+    if not (exp.isascii() and exp.isdigit() and sig.isascii()):
         return False
     if int(exp) <= now:
         return False
-    return hmac.compare_digest(signature(key, media_key, int(exp)), sig)
+    return hmac.compare_digest(signature(key, media_key, int(exp)).encode(), sig.encode())

@@ -63,3 +63,9 @@ def photo_uploads() -> TokenBucket:
     """Photos per shopper or agent: 10 at once (a damaged parcel from every side), then one
     every 3 s. Each costs a decode and disk space, so a script cannot fill the disk."""
     return TokenBucket(capacity=10, refill_per_second=1 / 3)
+
+
+def blocked_shopper_messages() -> TokenBucket:
+    """A blocked shopper (domain/blocks.py): 3 at once, then one every 10 s, so a shopper who
+    was blocked for abuse cannot fill the database with what nobody will read."""
+    return TokenBucket(capacity=3, refill_per_second=1 / 10)

@@ -14,6 +14,7 @@ import socketio
 
 from chatserver.actions.agents import AgentAvailability
 from chatserver.actions.assignment import Assignment
+from chatserver.actions.blocks import Blocks
 from chatserver.actions.closing import Closing
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
@@ -21,6 +22,7 @@ from chatserver.actions.politeness import Politeness
 from chatserver.actions.read_state import ReadState
 from chatserver.actions.typing import Typing
 from chatserver.commands.base import parse
+from chatserver.commands.blocks import BlockShopper
 from chatserver.commands.chat import AgentMessage, AgentTyping, ConversationRef, SetStatus
 from chatserver.commands.notes import AddNote, SetFlag
 from chatserver.commands.politeness import DraftCheck
@@ -60,6 +62,7 @@ class AgentDesk:
     notes: Notes
     politeness: Politeness
     read_state: ReadState
+    blocks: Blocks
 
 
 class AgentNamespace(socketio.AsyncNamespace):
@@ -194,3 +197,10 @@ class AgentNamespace(socketio.AsyncNamespace):
         command = parse(AgentRead, _first(args))
         seq = await self.desk.read_state.do_agent_read(actor, command, sid=sid)
         return {"conversation_id": command.conversation_id, "seq": seq}
+
+    @acked
+    async def on_block(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(BlockShopper, _first(args))
+        self._take_token(sid)
+        return await self.desk.blocks.do_block(actor, command, sid=sid)

@@ -32,6 +32,11 @@ CHECK_DRAFT: Final = "check_draft"
 # Read state (已读): each side's `read`, and `read` to the other side.
 READ: Final = "read"
 
+# The block list (拒访客户清单): staff's `block`, then `blocked` / `unblocked` to the shop's staff.
+BLOCK: Final = "block"
+BLOCKED: Final = "blocked"
+UNBLOCKED: Final = "unblocked"
+
 
 def conversation_room(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"

@@ -27,6 +27,8 @@ from chatserver.domain.events import (
     NoteAdded,
     QueueChanged,
     ReadUpTo,
+    ShopperBlocked,
+    ShopperUnblocked,
     SuggestionsFound,
     TypingChanged,
 )
@@ -54,6 +56,8 @@ class Fanout:
             FlagChanged: self.flag_changed,
             ChatRated: self.chat_rated,
             ReadUpTo: self.read_up_to,
+            ShopperBlocked: self.shopper_blocked,
+            ShopperUnblocked: self.shopper_unblocked,
         }
         # A queue snapshot read just before a chat was taken must not reach its shopper after
         # `assigned` (the widget would show the queue again): positions older than the message
@@ -229,3 +233,23 @@ class Fanout:
             await self.to_shopper(event.conversation_id, names.READ, read)
         elif event.agent_id is not None:
             await self.to_agent(event.agent_id, names.READ, read)
+
+    # The block list: every panel of the shop's staff, never the shopper (who only ever reads
+    # the bot's fixed reply). The blocker's own socket has the block from its ack.
+
+    async def shopper_blocked(self, event: ShopperBlocked) -> None:
+        await self.to_shop_agents(
+            event.shop_id, names.BLOCKED, event.block, skip_sid=event.origin_sid
+        )
+
+    async def shopper_unblocked(self, event: ShopperUnblocked) -> None:
+        await self.to_shop_agents(
+            event.shop_id,
+            names.UNBLOCKED,
+            {
+                "id": event.block_id,
+                "conversation_id": event.conversation_id,
+                "visitor_id": event.visitor_id,
+                "by": event.by,
+            },
+        )

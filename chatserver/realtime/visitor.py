@@ -17,7 +17,7 @@ from chatserver.commands.base import parse
 from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
 from chatserver.commands.ratings import RateService
 from chatserver.commands.read_state import VisitorRead
-from chatserver.domain.ratelimit import TokenBucket, shopper_messages
+from chatserver.domain.ratelimit import TokenBucket, blocked_shopper_messages, shopper_messages
 from chatserver.domain.text import is_encodable
 from chatserver.errors import AppError
 from chatserver.realtime import events
@@ -55,6 +55,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         self.ratings = ratings
         self.read_state = read_state
         self._buckets: dict[str, TokenBucket] = {}
+        self._blocked_buckets: dict[str, TokenBucket] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
@@ -80,6 +81,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         self._buckets.pop(sid, None)
+        self._blocked_buckets.pop(sid, None)
 
     async def _context(self, sid: str) -> VisitorContext:
         session = await self.get_session(sid)
@@ -93,12 +95,23 @@ class VisitorNamespace(socketio.AsyncNamespace):
         if not bucket.take(time.monotonic()):
             raise AppError("rate_limited", "您发送得太快了，请稍后再试")
 
+    def _take_blocked_token(self, sid: str) -> None:
+        """A blocked shopper's own, tighter limit (domain/blocks.py), on top of the usual one."""
+        buckets = self._blocked_buckets
+        bucket = buckets.get(sid) or buckets.setdefault(sid, blocked_shopper_messages())
+        if not bucket.take(time.monotonic()):
+            raise AppError("rate_limited", "您发送得太快了，请稍后再试")
+
     @acked
     async def on_message(self, sid: str, *args: Any) -> dict[str, Any]:
         context = await self._context(sid)
         command = parse(VisitorMessage, _first(args))
         return await self.messages.do_post_visitor_message(
-            context, command, sid=sid, admit=lambda: self._take_token(sid)
+            context,
+            command,
+            sid=sid,
+            admit=lambda: self._take_token(sid),
+            admit_blocked=lambda: self._take_blocked_token(sid),
         )
 
     @acked

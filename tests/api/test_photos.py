@@ -241,7 +241,17 @@ async def test_forged_and_expired_urls_are_refused(server: LiveServer) -> None:
     signing = media_links.signing_key(server.settings.secret_key)
     past = int(time.time()) - 10
     expired = media_links.signed_path(signing, key, past)
-    for bad in (longer, other_key, forged, expired, f"/media/../secret_key?exp={exp}&sig={sig}"):
+    unicode_exp = f"/media/{key}?exp=%C2%B2{exp}&sig={sig}"
+    unicode_sig = f"/media/{key}?exp={exp}&sig=%E4%B8%AD{sig[1:]}"
+    for bad in (
+        longer,
+        other_key,
+        forged,
+        expired,
+        unicode_exp,
+        unicode_sig,
+        f"/media/../secret_key?exp={exp}&sig={sig}",
+    ):
         status, _headers, _data = await fetch(server, bad)
         assert status in (403, 404), bad
         if "/../" not in bad:
@@ -249,7 +259,6 @@ async def test_forged_and_expired_urls_are_refused(server: LiveServer) -> None:
 
 
 async def test_bad_files_are_refused_with_nothing_stored(server: LiveServer) -> None:
-    visitor = await server.visitor()
     cases = [
         (renamed_executable(), 415, "unsupported_media"),
         (b"GIF89a" + b"\x00" * 100, 415, "unsupported_media"),
@@ -260,6 +269,9 @@ async def test_bad_files_are_refused_with_nothing_stored(server: LiveServer) -> 
     ]
     for data, status_expected, code in cases:
         for multipart in (False, True):
+            # A shopper of their own for each try: every attempt counts against the uploader's
+            # rate limit (checked before the body is read), refused or not.
+            visitor = await server.visitor()
             status, body = await upload(server, data, visitor=visitor, multipart=multipart)
             assert (status, body["error"]["code"]) == (status_expected, code), (code, multipart)
             assert body["error"]["message"]
@@ -289,3 +301,30 @@ async def test_an_iphone_heic_photo_is_stored_as_jpeg(server: LiveServer) -> Non
     assert (body["attachment"]["width"], body["attachment"]["height"]) == (64, 48)
     status, headers, _ = await fetch(server, body["attachment"]["url"])
     assert status == 200 and headers["Content-Type"] == "image/jpeg"
+
+
+async def test_a_chat_cannot_pile_up_photos_nobody_sends(server: LiveServer) -> None:
+    agent, visitor, conversation_id = await assigned_chat(server)
+    shopper = [
+        (await upload(server, png(), visitor=visitor, content_type="image/png"))[0]
+        for _ in range(10)
+    ]
+    assert shopper == [201] * 10
+    # The agent has a rate limit of their own, but the chat's unsent photos are capped at 12.
+    staff = [
+        (
+            await upload(
+                server,
+                png(),
+                agent=agent,
+                conversation_id=conversation_id,
+                content_type="image/png",
+            )
+        )
+        for _ in range(3)
+    ]
+    assert [status for status, _ in staff] == [201, 201, 429]
+    assert staff[2][1]["error"]["code"] == "rate_limited"
+    async with server.db.sessions() as session:
+        unsent = await session.scalar(select(func.count()).where(Attachment.message_id.is_(None)))
+    assert unsent == 12

@@ -1,5 +1,7 @@
-// The admin console after login: top bar, tabs (常见问题 / 常用语 / 店铺设置) and a toast.
+// The admin console after login: top bar, tabs (常见问题 / 常用语 / 店铺设置, and 拒访名单 for
+// supervisors and admins) and a toast.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { BlocksPage } from './BlocksPage';
 import { isUnauthorized } from '../shared/api';
 import type { StaffSession } from '../shared/session';
 import { FaqPage } from './FaqPage';
@@ -14,8 +16,11 @@ const TABS = [
   { id: 'faq', label: '常见问题' },
   { id: 'phrases', label: '常用语' },
   { id: 'shop', label: '店铺设置' },
+  { id: 'blocks', label: '拒访名单' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
+/** Tabs only supervisors and admins see (the server refuses the rest too). */
+const SUPERVISOR_TABS: readonly Tab[] = ['blocks'];
 
 function tabFromHash(): Tab {
   const h = window.location.hash.replace(/^#/, '');
@@ -29,14 +34,22 @@ interface ConsoleProps {
 }
 
 export function Console({ session, onLogout, onExpired }: ConsoleProps) {
-  const [tab, setTab] = useState<Tab>(tabFromHash);
+  const supervising = session.agent.role === 'admin' || session.agent.role === 'supervisor';
+  const tabs = TABS.filter((t) => supervising || !SUPERVISOR_TABS.includes(t.id));
+  const [tab, setTab] = useState<Tab>(() => {
+    const t = tabFromHash();
+    return tabs.some((x) => x.id === t) ? t : 'faq';
+  });
   const [toast, setToast] = useState<string | null>(null);
   const [shopName, setShopName] = useState(session.agent.shop?.name ?? '');
   const toastTimer = useRef<number>();
   const lastEdit = useRef(0);
 
   useEffect(() => {
-    const onHash = () => setTab(tabFromHash());
+    const onHash = () => {
+      const t = tabFromHash();
+      setTab(tabs.some((x) => x.id === t) ? t : 'faq');
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -100,7 +113,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
           </button>
         </header>
         <nav class="tabs" role="tablist" aria-label="管理内容">
-          {TABS.map((t) => (
+          {tabs.map((t) => (
             <button
               type="button"
               role="tab"
@@ -123,6 +136,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
               <PolitenessSettings />
             </>
           )}
+          {tab === 'blocks' && <BlocksPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">

@@ -1,6 +1,7 @@
 // REST calls of the admin console (docs/protocol.md, "Editing"), on the shared client.
 import { authApi, request } from '../shared/api';
 import type {
+  Block,
   FaqEntry,
   FaqTryResult,
   Phrase,
@@ -59,4 +60,6 @@ export const adminApi = {
   politeness: (token: string) => request<PolitenessSettings>('GET', '/api/politeness', token),
   politenessUpdate: (token: string, body: PolitenessInput) =>
     request<PolitenessSettings>('PUT', '/api/politeness', token, body),
+  blocks: (token: string) => request<{ items: Block[] }>('GET', '/api/blocks', token),
+  unblock: (token: string, id: number) => request<{ id: number }>('DELETE', `/api/blocks/${id}`, token),
 };

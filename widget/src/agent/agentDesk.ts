@@ -8,10 +8,19 @@ import { onExpiredPhotos } from '../shared/PhotoView';
 import { PhotoSender, UPLOAD_PATH } from '../shared/photos';
 import { Store } from '../shared/store';
 import { renderTemplate } from '../shared/template';
-import { TEXT_LIMIT, type Ack, type AgentProfile, type AgentStatus, type Conversation, type Phrase } from '../shared/types';
+import {
+  TEXT_LIMIT,
+  type Ack,
+  type AgentProfile,
+  type AgentStatus,
+  type Block,
+  type Conversation,
+  type Phrase,
+} from '../shared/types';
 import { TypingSignal } from '../shared/typing';
 import { DeskAlerts, savedMute } from './alerts';
 import { ChatAnnotations } from './annotations';
+import { blockErrorText, blockedToast, unblockedToast } from './blocking';
 import { ChatSync } from './chatSync';
 import { DeskConnection } from './connection';
 import { patchChat, type DeskState, type NarrowPane, type Reply } from './deskState';
@@ -66,6 +75,8 @@ export class AgentDesk {
       mayResume: () => void this.replies.flush(),
       unauthorized: onUnauthorized,
       rated: (p) => this.showToast(ratedToast(p, this.store.state.chats[p.conversation_id]?.conversation.visitor.name)),
+      blocked: (b) => this.showToast(blockedToast(b)),
+      unblocked: (p) => this.showToast(unblockedToast(p)),
     });
     const hooks = {
       connected: () => {
@@ -239,6 +250,19 @@ export class AgentDesk {
     }
     this.sync.assigned({ conversation: ack.conversation, messages: ack.messages, notes: ack.notes, ratings: ack.ratings });
     this.open(id);
+  }
+
+  /** Block the chat's shopper (拉黑); true once the server stored it. The chat ends with it. */
+  async block(id: number, reason: string): Promise<boolean> {
+    if (!this.requireConnection()) return false;
+    const ack = await this.conn.request<{ block: Block }>(AgentEvent.block, { conversation_id: id, reason });
+    if (!ack.ok) {
+      this.showToast(blockErrorText(ack.error.code));
+      return false;
+    }
+    this.sync.end(id, 'closed', 'blocked');
+    this.showToast(`已拉黑顾客 ${ack.block.visitor.name}，会话已结束`);
+    return true;
   }
 
   async close(id: number): Promise<void> {

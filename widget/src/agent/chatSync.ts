@@ -2,11 +2,19 @@
 // server re-sends `assigned` (with full history) for each open chat of mine and then `queue`;
 // merging by message id makes that catch-up idempotent, and a chat of mine that was not re-sent
 // has left me while I was away, so its real state is fetched over REST.
-import type { AgentServerEvents, AssignedPayload, FlagPayload, RatedPayload, ReadPayload, SuggestionsPayload } from '../shared/events';
+import type {
+  AgentServerEvents,
+  AssignedPayload,
+  FlagPayload,
+  RatedPayload,
+  ReadPayload,
+  SuggestionsPayload,
+  UnblockedPayload,
+} from '../shared/events';
 import { mergeMessages } from '../shared/messages';
-import type { Conversation, Message, Note } from '../shared/types';
+import type { Block, Conversation, Message, Note } from '../shared/types';
 import { applyFlag, applyNote, mergeNotes, withNewerFlag } from './annotations';
-import { ApiError, api } from './api';
+import { ApiError, api, type ConversationWithMessages } from './api';
 import { newChatEntry, patchChat, type ChatEntry, type DeskState, type DeskStore } from './deskState';
 import { applyRated, mergeRatings } from './ratings';
 import { applyRead, laterMarks } from './readMarks';
@@ -25,6 +33,9 @@ export interface SyncHooks {
   unauthorized(): void;
   /** A shopper rated a round I served. */
   rated(p: RatedPayload): void;
+  /** A colleague blocked a shopper, or a supervisor lifted a block. */
+  blocked(b: Block): void;
+  unblocked(p: UnblockedPayload): void;
 }
 
 /** The chat is in front of the agent: open in the panel, and the tab visible. */
@@ -156,6 +167,14 @@ export class ChatSync implements AgentServerEvents {
     this.hooks.rated(p);
   }
 
+  blocked(b: Block): void {
+    this.hooks.blocked(b);
+  }
+
+  unblocked(p: UnblockedPayload): void {
+    this.hooks.unblocked(p);
+  }
+
   /** The chat is no longer an open chat of mine; it stays listed, read-only, until dismissed. */
   end(id: number, kind: 'closed' | 'unassigned', reason: string): void {
     if (!this.store.state.chats[id]) return;
@@ -169,12 +188,23 @@ export class ChatSync implements AgentServerEvents {
   /** Re-read one chat (its photos' URLs expire): the messages come back with fresh ones. */
   refresh(id: number): void {
     void api.conversation(this.token, id).then(
-      ({ conversation, messages }) =>
-        patchChat(this.store, id, (c) => ({ conversation, messages: mergeMessages(c.messages, messages) })),
+      (detail) => this.mergeDetail(id, detail),
       (e) => {
         if (e instanceof ApiError && e.status === 401) this.hooks.unauthorized();
       },
     );
+  }
+
+  /** A chat re-read over REST, merged like a catch-up copy; ended if it is no longer mine. */
+  private mergeDetail(id: number, { conversation, messages, notes, ratings }: ConversationWithMessages): void {
+    patchChat(this.store, id, (c) => ({
+      conversation: withNewerFlag(conversation, c.conversation),
+      messages: mergeMessages(c.messages, messages),
+      notes: mergeNotes(c.notes, notes ?? []),
+      ratings: mergeRatings(c.ratings, ratings ?? []),
+    }));
+    if (conversation.status === 'closed') this.end(id, 'closed', 'closed');
+    else if (conversation.agent?.id !== this.store.state.agent.id) this.end(id, 'unassigned', 'disconnected');
   }
 
   /** `queue` closes the catch-up after a connect: chats of mine that were not re-sent left me. */
@@ -185,16 +215,7 @@ export class ChatSync implements AgentServerEvents {
       const id = chat.conversation.id;
       if (chat.ended || resent.has(id)) continue;
       void api.conversation(this.token, id).then(
-        ({ conversation, messages, notes, ratings }) => {
-          patchChat(this.store, id, (c) => ({
-            conversation: withNewerFlag(conversation, c.conversation),
-            messages: mergeMessages(c.messages, messages),
-            notes: mergeNotes(c.notes, notes ?? []),
-            ratings: mergeRatings(c.ratings, ratings ?? []),
-          }));
-          if (conversation.status === 'closed') this.end(id, 'closed', 'closed');
-          else if (conversation.agent?.id !== this.store.state.agent.id) this.end(id, 'unassigned', 'disconnected');
-        },
+        (detail) => this.mergeDetail(id, detail),
         (e) => {
           if (e instanceof ApiError && e.status === 401) this.hooks.unauthorized();
           else this.end(id, 'unassigned', 'disconnected');

@@ -15,8 +15,9 @@ import {
   type RatedPayload,
   type ReadPayload,
   type SuggestionsPayload,
+  type UnblockedPayload,
 } from '../shared/events';
-import type { Ack, Conversation, Message, Note } from '../shared/types';
+import type { Ack, Block, Conversation, Message, Note } from '../shared/types';
 import { ApiError, api } from './api';
 import type { DeskStore } from './deskState';
 
@@ -66,6 +67,8 @@ export class DeskConnection {
     sock.on(AgentEvent.flag, (p: FlagPayload) => events.flag(p));
     sock.on(AgentEvent.rated, (p: RatedPayload) => events.rated(p));
     sock.on(AgentEvent.read, (p: ReadPayload) => events.read(p));
+    sock.on(AgentEvent.blocked, (b: Block) => events.blocked(b));
+    sock.on(AgentEvent.unblocked, (p: UnblockedPayload) => events.unblocked(p));
   }
 
   get connected(): boolean {

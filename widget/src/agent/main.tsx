@@ -14,6 +14,7 @@ import '../shared/staff.css';
 import './agent.css';
 import './annotations.css';
 import './narrow.css';
+import './blocking.css';
 
 const sessions = sessionStore('chatserver:agent:session');
 

@@ -130,6 +130,10 @@ export class ShopperChat {
       (payload) => emitWithAck<{ rating: Rating }>(this.socket, VisitorEvent.rate, payload),
       () => this.socket.connected,
     );
+    // A person is on the way again (转人工, or a photo sent to the bot): that round's card goes.
+    this.store.subscribe(() => {
+      if (this.store.state.status === 'queued' || this.store.state.status === 'assigned') this.rating.prompt(undefined);
+    });
     this.photos = new PhotoSender<ShopperOutgoing>({
       outbox: this.outbox,
       progress: this.store,

@@ -3,6 +3,7 @@
 import type {
   Ack,
   AgentStatus,
+  Block,
   Conversation,
   ConversationFlag,
   ConversationStatus,
@@ -57,6 +58,8 @@ export const AgentEvent = {
   flag: 'flag',
   rated: 'rated',
   read: 'read',
+  blocked: 'blocked',
+  unblocked: 'unblocked',
   // agent → server
   status: 'status',
   accept: 'accept',
@@ -67,6 +70,7 @@ export const AgentEvent = {
   setFlag: 'flag',
   checkDraft: 'check_draft',
   sendRead: 'read',
+  block: 'block',
 } as const;
 
 /** Socket.IO's own events, named here so no module spells them by hand. */
@@ -202,6 +206,8 @@ export interface AgentServerEvents {
   flag: (p: FlagPayload) => void;
   rated: (p: RatedPayload) => void;
   read: (p: ReadPayload) => void;
+  blocked: (b: Block) => void;
+  unblocked: (p: UnblockedPayload) => void;
 }
 
 export interface AgentClientEvents {
@@ -214,4 +220,13 @@ export interface AgentClientEvents {
   flag: (p: { conversation_id: number; flag: ConversationFlag | null }, ack: (a: Ack<FlagPayload>) => void) => void;
   check_draft: (p: DraftCheckPayload, ack: (a: Ack<DraftCheckAck>) => void) => void;
   read: (p: { conversation_id: number; seq: number }, ack: (a: Ack<{ seq: number }>) => void) => void;
+  block: (p: { conversation_id: number; reason: string }, ack: (a: Ack<{ block: Block }>) => void) => void;
+}
+
+/** `unblocked` on /agent: a supervisor lifted block `id`. */
+export interface UnblockedPayload {
+  id: number;
+  conversation_id: number;
+  visitor_id: number;
+  by: { id: number; name: string };
 }

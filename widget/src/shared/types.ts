@@ -84,6 +84,16 @@ export interface ReadMarks {
 
 export type ConversationFlag = 'red' | 'yellow' | 'green' | 'blue' | 'purple';
 
+/** A shopper on the shop's block list (拒访客户清单). */
+export interface Block {
+  id: number;
+  conversation_id: number;
+  visitor: { id: number; name: string };
+  reason: string;
+  blocked_by: { id: number | null; name: string };
+  created_at: string;
+}
+
 /** A private note on a conversation: staff read it, the shopper never does. */
 export interface Note {
   id: number;
@@ -234,6 +244,8 @@ export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
 export const TEXT_LIMIT = 2000;
 /** The longest private note the server accepts. */
 export const NOTE_LIMIT = 1000;
+/** The longest reason for blocking a shopper (docs/protocol.md, Block). */
+export const BLOCK_REASON_LIMIT = 200;
 
 /** The longest comment the server accepts with a rating. */
 export const COMMENT_LIMIT = 500;

@@ -1,8 +1,9 @@
-// The centre pane: the open chat's header (its flag, 结束会话 / 移出列表), its messages and the reply box.
+// The centre pane: the open chat's header (its flag, 拉黑, 结束会话 / 移出列表), its messages and the reply box.
 import { clockTime } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { AgentMessageList } from './AgentMessageList';
+import { BlockButton } from './BlockButton';
 import { ChatRatings } from './ChatRatings';
 import { Composer } from './Composer';
 import { FlagPicker } from './FlagPicker';
@@ -41,6 +42,7 @@ export function ChatPane({ desk, id }: { desk: AgentDesk; id: number }) {
         <button type="button" class="ghost side-toggle" data-testid="side-toggle" onClick={() => desk.showPane('side')}>
           顾客资料
         </button>
+        {!chat.ended && <BlockButton desk={desk} id={id} visitorName={c.visitor.name} />}
         {chat.ended ? (
           <button type="button" class="ghost" data-testid="chat-dismiss" onClick={() => desk.dismiss(c.id)}>
             移出列表

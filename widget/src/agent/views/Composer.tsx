@@ -32,7 +32,11 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
   if (chat.ended) {
     return (
       <div class="ended" data-testid="chat-ended">
-        {chat.ended.kind === 'closed' ? '会话已结束' : '该会话已不在您名下（已回到排队或转给其他客服）'}
+        {chat.ended.kind === 'unassigned'
+          ? '该会话已不在您名下（已回到排队或转给其他客服）'
+          : chat.ended.reason === 'blocked'
+            ? '会话已结束：该顾客已被拉黑'
+            : '会话已结束'}
       </div>
     );
   }

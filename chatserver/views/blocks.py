@@ -1,0 +1,45 @@
+"""The block list as supervisors read it: newest first, with the shopper's name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.db.engine import Database
+from chatserver.db.models import ShopperBlock, Visitor
+from chatserver.views.wire import iso
+
+Wire = dict[str, Any]
+
+
+def block_dict(block: ShopperBlock, visitor_name: str) -> Wire:
+    """The contract's Block object (docs/protocol.md)."""
+    return {
+        "id": block.id,
+        "conversation_id": block.conversation_id,
+        "visitor": {"id": block.visitor_id, "name": visitor_name},
+        "reason": block.reason,
+        "blocked_by": {"id": block.blocked_by, "name": block.blocked_by_name},
+        "created_at": iso(block.created_at),
+    }
+
+
+async def active_block(session: AsyncSession, visitor_id: int) -> ShopperBlock | None:
+    return await session.scalar(select(ShopperBlock).where(ShopperBlock.visitor_id == visitor_id))
+
+
+class BlockViews:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def list_for_shop(self, shop_id: int) -> list[Wire]:
+        async with self.db.sessions() as session:
+            rows = await session.execute(
+                select(ShopperBlock, Visitor.name)
+                .join(Visitor, Visitor.id == ShopperBlock.visitor_id)
+                .where(ShopperBlock.shop_id == shop_id)
+                .order_by(ShopperBlock.created_at.desc(), ShopperBlock.id.desc())
+            )
+            return [block_dict(block, name) for block, name in rows.all()]
