@@ -52,8 +52,9 @@ export function usePhrasePicker(
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const [results, setResults] = useState<Results | null>(null);
   const [active, setActive] = useState(0);
-  /** Enter pressed before the results for the latest query came: insert the best one then. */
-  const [insertWhenReady, setInsertWhenReady] = useState(false);
+  /** Enter pressed before the results for the latest query came: the box's text at that
+   * moment; the best match goes in once its results arrive, unless the agent typed on. */
+  const [waitingFor, setWaitingFor] = useState<string | null>(null);
   const nextCaret = useRef<number | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
 
@@ -95,7 +96,7 @@ export function usePhrasePicker(
   useEffect(() => {
     setDismissedAt(null);
     setResults(null);
-    setInsertWhenReady(false);
+    setWaitingFor(null);
   }, [id]);
 
   useEffect(() => {
@@ -104,8 +105,10 @@ export function usePhrasePicker(
 
   // Search as the agent types, once they pause; a late answer for an older query is dropped.
   useEffect(() => {
-    // typing on after Enter means the agent did not want what Enter was waiting for
-    setInsertWhenReady(false);
+    // Typing on after Enter means the agent did not want what Enter was waiting for. Compared
+    // with the box itself: a render that catches up with keys typed before Enter is not typing on.
+    const now = inputRef.current?.value ?? draft;
+    setWaitingFor((text) => (text === now ? text : null));
     if (query === null) {
       setResults(null);
       return undefined;
@@ -135,16 +138,16 @@ export function usePhrasePicker(
     const filled = desk.fillTemplate(phrase.text, conversation);
     nextCaret.current = token.start + filled.length;
     desk.setDraft(id, draft.slice(0, token.start) + filled + draft.slice(caret));
-    setInsertWhenReady(false);
+    setWaitingFor(null);
     inputRef.current?.focus();
   };
 
   useEffect(() => {
-    if (insertWhenReady && fresh) {
+    if (waitingFor !== null && fresh) {
       if (items.length) insert(items[0]);
-      else setInsertWhenReady(false);
+      else setWaitingFor(null);
     }
-  }, [insertWhenReady, fresh]);
+  }, [waitingFor, fresh]);
 
   useEffect(() => {
     listRef.current?.querySelector('[data-active="true"]')?.scrollIntoView({ block: 'nearest' });
@@ -159,8 +162,13 @@ export function usePhrasePicker(
       move(e.key === 'ArrowDown' ? 1 : -1);
     } else if ((e.key === 'Enter' && !e.shiftKey) || (e.key === 'Tab' && !e.shiftKey)) {
       // What is shown is what goes in; for a query still being looked up, its best match.
-      if (fresh && items[active]) insert(items[active]);
-      else if (!fresh) setInsertWhenReady(true);
+      // "Still being looked up" is judged on the box itself: keys typed just before Enter may
+      // not have been rendered yet.
+      const box = inputRef.current;
+      const typed = box ? slashQuery(box.value, box.selectionStart ?? box.value.length) : token;
+      const freshNow = results !== null && typed !== null && results.query === typed.query;
+      if (freshNow && items[active]) insert(items[active]);
+      else if (!freshNow) setWaitingFor(box?.value ?? draft);
     } else if (e.key === 'Escape') {
       setDismissedAt(token.start);
     } else {
