@@ -13,17 +13,17 @@ from datetime import datetime
 from typing import Any
 
 from chatserver.actions.checks import SUPERVISING_ROLES, check_in_shop
+from chatserver.actions.closing import close_chat
 from chatserver.actions.visitor_session import BOT_NAME
 from chatserver.commands.blocks import BlockShopper
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, ShopperBlock, Visitor, utcnow
-from chatserver.db.records import append_message, lock_row, record_event, transition
+from chatserver.db.records import append_message, lock_row, record_event
 from chatserver.domain import blocks, states
 from chatserver.domain.events import ChatClosed, MessagePosted, ShopperBlocked, ShopperUnblocked
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
 from chatserver.views.blocks import active_block, block_dict
-from chatserver.views.ratings import close_event_data
 from chatserver.views.wire import message_dict
 
 
@@ -59,27 +59,14 @@ async def _close_for_block(
 ) -> None:
     """The open chat ends with the fixed reply as its last word; nobody is asked to rate it."""
     owner_id = conversation.agent_id
-    transition(
-        tx.session,
+    _closing, farewell = await close_chat(
+        tx,
         conversation,
-        states.CLOSED,
-        event="closed",
-        now=now,
-        actor_type="agent",
         actor_id=actor.agent.id,
         reason="blocked",
-        data=close_event_data(owner_id, False),
-    )
-    conversation.closed_at = now
-    conversation.awaiting_since = None
-    farewell = await append_message(
-        tx.session,
-        conversation,
-        sender="bot",
-        sender_name=BOT_NAME,
+        ask_rating=False,
+        sender=("bot", BOT_NAME),
         text=blocks.BLOCKED_REPLY,
-        kind="event",
-        meta={"event": "closed"},
         now=now,
     )
     tx.record(

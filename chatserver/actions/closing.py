@@ -7,7 +7,7 @@ from datetime import datetime
 from chatserver.actions.checks import check_in_shop, check_may_close
 from chatserver.commands.chat import ConversationRef
 from chatserver.db.engine import Database, Transaction
-from chatserver.db.models import Agent, Conversation, Shop, utcnow
+from chatserver.db.models import Agent, Conversation, ConversationEvent, Message, Shop, utcnow
 from chatserver.db.records import append_message, lock_row, transition
 from chatserver.domain import ratings, states
 from chatserver.domain.events import ChatClosed, ChatReopened
@@ -36,6 +36,45 @@ def reopen(tx: Transaction, conversation: Conversation, now: datetime) -> None:
     tx.record(ChatReopened(conversation.id, conversation.shop_id))
 
 
+async def close_chat(
+    tx: Transaction,
+    conversation: Conversation,
+    *,
+    actor_id: int,
+    reason: str,
+    ask_rating: bool,
+    sender: tuple[str, str],
+    text: str,
+    now: datetime,
+) -> tuple[ConversationEvent, Message]:
+    """→ closed on a locked conversation, ended by the line `text`: the closing event row and
+    that message. The caller records ChatClosed (it knows whether a rating is asked)."""
+    closing = transition(
+        tx.session,
+        conversation,
+        states.CLOSED,
+        event="closed",
+        now=now,
+        actor_type="agent",
+        actor_id=actor_id,
+        reason=reason,
+        data=close_event_data(conversation.agent_id, ask_rating),
+    )
+    conversation.closed_at = now
+    conversation.awaiting_since = None
+    farewell = await append_message(
+        tx.session,
+        conversation,
+        sender=sender[0],
+        sender_name=sender[1],
+        text=text,
+        kind="event",
+        meta={"event": "closed"},
+        now=now,
+    )
+    return closing, farewell
+
+
 class Closing:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -54,30 +93,17 @@ class Closing:
             shop = await tx.session.get_one(Shop, conversation.shop_id)
             # The survey after service: only a round a person served is rated.
             ask = ratings.asks_for_rating(conversation.status, owner_id)
-            closing = transition(
-                tx.session,
+            closing, farewell = await close_chat(
+                tx,
                 conversation,
-                states.CLOSED,
-                event="closed",
-                now=now,
-                actor_type="agent",
                 actor_id=actor.agent.id,
                 reason="agent",
-                data=close_event_data(owner_id, ask),
-            )
-            conversation.closed_at = now
-            conversation.awaiting_since = None
-            farewell = await append_message(
-                tx.session,
-                conversation,
-                sender="system",
-                sender_name=SYSTEM_NAME,
+                ask_rating=ask,
+                sender=("system", SYSTEM_NAME),
                 # The shop's own words (shops.farewell_template), signed by whoever closed it.
                 text=render_farewell(
                     shop.farewell_template, shop=shop.name, agent=actor.agent.name
                 ),
-                kind="event",
-                meta={"event": "closed"},
                 now=now,
             )
             # The farewell's flush gave the closing row its id: the round the shopper rates.
