@@ -1,0 +1,148 @@
+"""Hostile payloads for every event a shopper or an agent can send, over real Socket.IO
+connections: each gets the contract's error or a normal answer, never a server failure, and the
+connection keeps working. The events are read off the namespaces, so a new event is fuzzed the
+day it is declared."""
+
+from __future__ import annotations
+
+import logging
+import random
+import typing
+import uuid
+from typing import Any
+
+import pytest
+
+from chatserver.errors import ErrorCode
+from chatserver.realtime.agent import AgentNamespace
+from chatserver.realtime.server import RESERVED_EVENTS
+from chatserver.realtime.visitor import VisitorNamespace
+from tests.conftest import EventClient, LiveServer
+
+ERROR_CODES = set(typing.get_args(ErrorCode)) - {"unavailable"}
+# Field names the contract uses anywhere: a payload mixing them reaches past the shape checks.
+FIELDS = (
+    "conversation_id", "client_id", "text", "status", "flag", "seq", "score", "comment",
+    "reason", "faq_id", "typing", "draft", "note", "attachment_id", "upto_seq", "visitor_id",
+)  # fmt: skip
+PAYLOADS_PER_EVENT = 30
+# A valid payload per event ("$chat" is the assigned chat), mutated one or two fields at a time
+# so the fuzzing gets past the shape checks into the actions; an event without one is fuzzed
+# with random fields only.
+VALID: dict[str, dict[str, Any]] = {
+    "message": {"conversation_id": "$chat", "client_id": "$uuid", "text": "您好，请问还有货吗"},
+    "handoff": {},
+    "typing": {"conversation_id": "$chat", "typing": True},
+    "rate": {"score": 5, "comment": "很好"},
+    "read": {"conversation_id": "$chat", "seq": 1},
+    "accept": {"conversation_id": "$chat"},
+    "note": {"conversation_id": "$chat", "text": "老顾客，尺码偏大"},
+    "flag": {"conversation_id": "$chat", "flag": "red"},
+    "check_draft": {"conversation_id": "$chat", "text": "你好，这个没货了"},
+    "close": {"conversation_id": "$chat"},
+    "block": {"conversation_id": "$chat", "reason": "辱骂客服"},
+    "status": {"status": "online"},
+}
+# Fuzzed last: they end the chat the others act on.
+LAST = ("status", "close", "block")
+
+
+def declared_events(namespace: type) -> list[str]:
+    names = [name[3:] for name in dir(namespace) if name.startswith("on_")]
+    return sorted(name for name in names if name not in RESERVED_EVENTS)
+
+
+def hostile_value(rng: random.Random, real_ids: list[int], depth: int = 0) -> Any:
+    choices: list[Any] = [
+        None, True, 0, -1, 2**63, -(2**80), 1.5, float("inf"), "", " ", "\u3000", "²", "１",
+        "x" * 20_000, "<img src=x onerror=alert(1)>", "你好", "\ud800", "1; DROP TABLE messages",
+        uuid.uuid4().hex, "online", "red", *real_ids,
+    ]  # fmt: skip
+    if depth < 2:
+        choices += [
+            [hostile_value(rng, real_ids, depth + 1)],
+            {"a": hostile_value(rng, real_ids, depth + 1)},
+        ]
+    return rng.choice(choices)
+
+
+def hostile_payload(event: str, rng: random.Random, real_ids: list[int]) -> Any:
+    roll = rng.random()
+    if roll < 0.1:
+        return hostile_value(rng, real_ids)
+    if event in VALID and roll < 0.75:
+        payload = {
+            name: real_ids[0]
+            if value == "$chat"
+            else uuid.uuid4().hex
+            if value == "$uuid"
+            else value
+            for name, value in VALID[event].items()
+        }
+        for name in rng.sample(FIELDS, rng.randint(1, 2)):
+            if name in payload and rng.random() < 0.2:
+                del payload[name]
+            else:
+                payload[name] = hostile_value(rng, real_ids)
+        return payload
+    fields = rng.sample(FIELDS, rng.randint(0, 5))
+    return {name: hostile_value(rng, real_ids) for name in fields}
+
+
+def fuzz_order(events: list[str]) -> list[str]:
+    return sorted(events, key=lambda name: (name in LAST, LAST.index(name) if name in LAST else 0))
+
+
+async def fuzz(
+    client: EventClient, events: list[str], rng: random.Random, ids: list[int]
+) -> dict[str, list[str]]:
+    outcomes: dict[str, list[str]] = {event: [] for event in events}
+    for event in fuzz_order(events):
+        for _ in range(PAYLOADS_PER_EVENT):
+            payload = hostile_payload(event, rng, ids)
+            ack = await client.call(event, payload)
+            outcomes[event].append("ok" if ack.get("ok") else ack["error"]["code"])
+            assert isinstance(ack, dict), (event, payload, ack)
+            if ack.get("ok") is False:
+                error = ack["error"]
+                assert error["code"] in ERROR_CODES, (event, payload, ack)
+                assert isinstance(error["message"], str) and error["message"].strip()
+            else:
+                assert ack.get("ok") is True, (event, payload, ack)
+    return outcomes
+
+
+def assert_no_server_failure(caplog: pytest.LogCaptureFixture) -> None:
+    failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not failures, [r.getMessage() for r in failures]
+
+
+async def test_every_event_survives_hostile_payloads(
+    server: LiveServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    agent = await server.agent(status="online")
+    visitor = await server.visitor()
+    await visitor.send("转人工")
+    conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+    ids = [conversation_id, visitor.session["conversation_id"]]
+    rng = random.Random(20261130)
+
+    visitor_events = declared_events(VisitorNamespace)
+    agent_events = declared_events(AgentNamespace)
+    assert {"message", "handoff", "rate"} <= set(visitor_events)
+    assert {"message", "close", "note", "block"} <= set(agent_events)
+
+    outcomes = await fuzz(visitor, visitor_events, rng, ids)
+    outcomes |= await fuzz(agent, agent_events, rng, ids)
+    await server.settle()
+
+    assert_no_server_failure(caplog)
+    # The mutations reach past the shape checks: most events also answered something other
+    # than invalid_payload (an accepted payload, not_found, forbidden, rate_limited …).
+    deep = [event for event, codes in outcomes.items() if set(codes) - {"invalid_payload"}]
+    assert len(deep) >= len(outcomes) * 0.7, outcomes
+    # Both connections still work after all that.
+    assert visitor.sio.connected and agent.sio.connected
+    ping = await agent.call("typing", {"conversation_id": conversation_id, "typing": True})
+    assert ping.get("ok") is True or ping["error"]["code"] in ERROR_CODES
