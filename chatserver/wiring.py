@@ -74,6 +74,7 @@ class Components:
     media_links: media_links.MediaLinks
     blocks: Blocks
     block_views: BlockViews
+    complaints: Complaints
     complaint_views: ComplaintViews
 
 
@@ -101,6 +102,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     politeness = Politeness(db)
     read_state = ReadState(db)
     blocks = Blocks(db)
+    complaints = Complaints(db)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
@@ -155,7 +157,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
                 politeness=politeness,
                 read_state=read_state,
                 blocks=blocks,
-                complaints=Complaints(db),
+                complaints=complaints,
             )
         )
     )
@@ -175,5 +177,6 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         media_links=links,
         blocks=blocks,
         block_views=BlockViews(db),
+        complaints=complaints,
         complaint_views=ComplaintViews(db),
     )

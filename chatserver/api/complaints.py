@@ -1,23 +1,29 @@
-"""The shop's complaints for supervisors and admins (the open list, filtered by level and status).
-
-Opening, editing, escalating and settling are `/agent` events (docs/protocol.md)."""
+"""The shop's complaints for supervisors and admins: the open list (filtered by level and
+status), and escalating or settling one from it. The same actions as the `/agent` events
+(docs/protocol.md), for a supervisor working from the list rather than from the chat."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from chatserver.actions.checks import SUPERVISING_ROLES
-from chatserver.api.common import current_agent, parts_of
+from chatserver.api.common import current_agent, json_body, parts_of, path_id
 from chatserver.commands.base import parse
-from chatserver.commands.complaints import ComplaintListQuery
+from chatserver.commands.complaints import ComplaintListQuery, EndComplaint, EscalateComplaint
 from chatserver.errors import AppError
+from chatserver.services.auth import AuthenticatedAgent
 
 
-async def list_complaints(request: web.Request) -> web.Response:
+async def _supervisor(request: web.Request) -> AuthenticatedAgent:
     actor = await current_agent(request)
     # The role first: a plain agent learns nothing from validation.
     if actor.agent.role not in SUPERVISING_ROLES:
-        raise AppError("forbidden", "只有主管或管理员可以查看投诉列表")
+        raise AppError("forbidden", "只有主管或管理员可以使用投诉管理")
+    return actor
+
+
+async def list_complaints(request: web.Request) -> web.Response:
+    actor = await _supervisor(request)
     query = parse(
         ComplaintListQuery,
         {"status": request.query.get("status", "open"), "level": request.query.get("level")},
@@ -28,5 +34,23 @@ async def list_complaints(request: web.Request) -> web.Response:
     return web.json_response({"items": items})
 
 
+async def escalate(request: web.Request) -> web.Response:
+    actor = await _supervisor(request)
+    complaint_id = path_id(request, "complaint_id")
+    command = parse(EscalateComplaint, {**await json_body(request), "complaint_id": complaint_id})
+    complaint = await parts_of(request).complaints.do_escalate(actor, command)
+    return web.json_response({"complaint": complaint})
+
+
+async def settle(request: web.Request) -> web.Response:
+    actor = await _supervisor(request)
+    complaint_id = path_id(request, "complaint_id")
+    command = parse(EndComplaint, {**await json_body(request), "complaint_id": complaint_id})
+    complaint = await parts_of(request).complaints.do_end(actor, command)
+    return web.json_response({"complaint": complaint})
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/complaints", list_complaints)
+    app.router.add_post("/api/complaints/{complaint_id}/escalate", escalate)
+    app.router.add_post("/api/complaints/{complaint_id}/resolve", settle)

@@ -82,3 +82,61 @@ async def test_the_open_list_for_supervisors(server: LiveServer) -> None:
     assert (status, body["error"]["field"]) == (400, "status")
     status, body = await _get(server, "/api/complaints", "not-a-token")
     assert status == 401
+
+
+async def _post(server: LiveServer, path: str, token: str, body: Any) -> tuple[int, Any]:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
+            server.url + path, headers={"Authorization": f"Bearer {token}"}, json=body
+        ) as response,
+    ):
+        return response.status, await response.json(content_type=None)
+
+
+async def test_a_supervisor_escalates_and_settles_from_the_list(server: LiveServer) -> None:
+    await server.add_agent("zhuguan", "王主管", role="supervisor")
+    await server.add_agent("other-boss", "外店主管", shop="other", role="supervisor")
+    owner = await server.agent(status="online")
+    boss = await server.login("zhuguan")
+    outsider = await server.login("other-boss")
+    admin = await server.agent("admin", "admin123", status="away")
+    complaint = await _complaint(server, owner, "客服承诺的退款三天了还没到账")
+    path = f"/api/complaints/{complaint['id']}"
+
+    # Refused: a plain agent, another shop, bad input; nothing changes.
+    status, body = await _post(server, path + "/escalate", owner.token, {"level": 1})
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+    status, body = await _post(server, path + "/escalate", outsider["token"], {"level": 1})
+    assert (status, body["error"]["code"]) == (404, "not_found")
+    status, body = await _post(server, path + "/escalate", boss["token"], {"level": "3"})
+    assert (status, body["error"]["field"]) == (400, "level")
+    status, body = await _post(server, path + "/escalate", boss["token"], {"level": 0})
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+    status, body = await _post(server, "/api/complaints/abc/escalate", boss["token"], {"level": 1})
+    assert status == 404
+    status, body = await _post(server, path + "/resolve", boss["token"], {"status": "resolved"})
+    assert (status, body["error"]["field"]) == (400, "result")
+    status, body = await _get(server, "/api/complaints", boss["token"])
+    assert [(c["level"], c["status"]) for c in body["items"]] == [(0, "open")]
+
+    # A supervisor skips straight to the store manager; supervisors hear of it live.
+    status, body = await _post(
+        server, path + "/escalate", boss["token"], {"level": 3, "reason": "金额较大"}
+    )
+    assert status == 200, body
+    assert (body["complaint"]["level"], body["complaint"]["level_name"]) == (3, "店长")
+    alert = await admin.wait_for("complaint_escalated")
+    assert (alert["level_name"], alert["by"]["name"], alert["reason"]) == (
+        "店长",
+        "王主管",
+        "金额较大",
+    )
+    await owner.wait_for("complaint", lambda c: c["level"] == 3)
+
+    status, body = await _post(
+        server, path + "/resolve", boss["token"], {"status": "resolved", "result": "已退款并致歉"}
+    )
+    assert status == 200 and body["complaint"]["status"] == "resolved", body
+    status, body = await _get(server, "/api/complaints", boss["token"])
+    assert body["items"] == []
