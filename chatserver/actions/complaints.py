@@ -65,6 +65,50 @@ async def _wire(tx: Transaction, complaint: Complaint) -> Wire:
     return (await present(tx.session, [complaint]))[0]
 
 
+async def _new_complaint(
+    tx: Transaction,
+    conversation: Conversation,
+    now: datetime,
+    *,
+    matter: str,
+    actor: AuthenticatedAgent | None,
+    demand_kind: str | None = None,
+    demand_text: str = "",
+) -> Complaint:
+    """A new open record at level 0 on a locked conversation, with its `opened` history row and
+    the `complaint_opened` report row."""
+    complaint = Complaint(
+        shop_id=conversation.shop_id,
+        conversation_id=conversation.id,
+        visitor_id=conversation.visitor_id,
+        agent_id=actor.agent.id if actor else None,
+        opened_by="agent" if actor else "auto",
+        matter=matter,
+        demand_kind=demand_kind,
+        demand_text=demand_text,
+        handling="",
+        result="",
+        status=rules.OPEN,
+        level=0,
+        created_at=now,
+        updated_at=now,
+    )
+    tx.session.add(complaint)
+    await tx.session.flush()
+    opened: dict[str, Any] = {"matter": matter, "demand_kind": demand_kind}
+    _history(tx, complaint, "opened", now, {**opened, "demand_text": demand_text}, actor)
+    record_event(
+        tx.session,
+        conversation,
+        type="complaint_opened",
+        now=now,
+        actor_type="agent" if actor else "bot",
+        actor_id=actor.agent.id if actor else None,
+        data={"complaint_id": complaint.id, "auto": actor is None},
+    )
+    return complaint
+
+
 async def open_on_handoff(tx: Transaction, conversation: Conversation, now: datetime) -> None:
     """The shopper's complaint handed the chat to a person: a record starts with their words as
     the matter, unless one is already open on this conversation."""
@@ -86,37 +130,46 @@ async def open_on_handoff(tx: Transaction, conversation: Conversation, now: date
         .order_by(Message.seq.desc())
         .limit(1)
     )
-    complaint = Complaint(
-        shop_id=conversation.shop_id,
-        conversation_id=conversation.id,
-        visitor_id=conversation.visitor_id,
-        agent_id=None,
-        opened_by="auto",
-        matter=rules.matter_from_words(words or ""),
-        demand_text="",
-        handling="",
-        result="",
-        status=rules.OPEN,
-        level=0,
-        created_at=now,
-        updated_at=now,
+    complaint = await _new_complaint(
+        tx, conversation, now, matter=rules.matter_from_words(words or ""), actor=None
     )
-    session.add(complaint)
-    await session.flush()
-    _history(tx, complaint, "opened", now, {"matter": complaint.matter, "auto": True})
-    record_event(
-        session,
-        conversation,
-        type="complaint_opened",
-        now=now,
-        actor_type="bot",
-        data={"complaint_id": complaint.id, "auto": True},
-    )
-    tx.record(
-        ComplaintChanged(
-            conversation.id, conversation.shop_id, complaint=await _wire(tx, complaint)
+    wire = await _wire(tx, complaint)
+    tx.record(ComplaintChanged(conversation.id, conversation.shop_id, complaint=wire))
+
+
+async def _changed(
+    tx: Transaction,
+    conversation: Conversation,
+    complaint: Complaint,
+    actor: AuthenticatedAgent,
+    now: datetime,
+    *,
+    history: tuple[str, dict[str, Any]],
+    report: tuple[str, dict[str, Any]] | None = None,
+    sid: str | None,
+) -> Wire:
+    """One change by staff: the history row, the report row when reports count it, and the
+    record out to the shop's staff. The agent serving the chat now handles its complaint (a
+    transfer, an auto-opened one)."""
+    complaint.updated_at = now
+    if actor.agent.role not in SUPERVISING_ROLES and _serves(conversation, actor):
+        complaint.agent_id = actor.agent.id
+    _history(tx, complaint, history[0], now, history[1], actor)
+    if report is not None:
+        record_event(
+            tx.session,
+            conversation,
+            type=report[0],
+            now=now,
+            actor_type="agent",
+            actor_id=actor.agent.id,
+            data={"complaint_id": complaint.id, **report[1]},
         )
+    wire = await _wire(tx, complaint)
+    tx.record(
+        ComplaintChanged(conversation.id, conversation.shop_id, complaint=wire, origin_sid=sid)
     )
+    return wire
 
 
 class Complaints:
@@ -140,44 +193,14 @@ class Complaints:
             )
             if (count or 0) >= rules.MAX_PER_CONVERSATION:
                 raise AppError("conflict", "该会话的投诉记录已达上限")
-            complaint = Complaint(
-                shop_id=conversation.shop_id,
-                conversation_id=conversation.id,
-                visitor_id=conversation.visitor_id,
-                agent_id=actor.agent.id,
-                opened_by="agent",
+            complaint = await _new_complaint(
+                tx,
+                conversation,
+                now,
                 matter=command.matter,
+                actor=actor,
                 demand_kind=command.demand_kind,
                 demand_text=command.demand_text,
-                handling="",
-                result="",
-                status=rules.OPEN,
-                level=0,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(complaint)
-            await session.flush()
-            _history(
-                tx,
-                complaint,
-                "opened",
-                now,
-                {
-                    "matter": command.matter,
-                    "demand_kind": command.demand_kind,
-                    "demand_text": command.demand_text,
-                },
-                actor,
-            )
-            record_event(
-                session,
-                conversation,
-                type="complaint_opened",
-                now=now,
-                actor_type="agent",
-                actor_id=actor.agent.id,
-                data={"complaint_id": complaint.id, "auto": False},
             )
             wire = await _wire(tx, complaint)
             tx.record(
@@ -202,19 +225,13 @@ class Complaints:
         complaint = await lock_row(session, Complaint, complaint_id)
         if complaint is None:
             raise AppError("not_found", "投诉记录不存在")
-        serving = _serves(conversation, actor)
-        return conversation, complaint, serving or complaint.agent_id == actor.agent.id
-
-    def _take_over(
-        self, complaint: Complaint, conversation: Conversation, actor: AuthenticatedAgent
-    ) -> None:
-        # The agent serving the chat now handles its complaint (a transfer, an auto-opened one).
-        if actor.agent.role not in SUPERVISING_ROLES and _serves(conversation, actor):
-            complaint.agent_id = actor.agent.id
+        owner = _serves(conversation, actor) or complaint.agent_id == actor.agent.id
+        return conversation, complaint, owner
 
     async def do_update(
         self, actor: AuthenticatedAgent, command: UpdateComplaint, *, sid: str | None = None
     ) -> Wire:
+        """Values equal to the stored ones change nothing and tell nobody."""
         now = utcnow()
         async with self.db.transaction() as tx:
             conversation, complaint, owner = await self._locked(tx, actor, command.complaint_id)
@@ -232,16 +249,9 @@ class Complaints:
                 return await _wire(tx, complaint)
             for name, value in changes.items():
                 setattr(complaint, name, value)
-            complaint.updated_at = now
-            self._take_over(complaint, conversation, actor)
-            _history(tx, complaint, "edited", now, changes, actor)
-            wire = await _wire(tx, complaint)
-            tx.record(
-                ComplaintChanged(
-                    conversation.id, conversation.shop_id, complaint=wire, origin_sid=sid
-                )
+            return await _changed(
+                tx, conversation, complaint, actor, now, history=("edited", changes), sid=sid
             )
-        return wire
 
     async def do_escalate(
         self, actor: AuthenticatedAgent, command: EscalateComplaint, *, sid: str | None = None
@@ -261,24 +271,18 @@ class Complaints:
             from_level = complaint.level
             complaint.level = command.level
             complaint.escalated_at = now
-            complaint.updated_at = now
-            self._take_over(complaint, conversation, actor)
             data = {"from": from_level, "to": command.level, "reason": command.reason}
-            _history(tx, complaint, "escalated", now, data, actor)
-            record_event(
-                tx.session,
+            wire = await _changed(
+                tx,
                 conversation,
-                type="complaint_escalated",
-                now=now,
-                actor_type="agent",
-                actor_id=actor.agent.id,
-                data={"complaint_id": complaint.id, **data},
+                complaint,
+                actor,
+                now,
+                history=("escalated", data),
+                report=("complaint_escalated", data),
+                sid=sid,
             )
-            wire = await _wire(tx, complaint)
             tx.record(
-                ComplaintChanged(
-                    conversation.id, conversation.shop_id, complaint=wire, origin_sid=sid
-                ),
                 ComplaintEscalated(
                     conversation.id,
                     conversation.shop_id,
@@ -287,7 +291,7 @@ class Complaints:
                     by={"id": actor.agent.id, "name": actor.agent.name},
                     reason=command.reason,
                     origin_sid=sid,
-                ),
+                )
             )
         return wire
 
@@ -309,22 +313,13 @@ class Complaints:
             complaint.status = command.status
             complaint.result = command.result
             complaint.ended_at = now
-            complaint.updated_at = now
-            self._take_over(complaint, conversation, actor)
-            _history(tx, complaint, command.status, now, {"result": command.result}, actor)
-            record_event(
-                tx.session,
+            return await _changed(
+                tx,
                 conversation,
-                type=f"complaint_{command.status}",
-                now=now,
-                actor_type="agent",
-                actor_id=actor.agent.id,
-                data={"complaint_id": complaint.id, "level": complaint.level},
+                complaint,
+                actor,
+                now,
+                history=(command.status, {"result": command.result}),
+                report=(f"complaint_{command.status}", {"level": complaint.level}),
+                sid=sid,
             )
-            wire = await _wire(tx, complaint)
-            tx.record(
-                ComplaintChanged(
-                    conversation.id, conversation.shop_id, complaint=wire, origin_sid=sid
-                )
-            )
-        return wire

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from chatserver.actions.checks import SUPERVISING_ROLES
 from chatserver.api.common import current_agent, json_body, parts_of, path_id
-from chatserver.commands.base import parse
+from chatserver.commands.base import C, parse
 from chatserver.commands.complaints import ComplaintListQuery, EndComplaint, EscalateComplaint
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
@@ -34,20 +34,24 @@ async def list_complaints(request: web.Request) -> web.Response:
     return web.json_response({"items": items})
 
 
-async def escalate(request: web.Request) -> web.Response:
+async def _command(request: web.Request, command: type[C]) -> tuple[AuthenticatedAgent, C]:
+    """The supervisor, and the body as the `/agent` event's command for the path's complaint."""
     actor = await _supervisor(request)
     complaint_id = path_id(request, "complaint_id")
-    command = parse(EscalateComplaint, {**await json_body(request), "complaint_id": complaint_id})
+    return actor, parse(command, {**await json_body(request), "complaint_id": complaint_id})
+
+
+async def escalate(request: web.Request) -> web.Response:
+    actor, command = await _command(request, EscalateComplaint)
     complaint = await parts_of(request).complaints.do_escalate(actor, command)
     return web.json_response({"complaint": complaint})
 
 
 async def settle(request: web.Request) -> web.Response:
-    actor = await _supervisor(request)
-    complaint_id = path_id(request, "complaint_id")
-    command = parse(EndComplaint, {**await json_body(request), "complaint_id": complaint_id})
-    complaint = await parts_of(request).complaints.do_end(actor, command)
-    return web.json_response({"complaint": complaint})
+    actor, command = await _command(request, EndComplaint)
+    return web.json_response(
+        {"complaint": await parts_of(request).complaints.do_end(actor, command)}
+    )
 
 
 def add_routes(app: web.Application) -> None:

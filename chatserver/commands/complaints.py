@@ -8,7 +8,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 from pydantic import PlainValidator, model_validator
 
 from chatserver.commands.base import Command
-from chatserver.commands.chat import ConversationId
+from chatserver.commands.chat import ConversationId, parse_id
 from chatserver.domain import complaints as rules
 from chatserver.errors import AppError, invalid
 
@@ -16,15 +16,7 @@ T = TypeVar("T")
 
 
 def parse_complaint_id(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise invalid("complaint_id 必须是整数", field="complaint_id")
-    if isinstance(value, str):
-        if not (value.isascii() and value.isdigit()) or len(value) > 18:
-            raise invalid("complaint_id 必须是整数", field="complaint_id")
-        value = int(value)
-    if not 0 < value < 2**62:
-        raise AppError("not_found", "投诉记录不存在")
-    return value
+    return parse_id(value, "complaint_id", "投诉记录不存在", field="complaint_id")
 
 
 def _unless_absent(clean: Callable[[Any], T]) -> Callable[[Any], T | None]:
@@ -32,20 +24,25 @@ def _unless_absent(clean: Callable[[Any], T]) -> Callable[[Any], T | None]:
     return lambda value: None if value is None else clean(value)
 
 
+def _blank_if_absent(clean: Callable[[Any], str]) -> Callable[[Any], str]:
+    """An optional text: absent (or null) is the same as blank."""
+    return lambda value: "" if value is None else clean(value)
+
+
 ComplaintId = Annotated[int, PlainValidator(parse_complaint_id, json_schema_input_type=int)]
 Matter = Annotated[str, PlainValidator(rules.clean_matter, json_schema_input_type=str)]
 DemandKind = Annotated[
     str | None, PlainValidator(rules.clean_demand_kind, json_schema_input_type=str | None)
 ]
-OptionalText = Annotated[str, PlainValidator(rules.clean_demand_text, json_schema_input_type=str)]
+OptionalText = Annotated[
+    str, PlainValidator(_blank_if_absent(rules.clean_demand_text), json_schema_input_type=str)
+]
 Level = Annotated[int, PlainValidator(rules.clean_level, json_schema_input_type=int)]
-Reason = Annotated[str, PlainValidator(rules.clean_reason, json_schema_input_type=str)]
+Reason = Annotated[
+    str, PlainValidator(_blank_if_absent(rules.clean_reason), json_schema_input_type=str)
+]
 Ending = Annotated[str, PlainValidator(rules.clean_ending, json_schema_input_type=str)]
 Result = Annotated[str, PlainValidator(rules.clean_result, json_schema_input_type=str)]
-
-
-def _blank(value: Any) -> Any:
-    return "" if value is None else value
 
 
 class OpenComplaint(Command):
@@ -56,13 +53,6 @@ class OpenComplaint(Command):
     matter: Matter
     demand_kind: DemandKind = None
     demand_text: OptionalText = ""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _optional_text(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {**data, "demand_text": _blank(data.get("demand_text"))}
-        return data
 
 
 class UpdateComplaint(Command):
@@ -105,13 +95,6 @@ class EscalateComplaint(Command):
     complaint_id: ComplaintId
     level: Level
     reason: Reason = ""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _optional_reason(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {**data, "reason": _blank(data.get("reason"))}
-        return data
 
 
 class EndComplaint(Command):

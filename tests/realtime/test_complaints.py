@@ -9,21 +9,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from chatserver.db.models import Complaint, ComplaintEvent, ConversationEvent
+from chatserver.db.models import Complaint, ComplaintEvent
 from tests.conftest import AgentClient, LiveServer, Visitor
+from tests.realtime.test_blocks import _chat_with, _event_types
 
 MATTER = "收到的羽绒服袖口开线，要求退款"
 
 
 def _seen(client: Visitor) -> str:
     return json.dumps([client.session, client.events], ensure_ascii=False)
-
-
-async def _chat_with(server: LiveServer, owner: AgentClient) -> tuple[Visitor, int]:
-    visitor = await server.visitor()
-    await visitor.send("我要转人工")
-    assigned = await owner.wait_for("assigned")
-    return visitor, assigned["conversation"]["id"]
 
 
 async def _stored(server: LiveServer) -> tuple[list[tuple[Any, ...]], int]:
@@ -36,17 +30,6 @@ async def _stored(server: LiveServer) -> tuple[list[tuple[Any, ...]], int]:
         ]
         events = await session.scalar(select(func.count()).select_from(ComplaintEvent))
     return complaints, events or 0
-
-
-async def _event_types(server: LiveServer, conversation_id: int) -> list[str]:
-    async with server.db.sessions() as session:
-        return list(
-            await session.scalars(
-                select(ConversationEvent.type)
-                .where(ConversationEvent.conversation_id == conversation_id)
-                .order_by(ConversationEvent.id)
-            )
-        )
 
 
 async def test_a_shoppers_complaint_opens_a_record_by_itself(server: LiveServer) -> None:

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { LEVEL_NAMES, STATUS_NAMES, type Complaint, type ComplaintLevel, type ComplaintStatus } from '../shared/complaints';
 import { dateTime, elapsed } from '../shared/format';
 import { adminApi } from './api';
+import { ComplaintAction, type ComplaintActionKind } from './ComplaintAction';
 import { errorText } from './errors';
 import { LoadState, useAdmin } from './ui';
 
@@ -27,6 +28,7 @@ export function ComplaintsPage() {
   const [items, setItems] = useState<Complaint[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
+  const [acting, setActing] = useState<{ kind: ComplaintActionKind; complaint: Complaint } | null>(null);
 
   const load = async () => {
     setLoadError(null);
@@ -77,21 +79,22 @@ export function ComplaintsPage() {
             刷新
           </button>
         </div>
-        <p class="muted small-text page-note">级别越高越靠前；同级别中登记越早越靠前。登记、升级和结案在客服工作台的会话侧栏中操作。</p>
+        <p class="muted small-text page-note">级别越高越靠前；同级别中登记越早越靠前。投诉在客服工作台的会话侧栏中登记；主管和管理员可在此升级或结案。</p>
         {items === null ? (
           <LoadState error={loadError} onRetry={() => void load()} />
         ) : (
           <div class="table-wrap">
-            <table class="table" data-testid="complaint-table">
+            <table class="table complaint-table" data-testid="complaint-table">
               <thead>
                 <tr>
-                  <th>级别</th>
-                  <th>顾客</th>
+                  <th class="col-level">级别</th>
+                  <th class="col-visitor">顾客</th>
                   <th>投诉事由</th>
-                  <th>诉求</th>
-                  <th>负责客服</th>
-                  <th>已持续</th>
-                  <th>状态</th>
+                  <th class="col-demand">诉求</th>
+                  <th class="col-agent">负责客服</th>
+                  <th class="col-age">已持续</th>
+                  <th class="col-status">状态</th>
+                  <th class="col-actions">操作</th>
                 </tr>
               </thead>
               <tbody>
@@ -109,12 +112,26 @@ export function ComplaintsPage() {
                     <td class="phrase-text" data-testid="complaint-row-matter">
                       {c.matter}
                     </td>
-                    <td class="phrase-text">{[c.demand.kind_name, c.demand.text].filter(Boolean).join('：') || '—'}</td>
+                    <td class="phrase-text col-demand">{[c.demand.kind_name, c.demand.text].filter(Boolean).join('：') || '—'}</td>
                     <td data-testid="complaint-row-agent">{c.agent?.name ?? '待接手'}</td>
                     <td data-testid="complaint-row-age" title={`登记于 ${dateTime(c.created_at)}`}>
                       {age(c, now)}
                     </td>
-                    <td data-testid="complaint-row-status">{STATUS_NAMES[c.status]}</td>
+                    <td class="col-status" data-testid="complaint-row-status">{STATUS_NAMES[c.status]}</td>
+                    <td class="col-actions">
+                      {c.status === 'open' && (
+                        <>
+                          {c.level < 3 && (
+                            <button type="button" class="secondary small" data-testid="complaint-row-escalate" onClick={() => setActing({ kind: 'escalate', complaint: c })}>
+                              升级
+                            </button>
+                          )}
+                          <button type="button" class="secondary small" data-testid="complaint-row-settle" onClick={() => setActing({ kind: 'settle', complaint: c })}>
+                            结案
+                          </button>
+                        </>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -127,6 +144,17 @@ export function ComplaintsPage() {
           </div>
         )}
       </section>
+      {acting && (
+        <ComplaintAction
+          kind={acting.kind}
+          complaint={acting.complaint}
+          onCancel={() => setActing(null)}
+          onDone={() => {
+            setActing(null);
+            void load();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -65,4 +65,8 @@ export const adminApi = {
   unblock: (token: string, id: number) => request<{ id: number }>('DELETE', `/api/blocks/${id}`, token),
   complaints: (token: string, status: ComplaintStatus | 'all', level: ComplaintLevel | null) =>
     request<{ items: Complaint[] }>('GET', `/api/complaints?status=${status}${level === null ? '' : `&level=${level}`}`, token),
+  escalateComplaint: (token: string, id: number, level: ComplaintLevel, reason: string) =>
+    request<{ complaint: Complaint }>('POST', `/api/complaints/${id}/escalate`, token, { level, reason }),
+  settleComplaint: (token: string, id: number, status: 'resolved' | 'closed', result: string) =>
+    request<{ complaint: Complaint }>('POST', `/api/complaints/${id}/resolve`, token, { status, result }),
 };

@@ -57,7 +57,7 @@ export function AgentMessageList({ desk, id }: { desk: AgentDesk; id: number }) 
   let next = 0;
   for (const m of chat.messages) {
     const at = Date.parse(m.created_at);
-    for (; next < lines.length && lines[next].at <= at; next += 1) rows.push(<StaffLineRow key={lines[next].key} line={lines[next]} />);
+    for (; next < lines.length && lines[next].at < at; next += 1) rows.push(<StaffLineRow key={lines[next].key} line={lines[next]} />);
     rows.push(<AgentMessageRow key={m.id} m={m} shopperRead={chat.shopperRead} />);
   }
   for (; next < lines.length; next += 1) rows.push(<StaffLineRow key={lines[next].key} line={lines[next]} />);
