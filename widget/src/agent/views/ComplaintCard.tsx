@@ -81,9 +81,12 @@ function ComplaintItem({ desk, c, mayAct, supervising }: { desk: AgentDesk; c: C
 export function ComplaintCard({ desk, id }: { desk: AgentDesk; id: number }) {
   const complaints = useStore(desk.store, (s) => s.chats[id]?.complaints ?? NONE);
   const ended = useStore(desk.store, (s) => !!s.chats[id]?.ended);
-  const role = useStore(desk.store, (s) => s.agent.role);
-  const supervising = role === 'supervisor' || role === 'admin';
-  const mayAct = supervising || !ended;
+  const me = useStore(desk.store, (s) => s.agent);
+  const supervising = me.role === 'supervisor' || me.role === 'admin';
+  // The server decides; this only hides what it would refuse: after the chat ended, an agent
+  // still follows up the complaints they are responsible for (谁的顾客谁跟进).
+  const mayOpen = supervising || !ended;
+  const mayAct = (c: Complaint) => mayOpen || c.agent?.id === me.id;
   const [opening, setOpening] = useState(false);
   return (
     <section class="card complaint-card" data-testid="complaints">
@@ -94,13 +97,13 @@ export function ComplaintCard({ desk, id }: { desk: AgentDesk; id: number }) {
       {complaints.length === 0 && !opening && <p class="empty-note">本会话没有投诉记录</p>}
       <ul class="complaint-list" data-testid="complaint-list">
         {complaints.map((c) => (
-          <ComplaintItem key={c.id} desk={desk} c={c} mayAct={mayAct} supervising={supervising} />
+          <ComplaintItem key={c.id} desk={desk} c={c} mayAct={mayAct(c)} supervising={supervising} />
         ))}
       </ul>
       {opening ? (
         <ComplaintEditForm desk={desk} id={id} onDone={() => setOpening(false)} />
       ) : (
-        mayAct && (
+        mayOpen && (
           <button type="button" class="primary small" data-testid="complaint-open" onClick={() => setOpening(true)}>
             登记投诉
           </button>
