@@ -11,6 +11,7 @@ from aiohttp import web
 from chatserver.api import auth as auth_api
 from chatserver.api import blocks as blocks_api
 from chatserver.api import catalog as catalog_api
+from chatserver.api import complaints as complaints_api
 from chatserver.api import conversations as conversations_api
 from chatserver.api import health as health_api
 from chatserver.api import politeness as politeness_api
@@ -63,6 +64,7 @@ def build_app(settings: Settings) -> web.Application:
     politeness_api.add_routes(app)
     uploads_api.add_routes(app)
     blocks_api.add_routes(app)
+    complaints_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:

@@ -16,6 +16,7 @@ from chatserver.actions.blocks import Blocks
 from chatserver.actions.bot import BotTurns
 from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
+from chatserver.actions.complaints import Complaints
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
@@ -47,6 +48,7 @@ from chatserver.services.presence_store import (
 )
 from chatserver.views import media_links
 from chatserver.views.blocks import BlockViews
+from chatserver.views.complaints import ComplaintViews
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import RatingViews
@@ -72,6 +74,8 @@ class Components:
     media_links: media_links.MediaLinks
     blocks: Blocks
     block_views: BlockViews
+    complaints: Complaints
+    complaint_views: ComplaintViews
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -98,6 +102,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     politeness = Politeness(db)
     read_state = ReadState(db)
     blocks = Blocks(db)
+    complaints = Complaints(db)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
@@ -152,6 +157,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
                 politeness=politeness,
                 read_state=read_state,
                 blocks=blocks,
+                complaints=complaints,
             )
         )
     )
@@ -171,4 +177,6 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         media_links=links,
         blocks=blocks,
         block_views=BlockViews(db),
+        complaints=complaints,
+        complaint_views=ComplaintViews(db),
     )

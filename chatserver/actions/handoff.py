@@ -7,6 +7,7 @@ from typing import Any
 
 from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.closing import reopen
+from chatserver.actions.complaints import open_on_handoff
 from chatserver.actions.visitor_session import BOT_NAME, VisitorContext
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, utcnow
@@ -69,6 +70,8 @@ async def queue_chat(
             notice=message_dict(notice),
         )
     )
+    if reason == "complaint":
+        await open_on_handoff(tx, conversation, now)
 
 
 class Handoff:

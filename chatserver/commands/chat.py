@@ -12,16 +12,22 @@ from chatserver.domain.text import clean_client_id, clean_text
 from chatserver.errors import AppError, invalid
 
 
-def parse_conversation_id(value: Any) -> int:
+def parse_id(value: Any, name: str, missing: str, *, field: str | None = None) -> int:
+    """An id as clients send it (an integer, or ASCII digits) within 64 bits; out of range is
+    `not_found` with `missing`, anything else `invalid_payload`."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise invalid("conversation_id 必须是整数")
+        raise invalid(f"{name} 必须是整数", field=field)
     if isinstance(value, str):
         if not (value.isascii() and value.isdigit()) or len(value) > 18:
-            raise invalid("conversation_id 必须是整数")
+            raise invalid(f"{name} 必须是整数", field=field)
         value = int(value)
     if not 0 < value < 2**62:
-        raise AppError("not_found", "会话不存在")
+        raise AppError("not_found", missing)
     return value
+
+
+def parse_conversation_id(value: Any) -> int:
+    return parse_id(value, "conversation_id", "会话不存在")
 
 
 def _faq_choice(value: Any) -> str | None:

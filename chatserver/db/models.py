@@ -22,6 +22,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from chatserver.db.base import Base, Id, UTCDateTime, utcnow
 
 # Re-exported: every table is reachable from here (Alembic, tests).
+from chatserver.db.complaints import Complaint as Complaint
+from chatserver.db.complaints import ComplaintEvent as ComplaintEvent
 from chatserver.db.groups import Group as Group
 from chatserver.db.groups import GroupMember as GroupMember
 from chatserver.domain.greeting import DEFAULT_FAREWELL

@@ -155,6 +155,26 @@ class ShopperUnblocked(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
+class ComplaintChanged(ConversationFact):
+    """A complaint was opened, filled in, escalated or settled (the Complaint object)."""
+
+    complaint: Wire
+    # The socket that changed it, which has it already from its ack (None: opened on handoff).
+    origin_sid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintEscalated(ConversationFact):
+    """A complaint went up a level: the shop's supervisors are alerted."""
+
+    complaint: Wire
+    from_level: int
+    by: Wire
+    reason: str
+    origin_sid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ImpoliteMessageSent(ConversationFact):
     """An agent sent a message the politeness check flags (they chose to send it anyway); the
     `impolite_sent` event row. For reports and webhooks: nothing reaches the shopper."""

@@ -15,7 +15,9 @@ import socketio
 from chatserver.actions.agents import AgentAvailability
 from chatserver.actions.assignment import Assignment
 from chatserver.actions.blocks import Blocks
+from chatserver.actions.checks import SUPERVISING_ROLES
 from chatserver.actions.closing import Closing
+from chatserver.actions.complaints import Complaints
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
 from chatserver.actions.politeness import Politeness
@@ -24,6 +26,12 @@ from chatserver.actions.typing import Typing
 from chatserver.commands.base import parse
 from chatserver.commands.blocks import BlockShopper
 from chatserver.commands.chat import AgentMessage, AgentTyping, ConversationRef, SetStatus
+from chatserver.commands.complaints import (
+    EndComplaint,
+    EscalateComplaint,
+    OpenComplaint,
+    UpdateComplaint,
+)
 from chatserver.commands.notes import AddNote, SetFlag
 from chatserver.commands.politeness import DraftCheck
 from chatserver.commands.read_state import AgentRead
@@ -63,6 +71,7 @@ class AgentDesk:
     politeness: Politeness
     read_state: ReadState
     blocks: Blocks
+    complaints: Complaints
 
 
 class AgentNamespace(socketio.AsyncNamespace):
@@ -83,6 +92,8 @@ class AgentNamespace(socketio.AsyncNamespace):
         )
         await self.enter_room(sid, events.agent_room(actor.agent.id))
         await self.enter_room(sid, events.shop_agents_room(actor.shop.id))
+        if actor.agent.role in SUPERVISING_ROLES:
+            await self.enter_room(sid, events.shop_supervisors_room(actor.shop.id))
 
         async def catch_up() -> None:
             await self.desk.presence.connected(actor, sid)
@@ -204,3 +215,33 @@ class AgentNamespace(socketio.AsyncNamespace):
         command = parse(BlockShopper, _first(args))
         self._take_token(sid)
         return await self.desk.blocks.do_block(actor, command, sid=sid)
+
+    # Complaints (投诉): staff only; the fan-out tells the shop's staff, never the shopper.
+
+    @acked
+    async def on_complaint(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(OpenComplaint, _first(args))
+        self._take_token(sid)
+        return {"complaint": await self.desk.complaints.do_open(actor, command, sid=sid)}
+
+    @acked
+    async def on_complaint_update(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(UpdateComplaint, _first(args))
+        self._take_token(sid)
+        return {"complaint": await self.desk.complaints.do_update(actor, command, sid=sid)}
+
+    @acked
+    async def on_complaint_escalate(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(EscalateComplaint, _first(args))
+        self._take_token(sid)
+        return {"complaint": await self.desk.complaints.do_escalate(actor, command, sid=sid)}
+
+    @acked
+    async def on_complaint_resolve(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(EndComplaint, _first(args))
+        self._take_token(sid)
+        return {"complaint": await self.desk.complaints.do_end(actor, command, sid=sid)}

@@ -37,6 +37,14 @@ BLOCK: Final = "block"
 BLOCKED: Final = "blocked"
 UNBLOCKED: Final = "unblocked"
 
+# Complaints (投诉): staff open, fill in, escalate and settle them; `complaint` (the record) to
+# the shop's staff on every change, `complaint_escalated` to its supervisors and admins.
+COMPLAINT: Final = "complaint"
+COMPLAINT_UPDATE: Final = "complaint_update"
+COMPLAINT_ESCALATE: Final = "complaint_escalate"
+COMPLAINT_RESOLVE: Final = "complaint_resolve"
+COMPLAINT_ESCALATED: Final = "complaint_escalated"
+
 
 def conversation_room(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"
@@ -48,3 +56,8 @@ def agent_room(agent_id: int) -> str:
 
 def shop_agents_room(shop_id: int) -> str:
     return f"shop:{shop_id}"
+
+
+def shop_supervisors_room(shop_id: int) -> str:
+    """The shop's supervisors and admins (alerts that are theirs to act on)."""
+    return f"shop:{shop_id}:supervisors"

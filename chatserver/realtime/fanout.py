@@ -21,6 +21,8 @@ from chatserver.domain.events import (
     ChatQueued,
     ChatRated,
     ChatReturned,
+    ComplaintChanged,
+    ComplaintEscalated,
     Event,
     FlagChanged,
     MessagePosted,
@@ -58,6 +60,8 @@ class Fanout:
             ReadUpTo: self.read_up_to,
             ShopperBlocked: self.shopper_blocked,
             ShopperUnblocked: self.shopper_unblocked,
+            ComplaintChanged: self.complaint_changed,
+            ComplaintEscalated: self.complaint_escalated,
         }
         # A queue snapshot read just before a chat was taken must not reach its shopper after
         # `assigned` (the widget would show the queue again): positions older than the message
@@ -252,4 +256,28 @@ class Fanout:
                 "visitor_id": event.visitor_id,
                 "by": event.by,
             },
+        )
+
+    # Complaints: the record to every panel of the shop's staff; the escalation alert to its
+    # supervisors and admins. Never to the conversation's room.
+
+    async def complaint_changed(self, event: ComplaintChanged) -> None:
+        await self.to_shop_agents(
+            event.shop_id, names.COMPLAINT, event.complaint, skip_sid=event.origin_sid
+        )
+
+    async def complaint_escalated(self, event: ComplaintEscalated) -> None:
+        await self.sio.emit(
+            names.COMPLAINT_ESCALATED,
+            {
+                "complaint": event.complaint,
+                "from_level": event.from_level,
+                "level": event.complaint["level"],
+                "level_name": event.complaint["level_name"],
+                "by": event.by,
+                "reason": event.reason,
+            },
+            room=names.shop_supervisors_room(event.shop_id),
+            namespace=names.AGENT_NAMESPACE,
+            skip_sid=event.origin_sid,
         )

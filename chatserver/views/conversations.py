@@ -12,6 +12,7 @@ from chatserver.db.models import Agent, Conversation, Message, Shop, Visitor
 from chatserver.db.records import last_message_of, messages_of
 from chatserver.domain import states
 from chatserver.errors import AppError
+from chatserver.views.complaints import complaints_of
 from chatserver.views.notes import notes_of
 from chatserver.views.ratings import ratings_of
 from chatserver.views.wire import conversation_dict, message_dict, read_marks
@@ -36,6 +37,7 @@ async def with_messages(session: AsyncSession, conversation: Conversation) -> Ch
         "messages": [message_dict(m) for m in await messages_of(session, conversation.id)],
         # Staff only: this shape goes to agents, never into the shopper's session.
         "notes": await notes_of(session, conversation.id),
+        "complaints": await complaints_of(session, conversation.id),
         "ratings": (await ratings_of(session, [conversation.id]))[conversation.id],
         "read": read_marks(conversation),
     }

@@ -2,6 +2,7 @@
 // supervisors and admins) and a toast.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { BlocksPage } from './BlocksPage';
+import { ComplaintsPage } from './ComplaintsPage';
 import { isUnauthorized } from '../shared/api';
 import type { StaffSession } from '../shared/session';
 import { FaqPage } from './FaqPage';
@@ -17,10 +18,11 @@ const TABS = [
   { id: 'phrases', label: '常用语' },
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
+  { id: 'complaints', label: '投诉管理' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
-const SUPERVISOR_TABS: readonly Tab[] = ['blocks'];
+const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'complaints'];
 
 function tabFromHash(): Tab {
   const h = window.location.hash.replace(/^#/, '');
@@ -137,6 +139,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
             </>
           )}
           {tab === 'blocks' && <BlocksPage />}
+          {tab === 'complaints' && <ComplaintsPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">

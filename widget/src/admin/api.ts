@@ -1,5 +1,6 @@
 // REST calls of the admin console (docs/protocol.md, "Editing"), on the shared client.
 import { authApi, request } from '../shared/api';
+import type { Complaint, ComplaintLevel, ComplaintStatus } from '../shared/complaints';
 import type {
   Block,
   FaqEntry,
@@ -62,4 +63,10 @@ export const adminApi = {
     request<PolitenessSettings>('PUT', '/api/politeness', token, body),
   blocks: (token: string) => request<{ items: Block[] }>('GET', '/api/blocks', token),
   unblock: (token: string, id: number) => request<{ id: number }>('DELETE', `/api/blocks/${id}`, token),
+  complaints: (token: string, status: ComplaintStatus | 'all', level: ComplaintLevel | null) =>
+    request<{ items: Complaint[] }>('GET', `/api/complaints?status=${status}${level === null ? '' : `&level=${level}`}`, token),
+  escalateComplaint: (token: string, id: number, level: ComplaintLevel, reason: string) =>
+    request<{ complaint: Complaint }>('POST', `/api/complaints/${id}/escalate`, token, { level, reason }),
+  settleComplaint: (token: string, id: number, status: 'resolved' | 'closed', result: string) =>
+    request<{ complaint: Complaint }>('POST', `/api/complaints/${id}/resolve`, token, { status, result }),
 };

@@ -22,6 +22,7 @@ import { DeskAlerts, savedMute } from './alerts';
 import { ChatAnnotations } from './annotations';
 import { blockErrorText, blockedToast, unblockedToast } from './blocking';
 import { ChatSync } from './chatSync';
+import { ChatComplaints, escalatedToast } from './complaints';
 import { DeskConnection } from './connection';
 import { patchChat, type DeskState, type NarrowPane, type Reply } from './deskState';
 import { errorText } from './errorText';
@@ -46,6 +47,8 @@ export class AgentDesk {
   private readonly sidePanel: SidePanelData;
   /** Private notes, the chat's flag and the list's filter by flag. */
   readonly annotations: ChatAnnotations;
+  /** Complaint records (投诉) of my chats. */
+  readonly complaints: ChatComplaints;
   private readonly typingSignals = new Map<number, TypingSignal>();
   private toastTimer: number | undefined;
   private readonly onVisibilityChange = () => this.markActiveRead();
@@ -77,6 +80,7 @@ export class AgentDesk {
       rated: (p) => this.showToast(ratedToast(p, this.store.state.chats[p.conversation_id]?.conversation.visitor.name)),
       blocked: (b) => this.showToast(blockedToast(b)),
       unblocked: (p) => this.showToast(unblockedToast(p)),
+      escalated: (p) => this.showToast(escalatedToast(p)),
     });
     const hooks = {
       connected: () => {
@@ -99,6 +103,7 @@ export class AgentDesk {
     this.myStatus = new MyStatus(this.store, this.conn, token, { unauthorized: onUnauthorized, toast });
     this.sidePanel = new SidePanelData(this.store, token, onUnauthorized);
     this.annotations = new ChatAnnotations(this.store, this.conn, { ready: () => this.requireConnection(), toast });
+    this.complaints = new ChatComplaints(this.store, this.conn, { ready: () => this.requireConnection(), toast });
     void this.sidePanel.loadPhrases();
     onExpiredPhotos(() => {
       const id = this.store.state.activeId;
@@ -248,7 +253,7 @@ export class AgentDesk {
       this.showToast(errorText(ack.error.code));
       return;
     }
-    this.sync.assigned({ conversation: ack.conversation, messages: ack.messages, notes: ack.notes, ratings: ack.ratings });
+    this.sync.assigned(ack);
     this.open(id);
   }
 

@@ -1,6 +1,7 @@
 // REST calls of the agent panel (docs/protocol.md, "REST"), on the shared client. A 401
 // anywhere means the token is gone, and the panel returns to the login page.
 import { authApi, request } from '../shared/api';
+import type { Complaint } from '../shared/complaints';
 import type { Conversation, Message, Note, Phrase, Rating } from '../shared/types';
 
 export { ApiError, type LoginResult } from '../shared/api';
@@ -11,6 +12,7 @@ export interface ConversationWithMessages {
   notes?: Note[];
   /** The shopper's ratings of this conversation's service rounds, oldest first. */
   ratings?: Rating[];
+  complaints?: Complaint[];
 }
 
 export const api = {

@@ -11,12 +11,14 @@ import type {
   SuggestionsPayload,
   UnblockedPayload,
 } from '../shared/events';
+import { mergeComplaints, type Complaint, type ComplaintEscalatedPayload } from '../shared/complaints';
 import { mergeMessages } from '../shared/messages';
 import type { Block, Conversation, Message, Note } from '../shared/types';
 import { applyFlag, applyNote, mergeNotes, withNewerFlag } from './annotations';
 import { ApiError, api, type ConversationWithMessages } from './api';
 import { newChatEntry, patchChat, type ChatEntry, type DeskState, type DeskStore } from './deskState';
 import { applyRated, mergeRatings } from './ratings';
+import { applyComplaint } from './complaints';
 import { applyRead, laterMarks } from './readMarks';
 
 const CATCH_UP_DEADLINE_MS = 5000;
@@ -36,6 +38,8 @@ export interface SyncHooks {
   /** A colleague blocked a shopper, or a supervisor lifted a block. */
   blocked(b: Block): void;
   unblocked(p: UnblockedPayload): void;
+  /** A complaint went up a level (sent to supervisors and admins only). */
+  escalated(p: ComplaintEscalatedPayload): void;
 }
 
 /** The chat is in front of the agent: open in the panel, and the tab visible. */
@@ -73,7 +77,7 @@ export class ChatSync implements AgentServerEvents {
     }, CATCH_UP_DEADLINE_MS);
   }
 
-  assigned({ conversation, messages, notes, ratings, read }: AssignedPayload): void {
+  assigned({ conversation, messages, notes, ratings, read, complaints }: AssignedPayload): void {
     const id = conversation.id;
     const known = this.store.state.chats[id];
     this.resent?.add(id);
@@ -85,9 +89,17 @@ export class ChatSync implements AgentServerEvents {
           notes: mergeNotes(known.notes, notes ?? []),
           ratings: mergeRatings(known.ratings, ratings ?? []),
           read: laterMarks(known.read, read),
+          complaints: mergeComplaints(known.complaints, complaints ?? []),
           ended: null,
         }
-      : newChatEntry(conversation, mergeMessages([], messages ?? []), mergeNotes([], notes ?? []), ratings ?? [], laterMarks(undefined, read));
+      : newChatEntry(
+          conversation,
+          mergeMessages([], messages ?? []),
+          mergeNotes([], notes ?? []),
+          ratings ?? [],
+          laterMarks(undefined, read),
+          mergeComplaints([], complaints ?? []),
+        );
     this.store.set((s) => ({
       chats: { ...s.chats, [id]: entry },
       order: s.order.includes(id) ? s.order : [...s.order, id],
@@ -175,6 +187,15 @@ export class ChatSync implements AgentServerEvents {
     this.hooks.unblocked(p);
   }
 
+  complaint(c: Complaint): void {
+    applyComplaint(this.store, c);
+  }
+
+  complaint_escalated(p: ComplaintEscalatedPayload): void {
+    applyComplaint(this.store, p.complaint);
+    this.hooks.escalated(p);
+  }
+
   /** The chat is no longer an open chat of mine; it stays listed, read-only, until dismissed. */
   end(id: number, kind: 'closed' | 'unassigned', reason: string): void {
     if (!this.store.state.chats[id]) return;
@@ -196,12 +217,13 @@ export class ChatSync implements AgentServerEvents {
   }
 
   /** A chat re-read over REST, merged like a catch-up copy; ended if it is no longer mine. */
-  private mergeDetail(id: number, { conversation, messages, notes, ratings }: ConversationWithMessages): void {
+  private mergeDetail(id: number, { conversation, messages, notes, ratings, complaints }: ConversationWithMessages): void {
     patchChat(this.store, id, (c) => ({
       conversation: withNewerFlag(conversation, c.conversation),
       messages: mergeMessages(c.messages, messages),
       notes: mergeNotes(c.notes, notes ?? []),
       ratings: mergeRatings(c.ratings, ratings ?? []),
+      complaints: mergeComplaints(c.complaints, complaints ?? []),
     }));
     if (conversation.status === 'closed') this.end(id, 'closed', 'closed');
     else if (conversation.agent?.id !== this.store.state.agent.id) this.end(id, 'unassigned', 'disconnected');

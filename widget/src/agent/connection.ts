@@ -17,6 +17,7 @@ import {
   type SuggestionsPayload,
   type UnblockedPayload,
 } from '../shared/events';
+import type { Complaint, ComplaintEscalatedPayload } from '../shared/complaints';
 import type { Ack, Block, Conversation, Message, Note } from '../shared/types';
 import { ApiError, api } from './api';
 import type { DeskStore } from './deskState';
@@ -69,6 +70,8 @@ export class DeskConnection {
     sock.on(AgentEvent.read, (p: ReadPayload) => events.read(p));
     sock.on(AgentEvent.blocked, (b: Block) => events.blocked(b));
     sock.on(AgentEvent.unblocked, (p: UnblockedPayload) => events.unblocked(p));
+    sock.on(AgentEvent.complaint, (c: Complaint) => events.complaint(c));
+    sock.on(AgentEvent.complaintEscalated, (p: ComplaintEscalatedPayload) => events.complaint_escalated(p));
   }
 
   get connected(): boolean {

@@ -1,5 +1,6 @@
 // The agent panel's state, one immutable object in a Store: the chats I own, the shop's waiting
 // queue, my replies not yet stored, and what the side panel has loaded.
+import type { Complaint } from '../shared/complaints';
 import type { Outgoing } from '../shared/outbox';
 import type { PhotoProgress } from '../shared/photos';
 import type { Store } from '../shared/store';
@@ -30,6 +31,8 @@ export interface ChatEntry {
   ratings: Rating[];
   /** How far the shopper (已读 under my messages) and I have read. */
   read: ReadMarks;
+  /** Staff-only complaint records of this chat, oldest first. */
+  complaints: Complaint[];
   /** Set when the chat is no longer an open chat of mine; it stays listed until dismissed. */
   ended: null | { kind: 'closed' | 'unassigned'; reason: string };
 }
@@ -79,8 +82,9 @@ export function newChatEntry(
   notes: Note[] = [],
   ratings: Rating[] = [],
   read: ReadMarks = { visitor: 0, agent: 0 },
+  complaints: Complaint[] = [],
 ): ChatEntry {
-  return { conversation, messages, notes, ratings, read, draft: '', unread: 0, shopperTyping: false, suggestions: [], ended: null };
+  return { conversation, messages, notes, ratings, read, complaints, draft: '', unread: 0, shopperTyping: false, suggestions: [], ended: null };
 }
 
 /** Change one chat; a chat that is gone (dismissed) is left alone. */

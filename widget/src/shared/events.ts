@@ -17,6 +17,7 @@ import type {
   RatingPrompt,
   Suggestion,
 } from './types';
+import type { Complaint, ComplaintEscalatedPayload, ComplaintStatus, DemandKind } from './complaints';
 
 export const SOCKET_PATH = '/socket.io/';
 
@@ -60,6 +61,8 @@ export const AgentEvent = {
   read: 'read',
   blocked: 'blocked',
   unblocked: 'unblocked',
+  complaint: 'complaint',
+  complaintEscalated: 'complaint_escalated',
   // agent → server
   status: 'status',
   accept: 'accept',
@@ -71,6 +74,10 @@ export const AgentEvent = {
   checkDraft: 'check_draft',
   sendRead: 'read',
   block: 'block',
+  openComplaint: 'complaint',
+  updateComplaint: 'complaint_update',
+  escalateComplaint: 'complaint_escalate',
+  resolveComplaint: 'complaint_resolve',
 } as const;
 
 /** Socket.IO's own events, named here so no module spells them by hand. */
@@ -116,6 +123,8 @@ export interface AssignedPayload {
   notes?: Note[];
   ratings?: Rating[];
   read?: ReadMarks;
+  /** Staff-only complaint records, oldest first. */
+  complaints?: Complaint[];
 }
 
 /** `read`: the other side has read the conversation up to `seq`. */
@@ -208,6 +217,8 @@ export interface AgentServerEvents {
   read: (p: ReadPayload) => void;
   blocked: (b: Block) => void;
   unblocked: (p: UnblockedPayload) => void;
+  complaint: (c: Complaint) => void;
+  complaint_escalated: (p: ComplaintEscalatedPayload) => void;
 }
 
 export interface AgentClientEvents {
@@ -221,6 +232,33 @@ export interface AgentClientEvents {
   check_draft: (p: DraftCheckPayload, ack: (a: Ack<DraftCheckAck>) => void) => void;
   read: (p: { conversation_id: number; seq: number }, ack: (a: Ack<{ seq: number }>) => void) => void;
   block: (p: { conversation_id: number; reason: string }, ack: (a: Ack<{ block: Block }>) => void) => void;
+  complaint: (p: OpenComplaintPayload, ack: (a: Ack<{ complaint: Complaint }>) => void) => void;
+  complaint_update: (p: UpdateComplaintPayload, ack: (a: Ack<{ complaint: Complaint }>) => void) => void;
+  complaint_escalate: (
+    p: { complaint_id: number; level: number; reason?: string },
+    ack: (a: Ack<{ complaint: Complaint }>) => void,
+  ) => void;
+  complaint_resolve: (
+    p: { complaint_id: number; status: Exclude<ComplaintStatus, 'open'>; result: string },
+    ack: (a: Ack<{ complaint: Complaint }>) => void,
+  ) => void;
+}
+
+export interface OpenComplaintPayload {
+  conversation_id: number;
+  matter: string;
+  demand_kind?: DemandKind | null;
+  demand_text?: string;
+}
+
+/** Absent fields are left as they are. */
+export interface UpdateComplaintPayload {
+  complaint_id: number;
+  matter?: string;
+  demand_kind?: DemandKind;
+  demand_text?: string;
+  handling?: string;
+  result?: string;
 }
 
 /** `unblocked` on /agent: a supervisor lifted block `id`. */

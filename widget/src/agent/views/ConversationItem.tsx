@@ -3,6 +3,7 @@
 import { elapsed } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
+import { openComplaint } from '../complaints';
 import { FlagMark } from './FlagMark';
 import { preview, waitingSince } from './labels';
 import { useNow } from './useNow';
@@ -22,6 +23,7 @@ export function ConversationItem({ desk, id }: { desk: AgentDesk; id: number }) 
           shopperTyping: chat.shopperTyping,
           ended: chat.ended,
           rating: chat.ratings[chat.ratings.length - 1] ?? null,
+          complaint: openComplaint(chat.complaints),
           active: s.activeId === id,
         }
       : null;
@@ -40,7 +42,13 @@ export function ConversationItem({ desk, id }: { desk: AgentDesk; id: number }) 
       <span class="conv-top">
         <FlagMark flag={c.conversation.flag} testid="conversation-flag" />
         <span class="conv-name">{c.conversation.visitor.name}</span>
-        {c.conversation.priority > 0 && <span class="tag tag-red">投诉</span>}
+        {c.complaint ? (
+          <span class={`tag tag-red complaint-badge level-${c.complaint.level}`} data-testid="conversation-complaint" data-level={c.complaint.level}>
+            投诉{c.complaint.level > 0 ? `·${c.complaint.level_name}` : ''}
+          </span>
+        ) : (
+          c.conversation.priority > 0 && <span class="tag tag-red">投诉</span>
+        )}
         {c.ended && <span class="tag">{c.ended.kind === 'closed' ? '已结束' : '已移交'}</span>}
         {c.rating && (
           <span

@@ -5,6 +5,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { dateTime } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
+import { ComplaintCard } from './ComplaintCard';
 import { HANDOFF_TEXT } from './labels';
 import { NotesCard } from './NotesCard';
 import { VisitorHistory } from './VisitorHistory';
@@ -56,6 +57,8 @@ export function SidePanel({ desk, id }: { desk: AgentDesk; id: number }) {
           <dd>{dateTime(c.created_at)}</dd>
         </dl>
       </section>
+
+      <ComplaintCard key={`complaints-${c.id}`} desk={desk} id={c.id} />
 
       <NotesCard key={c.id} desk={desk} id={c.id} />
 

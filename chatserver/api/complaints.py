@@ -1,0 +1,60 @@
+"""The shop's complaints for supervisors and admins: the open list (filtered by level and
+status), and escalating or settling one from it. The same actions as the `/agent` events
+(docs/protocol.md), for a supervisor working from the list rather than from the chat."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from chatserver.actions.checks import SUPERVISING_ROLES
+from chatserver.api.common import current_agent, json_body, parts_of, path_id
+from chatserver.commands.base import C, parse
+from chatserver.commands.complaints import ComplaintListQuery, EndComplaint, EscalateComplaint
+from chatserver.errors import AppError
+from chatserver.services.auth import AuthenticatedAgent
+
+
+async def _supervisor(request: web.Request) -> AuthenticatedAgent:
+    actor = await current_agent(request)
+    # The role first: a plain agent learns nothing from validation.
+    if actor.agent.role not in SUPERVISING_ROLES:
+        raise AppError("forbidden", "只有主管或管理员可以使用投诉管理")
+    return actor
+
+
+async def list_complaints(request: web.Request) -> web.Response:
+    actor = await _supervisor(request)
+    query = parse(
+        ComplaintListQuery,
+        {"status": request.query.get("status", "open"), "level": request.query.get("level")},
+    )
+    items = await parts_of(request).complaint_views.list_for_shop(
+        actor.shop.id, status=query.status, level=query.level
+    )
+    return web.json_response({"items": items})
+
+
+async def _command(request: web.Request, command: type[C]) -> tuple[AuthenticatedAgent, C]:
+    """The supervisor, and the body as the `/agent` event's command for the path's complaint."""
+    actor = await _supervisor(request)
+    complaint_id = path_id(request, "complaint_id")
+    return actor, parse(command, {**await json_body(request), "complaint_id": complaint_id})
+
+
+async def escalate(request: web.Request) -> web.Response:
+    actor, command = await _command(request, EscalateComplaint)
+    complaint = await parts_of(request).complaints.do_escalate(actor, command)
+    return web.json_response({"complaint": complaint})
+
+
+async def settle(request: web.Request) -> web.Response:
+    actor, command = await _command(request, EndComplaint)
+    return web.json_response(
+        {"complaint": await parts_of(request).complaints.do_end(actor, command)}
+    )
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/complaints", list_complaints)
+    app.router.add_post("/api/complaints/{complaint_id}/escalate", escalate)
+    app.router.add_post("/api/complaints/{complaint_id}/resolve", settle)
