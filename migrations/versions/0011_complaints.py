@@ -1,6 +1,6 @@
 """complaints, complaint_events: complaint records (投诉) and their history
 
-Revision ID: 0017_complaints
+Revision ID: 0011_complaints
 Revises: 0010_groups
 Create Date: 2026-11-30 11:30:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017_complaints"
+revision: str = "0011_complaints"
 down_revision: str | None = "0010_groups"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
