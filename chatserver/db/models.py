@@ -24,6 +24,9 @@ from chatserver.db.base import Base, Id, UTCDateTime, utcnow
 # Re-exported: every table is reachable from here (Alembic, tests).
 from chatserver.db.groups import Group as Group
 from chatserver.db.groups import GroupMember as GroupMember
+from chatserver.db.integrations import ApiKey as ApiKey
+from chatserver.db.integrations import WebhookDelivery as WebhookDelivery
+from chatserver.db.integrations import WebhookEndpoint as WebhookEndpoint
 from chatserver.domain.greeting import DEFAULT_FAREWELL
 
 
