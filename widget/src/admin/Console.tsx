@@ -5,6 +5,7 @@ import { BlocksPage } from './BlocksPage';
 import { isUnauthorized } from '../shared/api';
 import type { StaffSession } from '../shared/session';
 import { FaqPage } from './FaqPage';
+import { IntegrationsPage } from './IntegrationsPage';
 import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
 import { ShopPage } from './ShopPage';
@@ -17,10 +18,13 @@ const TABS = [
   { id: 'phrases', label: '常用语' },
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
+  { id: 'integrations', label: '集成' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
 const SUPERVISOR_TABS: readonly Tab[] = ['blocks'];
+/** Tabs only admins see (the server refuses the rest too). */
+const ADMIN_TABS: readonly Tab[] = ['integrations'];
 
 function tabFromHash(): Tab {
   const h = window.location.hash.replace(/^#/, '');
@@ -35,7 +39,9 @@ interface ConsoleProps {
 
 export function Console({ session, onLogout, onExpired }: ConsoleProps) {
   const supervising = session.agent.role === 'admin' || session.agent.role === 'supervisor';
-  const tabs = TABS.filter((t) => supervising || !SUPERVISOR_TABS.includes(t.id));
+  const tabs = TABS.filter(
+    (t) => (supervising || !SUPERVISOR_TABS.includes(t.id)) && (session.agent.role === 'admin' || !ADMIN_TABS.includes(t.id)),
+  );
   const [tab, setTab] = useState<Tab>(() => {
     const t = tabFromHash();
     return tabs.some((x) => x.id === t) ? t : 'faq';
@@ -137,6 +143,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
             </>
           )}
           {tab === 'blocks' && <BlocksPage />}
+          {tab === 'integrations' && <IntegrationsPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">
