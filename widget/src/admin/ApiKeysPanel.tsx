@@ -104,7 +104,7 @@ export function ApiKeysPanel() {
         <Dialog title="请保存新密钥" testid="api-key-secret-dialog" onClose={() => setSecret(null)}>
           <div class="dialog-body">
             <p>密钥只显示这一次，关闭后无法再次查看。请立即复制并妥善保存。</p>
-            <input class="mono" readOnly value={secret} data-testid="api-key-secret" onFocus={(e) => e.currentTarget.select()} />
+            <input class="mono secret-input" readOnly value={secret} data-testid="api-key-secret" onFocus={(e) => e.currentTarget.select()} />
           </div>
           <div class="dialog-foot">
             <button type="button" class="primary" data-testid="api-key-secret-done" onClick={() => setSecret(null)}>

@@ -81,11 +81,13 @@ export function WebhooksPanel({ onTestSent }: { onTestSent: () => void }) {
                     {w.description && <div class="muted small-text">{w.description}</div>}
                   </td>
                   <td class="small-text">{w.events.map(eventLabel).join('、')}</td>
-                  <td class="secret-cell">
-                    <code data-testid="webhook-secret">{shown === w.id ? w.secret : '••••••••'}</code>
-                    <button type="button" class="text-button" onClick={() => setShown(shown === w.id ? null : w.id)}>
-                      {shown === w.id ? '隐藏' : '显示'}
-                    </button>
+                  <td>
+                    <div class="secret-cell">
+                      <code data-testid="webhook-secret">{shown === w.id ? w.secret : '••••••••'}</code>
+                      <button type="button" class="text-button" onClick={() => setShown(shown === w.id ? null : w.id)}>
+                        {shown === w.id ? '隐藏' : '显示'}
+                      </button>
+                    </div>
                   </td>
                   <td class="col-actions">
                     <button type="button" class="text-button" data-testid="webhook-test" onClick={() => void sendTest(w)}>
