@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from chatserver.actions.checks import SUPERVISING_ROLES
 from chatserver.commands.integrations import CreateApiKey
 from chatserver.db.engine import Database
-from chatserver.db.models import ApiKey, Shop, utcnow
+from chatserver.db.models import Agent, ApiKey, Shop, utcnow
 from chatserver.domain.api_keys import KEY_PREFIX, MAX_KEYS_PER_SHOP, SHOWN_CHARS
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent, AuthService
@@ -30,6 +30,7 @@ class Caller:
     shop: Shop
     staff: AuthenticatedAgent | None = None
     key_id: int | None = None
+    key_name: str | None = None
 
 
 def key_dict(key: ApiKey) -> dict[str, Any]:
@@ -126,4 +127,20 @@ class ApiKeys:
                 await tx.session.execute(
                     update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now)
                 )
-        return Caller(shop, key_id=key.id)
+        return Caller(shop, key_id=key.id, key_name=key.name)
+
+    async def authorize_editor(self, token: str | None, scope: str) -> AuthenticatedAgent:
+        """For routes the console shares with keys (the FAQ): a staff session as it is (the
+        actions check its role), or a key with `scope` standing in as an editor of its shop.
+        The stand-in is never stored: those actions read only its role and shop."""
+        if token is None or not token.startswith(KEY_PREFIX):
+            return await self.auth.authenticate(token)
+        caller = await self.authorize(token, scope)
+        stand_in = Agent(
+            id=0,
+            shop_id=caller.shop.id,
+            username=f"api-key-{caller.key_id}",
+            name=caller.key_name or "API",
+            role="supervisor",
+        )
+        return AuthenticatedAgent(stand_in, caller.shop, session_id=0)

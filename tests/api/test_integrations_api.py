@@ -249,3 +249,30 @@ async def test_a_posted_message_reaches_the_shopper_live_once(server: LiveServer
     ):
         status, body = await call(server, "POST", path, writer, bad)
         assert status == 400 and body["error"]["code"] == code, (bad, body)
+
+
+async def test_a_faq_key_edits_the_shops_faq_and_nothing_else(server: LiveServer) -> None:
+    admin = str((await server.login("admin", "admin123"))["token"])
+    faq_id, faq_key = await new_key(server, admin, "faq:manage")
+    _, reader = await new_key(server, admin, "conversations:read")
+    entry = {"question": "可以开发票吗？", "answer": "可以的，下单时填写抬头即可。"}
+
+    status, body = await call(server, "POST", "/api/faq", faq_key, entry)
+    assert status == 201, body
+    created = body["entry"]["id"]
+    status, body = await call(server, "GET", "/api/faq", faq_key)
+    assert status == 200 and created in [item["id"] for item in body["items"]]
+    status, _ = await call(
+        server, "PUT", f"/api/faq/{created}", faq_key, {"answer": "可以开具电子发票。"}
+    )
+    assert status == 200
+    # The editor's own session sees the key's edit.
+    listed = (await call(server, "GET", "/api/faq", admin))[1]["items"]
+    assert {item["id"]: item["answer"] for item in listed}[created] == "可以开具电子发票。"
+
+    assert (await call(server, "POST", "/api/faq", reader, entry))[0] == 403
+    assert (await call(server, "GET", "/api/faq", reader))[0] == 403
+    # What the key does not cover stays closed: the shop settings, the block list.
+    assert (await call(server, "GET", "/api/blocks", faq_key))[0] == 401
+    await call(server, "DELETE", f"/api/api-keys/{faq_id}", admin)
+    assert (await call(server, "DELETE", f"/api/faq/{created}", faq_key))[0] == 401
