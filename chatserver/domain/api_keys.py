@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatserver.domain.text import clean_text
+from chatserver.domain.text import clean_choices, clean_text
 from chatserver.errors import invalid
 
 SCOPES = ("conversations:read", "messages:write", "faq:manage")
@@ -16,15 +16,9 @@ MAX_KEYS_PER_SHOP = 50
 
 
 def clean_scopes(raw: Any) -> list[str]:
-    if not isinstance(raw, list) or not raw:
-        raise invalid("请至少选择一个权限范围", field="scopes")
-    chosen: list[str] = []
-    for item in raw:
-        if item not in SCOPES:
-            raise invalid(f"不支持的权限范围：{str(item)[:40]}", field="scopes")
-        if item not in chosen:
-            chosen.append(item)
-    return chosen
+    return clean_choices(
+        raw, SCOPES, field="scopes", empty="请至少选择一个权限范围", unknown="不支持的权限范围"
+    )
 
 
 def clean_key_name(raw: Any) -> str:

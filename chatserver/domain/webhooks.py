@@ -22,6 +22,7 @@ from chatserver.domain.events import (
     Event,
     MessagePosted,
 )
+from chatserver.domain.text import clean_choices
 from chatserver.errors import invalid
 
 # The event types an endpoint may subscribe to. `conversation.sla_breach` is reserved for the
@@ -151,12 +152,6 @@ def clean_endpoint_url(raw: Any) -> str:
 
 
 def clean_event_types(raw: Any) -> list[str]:
-    if not isinstance(raw, list) or not raw:
-        raise invalid("请至少选择一种事件", field="events")
-    chosen: list[str] = []
-    for item in raw:
-        if item not in EVENT_TYPES:
-            raise invalid(f"不支持的事件类型：{str(item)[:40]}", field="events")
-        if item not in chosen:
-            chosen.append(item)
-    return chosen
+    return clean_choices(
+        raw, EVENT_TYPES, field="events", empty="请至少选择一种事件", unknown="不支持的事件类型"
+    )

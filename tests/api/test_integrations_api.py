@@ -6,24 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import aiohttp
 from sqlalchemy import func, select
 
 from chatserver.db.models import Agent, ApiKey, Conversation, Message, Shop, Visitor
 from tests.conftest import LiveServer
-
-
-async def call(
-    server: LiveServer, method: str, path: str, token: str | None = None, body: Any = None
-) -> tuple[int, Any]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with (
-        aiohttp.ClientSession() as http,
-        http.request(method, server.url + path, headers=headers, json=body) as response,
-    ):
-        if response.content_type == "text/plain":
-            return response.status, await response.text()
-        return response.status, await response.json(content_type=None)
+from tests.rest import call
 
 
 async def new_key(server: LiveServer, admin: str, *scopes: str) -> tuple[int, str]:

@@ -10,11 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
 from chatserver.db.models import Conversation, utcnow
-from tests.conftest import LiveServer, running_server
+from tests.conftest import LiveServer
+from tests.rest import call, running_server
 from tests.webhook_receiver import Receiver, verify
 
 FAST = {
@@ -22,17 +22,6 @@ FAST = {
     "CHATSERVER_WEBHOOK_RETRY_SECONDS": "0.05",
     "CHATSERVER_WEBHOOK_POLL_SECONDS": "0.05",
 }
-
-
-async def call(
-    server: LiveServer, method: str, path: str, token: str | None = None, body: Any = None
-) -> tuple[int, Any]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with (
-        aiohttp.ClientSession() as http,
-        http.request(method, server.url + path, headers=headers, json=body) as response,
-    ):
-        return response.status, await response.json(content_type=None)
 
 
 async def admin_token(server: LiveServer) -> str:

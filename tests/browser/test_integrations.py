@@ -5,7 +5,6 @@ verifies the signature with the secret the console shows."""
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from playwright.sync_api import expect
 from tests.webhook_receiver import Received, verify
 
 from .browser_ui import TIMEOUT_MS, AdminConsole, tid
-from .conftest import ChatServer
+from .conftest import ChatServer, serving
 
 pytestmark = pytest.mark.browser
 
@@ -53,18 +52,12 @@ def receiver() -> Iterator[tuple[str, list[Received]]]:
 @pytest.fixture
 def hooks_server(built_widget: Path, tmp_path: Path) -> Iterator[ChatServer]:
     """The server with local receivers allowed (the test's receiver is on 127.0.0.1)."""
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    srv = ChatServer(data_dir, tmp_path / "server.log")
-    srv.env["CHATSERVER_WEBHOOKS_ALLOW_PRIVATE"] = "1"
-    srv.env["CHATSERVER_WEBHOOK_POLL_SECONDS"] = "0.2"
-    srv.cli("seed-demo")
-    srv.start()
-    try:
+    with serving(
+        tmp_path,
+        CHATSERVER_WEBHOOKS_ALLOW_PRIVATE="1",
+        CHATSERVER_WEBHOOK_POLL_SECONDS="0.2",
+    ) as srv:
         yield srv
-    finally:
-        srv.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _get(url: str, key: str) -> int:
