@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from chatserver.db.models import Conversation, utcnow
-from tests.conftest import LiveServer
-from tests.rest import call, running_server
+from tests.conftest import LiveServer, running_server
+from tests.rest import call
 from tests.webhook_receiver import Receiver, verify
 
 FAST = {
