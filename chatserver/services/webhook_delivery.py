@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 BATCH = 20
 LEASE = timedelta(seconds=60)
+# At a stop, a round under way may finish its database work; only a slow receiver is cut short.
+STOP_GRACE_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class WebhookSender:
         # Leases of attempts under way: given back at a clean stop, so a restart resends
         # them at once instead of waiting for the lease to run out.
         self._in_flight: set[str] = set()
+        self._stopping = False
 
     def kick(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -77,9 +80,15 @@ class WebhookSender:
         self._task = asyncio.get_running_loop().create_task(self._loop())
 
     async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            # Cancelled only if need be: a cancellation in the middle of a database call can
+            # leave the pooled connection unusable for the shutdown that follows.
+            done, _ = await asyncio.wait({self._task}, timeout=STOP_GRACE_SECONDS)
+            if not done:
+                self._task.cancel()
+                await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
         if self._in_flight:
             async with self.db.transaction() as tx:
@@ -94,7 +103,7 @@ class WebhookSender:
             self._http = None
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 claimed = await self.run_once()
@@ -103,7 +112,7 @@ class WebhookSender:
             except Exception:
                 log.exception("webhook delivery round failed")
                 claimed = 0
-            if claimed >= BATCH:
+            if claimed >= BATCH or self._stopping:
                 continue
             try:
                 await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
