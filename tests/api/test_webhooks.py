@@ -279,3 +279,34 @@ async def test_only_admins_manage_webhooks_and_keys(server: LiveServer) -> None:
         status, answer = await call(server, method, path, agent, body)
         assert status == 403, (path, answer)
     assert (await call(server, "GET", "/api/webhooks"))[0] == 401
+
+
+async def test_a_disabled_endpoint_hears_nothing_until_enabled_again(
+    database_url: str, tmp_path: Path, receiver: Receiver
+) -> None:
+    async with running_server(database_url, tmp_path, **FAST) as server:
+        token = await admin_token(server)
+        endpoint = await add_endpoint(server, token, receiver.url, ["message.created"])
+        path = f"/api/webhooks/{endpoint['id']}"
+        status, body = await call(server, "PUT", path, token, {"enabled": False})
+        assert status == 200 and body["endpoint"]["enabled"] is False
+        visitor = await server.visitor()
+        await visitor.send("在吗")
+        await server.settle()
+        assert await log_of(server, token) == []
+
+        status, body = await call(
+            server, "PUT", path, token, {"enabled": True, "events": ["conversation.queued"]}
+        )
+        assert status == 200 and body["endpoint"]["events"] == ["conversation.queued"]
+        await visitor.send("好的")  # message.created: no longer subscribed
+        await visitor.call("handoff")
+        await receiver.wait_until(lambda: len(receiver.requests) >= 1)
+        await server.settle()
+        assert [r.event["type"] for r in receiver.requests] == ["conversation.queued"]
+        bad = await call(server, "PUT", path, token, {"events": ["order.paid"]})
+        assert bad[0] == 400 and bad[1]["error"]["field"] == "events"
+        status, _ = await call(server, "DELETE", path, token)
+        assert status == 200 and (await call(server, "GET", "/api/webhooks", token))[1] == {
+            "items": []
+        }
