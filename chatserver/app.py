@@ -14,10 +14,12 @@ from chatserver.api import catalog as catalog_api
 from chatserver.api import complaints as complaints_api
 from chatserver.api import conversations as conversations_api
 from chatserver.api import health as health_api
+from chatserver.api import integrations as integrations_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
 from chatserver.api import static as static_api
 from chatserver.api import uploads as uploads_api
+from chatserver.api import webhooks as webhooks_api
 from chatserver.api.common import COMPONENTS, error_middleware
 from chatserver.config import Settings
 from chatserver.realtime.connection import cancel_pending
@@ -65,6 +67,8 @@ def build_app(settings: Settings) -> web.Application:
     uploads_api.add_routes(app)
     blocks_api.add_routes(app)
     complaints_api.add_routes(app)
+    integrations_api.add_routes(app)
+    webhooks_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:
@@ -83,11 +87,13 @@ def build_app(settings: Settings) -> web.Application:
                 log.exception("warming the FAQ index of shop %s failed", shop_id)
         await parts.presence.start()
         parts.queue_board.start()
+        parts.webhook_sender.start()
 
     async def on_cleanup(_app: web.Application) -> None:
         await cancel_pending()
         await parts.presence.shutdown()
         await parts.queue_board.stop()
+        await parts.webhook_sender.stop()
         # Let listeners finish what was committed (bot replies, fan-out), then stop.
         try:
             await asyncio.wait_for(parts.dispatcher.drain(), SHUTDOWN_DRAIN_SECONDS)

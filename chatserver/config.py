@@ -29,6 +29,12 @@ class Settings:
     demo_shop: str = "demo"
     # Several deployments (or test runs) can share one Redis without hearing each other.
     redis_channel: str = "chatserver"
+    # Webhooks: allow endpoints on loopback/private/link-local addresses (tests, an intranet
+    # receiver); the first retry's wait (doubling up to an hour); when to give up; the poll.
+    webhooks_allow_private: bool = False
+    webhook_retry_seconds: float = 30.0
+    webhook_give_up_seconds: float = 86400.0
+    webhook_poll_seconds: float = 2.0
 
 
 def _load_dotenv(path: Path) -> dict[str, str]:
@@ -65,6 +71,17 @@ def _parse_port(raw: str, name: str) -> int:
     if not 0 <= port <= 65535:
         raise ConfigError(f"{name}={raw!r} is out of range (0-65535)")
     return port
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: str) -> float:
+    raw = env.get(name) or default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if not value > 0:
+        raise ConfigError(f"{name} must be greater than 0")
+    return value
 
 
 def load_settings(
@@ -120,4 +137,8 @@ def load_settings(
         agent_grace_seconds=grace,
         demo_shop=env.get("CHATSERVER_DEMO_SHOP") or "demo",
         redis_channel=env.get("CHATSERVER_REDIS_CHANNEL") or "chatserver",
+        webhooks_allow_private=env.get("CHATSERVER_WEBHOOKS_ALLOW_PRIVATE", "") == "1",
+        webhook_retry_seconds=_positive_float(env, "CHATSERVER_WEBHOOK_RETRY_SECONDS", "30"),
+        webhook_give_up_seconds=_positive_float(env, "CHATSERVER_WEBHOOK_GIVE_UP_SECONDS", "86400"),
+        webhook_poll_seconds=_positive_float(env, "CHATSERVER_WEBHOOK_POLL_SECONDS", "2"),
     )

@@ -7,10 +7,12 @@ This is the only module that knows all the pieces; none of them imports it. Read
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import socketio
 
 from chatserver.actions.agents import AgentAvailability
+from chatserver.actions.api_keys import ApiKeys
 from chatserver.actions.assignment import Assignment
 from chatserver.actions.blocks import Blocks
 from chatserver.actions.bot import BotTurns
@@ -18,6 +20,7 @@ from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.complaints import Complaints
 from chatserver.actions.handoff import Handoff
+from chatserver.actions.integration_messages import IntegrationMessages
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
 from chatserver.actions.photos import Photos
@@ -26,13 +29,16 @@ from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
+from chatserver.actions.webhooks import Webhooks
 from chatserver.config import Settings
 from chatserver.db.engine import Database
+from chatserver.db.webhook_outbox import write_outbox
 from chatserver.dispatch import Dispatcher
 from chatserver.listeners.bot import BotListener
 from chatserver.listeners.catalog import CatalogWatcher
 from chatserver.listeners.queue_board import QueueBoard
 from chatserver.listeners.suggestions import Suggestions
+from chatserver.listeners.webhooks import WebhookWaker
 from chatserver.realtime.agent import AgentDesk, AgentNamespace
 from chatserver.realtime.fanout import Fanout
 from chatserver.realtime.visitor import VisitorNamespace
@@ -46,10 +52,12 @@ from chatserver.services.presence_store import (
     PresenceStore,
     RedisPresenceStore,
 )
+from chatserver.services.webhook_delivery import DeliverySettings, WebhookSender
 from chatserver.views import media_links
 from chatserver.views.blocks import BlockViews
 from chatserver.views.complaints import ComplaintViews
 from chatserver.views.conversations import ConversationViews
+from chatserver.views.integrations import IntegrationViews
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import RatingViews
 from chatserver.views.session import ShopperSessionView
@@ -76,11 +84,17 @@ class Components:
     block_views: BlockViews
     complaints: Complaints
     complaint_views: ComplaintViews
+    api_keys: ApiKeys
+    webhooks: Webhooks
+    webhook_sender: WebhookSender
+    integration_views: IntegrationViews
+    integration_messages: IntegrationMessages
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
     dispatcher = Dispatcher()
-    db = Database(settings.database_url, dispatcher)
+    # The webhook outbox is written in the same transaction as the facts it tells of.
+    db = Database(settings.database_url, dispatcher, before_commit=write_outbox)
     auth = AuthService(db, settings.secret_key)
     faq = FaqRegistry(db)
     # Photos: signed URLs are minted wherever a message is serialized (views/media_links.py).
@@ -128,6 +142,16 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     queue_board.subscribe(dispatcher)
     suggestions.subscribe(dispatcher)
     CatalogWatcher(faq).subscribe(dispatcher)
+    webhook_sender = WebhookSender(
+        db,
+        DeliverySettings(
+            allow_private=settings.webhooks_allow_private,
+            retry_base_seconds=settings.webhook_retry_seconds,
+            give_up_after=timedelta(seconds=settings.webhook_give_up_seconds),
+            poll_seconds=settings.webhook_poll_seconds,
+        ),
+    )
+    WebhookWaker(webhook_sender).subscribe(dispatcher)
 
     sio.register_namespace(
         VisitorNamespace(
@@ -179,4 +203,9 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         block_views=BlockViews(db),
         complaints=complaints,
         complaint_views=ComplaintViews(db),
+        api_keys=ApiKeys(db, auth),
+        webhooks=Webhooks(db, allow_private=settings.webhooks_allow_private),
+        webhook_sender=webhook_sender,
+        integration_views=IntegrationViews(db),
+        integration_messages=IntegrationMessages(db, messages),
     )

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from chatserver.actions.catalog import Catalog, require_admin, require_editor
 from chatserver.actions.politeness import lint
-from chatserver.api.common import current_agent, json_body, parts_of, path_id
+from chatserver.api.common import bearer_token, current_agent, json_body, parts_of, path_id
 from chatserver.commands.base import parse
 from chatserver.commands.catalog import (
     FaqCreate,
@@ -17,6 +17,12 @@ from chatserver.commands.catalog import (
     ShopUpdate,
     TryQuestion,
 )
+from chatserver.services.auth import AuthenticatedAgent
+
+
+async def faq_editor(request: web.Request) -> AuthenticatedAgent:
+    """Staff, or the shop's own system with an API key holding `faq:manage`."""
+    return await parts_of(request).api_keys.authorize_editor(bearer_token(request), "faq:manage")
 
 
 def _catalog(request: web.Request) -> Catalog:
@@ -24,12 +30,12 @@ def _catalog(request: web.Request) -> Catalog:
 
 
 async def list_faq(request: web.Request) -> web.Response:
-    actor = await current_agent(request)
+    actor = await faq_editor(request)
     return web.json_response({"items": await _catalog(request).list_faq(actor)})
 
 
 async def create_faq(request: web.Request) -> web.Response:
-    actor = await current_agent(request)
+    actor = await faq_editor(request)
     require_editor(actor)  # the role first: a plain agent learns nothing from validation
     entry = await _catalog(request).do_create_faq(actor, parse(FaqCreate, await json_body(request)))
     warnings = lint(actor.shop, "answer", entry["answer"])
@@ -37,7 +43,7 @@ async def create_faq(request: web.Request) -> web.Response:
 
 
 async def update_faq(request: web.Request) -> web.Response:
-    actor = await current_agent(request)
+    actor = await faq_editor(request)
     require_editor(actor)  # the role first: a plain agent learns nothing from validation
     entry = await _catalog(request).do_update_faq(
         actor, path_id(request, "faq_id"), parse(FaqUpdate, await json_body(request))
@@ -47,7 +53,7 @@ async def update_faq(request: web.Request) -> web.Response:
 
 
 async def delete_faq(request: web.Request) -> web.Response:
-    actor = await current_agent(request)
+    actor = await faq_editor(request)
     require_editor(actor)  # the role first: a plain agent learns nothing from validation
     await _catalog(request).do_delete_faq(actor, path_id(request, "faq_id"))
     return web.json_response({"ok": True})

@@ -8,7 +8,7 @@ after the transaction committed, so nobody ever hears of a change that was rolle
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -26,6 +26,11 @@ from chatserver.domain.events import Event
 from chatserver.errors import AppError
 
 log = logging.getLogger(__name__)
+
+
+# Runs inside the transaction, just before commit, with the events it recorded: the webhook
+# outbox (db/webhook_outbox.py) is written in the same commit as the facts.
+BeforeCommit = Callable[[AsyncSession, Sequence[Event]], Awaitable[object]]
 
 
 class EventSink(Protocol):
@@ -82,6 +87,9 @@ class Transaction:
                 entry = self._recorded[lane] = (self.sink.reserve(lane), [])
             entry[1].append(fact)
 
+    def recorded(self) -> list[Event]:
+        return [fact for _slot, events in self._recorded.values() for fact in events]
+
     def _finish(self, committed: bool) -> None:
         if self.sink is None:
             return
@@ -95,9 +103,15 @@ class Transaction:
 
 
 class Database:
-    def __init__(self, database_url: str, sink: EventSink | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        sink: EventSink | None = None,
+        before_commit: BeforeCommit | None = None,
+    ) -> None:
         self.url = database_url
         self.sink = sink
+        self.before_commit = before_commit
         self.engine = make_engine(database_url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
@@ -111,6 +125,8 @@ class Database:
                 async with session.begin():
                     tx = Transaction(session, self.sink)
                     yield tx
+                    if self.before_commit is not None and tx._recorded:
+                        await self.before_commit(session, tx.recorded())
                 # Committed: whatever closing the session does, the facts are stored.
                 committed = True
         except IntegrityError:

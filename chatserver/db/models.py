@@ -26,6 +26,9 @@ from chatserver.db.complaints import Complaint as Complaint
 from chatserver.db.complaints import ComplaintEvent as ComplaintEvent
 from chatserver.db.groups import Group as Group
 from chatserver.db.groups import GroupMember as GroupMember
+from chatserver.db.integrations import ApiKey as ApiKey
+from chatserver.db.integrations import WebhookDelivery as WebhookDelivery
+from chatserver.db.integrations import WebhookEndpoint as WebhookEndpoint
 from chatserver.domain.greeting import DEFAULT_FAREWELL
 
 

@@ -49,6 +49,21 @@ def clean_text(value: Any, *, limit: int = MAX_TEXT_LENGTH, noun: str = "消息"
     return text
 
 
+def clean_choices(
+    raw: Any, allowed: tuple[str, ...], *, field: str, empty: str, unknown: str
+) -> list[str]:
+    """A non-empty list of names from `allowed`, each once, in the order given."""
+    if not isinstance(raw, list) or not raw:
+        raise AppError("invalid_payload", empty, field=field)
+    chosen: list[str] = []
+    for item in raw:
+        if item not in allowed:
+            raise AppError("invalid_payload", f"{unknown}：{str(item)[:40]}", field=field)
+        if item not in chosen:
+            chosen.append(item)
+    return chosen
+
+
 def clean_client_id(value: Any) -> str:
     """Client ids are opaque, printable ASCII (a UUID, a counter): nothing else is accepted."""
     if not isinstance(value, str) or not value:

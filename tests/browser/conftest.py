@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -141,11 +142,13 @@ def built_widget() -> Path:
     return DIST
 
 
-@pytest.fixture
-def server(built_widget: Path, tmp_path: Path) -> Iterator[ChatServer]:
+@contextmanager
+def serving(tmp_path: Path, **env: str) -> Iterator[ChatServer]:
+    """A seeded server with these extra environment settings, stopped afterwards."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     srv = ChatServer(data_dir, tmp_path / "server.log")
+    srv.env.update(env)
     srv.cli("seed-demo")
     srv.start()
     try:
@@ -153,6 +156,12 @@ def server(built_widget: Path, tmp_path: Path) -> Iterator[ChatServer]:
     finally:
         srv.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def server(built_widget: Path, tmp_path: Path) -> Iterator[ChatServer]:
+    with serving(tmp_path) as srv:
+        yield srv
 
 
 # Package scope, not session: Playwright's sync API keeps an event loop running while it is

@@ -6,6 +6,7 @@ import { ComplaintsPage } from './ComplaintsPage';
 import { isUnauthorized } from '../shared/api';
 import type { StaffSession } from '../shared/session';
 import { FaqPage } from './FaqPage';
+import { IntegrationsPage } from './IntegrationsPage';
 import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
 import { ShopPage } from './ShopPage';
@@ -19,10 +20,13 @@ const TABS = [
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
   { id: 'complaints', label: '投诉管理' },
+  { id: 'integrations', label: '集成' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
 const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'complaints'];
+/** Tabs only admins see (the server refuses the rest too). */
+const ADMIN_TABS: readonly Tab[] = ['integrations'];
 
 function tabFromHash(): Tab {
   const h = window.location.hash.replace(/^#/, '');
@@ -37,7 +41,9 @@ interface ConsoleProps {
 
 export function Console({ session, onLogout, onExpired }: ConsoleProps) {
   const supervising = session.agent.role === 'admin' || session.agent.role === 'supervisor';
-  const tabs = TABS.filter((t) => supervising || !SUPERVISOR_TABS.includes(t.id));
+  const tabs = TABS.filter(
+    (t) => (supervising || !SUPERVISOR_TABS.includes(t.id)) && (session.agent.role === 'admin' || !ADMIN_TABS.includes(t.id)),
+  );
   const [tab, setTab] = useState<Tab>(() => {
     const t = tabFromHash();
     return tabs.some((x) => x.id === t) ? t : 'faq';
@@ -140,6 +146,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
           )}
           {tab === 'blocks' && <BlocksPage />}
           {tab === 'complaints' && <ComplaintsPage />}
+          {tab === 'integrations' && <IntegrationsPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">

@@ -1,0 +1,52 @@
+"""REST for the shop's own systems (API key with the scope, or a supervisor's or admin's
+session): conversations, transcripts, and posting a message into a chat."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from chatserver.api.common import bearer_token, json_body, parts_of, path_id
+from chatserver.commands.base import parse
+from chatserver.commands.integrations import ConversationQuery, PostIntegrationMessage
+from chatserver.views.integrations import transcript_text
+
+
+async def list_conversations(request: web.Request) -> web.Response:
+    parts = parts_of(request)
+    caller = await parts.api_keys.authorize(bearer_token(request), "conversations:read")
+    raw = dict(request.query)
+    # `from` and `to` are Python keywords: the command names them created_from/created_to.
+    raw["created_from"] = raw.pop("from", "")
+    raw["created_to"] = raw.pop("to", "")
+    query = parse(ConversationQuery, raw)
+    return web.json_response(await parts.integration_views.conversations(caller.shop.id, query))
+
+
+async def transcript(request: web.Request) -> web.Response:
+    parts = parts_of(request)
+    caller = await parts.api_keys.authorize(bearer_token(request), "conversations:read")
+    chat = await parts.integration_views.transcript(
+        caller.shop.id, path_id(request, "conversation_id")
+    )
+    if request.query.get("format") == "text":
+        return web.Response(
+            text=transcript_text(chat["conversation"], chat["messages"]),
+            content_type="text/plain",
+            charset="utf-8",
+        )
+    return web.json_response(chat)
+
+
+async def post_message(request: web.Request) -> web.Response:
+    parts = parts_of(request)
+    caller = await parts.api_keys.authorize(bearer_token(request), "messages:write")
+    conversation_id = path_id(request, "conversation_id")
+    command = parse(PostIntegrationMessage, await json_body(request))
+    message = await parts.integration_messages.do_post(caller, conversation_id, command)
+    return web.json_response({"message": message})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/integrations/conversations", list_conversations)
+    app.router.add_get("/api/integrations/conversations/{conversation_id}/transcript", transcript)
+    app.router.add_post("/api/integrations/conversations/{conversation_id}/messages", post_message)

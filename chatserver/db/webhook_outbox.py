@@ -1,0 +1,58 @@
+"""The webhook outbox writer: in the same transaction as the facts, one row per subscribed
+endpoint. Committed together with the fact or not at all, so a crash or restart can lose
+neither the fact's webhook nor send one for a fact that was rolled back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.db.base import utcnow
+from chatserver.db.integrations import WebhookDelivery, WebhookEndpoint
+from chatserver.domain.events import Event
+from chatserver.domain.webhooks import Outgoing, outgoing
+
+
+def add_delivery(session: AsyncSession, endpoint: WebhookEndpoint, item: Outgoing) -> None:
+    now = utcnow()
+    session.add(
+        WebhookDelivery(
+            shop_id=endpoint.shop_id,
+            endpoint_id=endpoint.id,
+            event_id=item.event_id,
+            event_type=item.event_type,
+            body=item.body,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+
+
+async def write_outbox(session: AsyncSession, events: Sequence[Event]) -> bool:
+    """Queue the webhooks these facts cause; True when any was queued."""
+    now = utcnow()
+    items = [item for item in (outgoing(event, now) for event in events) if item is not None]
+    if not items:
+        return False
+    endpoints_by_shop: dict[int, list[WebhookEndpoint]] = {}
+    queued = False
+    for item in items:
+        endpoints = endpoints_by_shop.get(item.shop_id)
+        if endpoints is None:
+            endpoints = endpoints_by_shop[item.shop_id] = list(
+                await session.scalars(
+                    select(WebhookEndpoint).where(
+                        WebhookEndpoint.shop_id == item.shop_id,
+                        WebhookEndpoint.enabled.is_(True),
+                    )
+                )
+            )
+        for endpoint in endpoints:
+            if item.event_type in endpoint.events:
+                add_delivery(session, endpoint, item)
+                queued = True
+    return queued
