@@ -13,6 +13,7 @@ from chatserver.api import blocks as blocks_api
 from chatserver.api import catalog as catalog_api
 from chatserver.api import conversations as conversations_api
 from chatserver.api import health as health_api
+from chatserver.api import learning as learning_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
 from chatserver.api import static as static_api
@@ -58,6 +59,7 @@ def build_app(settings: Settings) -> web.Application:
     health_api.add_routes(app)
     auth_api.add_routes(app)
     conversations_api.add_routes(app)
+    learning_api.add_routes(app)
     catalog_api.add_routes(app)
     ratings_api.add_routes(app)
     politeness_api.add_routes(app)

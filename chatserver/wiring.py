@@ -14,13 +14,16 @@ from chatserver.actions.agents import AgentAvailability
 from chatserver.actions.assignment import Assignment
 from chatserver.actions.blocks import Blocks
 from chatserver.actions.bot import BotTurns
+from chatserver.actions.bot_gaps import BotGaps
 from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
+from chatserver.actions.faq_files import FaqFiles
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
 from chatserver.actions.photos import Photos
 from chatserver.actions.politeness import Politeness
+from chatserver.actions.proposals import Proposals
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
 from chatserver.actions.typing import Typing
@@ -30,6 +33,7 @@ from chatserver.db.engine import Database
 from chatserver.dispatch import Dispatcher
 from chatserver.listeners.bot import BotListener
 from chatserver.listeners.catalog import CatalogWatcher
+from chatserver.listeners.learning import LearningListener
 from chatserver.listeners.queue_board import QueueBoard
 from chatserver.listeners.suggestions import Suggestions
 from chatserver.realtime.agent import AgentDesk, AgentNamespace
@@ -72,6 +76,9 @@ class Components:
     media_links: media_links.MediaLinks
     blocks: Blocks
     block_views: BlockViews
+    bot_gaps: BotGaps
+    proposals: Proposals
+    faq_files: FaqFiles
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -95,6 +102,8 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     typing = Typing(db, dispatcher)
     closing = Closing(db)
     catalog = Catalog(db, faq)
+    bot_gaps = BotGaps(db, catalog)
+    proposals = Proposals(db, faq, catalog)
     politeness = Politeness(db)
     read_state = ReadState(db)
     blocks = Blocks(db)
@@ -123,6 +132,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     queue_board.subscribe(dispatcher)
     suggestions.subscribe(dispatcher)
     CatalogWatcher(faq).subscribe(dispatcher)
+    LearningListener(bot_gaps, proposals).subscribe(dispatcher)
 
     sio.register_namespace(
         VisitorNamespace(
@@ -171,4 +181,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         media_links=links,
         blocks=blocks,
         block_views=BlockViews(db),
+        bot_gaps=bot_gaps,
+        proposals=proposals,
+        faq_files=FaqFiles(db, catalog),
     )

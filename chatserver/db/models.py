@@ -20,6 +20,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chatserver.db.base import Base, Id, UTCDateTime, utcnow
+
+# Tables of their own area, imported here so every table is on Base.metadata.
+from chatserver.db.learning import BotQuestion, FaqProposal  # noqa: F401
 from chatserver.domain.greeting import DEFAULT_FAREWELL
 
 
