@@ -108,8 +108,12 @@ class FaqFiles:
         errors = [_row_error(e.row, e.field, e.text()) for e in sheet.errors]
         unit = "条" if fmt == "json" else "行"
         async with self.db.transaction() as tx:
-            entries = list(
-                await tx.session.scalars(select(FaqEntry).where(FaqEntry.shop_id == actor.shop.id))
+            entries = _Entries(
+                list(
+                    await tx.session.scalars(
+                        select(FaqEntry).where(FaqEntry.shop_id == actor.shop.id)
+                    )
+                )
             )
             rows: list[dict[str, Any]] = []
             warnings: list[dict[str, Any]] = []

@@ -86,7 +86,11 @@ async def test_questions_the_bot_missed_are_grouped_and_one_click_teaches_it(
         "POST",
         "/api/unanswered/similar",
         admin,
-        {"question_ids": engraving[0]["question_ids"], "faq_id": gifts["id"], "text": "可以定制刻字吗"},
+        {
+            "question_ids": engraving[0]["question_ids"],
+            "faq_id": gifts["id"],
+            "text": "可以定制刻字吗",
+        },
     )
     assert status == 200, added
     assert added["resolved"] == 2 and added["entry"]["similar"][-1] == "可以定制刻字吗"
@@ -110,9 +114,7 @@ async def test_an_answer_followed_by_a_request_for_a_person_is_listed_and_can_be
     assert [(g["question"], g["escalated"]) for g in listed["groups"]] == [("身高165穿什么码", 1)]
     assert listed["groups"][0]["candidate"]["id"] == int(answered["meta"]["faq_id"])
     # A period before the question shows nothing.
-    _, earlier = await _call(
-        server, "GET", "/api/unanswered?to=2020-01-01T00:00:00%2B08:00", admin
-    )
+    _, earlier = await _call(server, "GET", "/api/unanswered?to=2020-01-01T00:00:00%2B08:00", admin)
     assert earlier["groups"] == []
 
     ids = listed["groups"][0]["question_ids"]
