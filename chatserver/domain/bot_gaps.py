@@ -71,9 +71,12 @@ class QuestionGroup:
 
     @property
     def best_candidate(self) -> int | None:
-        """The entry the matcher thought closest most often (where it had one)."""
-        counts = Counter(q.faq_id for q in self.members if q.faq_id is not None)
-        return counts.most_common(1)[0][0] if counts else None
+        """The entry the matcher thought closest, weighed by its scores over the group."""
+        votes: Counter[int] = Counter()
+        for q in self.members:
+            if q.faq_id is not None:
+                votes[q.faq_id] += q.score if q.score is not None else 1.0
+        return votes.most_common(1)[0][0] if votes else None
 
     def examples(self) -> list[AskedQuestion]:
         """A few different wordings, newest first."""

@@ -47,7 +47,7 @@ async def _import(
 
 
 async def _faq(server: LiveServer, token: str) -> list[dict[str, Any]]:
-    status, body, _ = await _request(server, "GET", "/api/faq", token)
+    _, body, _ = await _request(server, "GET", "/api/faq", token)
     return json.loads(body)["items"]
 
 

@@ -99,7 +99,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
   const nothing = preview !== null && preview.added + preview.changed === 0;
   return (
     <Dialog title="导入问答" testid="faq-import" onClose={onClose} wide>
-      <div class="dialog-body form">
+      <div class="dialog-body form import-body">
         <p class="muted small-text">
           支持 Excel (.xlsx)、CSV 和 JSON，列为：编号、标准问题、相似问法（每行一条）、答案、分类、启用。编号与现有问答相同、或标准问题相同的行会更新该问答，其余行新增；文件里没有的问答保持不变。
         </p>
@@ -165,7 +165,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
           disabled={busy || !preview || preview.errors.length > 0 || nothing}
           onClick={() => void apply()}
         >
-          {nothing ? '没有需要导入的变化' : '确认导入'}
+          {preview && preview.errors.length > 0 ? '请先修正文件中的错误' : nothing ? '没有需要导入的变化' : '确认导入'}
         </button>
       </div>
     </Dialog>
