@@ -14,6 +14,7 @@ import asyncio
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.catalog import Catalog, require_editor
 from chatserver.actions.politeness import lint
@@ -24,7 +25,7 @@ from chatserver.db.models import FaqEntry
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
 from faq.entries import FaqFileError
-from faq.files import FaqRecord, read_faq, write_faq
+from faq.files import FaqRecord, FaqSheet, read_faq, write_faq
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 CONTENT_TYPES = {
@@ -99,89 +100,99 @@ class FaqFiles:
     async def do_import(
         self, actor: AuthenticatedAgent, data: bytes, fmt: str, *, apply: bool
     ) -> dict[str, Any]:
-        """The preview (`apply` false), or the import done; row errors refuse it whole."""
+        """The preview (`apply` false), or the import done; row errors refuse it whole. The
+        preview only reads; applying plans again inside the transaction that writes."""
         require_editor(actor)
         try:
             sheet = await asyncio.to_thread(read_faq, data, fmt)
         except FaqFileError as error:
             raise AppError("invalid_payload", str(error), field="file") from None
-        errors = [_row_error(e.row, e.field, e.text()) for e in sheet.errors]
-        unit = "条" if fmt == "json" else "行"
+        if not apply:
+            async with self.db.sessions() as session:
+                plan = _Plan(sheet, await _shop_entries(session, actor), fmt)
+            return plan.result(actor, applied=False)
         async with self.db.transaction() as tx:
-            entries = _Entries(
-                list(
-                    await tx.session.scalars(
-                        select(FaqEntry).where(FaqEntry.shop_id == actor.shop.id)
-                    )
-                )
-            )
-            rows: list[dict[str, Any]] = []
-            warnings: list[dict[str, Any]] = []
-            creates: list[FaqCreate] = []
-            updates: list[tuple[FaqEntry, FaqCreate]] = []
-            claimed: dict[int | str, int] = {}
-            for record in sheet.records:
-                try:
-                    values = _checked(record)
-                except AppError as error:
-                    errors.append(
-                        _row_error(
-                            record.row, error.field, f"第 {record.row} {unit}：{error.message}"
-                        )
-                    )
-                    continue
-                entry = entries.target(record)
-                key: int | str = entry.id if entry is not None else f"new:{values.question}"
-                if key in claimed:
-                    errors.append(
-                        _row_error(
-                            record.row,
-                            "question",
-                            f"第 {record.row} {unit}：与第 {claimed[key]} {unit}是同一条问答",
-                        )
-                    )
-                    continue
-                claimed[key] = record.row
-                changes = _changes(entry, values) if entry is not None else []
-                action = "added" if entry is None else ("changed" if changes else "unchanged")
-                rows.append(
-                    {
-                        "row": record.row,
-                        "action": action,
-                        "id": entry.id if entry is not None else None,
-                        "question": values.question,
-                        "changes": changes,
-                    }
-                )
-                if action == "added":
-                    creates.append(values)
-                elif action == "changed":
-                    assert entry is not None
-                    updates.append((entry, values))
-                if action != "unchanged":
-                    warnings += [
-                        {"row": record.row, **w} for w in lint(actor.shop, "answer", values.answer)
-                    ]
-            errors.sort(key=lambda e: e["row"])
-            result = {
-                "format": fmt,
-                "total": len(sheet.records) + len({e.row for e in sheet.errors}),
-                "added": len(creates),
-                "changed": len(updates),
-                "unchanged": sum(1 for r in rows if r["action"] == "unchanged"),
-                "rows": rows,
-                "errors": errors,
-                "warnings": warnings,
-                "applied": False,
-            }
-            if not apply:
-                return result
-            if errors:
+            plan = _Plan(sheet, await _shop_entries(tx.session, actor), fmt)
+            if plan.errors:
+                bad_rows = len({e["row"] for e in plan.errors})
                 raise AppError(
                     "invalid_payload",
-                    f"文件中有 {len({e['row'] for e in errors})} {unit}有误，未导入任何内容",
-                    details={"rows": errors},
+                    f"文件中有 {bad_rows} {plan.unit}有误，未导入任何内容",
+                    details={"rows": plan.errors},
                 )
-            if creates or updates:
-                await self.catalog.save_batch_in(tx, actor, creates, updates)
-            return {**result, "applied": True}
+            if plan.creates or plan.updates:
+                await self.catalog.save_batch_in(tx, actor, plan.creates, plan.updates)
+        return plan.result(actor, applied=True)
+
+
+async def _shop_entries(session: AsyncSession, actor: AuthenticatedAgent) -> _Entries:
+    return _Entries(
+        list(await session.scalars(select(FaqEntry).where(FaqEntry.shop_id == actor.shop.id)))
+    )
+
+
+class _Plan:
+    """What a file does to the shop's FAQ: each row checked, matched and compared."""
+
+    def __init__(self, sheet: FaqSheet, entries: _Entries, fmt: str) -> None:
+        self.fmt = fmt
+        self.unit = "条" if fmt == "json" else "行"
+        self.total = len(sheet.records) + len({e.row for e in sheet.errors})
+        self.errors = [_row_error(e.row, e.field, e.text()) for e in sheet.errors]
+        self.rows: list[dict[str, Any]] = []
+        self.creates: list[FaqCreate] = []
+        self.updates: list[tuple[FaqEntry, FaqCreate]] = []
+        claimed: dict[int | str, int] = {}
+        for record in sheet.records:
+            try:
+                values = _checked(record)
+            except AppError as error:
+                self._fail(record.row, error.field, error.message)
+                continue
+            entry = entries.target(record)
+            key: int | str = entry.id if entry is not None else f"new:{values.question}"
+            if key in claimed:
+                self._fail(record.row, "question", f"与第 {claimed[key]} {self.unit}是同一条问答")
+                continue
+            claimed[key] = record.row
+            changes = _changes(entry, values) if entry is not None else []
+            action = "added" if entry is None else ("changed" if changes else "unchanged")
+            self.rows.append(
+                {
+                    "row": record.row,
+                    "action": action,
+                    "id": entry.id if entry is not None else None,
+                    "question": values.question,
+                    "changes": changes,
+                    "answer": values.answer,
+                }
+            )
+            if entry is None:
+                self.creates.append(values)
+            elif changes:
+                self.updates.append((entry, values))
+        self.errors.sort(key=lambda e: e["row"])
+
+    def _fail(self, row: int, field: str | None, message: str) -> None:
+        self.errors.append(_row_error(row, field, f"第 {row} {self.unit}：{message}"))
+
+    def result(self, actor: AuthenticatedAgent, *, applied: bool) -> dict[str, Any]:
+        """The contract's answer, with the politeness check on the answers that change."""
+        rows = [{k: v for k, v in row.items() if k != "answer"} for row in self.rows]
+        warnings = [
+            {"row": row["row"], **w}
+            for row in self.rows
+            if row["action"] != "unchanged"
+            for w in lint(actor.shop, "answer", row["answer"])
+        ]
+        return {
+            "format": self.fmt,
+            "total": self.total,
+            "added": len(self.creates),
+            "changed": len(self.updates),
+            "unchanged": sum(1 for row in rows if row["action"] == "unchanged"),
+            "rows": rows,
+            "errors": self.errors,
+            "warnings": warnings,
+            "applied": applied,
+        }

@@ -40,7 +40,8 @@ def outcome_of(action: str, reason: str | None, *, tapped_choice: bool) -> Outco
 
 def escalates(outcome: str, asked_at: datetime, now: datetime) -> bool:
     """Whether a handoff now marks the latest question (answered at `asked_at`) as not helped."""
-    return outcome in ("answered", "chosen") and now - asked_at <= ESCALATION_WINDOW
+    # A tapped choice ("chosen") is the FAQ's own question: nothing to learn from its wording.
+    return outcome == "answered" and now - asked_at <= ESCALATION_WINDOW
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
-
+from tests.api.test_catalog import _call
 from tests.conftest import LiveServer, Visitor
-
-
-async def _call(
-    server: LiveServer, method: str, path: str, token: str, body: Any = None
-) -> tuple[int, Any]:
-    async with (
-        aiohttp.ClientSession() as http,
-        http.request(
-            method, server.url + path, json=body, headers={"Authorization": f"Bearer {token}"}
-        ) as response,
-    ):
-        return response.status, await response.json()
 
 
 async def _ask(server: LiveServer, text: str, visitor: Visitor | None = None) -> dict[str, Any]:

@@ -12,21 +12,13 @@ from playwright.sync_api import expect
 from faq.files import FaqRecord, write_faq
 
 from .browser_ui import TIMEOUT_MS, AdminConsole, Agent, Shopper, tid
+from .test_admin_console import bot_answer_to
 
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = {"width": 360, "height": 780}
 MISSED = "包裹被邻居拿走了"
 PARCEL_QUESTION = "显示已签收但我没收到货？"
-
-
-def _ask(shopper: Shopper, question: str) -> str:
-    before = shopper.messages(sender="bot").count()
-    shopper.send(question)
-    shopper.expect_sent(question)
-    bot = shopper.messages(sender="bot")
-    expect(bot).to_have_count(before + 1, timeout=TIMEOUT_MS)
-    return bot.last.locator(tid("message-text")).inner_text()
 
 
 def _new_shopper(context, url: str) -> Shopper:  # type: ignore[no-untyped-def]
@@ -40,9 +32,9 @@ def test_a_question_the_bot_missed_is_added_as_a_similar_question_and_then_answe
     server, phone, new_context, screenshot_dir: Path
 ) -> None:
     first = _new_shopper(phone, server.url)
-    missed = _ask(first, MISSED)
+    missed = bot_answer_to(first, MISSED)
     assert "签收" not in missed  # the bot was unsure: it offered choices instead
-    _ask(_new_shopper(new_context(), server.url), "我的包裹被邻居拿走了")
+    bot_answer_to(_new_shopper(new_context(), server.url), "我的包裹被邻居拿走了")
 
     admin = AdminConsole(new_context().new_page(), server.url)
     admin.login()
@@ -65,7 +57,7 @@ def test_a_question_the_bot_missed_is_added_as_a_similar_question_and_then_answe
     expect(admin.page.locator(tid("admin-toast"))).to_contain_text("相似问法", timeout=TIMEOUT_MS)
     expect(admin.page.locator(tid("unanswered-empty"))).to_be_visible()
 
-    answer = _ask(_new_shopper(new_context(), server.url), MISSED)
+    answer = bot_answer_to(_new_shopper(new_context(), server.url), MISSED)
     assert "签收" in answer
 
 
@@ -101,7 +93,7 @@ def test_a_wording_from_an_agents_answer_is_approved_and_the_bot_answers_it(
     expect(admin.page.locator(tid("proposal-empty"))).to_be_visible(timeout=TIMEOUT_MS)
 
     later = _new_shopper(new_context(), server.url)
-    assert _ask(later, MISSED).startswith(answer[:20])
+    assert bot_answer_to(later, MISSED).startswith(answer[:20])
 
 
 def test_a_csv_upload_shows_what_changes_and_imports_it(
