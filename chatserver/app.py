@@ -15,6 +15,7 @@ from chatserver.api import complaints as complaints_api
 from chatserver.api import conversations as conversations_api
 from chatserver.api import health as health_api
 from chatserver.api import integrations as integrations_api
+from chatserver.api import learning as learning_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
 from chatserver.api import static as static_api
@@ -61,6 +62,7 @@ def build_app(settings: Settings) -> web.Application:
     health_api.add_routes(app)
     auth_api.add_routes(app)
     conversations_api.add_routes(app)
+    learning_api.add_routes(app)
     catalog_api.add_routes(app)
     ratings_api.add_routes(app)
     politeness_api.add_routes(app)

@@ -34,15 +34,24 @@ HTTP_STATUS: dict[str, int] = {
 
 
 class AppError(Exception):
-    def __init__(self, code: ErrorCode, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code: ErrorCode = code
         self.message = message
         # The request field at fault, so a form can show the message next to it.
         self.field = field
+        # More for the client where one message is not enough (an import's bad rows).
+        self.details = details or {}
 
     def to_body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        body: dict[str, Any] = {**self.details, "code": self.code, "message": self.message}
         if self.field is not None:
             body["field"] = self.field
         return body

@@ -16,15 +16,18 @@ from chatserver.actions.api_keys import ApiKeys
 from chatserver.actions.assignment import Assignment
 from chatserver.actions.blocks import Blocks
 from chatserver.actions.bot import BotTurns
+from chatserver.actions.bot_gaps import BotGaps
 from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.complaints import Complaints
+from chatserver.actions.faq_files import FaqFiles
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.integration_messages import IntegrationMessages
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
 from chatserver.actions.photos import Photos
 from chatserver.actions.politeness import Politeness
+from chatserver.actions.proposals import Proposals
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
 from chatserver.actions.typing import Typing
@@ -36,6 +39,7 @@ from chatserver.db.webhook_outbox import write_outbox
 from chatserver.dispatch import Dispatcher
 from chatserver.listeners.bot import BotListener
 from chatserver.listeners.catalog import CatalogWatcher
+from chatserver.listeners.learning import LearningListener
 from chatserver.listeners.queue_board import QueueBoard
 from chatserver.listeners.suggestions import Suggestions
 from chatserver.listeners.webhooks import WebhookWaker
@@ -89,6 +93,9 @@ class Components:
     webhook_sender: WebhookSender
     integration_views: IntegrationViews
     integration_messages: IntegrationMessages
+    bot_gaps: BotGaps
+    proposals: Proposals
+    faq_files: FaqFiles
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -113,6 +120,8 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     typing = Typing(db, dispatcher)
     closing = Closing(db)
     catalog = Catalog(db, faq)
+    bot_gaps = BotGaps(db, catalog)
+    proposals = Proposals(db, faq, catalog)
     politeness = Politeness(db)
     read_state = ReadState(db)
     blocks = Blocks(db)
@@ -152,6 +161,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         ),
     )
     WebhookWaker(webhook_sender).subscribe(dispatcher)
+    LearningListener(bot_gaps, proposals).subscribe(dispatcher)
 
     sio.register_namespace(
         VisitorNamespace(
@@ -208,4 +218,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         webhook_sender=webhook_sender,
         integration_views=IntegrationViews(db),
         integration_messages=IntegrationMessages(db, messages),
+        bot_gaps=bot_gaps,
+        proposals=proposals,
+        faq_files=FaqFiles(db, catalog),
     )

@@ -1,4 +1,7 @@
-"""Command line: `python -m faq match` (JSON line per stdin query) and `python -m faq eval`."""
+"""Command line: `python -m faq match` (JSON line per stdin query), `python -m faq eval`, and
+`python -m faq export|import` to turn a FAQ into JSON, CSV or Excel and back (faq/files.py).
+
+`--faq FILE` takes any of those formats, including the file `GET /api/faq` answers."""
 
 from __future__ import annotations
 
@@ -6,9 +9,11 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from faq.entries import FaqEntry, FaqFileError, load_default_faq, load_entries
+from faq.entries import FaqEntry, FaqFileError, load_default_faq
 from faq.evaluation import evaluate, load_queries
+from faq.files import FORMATS, format_of, load_faq_file, records_from_entries, write_faq
 from faq.index import FaqIndex
 from faq.synonyms import load_synonyms
 
@@ -16,14 +21,24 @@ from faq.synonyms import load_synonyms
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m faq", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    faq_help = "FAQ file: .json, .csv or .xlsx (default: the packaged FAQ)"
+    for name, help_text in (
+        ("export", "write the FAQ as JSON, CSV or Excel"),
+        ("import", "read a FAQ file of any format, check every row, write it as JSON"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        if name == "export":
+            command.add_argument("--faq", metavar="FILE", help=faq_help)
+            command.add_argument("--format", choices=FORMATS, help="default: from --output")
+        else:
+            command.add_argument("file", metavar="FILE", help=".json, .csv or .xlsx")
+        command.add_argument("-o", "--output", metavar="OUT", help="default: standard output")
     for name, help_text in (
         ("match", "read one query per line on stdin, write one JSON line per query"),
         ("eval", "score a labelled query file (gold_id<TAB>query, '-' for out of scope)"),
     ):
         command = commands.add_parser(name, help=help_text)
-        command.add_argument(
-            "--faq", metavar="FILE", help="JSON list of entries (default: the packaged FAQ)"
-        )
+        command.add_argument("--faq", metavar="FILE", help=faq_help)
         command.add_argument(
             "--synonyms", metavar="FILE", help="extra synonym map (canonical<TAB>variants)"
         )
@@ -38,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load_index(faq_path: str | None, synonyms_path: str | None) -> FaqIndex:
-    entries: list[FaqEntry] = load_entries(faq_path) if faq_path else load_default_faq()
+    entries: list[FaqEntry] = load_faq_file(faq_path) if faq_path else load_default_faq()
     synonyms = load_synonyms(synonyms_path) if synonyms_path else None
     return FaqIndex.build(entries, synonyms)
 
@@ -66,9 +81,28 @@ def _run_eval(index: FaqIndex, queries_path: str, show_confusions: bool) -> None
         print("\n".join(lines if show_confusions else pairs))
 
 
+def _run_convert(args: argparse.Namespace) -> None:
+    """export: the FAQ (or --faq) in --format; import: FILE checked and written as JSON."""
+    source = args.faq if args.command == "export" else args.file
+    entries = load_faq_file(source) if source else load_default_faq()
+    fmt = "json"
+    if args.command == "export":
+        fmt = args.format or (format_of(args.output) if args.output else "json")
+    data = write_faq(records_from_entries(entries), fmt)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"{len(entries)} entries written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command in ("export", "import"):
+            _run_convert(args)
+            return 0
         index = _load_index(args.faq, args.synonyms)
         if args.command == "match":
             _run_match(index, args.k)

@@ -10,12 +10,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from chatserver.actions.bot_gaps import record_question
 from chatserver.actions.handoff import queue_chat
 from chatserver.actions.visitor_session import BOT_NAME
 from chatserver.db.engine import Database
 from chatserver.db.models import Conversation, utcnow
 from chatserver.db.records import append_message, lock_conversation
 from chatserver.domain import handoff, states
+from chatserver.domain.bot_gaps import outcome_of
 from chatserver.domain.events import MessagePosted
 from chatserver.services.faq_registry import FaqRegistry
 from chatserver.views.wire import message_dict
@@ -37,9 +39,16 @@ class BotTurns:
         self.faq = faq
 
     async def do_bot_turn(
-        self, conversation_id: int, shop_id: int, text: str, faq_id: str | None, asked_at: datetime
+        self,
+        conversation_id: int,
+        shop_id: int,
+        text: str,
+        faq_id: str | None,
+        asked_at: datetime,
+        message_id: int | None = None,
     ) -> None:
-        """`asked_at`: when the shopper sent `text`; a handoff's response clock starts there."""
+        """`asked_at`: when the shopper sent `text` (message `message_id`); a handoff's response
+        clock starts there. What the bot decided is recorded with the turn (bot_questions)."""
         async with self.db.sessions() as session:
             status = await session.scalar(
                 select(Conversation.status).where(Conversation.id == conversation_id)
@@ -66,6 +75,17 @@ class BotTurns:
                 has_suggestions=bool(choices),
                 misses_so_far=conversation.bot_misses,
                 small_talk=small_talk is not None,
+            )
+            best = result.best if result is not None else None
+            record_question(
+                session,
+                conversation,
+                text=text,
+                message_id=message_id,
+                outcome=outcome_of(decision.action, decision.reason, tapped_choice=bool(chosen)),
+                faq_id=faq_id if chosen else (best.id if best else None),
+                score=None if chosen or best is None else best.score,
+                now=now,
             )
             if decision.action == "handoff":
                 assert decision.reason is not None

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chatserver.commands.base import parse
 from chatserver.commands.catalog import (
     FaqCreate,
     FaqUpdate,
@@ -119,21 +120,55 @@ class Catalog:
     async def do_create_faq(self, actor: AuthenticatedAgent, command: FaqCreate) -> dict[str, Any]:
         require_editor(actor)
         async with self.db.transaction() as tx:
-            await _check_room(tx.session, FaqEntry, actor.shop.id, MAX_FAQ_ENTRIES)
-            entry = FaqEntry(
-                shop_id=actor.shop.id,
-                question=command.question,
-                similar=command.similar or [],
-                answer=command.answer,
-                category=command.category or "",
-                enabled=True if command.enabled is None else command.enabled,
-            )
-            tx.session.add(entry)
-            await _bump(tx, actor.shop.id)
-            await tx.session.flush()
+            entry = await self.create_faq_in(tx, actor, command)
             return faq_dict(entry)
 
-    async def _own_faq(
+    async def create_faq_in(
+        self, tx: Transaction, actor: AuthenticatedAgent, command: FaqCreate, *, batch: bool = False
+    ) -> FaqEntry:
+        """A new entry, in the caller's transaction (the editor, an import). A `batch` caller
+        checks the room and bumps the revision once for all its entries (`save_batch_in`)."""
+        if not batch:
+            await _check_room(tx.session, FaqEntry, actor.shop.id, MAX_FAQ_ENTRIES)
+        entry = FaqEntry(
+            shop_id=actor.shop.id,
+            question=command.question,
+            similar=command.similar or [],
+            answer=command.answer,
+            category=command.category or "",
+            enabled=True if command.enabled is None else command.enabled,
+        )
+        tx.session.add(entry)
+        if not batch:
+            await _bump(tx, actor.shop.id)
+            await tx.session.flush()
+        return entry
+
+    async def save_batch_in(
+        self,
+        tx: Transaction,
+        actor: AuthenticatedAgent,
+        creates: list[FaqCreate],
+        updates: list[tuple[FaqEntry, FaqCreate]],
+    ) -> None:
+        """Many entries at once (an import): one room check, one revision, all or nothing."""
+        count = await tx.session.scalar(
+            select(func.count()).where(FaqEntry.shop_id == actor.shop.id)
+        )
+        if (count or 0) + len(creates) > MAX_FAQ_ENTRIES:
+            raise AppError("forbidden", f"每个店铺最多 {MAX_FAQ_ENTRIES} 条问答，导入后将超过上限")
+        for command in creates:
+            await self.create_faq_in(tx, actor, command, batch=True)
+        now = utcnow()
+        for entry, values in updates:
+            entry.question, entry.answer = values.question, values.answer
+            entry.similar, entry.category = values.similar or [], values.category or ""
+            entry.enabled = True if values.enabled is None else values.enabled
+            entry.updated_at = now
+        await _bump(tx, actor.shop.id)
+        await tx.session.flush()
+
+    async def own_faq(
         self, session: AsyncSession, actor: AuthenticatedAgent, faq_id: int
     ) -> FaqEntry:
         entry = await session.get(FaqEntry, faq_id)
@@ -146,18 +181,35 @@ class Catalog:
     ) -> dict[str, Any]:
         require_editor(actor)
         async with self.db.transaction() as tx:
-            entry = await self._own_faq(tx.session, actor, faq_id)
-            for name, value in command.model_dump(exclude_none=True).items():
-                setattr(entry, name, value)
-            entry.updated_at = utcnow()
-            await _bump(tx, actor.shop.id)
-            await tx.session.flush()
+            entry = await self.update_faq_in(tx, actor, faq_id, command)
             return faq_dict(entry)
+
+    async def update_faq_in(
+        self, tx: Transaction, actor: AuthenticatedAgent, faq_id: int, command: FaqUpdate
+    ) -> FaqEntry:
+        entry = await self.own_faq(tx.session, actor, faq_id)
+        for name, value in command.model_dump(exclude_none=True).items():
+            setattr(entry, name, value)
+        entry.updated_at = utcnow()
+        await _bump(tx, actor.shop.id)
+        await tx.session.flush()
+        return entry
+
+    async def add_similar_in(
+        self, tx: Transaction, actor: AuthenticatedAgent, faq_id: int, question: str
+    ) -> FaqEntry:
+        """`question` as one more similar question of the entry (a wording the bot missed, a
+        shopper's words an agent answered with it), checked like the editor's list."""
+        entry = await self.own_faq(tx.session, actor, faq_id)
+        if question in (entry.question, *(entry.similar or [])):
+            return entry
+        similar = [*(entry.similar or []), question]
+        return await self.update_faq_in(tx, actor, faq_id, parse(FaqUpdate, {"similar": similar}))
 
     async def do_delete_faq(self, actor: AuthenticatedAgent, faq_id: int) -> None:
         require_editor(actor)
         async with self.db.transaction() as tx:
-            entry = await self._own_faq(tx.session, actor, faq_id)
+            entry = await self.own_faq(tx.session, actor, faq_id)
             await tx.session.delete(entry)
             await _bump(tx, actor.shop.id)
 

@@ -197,6 +197,7 @@ class ChatMessages:
                     agent_id=actor.agent.id,
                     posted_at=now,
                     origin_sid=sid,
+                    faq_id=command.faq_id,
                 )
             )
             note_impolite(tx, conversation, actor, wire, now)

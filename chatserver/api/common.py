@@ -7,9 +7,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
-from chatserver.errors import AppError
+from chatserver.errors import AppError, invalid
 from chatserver.services.auth import AuthenticatedAgent
 from chatserver.wiring import Components
 
@@ -82,3 +82,42 @@ def path_id(request: web.Request, name: str) -> int:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise AppError("not_found", "对象不存在")
     return int(raw)
+
+
+# Room for a multipart form's boundaries and headers around the file.
+MULTIPART_SLACK = 64 * 1024
+CHUNK = 64 * 1024
+
+
+async def _read_capped(stream: BodyPartReader | web.Request, limit: int, too_large: str) -> bytes:
+    data = bytearray()
+    while True:
+        chunk = (
+            await stream.read_chunk(CHUNK)
+            if isinstance(stream, BodyPartReader)
+            else await stream.content.read(CHUNK)
+        )
+        if not chunk:
+            return bytes(data)
+        data += chunk
+        if len(data) > limit:
+            raise AppError("too_large", too_large)
+
+
+async def file_body(request: web.Request, limit: int, too_large: str, *, missing: str) -> bytes:
+    """An uploaded file (a photo, an FAQ file): the first file field of a multipart form, or
+    the raw body; read in chunks and refused as soon as it passes `limit` bytes."""
+    if request.content_length is not None and request.content_length > limit + MULTIPART_SLACK:
+        raise AppError("too_large", too_large)
+    if request.content_type != "multipart/form-data":
+        return await _read_capped(request, limit, too_large)
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if isinstance(part, BodyPartReader) and (part.name == "file" or part.filename):
+                return await _read_capped(part, limit, too_large)
+            if isinstance(part, BodyPartReader):
+                await part.release()
+    except ValueError:
+        raise invalid("上传的表单格式不正确") from None
+    raise invalid(missing, field="file")

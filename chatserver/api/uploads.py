@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import time
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 from aiohttp.web_log import AccessLogger
 
 from chatserver.actions.photos import UploadTarget
-from chatserver.api.common import parts_of
+from chatserver.api.common import file_body, parts_of
 from chatserver.commands.chat import parse_conversation_id
 from chatserver.domain.media import MAX_UPLOAD_BYTES, TOO_LARGE, content_type_of, is_media_key
 from chatserver.errors import AppError, invalid
-
-# Room for a multipart form's boundaries and headers around the file.
-MULTIPART_SLACK = 64 * 1024
-CHUNK = 64 * 1024
 
 
 def _credentials(request: web.Request) -> tuple[str, str]:
@@ -44,45 +40,10 @@ async def _target(request: web.Request) -> UploadTarget:
     return await parts.photos.agent_target(actor, parse_conversation_id(raw))
 
 
-async def _read_capped(stream: BodyPartReader | web.Request) -> bytes:
-    data = bytearray()
-    while True:
-        chunk = (
-            await stream.read_chunk(CHUNK)
-            if isinstance(stream, BodyPartReader)
-            else await stream.content.read(CHUNK)
-        )
-        if not chunk:
-            return bytes(data)
-        data += chunk
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise AppError("too_large", TOO_LARGE)
-
-
-async def _file_bytes(request: web.Request) -> bytes:
-    """The uploaded file: the first file field of a multipart form, or the raw body."""
-    if request.content_length is not None and (
-        request.content_length > MAX_UPLOAD_BYTES + MULTIPART_SLACK
-    ):
-        raise AppError("too_large", TOO_LARGE)
-    if request.content_type != "multipart/form-data":
-        return await _read_capped(request)
-    try:
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if isinstance(part, BodyPartReader) and (part.name == "file" or part.filename):
-                return await _read_capped(part)
-            if isinstance(part, BodyPartReader):
-                await part.release()
-    except ValueError:
-        raise invalid("上传的表单格式不正确") from None
-    raise invalid("表单中没有图片文件", field="file")
-
-
 async def upload(request: web.Request) -> web.Response:
     target = await _target(request)
     parts_of(request).photos.check_may_upload(target)
-    data = await _file_bytes(request)
+    data = await file_body(request, MAX_UPLOAD_BYTES, TOO_LARGE, missing="表单中没有图片文件")
     return web.json_response(await parts_of(request).photos.do_upload(target, data), status=201)
 
 

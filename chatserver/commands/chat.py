@@ -130,6 +130,9 @@ class AgentMessage(Command):
     kind: Kind = "text"
     attachment_id: AttachmentId = None
     text: MessageText
+    # The FAQ suggestion the reply was written from: the shopper's words before it are
+    # proposed as a similar question of that entry (actions/proposals.py).
+    faq_id: FaqChoice = None
 
     @model_validator(mode="after")
     def _photo(self) -> AgentMessage:

@@ -29,6 +29,8 @@ from chatserver.db.groups import GroupMember as GroupMember
 from chatserver.db.integrations import ApiKey as ApiKey
 from chatserver.db.integrations import WebhookDelivery as WebhookDelivery
 from chatserver.db.integrations import WebhookEndpoint as WebhookEndpoint
+from chatserver.db.learning import BotQuestion as BotQuestion
+from chatserver.db.learning import FaqProposal as FaqProposal
 from chatserver.domain.greeting import DEFAULT_FAREWELL
 
 

@@ -54,7 +54,8 @@ class MessagePosted(ConversationFact):
     posted_at: datetime
     # The socket that sent it, which has it already from its ack.
     origin_sid: str | None = None
-    # A suggestion choice the shopper tapped ("did you mean …").
+    # A suggestion choice the shopper tapped ("did you mean …"), or the FAQ suggestion an
+    # agent's reply was written from.
     faq_id: str | None = None
 
     @property

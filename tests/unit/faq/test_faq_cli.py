@@ -60,8 +60,7 @@ def test_bad_faq_file_fails_with_a_message_naming_the_entry(tmp_path: Path) -> N
     faq = write(tmp_path / "faq.json", [GOOD_FAQ[0], {"id": "broken", "question": "包邮吗"}])
     done = run_faq("match", "--faq", str(faq), stdin="包邮吗\n")
     assert done.returncode == 2
-    assert "entry #1 (id 'broken')" in done.stderr
-    assert "answer" in done.stderr
+    assert "第 2 条：答案不能为空" in done.stderr
     assert done.stdout == ""
 
 

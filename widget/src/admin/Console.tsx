@@ -1,5 +1,5 @@
-// The admin console after login: top bar, tabs (常见问题 / 常用语 / 店铺设置, and 拒访名单 for
-// supervisors and admins) and a toast.
+// The admin console after login: top bar, tabs (常见问题 / 机器人学习 / 常用语 / 店铺设置, and
+// 拒访名单 for supervisors and admins) and a toast.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { BlocksPage } from './BlocksPage';
 import { ComplaintsPage } from './ComplaintsPage';
@@ -7,6 +7,7 @@ import { isUnauthorized } from '../shared/api';
 import type { StaffSession } from '../shared/session';
 import { FaqPage } from './FaqPage';
 import { IntegrationsPage } from './IntegrationsPage';
+import { LearningPage } from './LearningPage';
 import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
 import { ShopPage } from './ShopPage';
@@ -16,6 +17,7 @@ export const ROLE_TEXT: Record<string, string> = { admin: '管理员', superviso
 
 const TABS = [
   { id: 'faq', label: '常见问题' },
+  { id: 'learning', label: '机器人学习' },
   { id: 'phrases', label: '常用语' },
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
@@ -24,7 +26,7 @@ const TABS = [
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
-const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'complaints'];
+const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'complaints', 'learning'];
 /** Tabs only admins see (the server refuses the rest too). */
 const ADMIN_TABS: readonly Tab[] = ['integrations'];
 
@@ -137,6 +139,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
         </nav>
         <main class="content" data-testid={`admin-page-${tab}`}>
           {tab === 'faq' && <FaqPage />}
+          {tab === 'learning' && <LearningPage />}
           {tab === 'phrases' && <PhrasesPage />}
           {tab === 'shop' && (
             <>

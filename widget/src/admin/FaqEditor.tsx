@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { dateTime } from '../shared/format';
 import type { FaqEntry, PolitenessWarning } from '../shared/types';
-import { adminApi, type FaqInput } from './api';
+import { adminApi, type FaqInput, type FaqSaved } from './api';
 import { Dialog, Field, FormError, useAdmin, useFormErrors } from './ui';
 
 const MAX_QUESTION = 200;
@@ -18,14 +18,20 @@ export function FaqEditor({
   categories,
   onClose,
   onSaved,
+  prefill,
+  create,
 }: {
   entry: FaqEntry | null;
   categories: string[];
   onClose: () => void;
   onSaved: (e: FaqEntry, created: boolean, warnings: PolitenessWarning[]) => void;
+  /** A new entry's question to start from (a shopper's question the bot could not answer). */
+  prefill?: string;
+  /** How a new entry is saved, when not by POST /api/faq. */
+  create?: (body: FaqInput) => Promise<FaqSaved>;
 }) {
   const admin = useAdmin();
-  const [question, setQuestion] = useState(entry?.question ?? '');
+  const [question, setQuestion] = useState(entry?.question ?? prefill ?? '');
   const [similar, setSimilar] = useState((entry?.similar ?? []).join('\n'));
   const [answer, setAnswer] = useState(entry?.answer ?? '');
   const [category, setCategory] = useState(entry?.category ?? '');
@@ -48,7 +54,7 @@ export function FaqEditor({
     try {
       const saved = entry
         ? await adminApi.faqUpdate(admin.token, entry.id, body)
-        : await adminApi.faqCreate(admin.token, body);
+        : await (create ?? ((b: FaqInput) => adminApi.faqCreate(admin.token, b)))(body);
       onSaved(saved.entry, !entry, saved.warnings ?? []);
     } catch (err) {
       if (admin.expired(err)) return;

@@ -5,6 +5,7 @@ import type { FaqEntry, PolitenessWarning } from '../shared/types';
 import { adminApi } from './api';
 import { errorText } from './errors';
 import { FaqEditor } from './FaqEditor';
+import { ExportButtons, ImportDialog } from './FaqTransfer';
 import { TryPanel } from './TryPanel';
 import { PolitenessWarnings } from './Warnings';
 import { Confirm, LoadState, useAdmin, RowActions } from './ui';
@@ -31,6 +32,7 @@ export function FaqPage() {
   const [editing, setEditing] = useState<FaqEntry | 'new' | null>(null);
   const [deleting, setDeleting] = useState<FaqEntry | null>(null);
   const [deleteBusy, setDeleteBusy] = useState(false);
+  const [importing, setImporting] = useState(false);
   const [toggling, setToggling] = useState<Set<number>>(new Set());
   /** The entry just saved: scrolled into view and highlighted for a moment. */
   const [flash, setFlash] = useState<number | null>(null);
@@ -151,9 +153,15 @@ export function FaqPage() {
           </select>
           <div class="spacer" />
           {admin.canEdit && (
-            <button type="button" class="primary" data-testid="faq-new" onClick={() => setEditing('new')}>
-              + 新建问答
-            </button>
+            <>
+              <ExportButtons />
+              <button type="button" class="secondary" data-testid="faq-import-open" onClick={() => setImporting(true)}>
+                导入
+              </button>
+              <button type="button" class="primary" data-testid="faq-new" onClick={() => setEditing('new')}>
+                + 新建问答
+              </button>
+            </>
           )}
         </div>
         {items === null ? (
@@ -255,6 +263,15 @@ export function FaqPage() {
             setEditing(null);
             setFlash(saved.id);
             admin.toast(created ? '问答已创建，机器人约 1 秒后生效' : '已保存，机器人约 1 秒后生效');
+          }}
+        />
+      )}
+      {importing && (
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onImported={() => {
+            setImporting(false);
+            void load();
           }}
         />
       )}

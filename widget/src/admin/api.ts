@@ -1,9 +1,12 @@
 // REST calls of the admin console (docs/protocol.md, "Editing"), on the shared client.
-import { authApi, request } from '../shared/api';
+import { authApi, request, send } from '../shared/api';
 import type { Complaint, ComplaintLevel, ComplaintStatus } from '../shared/complaints';
 import type {
   Block,
   FaqEntry,
+  FaqProposal,
+  ImportPreview,
+  UnansweredList,
   FaqTryResult,
   Phrase,
   PolitenessSettings,
@@ -39,6 +42,8 @@ export interface PhraseSaved {
   warnings?: PolitenessWarning[];
 }
 
+export type FaqFormat = 'json' | 'csv' | 'xlsx';
+
 /** PUT /api/politeness: a list per category, or null to follow the defaults. */
 export type PolitenessInput = { [K in keyof PolitenessWords]?: PolitenessWords[K] | null };
 
@@ -62,6 +67,27 @@ export const adminApi = {
   politenessUpdate: (token: string, body: PolitenessInput) =>
     request<PolitenessSettings>('PUT', '/api/politeness', token, body),
   blocks: (token: string) => request<{ items: Block[] }>('GET', '/api/blocks', token),
+  unanswered: (token: string, query: string) => request<UnansweredList>('GET', `/api/unanswered?${query}`, token),
+  unansweredSimilar: (token: string, body: { question_ids: number[]; faq_id: number; text: string }) =>
+    request<FaqSaved & { resolved: number }>('POST', '/api/unanswered/similar', token, body),
+  unansweredEntry: (token: string, body: FaqInput & { question_ids: number[] }) =>
+    request<FaqSaved & { resolved: number }>('POST', '/api/unanswered/entry', token, body),
+  unansweredDismiss: (token: string, questionIds: number[]) =>
+    request<{ resolved: number }>('POST', '/api/unanswered/dismiss', token, { question_ids: questionIds }),
+  proposals: (token: string) => request<{ items: FaqProposal[] }>('GET', '/api/faq/proposals', token),
+  proposalDecide: (token: string, id: number, approve: boolean) =>
+    request<{ proposal: FaqProposal; entry: FaqEntry }>(
+      'POST',
+      `/api/faq/proposals/${id}/${approve ? 'approve' : 'reject'}`,
+      token,
+    ),
+  faqExport: async (token: string, format: FaqFormat) =>
+    (await send('GET', `/api/faq/export?format=${format}`, token)).blob(),
+  /** The file's changes (`apply` false), or the import done; a bad file is an ApiError. */
+  faqImport: async (token: string, format: FaqFormat, file: Blob, apply: boolean) =>
+    (await (
+      await send('POST', `/api/faq/import?format=${format}&mode=${apply ? 'apply' : 'preview'}`, token, file, 'application/octet-stream')
+    ).json()) as ImportPreview,
   unblock: (token: string, id: number) => request<{ id: number }>('DELETE', `/api/blocks/${id}`, token),
   complaints: (token: string, status: ComplaintStatus | 'all', level: ComplaintLevel | null) =>
     request<{ items: Complaint[] }>('GET', `/api/complaints?status=${status}${level === null ? '' : `&level=${level}`}`, token),

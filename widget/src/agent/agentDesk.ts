@@ -156,10 +156,14 @@ export class AgentDesk {
     this.typingSignal(id).input();
   }
 
-  /** Insert a suggestion or a standard phrase into the chat's draft, its placeholders filled. */
-  insert(id: number, text: string): void {
+  /** Insert a suggestion or a standard phrase into the chat's draft, its placeholders filled;
+   * `faqId`: the FAQ entry an inserted suggestion is. */
+  insert(id: number, text: string, faqId?: string): void {
     const filled = this.fillTemplate(text, this.store.state.chats[id]?.conversation);
-    patchChat(this.store, id, (c) => ({ draft: c.draft.trim() ? `${c.draft}${filled}` : filled }));
+    patchChat(this.store, id, (c) => ({
+      draft: c.draft.trim() ? `${c.draft}${filled}` : filled,
+      draftFaq: faqId ? { faq_id: faqId, text: filled.trim() } : c.draftFaq,
+    }));
   }
 
   /** Standard phrases are templates (shared/template.ts): {agent} is my name, {shop} the
@@ -190,8 +194,10 @@ export class AgentDesk {
       return false;
     }
     this.typingSignals.get(id)?.stop();
-    patchChat(this.store, id, () => ({ draft: '' }));
-    this.replies.add({ conversation_id: id, text });
+    // Sent from an FAQ suggestion (still holding its words): the server may learn from it.
+    const fromFaq = chat.draftFaq && text.includes(chat.draftFaq.text) ? chat.draftFaq.faq_id : undefined;
+    patchChat(this.store, id, () => ({ draft: '', draftFaq: null }));
+    this.replies.add({ conversation_id: id, text, ...(fromFaq ? { faq_id: fromFaq } : {}) });
     return true;
   }
 

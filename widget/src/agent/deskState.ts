@@ -35,11 +35,16 @@ export interface ChatEntry {
   complaints: Complaint[];
   /** Set when the chat is no longer an open chat of mine; it stays listed until dismissed. */
   ended: null | { kind: 'closed' | 'unassigned'; reason: string };
+  /** The FAQ suggestion last inserted into the draft: a reply that still holds its text says
+   * which entry it came from (the shopper's words are then proposed to that entry). */
+  draftFaq?: { faq_id: string; text: string } | null;
 }
 
 /** A reply of mine that the server has not stored yet. */
 export interface Reply extends Outgoing {
   conversation_id: number;
+  /** The FAQ entry the reply was written from (an inserted suggestion). */
+  faq_id?: string;
 }
 
 export interface VisitorHistory {

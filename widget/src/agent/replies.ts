@@ -33,6 +33,7 @@ export function replyOutbox(
         client_id: reply.client_id,
         text: reply.text,
         ...(reply.kind === 'image' ? { kind: 'image', attachment_id: reply.attachment_id } : {}),
+        ...(reply.faq_id ? { faq_id: reply.faq_id } : {}),
       }),
     delivered: (reply, message) =>
       // my answer makes the suggestions for the shopper's last question stale

@@ -16,24 +16,38 @@ export class ApiError extends Error {
 }
 
 export async function request<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const json = body !== undefined;
+  const res = await send(method, path, token, json ? JSON.stringify(body) : undefined, json ? 'application/json' : null);
+  return (await res.json().catch(() => null)) as T;
+}
+
+/** A request with a file as its body (or none), answered by a file or JSON: the Response
+ * itself, once it is known to be a success. */
+export async function send(
+  method: string,
+  path: string,
+  token: string | null,
+  body?: BodyInit,
+  contentType: string | null = null,
+): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       headers: {
         Accept: 'application/json',
-        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...(contentType ? { 'Content-Type': contentType } : {}),
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
       },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+      body,
     });
   } catch {
     throw new ApiError(0, 'network', '网络连接失败');
   }
-  const data = (await res.json().catch(() => null)) as
-    | (T & { error?: { code: string; message: string; field?: string } })
-    | null;
   if (!res.ok) {
+    const data = (await res.json().catch(() => null)) as {
+      error?: { code: string; message: string; field?: string; rows?: unknown };
+    } | null;
     const err = data?.error;
     throw new ApiError(
       res.status,
@@ -42,7 +56,7 @@ export async function request<T>(method: string, path: string, token: string | n
       err?.field ?? null,
     );
   }
-  return data as T;
+  return res;
 }
 
 export function isUnauthorized(e: unknown): boolean {

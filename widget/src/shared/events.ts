@@ -171,6 +171,8 @@ export interface AgentSendPayload {
   text: string;
   kind?: 'text' | 'image';
   attachment_id?: string;
+  /** The FAQ entry the reply was written from (an inserted suggestion). */
+  faq_id?: string;
 }
 
 export interface DraftCheckPayload {

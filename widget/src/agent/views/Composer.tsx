@@ -12,9 +12,15 @@ import { usePhrasePicker } from './PhrasePicker';
 import { useDraftCheck } from '../draftCheck';
 import { PolitenessHint } from './PolitenessHint';
 
-/** What Alt+1…Alt+9 insert, in the order the side panel numbers them. */
-function insertables(s: DeskState, id: number): string[] {
-  return [...(s.chats[id]?.suggestions ?? []).map((x) => x.text), ...s.phrases.map((p) => p.text)];
+/** What Alt+1…Alt+9 insert, in the order the side panel numbers them: [text, FAQ entry]. */
+function insertables(s: DeskState, id: number): [string, string | undefined][] {
+  return [
+    ...(s.chats[id]?.suggestions ?? []).map((x): [string, string | undefined] => [
+      x.text,
+      x.kind === 'faq' ? String(x.id) : undefined,
+    ]),
+    ...s.phrases.map((p): [string, undefined] => [p.text, undefined]),
+  ];
 }
 
 export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
@@ -49,10 +55,10 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
       return;
     }
     if (e.altKey && /^Digit[1-9]$/.test(e.code)) {
-      const text = insertables(desk.store.state, id)[Number(e.code.slice(5)) - 1];
-      if (text) {
+      const chosen = insertables(desk.store.state, id)[Number(e.code.slice(5)) - 1];
+      if (chosen) {
         e.preventDefault();
-        desk.insert(id, text);
+        desk.insert(id, chosen[0], chosen[1]);
       }
     }
   };

@@ -76,7 +76,7 @@ export function SidePanel({ desk, id }: { desk: AgentDesk; id: number }) {
                 data-testid="suggestion-item"
                 data-kind={x.kind}
                 disabled={!canInsert}
-                onClick={() => desk.insert(c.id, x.text)}
+                onClick={() => desk.insert(c.id, x.text, x.kind === 'faq' ? String(x.id) : undefined)}
               >
                 <span class="insert-head">
                   <span class="tag">{x.kind === 'faq' ? '知识库' : '快捷语'}</span>

@@ -1,0 +1,132 @@
+"""Teaching the bot (supervisors and admins): the questions it could not answer, phrasings
+learned from agents' answers, and FAQ import and export."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from chatserver.actions.catalog import require_editor
+from chatserver.actions.faq_files import CONTENT_TYPES, MAX_IMPORT_BYTES
+from chatserver.actions.politeness import lint
+from chatserver.api.common import current_agent, file_body, json_body, parts_of, path_id
+from chatserver.commands.base import parse
+from chatserver.commands.learning import (
+    AddSimilar,
+    DismissQuestions,
+    EntryForQuestions,
+    UnansweredQuery,
+)
+from chatserver.errors import invalid
+from chatserver.services.auth import AuthenticatedAgent
+
+
+async def _editor(request: web.Request) -> AuthenticatedAgent:
+    actor = await current_agent(request)
+    require_editor(actor)  # the role first: a plain agent learns nothing from validation
+    return actor
+
+
+async def unanswered(request: web.Request) -> web.Response:
+    actor = await _editor(request)
+    query = request.query
+    command = parse(
+        UnansweredQuery,
+        {"start": query.get("from"), "end": query.get("to"), "order": query.get("order")},
+    )
+    return web.json_response(await parts_of(request).bot_gaps.unanswered(actor, command))
+
+
+async def add_similar(request: web.Request) -> web.Response:
+    actor = await _editor(request)
+    command = parse(AddSimilar, await json_body(request))
+    done = await parts_of(request).bot_gaps.do_add_similar(actor, command)
+    return web.json_response(done)
+
+
+async def create_entry(request: web.Request) -> web.Response:
+    actor = await _editor(request)
+    command = parse(EntryForQuestions, await json_body(request))
+    done = await parts_of(request).bot_gaps.do_create_entry(actor, command)
+    warnings = lint(actor.shop, "answer", done["entry"]["answer"])
+    return web.json_response({**done, "warnings": warnings}, status=201)
+
+
+async def dismiss(request: web.Request) -> web.Response:
+    actor = await _editor(request)
+    command = parse(DismissQuestions, await json_body(request))
+    return web.json_response(
+        {"resolved": await parts_of(request).bot_gaps.do_dismiss(actor, command)}
+    )
+
+
+async def proposals(request: web.Request) -> web.Response:
+    actor = await _editor(request)
+    status = request.query.get("status", "pending")
+    return web.json_response(
+        {"items": await parts_of(request).proposals.list_for_shop(actor, status)}
+    )
+
+
+async def _decide(request: web.Request, approve: bool) -> web.Response:
+    actor = await _editor(request)
+    proposal_id = path_id(request, "proposal_id")
+    done = await parts_of(request).proposals.do_decide(actor, proposal_id, approve=approve)
+    return web.json_response(done)
+
+
+async def approve(request: web.Request) -> web.Response:
+    return await _decide(request, True)
+
+
+async def reject(request: web.Request) -> web.Response:
+    return await _decide(request, False)
+
+
+def _format(request: web.Request) -> str:
+    fmt = request.query.get("format", "json")
+    if fmt not in CONTENT_TYPES:
+        raise invalid("format 只能是 json、csv 或 xlsx", field="format")
+    return fmt
+
+
+async def export_faq(request: web.Request) -> web.Response:
+    actor = await _editor(request)
+    fmt = _format(request)
+    data = await parts_of(request).faq_files.export(actor, fmt)
+    day = datetime.now(UTC).strftime("%Y%m%d")
+    return web.Response(
+        body=data,
+        content_type=CONTENT_TYPES[fmt],
+        charset="utf-8" if fmt != "xlsx" else None,
+        headers={
+            "Content-Disposition": f'attachment; filename="faq-{actor.shop.slug}-{day}.{fmt}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def import_faq(request: web.Request) -> web.Response:
+    actor = await _editor(request)
+    fmt = _format(request)
+    mode = request.query.get("mode", "preview")
+    if mode not in ("preview", "apply"):
+        raise invalid("mode 只能是 preview 或 apply", field="mode")
+    data = await file_body(
+        request, MAX_IMPORT_BYTES, "文件不能超过 5 MB", missing="表单中没有问答文件"
+    )
+    done = await parts_of(request).faq_files.do_import(actor, data, fmt, apply=mode == "apply")
+    return web.json_response(done)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/unanswered", unanswered)
+    app.router.add_post("/api/unanswered/similar", add_similar)
+    app.router.add_post("/api/unanswered/entry", create_entry)
+    app.router.add_post("/api/unanswered/dismiss", dismiss)
+    app.router.add_get("/api/faq/proposals", proposals)
+    app.router.add_post("/api/faq/proposals/{proposal_id}/approve", approve)
+    app.router.add_post("/api/faq/proposals/{proposal_id}/reject", reject)
+    app.router.add_get("/api/faq/export", export_faq)
+    app.router.add_post("/api/faq/import", import_faq)
