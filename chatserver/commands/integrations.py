@@ -110,7 +110,7 @@ class PostIntegrationMessage(Command):
 def _status_filter(value: Any) -> str | None:
     if value is None or value == "":
         return None
-    if value not in STATUSES:
+    if not isinstance(value, str) or value not in STATUSES:
         raise invalid("status 必须是 bot、queued、assigned 或 closed", field="status")
     return str(value)
 
@@ -127,7 +127,7 @@ def _positive_id(value: Any, name: str) -> int | None:
 def _flag_filter(value: Any) -> str | None:
     if value is None or value == "":
         return None
-    if value != "none" and value not in FLAG_MEANINGS:
+    if not isinstance(value, str) or (value != "none" and value not in FLAG_MEANINGS):
         raise invalid("flag 必须是 red、yellow、green、blue、purple 或 none", field="flag")
     return str(value)
 
