@@ -15,6 +15,7 @@ from chatserver.api import conversations as conversations_api
 from chatserver.api import health as health_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
+from chatserver.api import reports as reports_api
 from chatserver.api import static as static_api
 from chatserver.api import uploads as uploads_api
 from chatserver.api.common import COMPONENTS, error_middleware
@@ -60,6 +61,7 @@ def build_app(settings: Settings) -> web.Application:
     conversations_api.add_routes(app)
     catalog_api.add_routes(app)
     ratings_api.add_routes(app)
+    reports_api.add_routes(app)
     politeness_api.add_routes(app)
     uploads_api.add_routes(app)
     blocks_api.add_routes(app)

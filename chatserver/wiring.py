@@ -50,6 +50,7 @@ from chatserver.views.blocks import BlockViews
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import RatingViews
+from chatserver.views.reports import ReportViews
 from chatserver.views.session import ShopperSessionView
 
 
@@ -66,6 +67,7 @@ class Components:
     catalog: Catalog
     conversations: ConversationViews
     ratings: RatingViews
+    reports: ReportViews
     politeness: Politeness
     photos: Photos
     media_store: MediaStore
@@ -165,6 +167,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         catalog=catalog,
         conversations=conversations,
         ratings=RatingViews(db),
+        reports=ReportViews(db),
         politeness=politeness,
         photos=photos,
         media_store=media_store,
