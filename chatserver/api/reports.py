@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -43,6 +43,14 @@ def default_range(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def _instant(value: datetime | date, zone: ZoneInfo, *, day_end: bool) -> datetime:
+    """A plain date is a whole local day: `from` its start, `to` its end."""
+    if isinstance(value, datetime):
+        return value
+    day = value + timedelta(days=1) if day_end else value
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
 def _attachment(title: str, day: str, extension: str) -> str:
     readable = quote(f"{title}-{day}.{extension}")
     return f"attachment; filename=\"report-{day}.{extension}\"; filename*=UTF-8''{readable}"
@@ -71,7 +79,8 @@ async def report(request: web.Request) -> web.StreamResponse:
     views = parts_of(request).reports
     zone = await views.zone_of(actor.shop.id)
     start, end = default_range(datetime.now(UTC), zone)
-    start, end = command.start or start, command.end or end
+    start = start if command.start is None else _instant(command.start, zone, day_end=False)
+    end = end if command.end is None else _instant(command.end, zone, day_end=True)
     if start >= end:
         raise AppError("invalid_payload", "from 必须早于 to", field="from")
     found = await views.report(

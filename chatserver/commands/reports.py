@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import PlainValidator, model_validator
+from pydantic import PlainValidator
 
 from chatserver.commands.base import Command
 from chatserver.commands.ratings import instant_field
@@ -42,19 +42,30 @@ def _choice(field: str, allowed: tuple[str, ...], default: str | None) -> PlainV
     return PlainValidator(parse, json_schema_input_type=str | None)
 
 
-class ReportQuery(Command):
-    """`from` (inclusive) and `to` (exclusive) are instants with a zone, both optional (the last
-    30 local days); `period` day | week | month | all; `group` and `agent` narrow it down."""
+def _moment(field: str) -> PlainValidator:
+    """An instant with a zone, or a plain date (a whole local day of the shop)."""
+    instant = instant_field(field).func
 
-    start: Annotated[datetime | None, instant_field("from")] = None
-    end: Annotated[datetime | None, instant_field("to")] = None
+    def parse(value: Any) -> datetime | date | None:
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        return instant(value)  # type: ignore[call-arg]
+
+    return PlainValidator(parse, json_schema_input_type=str | None)
+
+
+class ReportQuery(Command):
+    """`from` (inclusive) and `to` (exclusive) are instants with a zone, or dates (`from` the
+    day's local start, `to` its end), both optional (the last 30 local days); `period`
+    day | week | month | all; `group` and `agent` narrow it down."""
+
+    start: Annotated[datetime | date | None, _moment("from")] = None
+    end: Annotated[datetime | date | None, _moment("to")] = None
     period: Annotated[Period | None, _choice("period", PERIODS, None)] = None
     group_id: Annotated[int | None, _id_field("group", "分组")] = None
     agent_id: Annotated[int | None, _id_field("agent", "客服")] = None
     format: Annotated[ExportFormat, _choice("format", FORMATS, "json")] = "json"
 
-    @model_validator(mode="after")
-    def _range(self) -> ReportQuery:
-        if self.start is not None and self.end is not None and self.start >= self.end:
-            raise invalid("from 必须早于 to", field="from")
-        return self

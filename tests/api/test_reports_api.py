@@ -97,6 +97,12 @@ async def test_filters_defaults_and_bad_input(server: LiveServer) -> None:
     )
     assert [(r["group"]["name"], r["complaints"]) for r in aftersales["rows"]] == [("售后", 1)]
 
+    # Dates are whole local days of the shop: the same two days as RANGE.
+    status, by_dates = await _json(server, "/api/reports/shop?from=2020-03-10&to=2020-03-11", admin)
+    assert status == 200, by_dates
+    assert (by_dates["from"], by_dates["to"]) == ("2020-03-09T16:00:00Z", "2020-03-11T16:00:00Z")
+    assert [r["conversations"] for r in by_dates["rows"]] == [4, 11]
+
     # No range: the last 30 local days, one row a day, ending with today.
     status, recent = await _json(server, "/api/reports/shop", admin)
     assert status == 200 and len(recent["rows"]) == 30 and recent["period"] == "day"
@@ -106,6 +112,8 @@ async def test_filters_defaults_and_bad_input(server: LiveServer) -> None:
         ("from=yesterday", "from"),
         ("from=2020-03-10T00:00:00", "from"),  # no zone: which midnight?
         ("from=2020-03-12T00:00:00Z&to=2020-03-10T00:00:00Z", "from"),
+        ("from=2020-03-12&to=2020-03-11", "from"),
+        ("from=2020-02-30", "from"),
         ("period=hour", "period"),
         ("format=pdf", "format"),
         ("agent=abc", "agent"),
