@@ -68,4 +68,3 @@ class ReportQuery(Command):
     group_id: Annotated[int | None, _id_field("group", "分组")] = None
     agent_id: Annotated[int | None, _id_field("agent", "客服")] = None
     format: Annotated[ExportFormat, _choice("format", FORMATS, "json")] = "json"
-

@@ -7,6 +7,7 @@ import type { StaffSession } from '../shared/session';
 import { FaqPage } from './FaqPage';
 import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
+import { LazyReportsPage } from './reports/LazyReportsPage';
 import { ShopPage } from './ShopPage';
 import { Admin, EDIT_SETTLE_MS, type AdminContext } from './ui';
 
@@ -17,10 +18,11 @@ const TABS = [
   { id: 'phrases', label: '常用语' },
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
+  { id: 'reports', label: '数据报表' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
-const SUPERVISOR_TABS: readonly Tab[] = ['blocks'];
+const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'reports'];
 
 function tabFromHash(): Tab {
   const h = window.location.hash.replace(/^#/, '');
@@ -137,6 +139,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
             </>
           )}
           {tab === 'blocks' && <BlocksPage />}
+          {tab === 'reports' && <LazyReportsPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">
