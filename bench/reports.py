@@ -85,6 +85,12 @@ def _conversations(
     return rows, facts
 
 
+def _url(admin_url: str, database: str) -> str:
+    return f"{admin_url.rsplit('/', 1)[0]}/{database}".replace(
+        "postgresql://", "postgresql+asyncpg://"
+    )
+
+
 async def load(admin_url: str, database: str, conversations: int, messages_each: int) -> str:
     url = f"{admin_url.rsplit('/', 1)[0]}/{database}".replace(
         "postgresql://", "postgresql+asyncpg://"
@@ -257,25 +263,32 @@ async def main() -> None:
     parser.add_argument("--messages-each", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", metavar="DATABASE", help="time the reports of a kept database")
     options = parser.parse_args()
     commit = _commit()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, commit {commit}, load {os.getloadavg()[0]:.2f}")  # fmt: skip
     admin = await asyncpg.connect(options.admin_url)
-    database = f"cs_bench_reports_{uuid.uuid4().hex[:8]}"
-    await admin.execute(f'CREATE DATABASE "{database}"')
+    database = options.reuse or f"cs_bench_reports_{uuid.uuid4().hex[:8]}"
+    keep = options.keep or options.reuse is not None
     try:
-        began = time.perf_counter()
-        url = await load(options.admin_url, database, options.conversations, options.messages_each)
-        print(
-            f"load took {time.perf_counter() - began:.1f} s; load average now {os.getloadavg()[0]:.2f}"
-        )
+        if options.reuse:
+            url = _url(options.admin_url, database)
+        else:
+            await admin.execute(f'CREATE DATABASE "{database}"')
+            began = time.perf_counter()
+            url = await load(
+                options.admin_url, database, options.conversations, options.messages_each
+            )
+            print(
+                f"load took {time.perf_counter() - began:.1f} s; load average now {os.getloadavg()[0]:.2f}"
+            )
         await time_reports(url, options.repeat)
     finally:
-        if not options.keep:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        if keep:
+            print(f"kept database {database} (--reuse {database})")
         else:
-            print(f"kept database {database}")
+            await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         await admin.close()
 
 

@@ -84,7 +84,7 @@ def _next_start(start: date, period: Period) -> date:
     return start + timedelta(days=1)
 
 
-def _label(start: date, period: Period) -> str:
+def label(start: date, period: Period) -> str:
     return start.strftime("%Y-%m") if period == "month" else start.isoformat()
 
 
@@ -106,7 +106,7 @@ def buckets(start: datetime, end: datetime, period: Period, zone: ZoneInfo) -> l
             break
         following = _next_start(local, period)
         ends = _local_midnight(following, zone)
-        found.append(Bucket(len(found), _label(local, period), max(begins, start), min(ends, end)))
+        found.append(Bucket(len(found), label(local, period), max(begins, start), min(ends, end)))
         if len(found) > MAX_BUCKETS:
             raise invalid(
                 f"时间范围过长：最多 {MAX_BUCKETS} 个统计周期，请按周或按月查看", field="period"
@@ -158,7 +158,6 @@ def empty_figures() -> dict[str, Any]:
         "satisfaction_rate": None,
         "rating_avg": None,
         "messages": 0,
-        "agent_messages": 0,
     }
 
 

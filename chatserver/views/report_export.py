@@ -73,7 +73,6 @@ def columns(report: Wire) -> list[tuple[str, Kind, Callable[[Wire], Any]]]:
         ("满意率", "share", figure("satisfaction_rate")),
         ("平均评分", "score", figure("rating_avg")),
         ("消息数", "count", figure("messages")),
-        ("客服消息数", "count", figure("agent_messages")),
     ]
 
 

@@ -187,6 +187,7 @@ async def _conversation(
                     created_at=chat.created,
                 )
             )
+    conversation.last_seq = seq
     for _ in range(chat.breaches):
         session.add(
             ConversationEvent(

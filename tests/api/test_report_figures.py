@@ -78,8 +78,7 @@ async def test_daily_figures_split_at_the_local_midnight(
         "satisfied": 1,
         "satisfaction_rate": 0.5,
         "rating_avg": 4.0,
-        "messages": 10,  # shopper and agent lines; the bot's and the system's are not counted
-        "agent_messages": 5,
+        "messages": 12,  # every line: shoppers', agents' and the bot's
     }
     assert day2["period"] == "2020-03-11"
     assert _pick(

@@ -29,7 +29,6 @@ export interface ReportRow {
   satisfaction_rate: number | null;
   rating_avg: number | null;
   messages: number;
-  agent_messages: number;
 }
 
 export interface Report {
