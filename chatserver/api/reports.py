@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from chatserver.actions.checks import SUPERVISING_ROLES
-from chatserver.api.common import current_agent, parts_of
+from chatserver.api.common import current_supervisor, parts_of
 from chatserver.commands.base import parse
 from chatserver.commands.reports import ReportQuery
 from chatserver.domain import reports as rules
@@ -60,10 +59,7 @@ async def report(request: web.Request) -> web.StreamResponse:
     dimension = DIMENSIONS.get(request.match_info["dimension"])
     if dimension is None:
         raise AppError("not_found", "没有这种报表")
-    actor = await current_agent(request)
-    # the role first: a plain agent learns nothing from validation
-    if actor.agent.role not in SUPERVISING_ROLES:
-        raise AppError("forbidden", "只有主管或管理员可以查看报表")
+    actor = await current_supervisor(request, "只有主管或管理员可以查看报表")
     query = request.query
     command = parse(
         ReportQuery,

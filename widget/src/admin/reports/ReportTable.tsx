@@ -1,13 +1,7 @@
 // One line per agent (or group) over the chosen range: the figures supervisors compare.
 // Names are text nodes; a figure over nothing shows 「—」.
+import { HANDOFF_TEXT } from '../../agent/views/labels';
 import type { ReportRow } from './types';
-
-export const HANDOFF_TEXT: Record<string, string> = {
-  requested: '顾客要求转人工',
-  complaint: '投诉',
-  bot_unsure: '机器人无法回答',
-  photo: '顾客发来图片',
-};
 
 export const share = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 export const secs = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)}秒`);
