@@ -126,8 +126,14 @@ def scope(
     return query.subquery("scope")
 
 
-def counts(scoped: Subquery) -> Select[Any]:
+def counts(scoped: Subquery, dialect: Dialect) -> Select[Any]:
+    """The figures of the conversations themselves; on PostgreSQL the p90 in the same pass."""
     fr = scoped.c.first_response_s
+    p90 = (
+        func.percentile_cont(rules.P90_NUMERATOR / rules.P90_DENOMINATOR).within_group(fr)
+        if dialect == "postgresql"
+        else null()
+    )
     return select(
         scoped.c.bucket,
         scoped.c.key,
@@ -140,6 +146,7 @@ def counts(scoped: Subquery) -> Select[Any]:
         func.count(scoped.c.handling_s).label("handled"),
         func.avg(scoped.c.handling_s).label("handling_avg_s"),
         func.coalesce(func.sum(scoped.c.lines), 0).label("messages"),
+        p90.label("p90"),
     ).group_by(scoped.c.bucket, scoped.c.key)
 
 
@@ -148,21 +155,6 @@ def handoff_reasons(scoped: Subquery) -> Select[Any]:
         select(scoped.c.bucket, scoped.c.key, scoped.c.handoff_reason, func.count())
         .where(scoped.c.handoff_reason.is_not(None))
         .group_by(scoped.c.bucket, scoped.c.key, scoped.c.handoff_reason)
-    )
-
-
-def p90_postgresql(scoped: Subquery) -> Select[Any]:
-    fr = scoped.c.first_response_s
-    return (
-        select(
-            scoped.c.bucket,
-            scoped.c.key,
-            func.percentile_cont(rules.P90_NUMERATOR / rules.P90_DENOMINATOR)
-            .within_group(fr)
-            .label("p90"),
-        )
-        .where(fr.is_not(None))
-        .group_by(scoped.c.bucket, scoped.c.key)
     )
 
 

@@ -139,9 +139,10 @@ class ReportViews:
                 bucket = rules.label(bucket.date(), period)
             return rows.setdefault((bucket, key), rules.empty_figures())
 
-        for line in await session.execute(sql.counts(scoped)):
+        for line in await session.execute(sql.counts(scoped, dialect)):
             figures = row(line.bucket, line.key)
             figures["messages"] = int(line.messages)
+            figures["first_response_p90_s"] = rules.seconds(line.p90)
             for name in ("conversations", "bot_resolved", "handed_off", "answered", "within_sla"):
                 figures[name] = getattr(line, name)
             figures["handled"] = line.handled
@@ -149,10 +150,7 @@ class ReportViews:
             figures["handling_avg_s"] = rules.seconds(line.handling_avg_s)
         for bucket, key, reason, count in await session.execute(sql.handoff_reasons(scoped)):
             row(bucket, key)["handoff_reasons"][reason] = count
-        if dialect == "postgresql":
-            for bucket, key, p90 in await session.execute(sql.p90_postgresql(scoped)):
-                row(bucket, key)["first_response_p90_s"] = rules.seconds(p90)
-        else:
+        if dialect != "postgresql":
             for bucket, key, count, lower, upper in await session.execute(
                 sql.p90_neighbours(scoped)
             ):
