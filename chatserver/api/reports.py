@@ -56,10 +56,10 @@ def _attachment(title: str, day: str, extension: str) -> str:
 
 
 async def report(request: web.Request) -> web.StreamResponse:
+    actor = await current_supervisor(request, "只有主管或管理员可以查看报表")
     dimension = DIMENSIONS.get(request.match_info["dimension"])
     if dimension is None:
         raise AppError("not_found", "没有这种报表")
-    actor = await current_supervisor(request, "只有主管或管理员可以查看报表")
     query = request.query
     command = parse(
         ReportQuery,

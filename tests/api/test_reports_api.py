@@ -127,6 +127,9 @@ async def test_filters_defaults_and_bad_input(server: LiveServer) -> None:
         assert body["error"]["field"] == field, (query, body)
     status, body = await _json(server, "/api/reports/planets", admin)
     assert status == 404 and body["error"]["code"] == "not_found"
+    # who asks is checked before what: nobody learns which reports exist
+    assert (await _json(server, "/api/reports/planets", None))[0] == 401
+    assert (await _json(server, "/api/reports/planets", tokens["agent"]))[0] == 403
 
 
 async def test_csv_and_xlsx_read_back_with_chinese_headers(server: LiveServer) -> None:
