@@ -18,6 +18,7 @@ from chatserver.api import integrations as integrations_api
 from chatserver.api import learning as learning_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
+from chatserver.api import reports as reports_api
 from chatserver.api import static as static_api
 from chatserver.api import uploads as uploads_api
 from chatserver.api import webhooks as webhooks_api
@@ -65,6 +66,7 @@ def build_app(settings: Settings) -> web.Application:
     learning_api.add_routes(app)
     catalog_api.add_routes(app)
     ratings_api.add_routes(app)
+    reports_api.add_routes(app)
     politeness_api.add_routes(app)
     uploads_api.add_routes(app)
     blocks_api.add_routes(app)

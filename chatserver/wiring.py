@@ -64,6 +64,7 @@ from chatserver.views.conversations import ConversationViews
 from chatserver.views.integrations import IntegrationViews
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import RatingViews
+from chatserver.views.reports import ReportViews
 from chatserver.views.session import ShopperSessionView
 
 
@@ -80,6 +81,7 @@ class Components:
     catalog: Catalog
     conversations: ConversationViews
     ratings: RatingViews
+    reports: ReportViews
     politeness: Politeness
     photos: Photos
     media_store: MediaStore
@@ -205,6 +207,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         catalog=catalog,
         conversations=conversations,
         ratings=RatingViews(db),
+        reports=ReportViews(db),
         politeness=politeness,
         photos=photos,
         media_store=media_store,

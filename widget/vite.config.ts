@@ -16,6 +16,8 @@ export default defineConfig({
     outDir: resolve(import.meta.dirname, 'dist'),
     emptyOutDir: true,
     target: 'es2020',
+    // the charts chunk (ECharts, about 175 kB gzipped) is loaded only by the reports page
+    chunkSizeWarningLimit: 600,
     rollupOptions: {
       input: {
         chat: resolve(pages, 'widget/chat.html'),
@@ -25,9 +27,16 @@ export default defineConfig({
       },
       output: {
         // Preact in one chunk (every app), socket.io-client and its parts in another (the chat
-        // app and the agent panel; the admin console only talks REST and does not load it)
+        // app and the agent panel; the admin console only talks REST and does not load it),
+        // ECharts in a third that only the lazily loaded reports page imports.
         manualChunks: (id: string) =>
-          /node_modules[\\/]preact[\\/]/.test(id) ? 'preact' : id.includes('node_modules') ? 'vendor' : undefined,
+          /node_modules[\\/]preact[\\/]/.test(id)
+            ? 'preact'
+            : /node_modules[\\/](echarts|zrender|tslib)[\\/]/.test(id)
+              ? 'charts'
+              : id.includes('node_modules')
+                ? 'vendor'
+                : undefined,
       },
     },
   },

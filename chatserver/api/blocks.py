@@ -6,24 +6,18 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from chatserver.actions.checks import SUPERVISING_ROLES
-from chatserver.api.common import current_agent, parts_of, path_id
-from chatserver.errors import AppError
+from chatserver.api.common import current_supervisor, parts_of, path_id
 
 
 async def list_blocks(request: web.Request) -> web.Response:
-    actor = await current_agent(request)
-    if actor.agent.role not in SUPERVISING_ROLES:
-        raise AppError("forbidden", "只有主管或管理员可以查看拒访名单")
+    actor = await current_supervisor(request, "只有主管或管理员可以查看拒访名单")
     items = await parts_of(request).block_views.list_for_shop(actor.shop.id)
     return web.json_response({"items": items})
 
 
 async def unblock(request: web.Request) -> web.Response:
-    actor = await current_agent(request)
     # The role first (inside the action too): a plain agent learns nothing about ids.
-    if actor.agent.role not in SUPERVISING_ROLES:
-        raise AppError("forbidden", "只有主管或管理员可以解除拉黑")
+    actor = await current_supervisor(request, "只有主管或管理员可以解除拉黑")
     block_id = path_id(request, "block_id")
     return web.json_response(await parts_of(request).blocks.do_unblock(actor, block_id))
 

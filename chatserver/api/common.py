@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from chatserver.actions.checks import SUPERVISING_ROLES
 from chatserver.errors import AppError, invalid
 from chatserver.services.auth import AuthenticatedAgent
 from chatserver.wiring import Components
@@ -74,6 +75,15 @@ def bearer_token(request: web.Request) -> str | None:
 
 async def current_agent(request: web.Request) -> AuthenticatedAgent:
     return await parts_of(request).auth.authenticate(bearer_token(request))
+
+
+async def current_supervisor(request: web.Request, refusal: str) -> AuthenticatedAgent:
+    """The caller, a supervisor or an admin; anyone else is refused with `refusal` (403)
+    before any input is read, so a plain agent learns nothing from validation."""
+    actor = await current_agent(request)
+    if actor.agent.role not in SUPERVISING_ROLES:
+        raise AppError("forbidden", refusal)
+    return actor
 
 
 def path_id(request: web.Request, name: str) -> int:

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from chatserver.actions.checks import SUPERVISING_ROLES
-from chatserver.api.common import current_agent, parts_of
+from chatserver.api.common import current_supervisor, parts_of
 from chatserver.commands.base import parse
 from chatserver.commands.ratings import RatingSummaryQuery
-from chatserver.errors import AppError
 
 
 async def rating_summary(request: web.Request) -> web.Response:
-    actor = await current_agent(request)
-    # the role first: a plain agent learns nothing from validation
-    if actor.agent.role not in SUPERVISING_ROLES:
-        raise AppError("forbidden", "只有主管或管理员可以查看满意度统计")
+    actor = await current_supervisor(request, "只有主管或管理员可以查看满意度统计")
     query = request.query
     command = parse(
         RatingSummaryQuery,

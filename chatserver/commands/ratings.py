@@ -23,7 +23,7 @@ class RateService(Command):
     comment: Comment = None
 
 
-def _instant(field: str) -> PlainValidator:
+def instant_field(field: str) -> PlainValidator:
     def parse(value: Any) -> datetime | None:
         if value is None or value == "":
             return None
@@ -53,8 +53,8 @@ class RatingSummaryQuery(Command):
     """`GET /api/ratings/summary?from=&to=&agent_id=`: `start` is the query's `from`, `end` its
     `to` (from inclusive, to exclusive; either may be left out)."""
 
-    start: Annotated[datetime | None, _instant("from")] = None
-    end: Annotated[datetime | None, _instant("to")] = None
+    start: Annotated[datetime | None, instant_field("from")] = None
+    end: Annotated[datetime | None, instant_field("to")] = None
     agent_id: Annotated[int | None, PlainValidator(_agent_id, json_schema_input_type=str)] = None
 
     @model_validator(mode="after")

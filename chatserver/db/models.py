@@ -103,6 +103,8 @@ class Conversation(Base):
     __table_args__ = (
         Index("ix_conversations_shop_status", "shop_id", "status"),
         Index("ix_conversations_agent_status", "agent_id", "status"),
+        # reports: a shop's conversations by when they started
+        Index("ix_conversations_shop_created", "shop_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -170,6 +172,8 @@ class ConversationEvent(Base):
     """One row per state change: who, when, why. Reports read these, not guesses."""
 
     __tablename__ = "conversation_events"
+    # reports count one type (sla_breach) per conversation
+    __table_args__ = (Index("ix_conversation_events_type_conversation", "type", "conversation_id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     conversation_id: Mapped[int] = mapped_column(

@@ -10,6 +10,7 @@ import { IntegrationsPage } from './IntegrationsPage';
 import { LearningPage } from './LearningPage';
 import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
+import { LazyReportsPage } from './reports/LazyReportsPage';
 import { ShopPage } from './ShopPage';
 import { Admin, EDIT_SETTLE_MS, type AdminContext } from './ui';
 
@@ -22,11 +23,12 @@ const TABS = [
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
   { id: 'complaints', label: '投诉管理' },
+  { id: 'reports', label: '数据报表' },
   { id: 'integrations', label: '集成' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
-const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'complaints', 'learning'];
+const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'complaints', 'learning', 'reports'];
 /** Tabs only admins see (the server refuses the rest too). */
 const ADMIN_TABS: readonly Tab[] = ['integrations'];
 
@@ -150,6 +152,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
           {tab === 'blocks' && <BlocksPage />}
           {tab === 'complaints' && <ComplaintsPage />}
           {tab === 'integrations' && <IntegrationsPage />}
+          {tab === 'reports' && <LazyReportsPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">
