@@ -15,6 +15,7 @@ from chatserver.api import conversations as conversations_api
 from chatserver.api import health as health_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
+from chatserver.api import sla as sla_api
 from chatserver.api import static as static_api
 from chatserver.api import uploads as uploads_api
 from chatserver.api.common import COMPONENTS, error_middleware
@@ -63,6 +64,7 @@ def build_app(settings: Settings) -> web.Application:
     politeness_api.add_routes(app)
     uploads_api.add_routes(app)
     blocks_api.add_routes(app)
+    sla_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:
@@ -81,11 +83,13 @@ def build_app(settings: Settings) -> web.Application:
                 log.exception("warming the FAQ index of shop %s failed", shop_id)
         await parts.presence.start()
         parts.queue_board.start()
+        parts.sla_watch.start()
 
     async def on_cleanup(_app: web.Application) -> None:
         await cancel_pending()
         await parts.presence.shutdown()
         await parts.queue_board.stop()
+        await parts.sla_watch.stop()
         # Let listeners finish what was committed (bot replies, fan-out), then stop.
         try:
             await asyncio.wait_for(parts.dispatcher.drain(), SHUTDOWN_DRAIN_SECONDS)

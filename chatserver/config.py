@@ -29,6 +29,8 @@ class Settings:
     demo_shop: str = "demo"
     # Several deployments (or test runs) can share one Redis without hearing each other.
     redis_channel: str = "chatserver"
+    # How often the SLA watch looks for alerts that came due (0: never by itself).
+    sla_tick_seconds: float = 1.0
 
 
 def _load_dotenv(path: Path) -> dict[str, str]:
@@ -110,6 +112,14 @@ def load_settings(
     if grace < 0:
         raise ConfigError("CHATSERVER_AGENT_GRACE_SECONDS must not be negative")
 
+    tick_raw = env.get("CHATSERVER_SLA_TICK_SECONDS", "1")
+    try:
+        sla_tick = float(tick_raw)
+    except ValueError:
+        raise ConfigError(f"CHATSERVER_SLA_TICK_SECONDS={tick_raw!r} is not a number") from None
+    if sla_tick < 0:
+        raise ConfigError("CHATSERVER_SLA_TICK_SECONDS must not be negative")
+
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -120,4 +130,5 @@ def load_settings(
         agent_grace_seconds=grace,
         demo_shop=env.get("CHATSERVER_DEMO_SHOP") or "demo",
         redis_channel=env.get("CHATSERVER_REDIS_CHANNEL") or "chatserver",
+        sla_tick_seconds=sla_tick,
     )

@@ -23,6 +23,8 @@ from chatserver.actions.photos import Photos
 from chatserver.actions.politeness import Politeness
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
+from chatserver.actions.sla import SlaActions
+from chatserver.actions.sla_policies import SlaPolicies
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.config import Settings
@@ -31,6 +33,7 @@ from chatserver.dispatch import Dispatcher
 from chatserver.listeners.bot import BotListener
 from chatserver.listeners.catalog import CatalogWatcher
 from chatserver.listeners.queue_board import QueueBoard
+from chatserver.listeners.sla_watch import SlaWatch
 from chatserver.listeners.suggestions import Suggestions
 from chatserver.realtime.agent import AgentDesk, AgentNamespace
 from chatserver.realtime.fanout import Fanout
@@ -38,6 +41,7 @@ from chatserver.realtime.visitor import VisitorNamespace
 from chatserver.services.auth import AuthService
 from chatserver.services.faq_registry import FaqRegistry
 from chatserver.services.images import ImageWorkers
+from chatserver.services.leader import Leadership, RedisLeadership, SoleProcess
 from chatserver.services.media_store import LocalMediaStore, MediaStore
 from chatserver.services.presence import AgentPresence
 from chatserver.services.presence_store import (
@@ -72,6 +76,8 @@ class Components:
     media_links: media_links.MediaLinks
     blocks: Blocks
     block_views: BlockViews
+    sla_watch: SlaWatch
+    sla_policies: SlaPolicies
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -123,6 +129,17 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     queue_board.subscribe(dispatcher)
     suggestions.subscribe(dispatcher)
     CatalogWatcher(faq).subscribe(dispatcher)
+    # The SLA timers: with Redis one process leads; its lock outlives a few missed ticks.
+    leader: Leadership = (
+        RedisLeadership(
+            settings.redis_url,
+            f"{settings.redis_channel}:sla-leader",
+            ttl_seconds=max(3.0, 5 * settings.sla_tick_seconds),
+        )
+        if settings.redis_url is not None
+        else SoleProcess()
+    )
+    sla_watch = SlaWatch(db, SlaActions(db), leader, tick_seconds=settings.sla_tick_seconds)
 
     sio.register_namespace(
         VisitorNamespace(
@@ -171,4 +188,6 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         media_links=links,
         blocks=blocks,
         block_views=BlockViews(db),
+        sla_watch=sla_watch,
+        sla_policies=SlaPolicies(db),
     )

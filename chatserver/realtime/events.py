@@ -37,6 +37,10 @@ BLOCK: Final = "block"
 BLOCKED: Final = "blocked"
 UNBLOCKED: Final = "unblocked"
 
+# SLA alerts: to the owning agent (or the group's agents while queued), and to supervisors.
+SLA_WARNING: Final = "sla_warning"
+SLA_BREACH: Final = "sla_breach"
+
 
 def conversation_room(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"

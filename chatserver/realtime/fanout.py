@@ -29,6 +29,7 @@ from chatserver.domain.events import (
     ReadUpTo,
     ShopperBlocked,
     ShopperUnblocked,
+    SlaAlerted,
     SuggestionsFound,
     TypingChanged,
 )
@@ -58,6 +59,7 @@ class Fanout:
             ReadUpTo: self.read_up_to,
             ShopperBlocked: self.shopper_blocked,
             ShopperUnblocked: self.shopper_unblocked,
+            SlaAlerted: self.sla_alerted,
         }
         # A queue snapshot read just before a chat was taken must not reach its shopper after
         # `assigned` (the widget would show the queue again): positions older than the message
@@ -253,3 +255,8 @@ class Fanout:
                 "by": event.by,
             },
         )
+
+    async def sla_alerted(self, event: SlaAlerted) -> None:
+        name = names.SLA_WARNING if event.alert == "sla_warning" else names.SLA_BREACH
+        for agent_id in event.recipients:
+            await self.to_agent(agent_id, name, event.payload)
