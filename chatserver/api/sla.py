@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from chatserver.actions.sla_policies import require_admin, require_supervising
+from chatserver.actions.sla_policies import require_admin
 from chatserver.api.common import current_agent, json_body, parts_of, path_id
 from chatserver.commands.sla import parse_policy_change
 
@@ -33,7 +33,7 @@ async def put_group_policy(request: web.Request) -> web.Response:
 
 async def delete_group_policy(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    require_supervising(actor)
+    require_admin(actor)
     group_id = path_id(request, "group_id")
     policies = parts_of(request).sla_policies
     return web.json_response(await policies.do_set_group_policy(actor, group_id, None))
