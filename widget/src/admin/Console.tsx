@@ -8,6 +8,7 @@ import { FaqPage } from './FaqPage';
 import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
 import { ShopPage } from './ShopPage';
+import { SlaPage } from './SlaPage';
 import { Admin, EDIT_SETTLE_MS, type AdminContext } from './ui';
 
 export const ROLE_TEXT: Record<string, string> = { admin: '管理员', supervisor: '主管', agent: '客服' };
@@ -17,10 +18,11 @@ const TABS = [
   { id: 'phrases', label: '常用语' },
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
+  { id: 'sla', label: '服务时效' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
-const SUPERVISOR_TABS: readonly Tab[] = ['blocks'];
+const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'sla'];
 
 function tabFromHash(): Tab {
   const h = window.location.hash.replace(/^#/, '');
@@ -137,6 +139,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
             </>
           )}
           {tab === 'blocks' && <BlocksPage />}
+          {tab === 'sla' && <SlaPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">

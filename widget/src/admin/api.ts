@@ -9,6 +9,7 @@ import type {
   PolitenessWarning,
   PolitenessWords,
   ShopSettings,
+  SlaPolicyPage,
 } from '../shared/types';
 
 export interface FaqInput {
@@ -62,4 +63,10 @@ export const adminApi = {
     request<PolitenessSettings>('PUT', '/api/politeness', token, body),
   blocks: (token: string) => request<{ items: Block[] }>('GET', '/api/blocks', token),
   unblock: (token: string, id: number) => request<{ id: number }>('DELETE', `/api/blocks/${id}`, token),
+  slaPolicies: (token: string) => request<SlaPolicyPage>('GET', '/api/sla/policies', token),
+  slaShopUpdate: (token: string, body: Record<string, unknown>) =>
+    request<SlaPolicyPage>('PUT', '/api/sla/policies/shop', token, body),
+  slaGroupUpdate: (token: string, id: number, body: Record<string, unknown>) =>
+    request<SlaPolicyPage>('PUT', `/api/sla/policies/groups/${id}`, token, body),
+  slaGroupReset: (token: string, id: number) => request<SlaPolicyPage>('DELETE', `/api/sla/policies/groups/${id}`, token),
 };

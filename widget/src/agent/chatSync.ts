@@ -8,6 +8,7 @@ import type {
   FlagPayload,
   RatedPayload,
   ReadPayload,
+  SlaAlertPayload,
   SuggestionsPayload,
   UnblockedPayload,
 } from '../shared/events';
@@ -36,6 +37,8 @@ export interface SyncHooks {
   /** A colleague blocked a shopper, or a supervisor lifted a block. */
   blocked(b: Block): void;
   unblocked(p: UnblockedPayload): void;
+  /** An SLA clock of a chat I could answer passed its warning, or one of the shop's breached. */
+  sla(p: SlaAlertPayload): void;
 }
 
 /** The chat is in front of the agent: open in the panel, and the tab visible. */
@@ -173,6 +176,14 @@ export class ChatSync implements AgentServerEvents {
 
   unblocked(p: UnblockedPayload): void {
     this.hooks.unblocked(p);
+  }
+
+  sla_warning(p: SlaAlertPayload): void {
+    this.hooks.sla(p);
+  }
+
+  sla_breach(p: SlaAlertPayload): void {
+    this.hooks.sla(p);
   }
 
   /** The chat is no longer an open chat of mine; it stays listed, read-only, until dismissed. */

@@ -69,6 +69,9 @@ export interface DeskState {
   /** Show only my chats with this flag (null: all). */
   flagFilter: ConversationFlag | null;
   pane: NarrowPane;
+  /** Queue chats past their SLA warning that nobody has taken, and how often I was alerted. */
+  escalated: number;
+  escalationAlerts: number;
 }
 
 export type DeskStore = Store<DeskState>;

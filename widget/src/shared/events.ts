@@ -15,6 +15,7 @@ import type {
   Rating,
   ReadMarks,
   RatingPrompt,
+  SlaKind,
   Suggestion,
 } from './types';
 
@@ -60,6 +61,8 @@ export const AgentEvent = {
   read: 'read',
   blocked: 'blocked',
   unblocked: 'unblocked',
+  slaWarning: 'sla_warning',
+  slaBreach: 'sla_breach',
   // agent → server
   status: 'status',
   accept: 'accept',
@@ -208,6 +211,8 @@ export interface AgentServerEvents {
   read: (p: ReadPayload) => void;
   blocked: (b: Block) => void;
   unblocked: (p: UnblockedPayload) => void;
+  sla_warning: (p: SlaAlertPayload) => void;
+  sla_breach: (p: SlaAlertPayload) => void;
 }
 
 export interface AgentClientEvents {
@@ -229,4 +234,18 @@ export interface UnblockedPayload {
   conversation_id: number;
   visitor_id: number;
   by: { id: number; name: string };
+}
+
+/** `sla_warning` (to the owner, or the group while queued) and `sla_breach` (to supervisors). */
+export interface SlaAlertPayload {
+  conversation_id: number;
+  kind: SlaKind;
+  state: 'warning' | 'breached';
+  target_s: number;
+  elapsed_s: number;
+  started_at: string;
+  group_id: number | null;
+  status: ConversationStatus;
+  agent: PersonRef | null;
+  visitor: PersonRef;
 }

@@ -73,6 +73,44 @@ export interface Conversation {
   /** Staff only: the coloured flag, and when it was last set or cleared. */
   flag?: ConversationFlag | null;
   flag_changed_at?: string | null;
+  /** The SLA policy and the clocks running as of `as_of` (staff only). */
+  sla?: SlaInfo;
+}
+
+export type SlaKind = 'first_response' | 'next_response' | 'resolution';
+export type SlaState = 'ok' | 'warning' | 'breached';
+
+export interface SlaPolicy {
+  first_response_s: number;
+  next_response_s: number;
+  resolution_s: number;
+  warn_percent: number;
+  business_hours_only: boolean;
+}
+
+/** One running clock: `elapsed_s` counted at `as_of` (paused while `running` is false). */
+export interface SlaClock {
+  kind: SlaKind;
+  started_at: string;
+  target_s: number;
+  warn_s: number;
+  elapsed_s: number;
+  running: boolean;
+  state: SlaState;
+  as_of: string;
+}
+
+/** GET /api/sla/policies: the shop's policy and each group's (its own, or the defaults). */
+export interface SlaPolicyPage {
+  shop: SlaPolicy & { reassign_after_s: number | null; custom: boolean };
+  groups: { group: { id: number; name: string; topic: string | null }; custom: boolean; policy: SlaPolicy }[];
+  defaults: SlaPolicy;
+}
+
+export interface SlaInfo {
+  policy: SlaPolicy;
+  state: SlaState | null;
+  clocks: SlaClock[];
 }
 
 /** The shop manuals' order flags: red 常规, yellow 特殊配送, green 延迟发货, blue 赠品或退款, purple 其他. */
