@@ -84,7 +84,7 @@ export function SlaPage() {
           />
           <Field label="超时自动转接" name="reassign_after_s" error={errors.reassign_after_s}
             hint="客服在这段时间内没有回复顾客时，自动转给其他有空的在线客服，并告知双方">
-            <label class="check">
+            <label class="checkbox">
               <input
                 type="checkbox"
                 data-testid="sla-shop-reassign"

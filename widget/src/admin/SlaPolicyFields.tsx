@@ -31,7 +31,7 @@ export function SlaPolicyFields({ draft, errors, readOnly, prefix, onChange }: P
       {number('resolution_h', 'resolution_s', '问题解决时限', '小时')}
       {number('warn_percent', 'warn_percent', '提前提醒', '% 时限', '用时达到时限的这一比例时提醒客服')}
       <Field label="计时方式" name="business_hours_only" error={errors.business_hours_only}>
-        <label class="check">
+        <label class="checkbox">
           <input
             type="checkbox"
             data-testid={`${prefix}-business_hours_only`}
