@@ -74,6 +74,11 @@ def test_the_chat_list_puts_the_breached_chat_first_and_an_untaken_chat_raises_a
     _asked_ago(db, warned, 50)
     _asked_ago(db, breached, 150)
     _asked_ago(db, waiting, 100)
+    # The server's watch finds the clocks past their warning and tells the agent at once.
+    notice = agent.page.locator(tid("sla-notice"))
+    expect(notice).to_have_attribute("data-state", "warning", timeout=TIMEOUT_MS)
+    expect(notice).to_contain_text("顾客")
+    agent.screenshot(screenshot_dir, "sla-00-warning-notice")
     agent.page.reload()
     expect(agent.page.locator(tid("connection-state"))).to_have_attribute(
         "data-state", "online", timeout=TIMEOUT_MS

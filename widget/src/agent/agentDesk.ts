@@ -30,7 +30,6 @@ import { ratedToast } from './ratings';
 import { reportReads } from './readMarks';
 import { replyOutbox } from './replies';
 import { SidePanelData } from './sidePanelData';
-import { slaAlertText } from './sla';
 
 const TOAST_MS = 4000;
 /** A draft check that takes longer than this is given up: sending never waits on it for long. */
@@ -70,6 +69,7 @@ export class AgentDesk {
       pane: 'list',
       escalated: 0,
       escalationAlerts: 0,
+      slaNotice: null,
     });
     this.alerts = new DeskAlerts(this.store);
     this.sync = new ChatSync(this.store, token, {
@@ -80,10 +80,7 @@ export class AgentDesk {
       rated: (p) => this.showToast(ratedToast(p, this.store.state.chats[p.conversation_id]?.conversation.visitor.name)),
       blocked: (b) => this.showToast(blockedToast(b)),
       unblocked: (p) => this.showToast(unblockedToast(p)),
-      sla: (p) => {
-        this.showToast(slaAlertText(p));
-        this.alerts.chime();
-      },
+      sla: (p) => this.alerts.slaAlert(p),
     });
     const hooks = {
       connected: () => {

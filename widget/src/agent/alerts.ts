@@ -2,15 +2,17 @@
 // and the unread count in the tab title, "(N) 客服工作台", which follows the store by itself.
 // Shoppers left in the queue past their SLA warning are escalated: the title says so and the
 // chime repeats every REPEAT_MS until someone takes them (the banner is views/EscalationBanner).
+import type { SlaAlertPayload } from '../shared/events';
 import { storage } from '../shared/store';
 import type { DeskState, DeskStore } from './deskState';
-import { escalatedQueue } from './sla';
+import { escalatedQueue, slaAlertText } from './sla';
 import { chime } from './sound';
 
 const MUTE_KEY = 'chatserver:agent:muted';
 export const DESK_TITLE = '客服工作台';
 const REPEAT_MS = 15_000;
 const CHECK_MS = 1000;
+const SLA_NOTICE_MS = 8000;
 
 export function savedMute(): boolean {
   return storage.get(MUTE_KEY) === '1';
@@ -26,6 +28,7 @@ export class DeskAlerts {
   private readonly unsubscribe: () => void;
   private readonly escalationTimer: number;
   private lastRepeat = 0;
+  private slaNoticeTimer: number | undefined;
 
   constructor(private readonly store: DeskStore) {
     let shown = document.title;
@@ -34,6 +37,14 @@ export class DeskAlerts {
       if (title !== shown) document.title = shown = title;
     });
     this.escalationTimer = window.setInterval(() => this.checkEscalation(Date.now()), CHECK_MS);
+  }
+
+  /** `sla_warning` / `sla_breach`: a notice of its own for a while, and the chime. */
+  slaAlert(p: SlaAlertPayload): void {
+    window.clearTimeout(this.slaNoticeTimer);
+    this.store.set({ slaNotice: { text: slaAlertText(p), state: p.state } });
+    this.slaNoticeTimer = window.setTimeout(() => this.store.set({ slaNotice: null }), SLA_NOTICE_MS);
+    this.chime();
   }
 
   /** Escalated queue chats: alert now, and again every REPEAT_MS while any is left. */
@@ -65,5 +76,6 @@ export class DeskAlerts {
   stop(): void {
     this.unsubscribe();
     window.clearInterval(this.escalationTimer);
+    window.clearTimeout(this.slaNoticeTimer);
   }
 }

@@ -72,6 +72,8 @@ export interface DeskState {
   /** Queue chats past their SLA warning that nobody has taken, and how often I was alerted. */
   escalated: number;
   escalationAlerts: number;
+  /** The last `sla_warning` / `sla_breach`, shown for a few seconds (its own place, not the toast). */
+  slaNotice: { text: string; state: 'warning' | 'breached' } | null;
 }
 
 export type DeskStore = Store<DeskState>;

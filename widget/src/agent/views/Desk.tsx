@@ -6,7 +6,7 @@ import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { ChatPane } from './ChatPane';
 import { ConversationList } from './ConversationList';
-import { EscalationBanner } from './EscalationBanner';
+import { EscalationBanner, SlaNotice } from './EscalationBanner';
 import { SidePanel } from './SidePanel';
 import { Toast } from './Toast';
 import { TopBar } from './TopBar';
@@ -21,6 +21,7 @@ export function Desk({ desk, onLogout }: { desk: AgentDesk; onLogout: () => void
     <div class="desk" data-pane={activeId == null ? 'list' : pane}>
       <TopBar desk={desk} onLogout={onLogout} />
       <EscalationBanner desk={desk} />
+      <SlaNotice desk={desk} />
       <div class="panes">
         <ConversationList desk={desk} />
         {activeId != null ? (

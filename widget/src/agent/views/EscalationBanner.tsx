@@ -1,10 +1,21 @@
 // Shoppers waiting in the queue past their SLA warning with nobody taking them: a banner that stays
-// until someone accepts (the chime and the title repeat meanwhile, alerts.ts).
+// until someone accepts (the chime and the title repeat meanwhile, alerts.ts). And the notice of
+// the last `sla_warning` / `sla_breach`.
 import { durationText } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { escalatedQueue, queueClock } from '../sla';
 import { useNow } from './useNow';
+
+export function SlaNotice({ desk }: { desk: AgentDesk }) {
+  const notice = useStore(desk.store, (s) => s.slaNotice);
+  if (!notice) return null;
+  return (
+    <div class={`sla-notice sla-notice-${notice.state}`} role="status" data-testid="sla-notice" data-state={notice.state}>
+      {notice.text}
+    </div>
+  );
+}
 
 export function EscalationBanner({ desk }: { desk: AgentDesk }) {
   const now = useNow();
