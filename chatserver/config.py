@@ -69,6 +69,17 @@ def _parse_port(raw: str, name: str) -> int:
     return port
 
 
+def _non_negative_seconds(env: Mapping[str, str], name: str, default: str) -> float:
+    raw = env.get(name, default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return value
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None,
     *,
@@ -104,21 +115,8 @@ def load_settings(
     if len(secret_key) < 16:
         raise ConfigError("SECRET_KEY must be at least 16 characters long")
 
-    grace_raw = env.get("CHATSERVER_AGENT_GRACE_SECONDS", "30")
-    try:
-        grace = float(grace_raw)
-    except ValueError:
-        raise ConfigError(f"CHATSERVER_AGENT_GRACE_SECONDS={grace_raw!r} is not a number") from None
-    if grace < 0:
-        raise ConfigError("CHATSERVER_AGENT_GRACE_SECONDS must not be negative")
-
-    tick_raw = env.get("CHATSERVER_SLA_TICK_SECONDS", "1")
-    try:
-        sla_tick = float(tick_raw)
-    except ValueError:
-        raise ConfigError(f"CHATSERVER_SLA_TICK_SECONDS={tick_raw!r} is not a number") from None
-    if sla_tick < 0:
-        raise ConfigError("CHATSERVER_SLA_TICK_SECONDS must not be negative")
+    grace = _non_negative_seconds(env, "CHATSERVER_AGENT_GRACE_SECONDS", "30")
+    sla_tick = _non_negative_seconds(env, "CHATSERVER_SLA_TICK_SECONDS", "1")
 
     return Settings(
         data_dir=data_dir,

@@ -12,13 +12,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chatserver.actions.assignment import assign
-from chatserver.actions.closing import SYSTEM_NAME
+from chatserver.actions.assignment import assign, return_to_queue
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, Visitor
-from chatserver.db.records import append_message, lock_row, record_event, transition
+from chatserver.db.records import lock_row, record_event
 from chatserver.domain import routing, sla, states
-from chatserver.domain.events import ChatReturned, SlaAlerted
+from chatserver.domain.events import SlaAlerted
 from chatserver.views.queue import agent_loads, waiting_chat
 from chatserver.views.sla import (
     clocks_of,
@@ -28,7 +27,7 @@ from chatserver.views.sla import (
     unanswered_for,
     warning_recipients,
 )
-from chatserver.views.wire import agent_brief, iso, message_dict, visitor_brief
+from chatserver.views.wire import agent_brief, iso, visitor_brief
 
 REASSIGNED_NOTICE = "抱歉让您久等了，正在为您转接另一位客服，您的消息都已保留，请稍候。"
 
@@ -119,37 +118,14 @@ class SlaActions:
             new_id = routing.choose_agent(waiting_chat(conversation, {}), others)
             if new_id is None:
                 return False
-            transition(
-                session,
+            await return_to_queue(
+                tx,
                 conversation,
-                states.QUEUED,
-                event="returned_to_queue",
-                now=now,
-                actor_type="system",
-                actor_id=previous_id,
+                agent_id=previous_id,
                 reason="unanswered",
-                data={"waited_seconds": int(waited)},
-            )
-            conversation.agent_id = None
-            conversation.assigned_at = None
-            notice = await append_message(
-                session,
-                conversation,
-                sender="system",
-                sender_name=SYSTEM_NAME,
                 text=REASSIGNED_NOTICE,
-                kind="event",
-                meta={"event": "returned_to_queue", "reason": "unanswered"},
                 now=now,
-            )
-            tx.record(
-                ChatReturned(
-                    conversation.id,
-                    conversation.shop_id,
-                    agent_id=previous_id,
-                    reason="unanswered",
-                    notice=message_dict(notice),
-                )
+                data={"waited_seconds": int(waited)},
             )
             await session.flush()
             return await assign(tx, conversation.id, new_id, now, accepted_by=None)

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from chatserver.actions.checks import SUPERVISING_ROLES
 from chatserver.db.engine import Database
 from chatserver.db.models import Group, Shop, utcnow
-from chatserver.db.records import lock_row
 from chatserver.db.sla import SlaPolicyRow
 from chatserver.domain.sla_policy import SlaPolicy
 from chatserver.errors import AppError, invalid
@@ -51,38 +50,33 @@ class SlaPolicies:
         self, actor: AuthenticatedAgent, change: dict[str, Any]
     ) -> dict[str, Any]:
         require_admin(actor)
-        shop_id = actor.shop.id
-        async with self.db.transaction() as tx:
-            session = tx.session
-            # The shop's row lock keeps its policy row single under concurrent edits.
-            await lock_row(session, Shop, shop_id)
-            row = await session.scalar(
-                select(SlaPolicyRow).where(
-                    SlaPolicyRow.shop_id == shop_id, SlaPolicyRow.group_id.is_(None)
-                )
-            )
-            base = await policy_for(session, shop_id, None)
-            if row is None:
-                row = SlaPolicyRow(shop_id=shop_id, group_id=None)
-                session.add(row)
-            _apply(row, base, change)
-            await session.flush()
-            return await policy_page(session, shop_id)
+        return await self._save(actor.shop.id, None, change)
 
     async def do_set_group_policy(
         self, actor: AuthenticatedAgent, group_id: int, change: dict[str, Any] | None
     ) -> dict[str, Any]:
         """`change` None: the group follows the defaults again."""
         require_admin(actor)
-        shop_id = actor.shop.id
+        return await self._save(actor.shop.id, group_id, change)
+
+    async def _save(
+        self, shop_id: int, group_id: int | None, change: dict[str, Any] | None
+    ) -> dict[str, Any]:
         async with self.db.transaction() as tx:
             session = tx.session
-            await lock_row(session, Shop, shop_id)
-            group = await session.get(Group, group_id)
-            if group is None or group.shop_id != shop_id:
-                raise AppError("not_found", "客服组不存在")
+            # The shop's row lock keeps each policy row single under concurrent edits.
+            await session.execute(select(Shop.id).where(Shop.id == shop_id).with_for_update())
+            if group_id is not None:
+                group = await session.get(Group, group_id)
+                if group is None or group.shop_id != shop_id:
+                    raise AppError("not_found", "客服组不存在")
             row = await session.scalar(
-                select(SlaPolicyRow).where(SlaPolicyRow.group_id == group_id)
+                select(SlaPolicyRow).where(
+                    SlaPolicyRow.shop_id == shop_id,
+                    SlaPolicyRow.group_id.is_(None)
+                    if group_id is None
+                    else SlaPolicyRow.group_id == group_id,
+                )
             )
             if change is None:
                 if row is not None:
