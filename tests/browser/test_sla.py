@@ -62,7 +62,7 @@ def test_the_chat_list_puts_the_breached_chat_first_and_an_untaken_chat_raises_a
     fresh, warned, breached = _visitor_conversations(db)
 
     # The one who only pressed 转人工 has a running clock too.
-    first = agent.page.locator(f'{tid("conversation-item")}[data-conversation-id="{fresh}"]')
+    first = agent.chat_item(fresh)
     expect(first.locator(tid("conversation-wait"))).to_contain_text("等待接待")
 
     # Nobody takes the fourth: the agent is busy (忙碌 gets no new chats).
@@ -113,9 +113,7 @@ def test_the_chat_list_puts_the_breached_chat_first_and_an_untaken_chat_raises_a
     banner.locator(tid("sla-escalation-accept")).click()
     expect(banner).to_have_count(0, timeout=TIMEOUT_MS)
     expect(agent.page).to_have_title("客服工作台", timeout=TIMEOUT_MS)
-    expect(
-        agent.page.locator(f'{tid("conversation-item")}[data-conversation-id="{waiting}"]')
-    ).to_be_visible()
+    expect(agent.chat_item(waiting)).to_be_visible()
     agent.screenshot(screenshot_dir, "sla-02-accepted")
 
 
