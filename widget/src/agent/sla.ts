@@ -94,12 +94,12 @@ export const SLA_KIND_TEXT: Record<SlaKind, string> = {
 
 /** The toast for `sla_warning` (my chat, or the queue) and `sla_breach` (supervisors). */
 export function slaAlertText(p: SlaAlertPayload): string {
-  const who = `顾客 ${p.visitor.name}`;
+  const who = p.visitor.name;
   const limit = durationText(p.target_s);
   if (p.state === 'breached') {
     const agent = p.agent ? `（客服 ${p.agent.name}）` : '（排队中，无人接入）';
-    return `超时提醒：${who}${SLA_KIND_TEXT[p.kind]}已超过 ${limit}${agent}`;
+    return `超时提醒：${who} ${SLA_KIND_TEXT[p.kind]}已超过 ${limit}${agent}`;
   }
-  if (p.status === 'queued') return `${who}已排队 ${durationText(p.elapsed_s)}，请尽快接入`;
-  return `${who}已${SLA_KIND_TEXT[p.kind]} ${durationText(p.elapsed_s)}，请在 ${limit} 内回复`;
+  if (p.status === 'queued') return `${who} 已排队 ${durationText(p.elapsed_s)}，请尽快接入`;
+  return `${who} ${SLA_KIND_TEXT[p.kind]} ${durationText(p.elapsed_s)}，请在 ${limit} 内回复`;
 }
