@@ -19,6 +19,7 @@ from chatserver.api import learning as learning_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
 from chatserver.api import reports as reports_api
+from chatserver.api import sla as sla_api
 from chatserver.api import static as static_api
 from chatserver.api import uploads as uploads_api
 from chatserver.api import webhooks as webhooks_api
@@ -73,6 +74,7 @@ def build_app(settings: Settings) -> web.Application:
     complaints_api.add_routes(app)
     integrations_api.add_routes(app)
     webhooks_api.add_routes(app)
+    sla_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:
@@ -92,12 +94,14 @@ def build_app(settings: Settings) -> web.Application:
         await parts.presence.start()
         parts.queue_board.start()
         parts.webhook_sender.start()
+        parts.sla_watch.start()
 
     async def on_cleanup(_app: web.Application) -> None:
         await cancel_pending()
         await parts.presence.shutdown()
         await parts.queue_board.stop()
         await parts.webhook_sender.stop()
+        await parts.sla_watch.stop()
         # Let listeners finish what was committed (bot replies, fan-out), then stop.
         try:
             await asyncio.wait_for(parts.dispatcher.drain(), SHUTDOWN_DRAIN_SECONDS)

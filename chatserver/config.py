@@ -35,6 +35,8 @@ class Settings:
     webhook_retry_seconds: float = 30.0
     webhook_give_up_seconds: float = 86400.0
     webhook_poll_seconds: float = 2.0
+    # How often the SLA watch looks for alerts that came due (0: never by itself).
+    sla_tick_seconds: float = 1.0
 
 
 def _load_dotenv(path: Path) -> dict[str, str]:
@@ -73,14 +75,26 @@ def _parse_port(raw: str, name: str) -> int:
     return port
 
 
-def _positive_float(env: Mapping[str, str], name: str, default: str) -> float:
+def _seconds(env: Mapping[str, str], name: str, default: str) -> float:
     raw = env.get(name) or default
     try:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a number") from None
+    return value
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: str) -> float:
+    value = _seconds(env, name, default)
     if not value > 0:
         raise ConfigError(f"{name} must be greater than 0")
+    return value
+
+
+def _non_negative_seconds(env: Mapping[str, str], name: str, default: str) -> float:
+    value = _seconds(env, name, default)
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative")
     return value
 
 
@@ -119,13 +133,8 @@ def load_settings(
     if len(secret_key) < 16:
         raise ConfigError("SECRET_KEY must be at least 16 characters long")
 
-    grace_raw = env.get("CHATSERVER_AGENT_GRACE_SECONDS", "30")
-    try:
-        grace = float(grace_raw)
-    except ValueError:
-        raise ConfigError(f"CHATSERVER_AGENT_GRACE_SECONDS={grace_raw!r} is not a number") from None
-    if grace < 0:
-        raise ConfigError("CHATSERVER_AGENT_GRACE_SECONDS must not be negative")
+    grace = _non_negative_seconds(env, "CHATSERVER_AGENT_GRACE_SECONDS", "30")
+    sla_tick = _non_negative_seconds(env, "CHATSERVER_SLA_TICK_SECONDS", "1")
 
     return Settings(
         data_dir=data_dir,
@@ -141,4 +150,5 @@ def load_settings(
         webhook_retry_seconds=_positive_float(env, "CHATSERVER_WEBHOOK_RETRY_SECONDS", "30"),
         webhook_give_up_seconds=_positive_float(env, "CHATSERVER_WEBHOOK_GIVE_UP_SECONDS", "86400"),
         webhook_poll_seconds=_positive_float(env, "CHATSERVER_WEBHOOK_POLL_SECONDS", "2"),
+        sla_tick_seconds=sla_tick,
     )

@@ -30,6 +30,8 @@ from chatserver.actions.politeness import Politeness
 from chatserver.actions.proposals import Proposals
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
+from chatserver.actions.sla import SlaActions
+from chatserver.actions.sla_policies import SlaPolicies
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.actions.webhooks import Webhooks
@@ -41,6 +43,7 @@ from chatserver.listeners.bot import BotListener
 from chatserver.listeners.catalog import CatalogWatcher
 from chatserver.listeners.learning import LearningListener
 from chatserver.listeners.queue_board import QueueBoard
+from chatserver.listeners.sla_watch import SlaWatch
 from chatserver.listeners.suggestions import Suggestions
 from chatserver.listeners.webhooks import WebhookWaker
 from chatserver.realtime.agent import AgentDesk, AgentNamespace
@@ -49,6 +52,7 @@ from chatserver.realtime.visitor import VisitorNamespace
 from chatserver.services.auth import AuthService
 from chatserver.services.faq_registry import FaqRegistry
 from chatserver.services.images import ImageWorkers
+from chatserver.services.leader import Leadership, RedisLeadership, SoleProcess
 from chatserver.services.media_store import LocalMediaStore, MediaStore
 from chatserver.services.presence import AgentPresence
 from chatserver.services.presence_store import (
@@ -98,6 +102,8 @@ class Components:
     bot_gaps: BotGaps
     proposals: Proposals
     faq_files: FaqFiles
+    sla_watch: SlaWatch
+    sla_policies: SlaPolicies
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -164,6 +170,17 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     )
     WebhookWaker(webhook_sender).subscribe(dispatcher)
     LearningListener(bot_gaps, proposals).subscribe(dispatcher)
+    # The SLA timers: with Redis one process leads; its lock outlives a few missed ticks.
+    leader: Leadership = (
+        RedisLeadership(
+            settings.redis_url,
+            f"{settings.redis_channel}:sla-leader",
+            ttl_seconds=max(3.0, 5 * settings.sla_tick_seconds),
+        )
+        if settings.redis_url is not None
+        else SoleProcess()
+    )
+    sla_watch = SlaWatch(db, SlaActions(db), leader, tick_seconds=settings.sla_tick_seconds)
 
     sio.register_namespace(
         VisitorNamespace(
@@ -224,4 +241,6 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         bot_gaps=bot_gaps,
         proposals=proposals,
         faq_files=FaqFiles(db, catalog),
+        sla_watch=sla_watch,
+        sla_policies=SlaPolicies(db),
     )

@@ -336,6 +336,9 @@ async def running_server(
         "CHATSERVER_DATA_DIR": str(tmp_path / "data"),
         "DATABASE_URL": database_url,
         "CHATSERVER_AGENT_GRACE_SECONDS": "0.3",
+        # No SLA ticks on the wall clock: a slow test must not gain an alert row it never
+        # asked for. SLA tests drive the watch with their own `now` (tests/realtime/test_sla.py).
+        "CHATSERVER_SLA_TICK_SECONDS": "0",
         **overrides,
     }
     settings = load_settings(environ, host="127.0.0.1", port=0)

@@ -8,6 +8,7 @@ processes can neither assign one chat twice nor push an agent past max_chats.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -107,6 +108,53 @@ async def assign(
     return True
 
 
+async def return_to_queue(
+    tx: Transaction,
+    conversation: Conversation,
+    *,
+    agent_id: int,
+    reason: str,
+    text: str,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """assigned → queued on a locked conversation, with the line the shopper reads; the agent
+    it leaves hears `unassigned`."""
+    transition(
+        tx.session,
+        conversation,
+        states.QUEUED,
+        event="returned_to_queue",
+        now=now,
+        actor_type="system",
+        actor_id=agent_id,
+        reason=reason,
+        data=data,
+    )
+    conversation.agent_id = None
+    conversation.assigned_at = None
+    # Keeps its original queued_at: it has waited longest and goes first.
+    notice = await append_message(
+        tx.session,
+        conversation,
+        sender="system",
+        sender_name=SYSTEM_NAME,
+        text=text,
+        kind="event",
+        meta={"event": "returned_to_queue", "reason": reason},
+        now=now,
+    )
+    tx.record(
+        ChatReturned(
+            conversation.id,
+            conversation.shop_id,
+            agent_id=agent_id,
+            reason=reason,
+            notice=message_dict(notice),
+        )
+    )
+
+
 class Assignment:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -187,36 +235,12 @@ class Assignment:
                 conversation = await lock_row(session, Conversation, conversation_id)
                 if conversation is None or conversation.status != states.ASSIGNED:
                     continue
-                transition(
-                    session,
+                await return_to_queue(
+                    tx,
                     conversation,
-                    states.QUEUED,
-                    event="returned_to_queue",
-                    now=now,
-                    actor_type="system",
-                    actor_id=agent_id,
+                    agent_id=agent_id,
                     reason=reason,
-                )
-                conversation.agent_id = None
-                conversation.assigned_at = None
-                # Keeps its original queued_at: it has waited longest and goes first.
-                notice = await append_message(
-                    session,
-                    conversation,
-                    sender="system",
-                    sender_name=SYSTEM_NAME,
                     text=RETURNED_NOTICE,
-                    kind="event",
-                    meta={"event": "returned_to_queue", "reason": reason},
                     now=now,
-                )
-                tx.record(
-                    ChatReturned(
-                        conversation.id,
-                        conversation.shop_id,
-                        agent_id=agent_id,
-                        reason=reason,
-                        notice=message_dict(notice),
-                    )
                 )
             tx.record(AgentStatusChanged(agent_id, agent.shop_id, "offline"))

@@ -31,6 +31,7 @@ from chatserver.db.integrations import WebhookDelivery as WebhookDelivery
 from chatserver.db.integrations import WebhookEndpoint as WebhookEndpoint
 from chatserver.db.learning import BotQuestion as BotQuestion
 from chatserver.db.learning import FaqProposal as FaqProposal
+from chatserver.db.sla import SlaPolicyRow as SlaPolicyRow
 from chatserver.domain.greeting import DEFAULT_FAREWELL
 
 

@@ -186,6 +186,17 @@ class ImpoliteMessageSent(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
+class SlaAlerted(ConversationFact):
+    """An SLA clock passed its warning threshold or its target (the `sla_warning` /
+    `sla_breach` event row): `payload` is the contract's event body, `recipients` the agents
+    told (the owner or the group for a warning, the supervisors for a breach)."""
+
+    alert: Literal["sla_warning", "sla_breach"]
+    payload: Wire
+    recipients: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AgentStatusChanged(Event):
     agent_id: int
     shop_id: int

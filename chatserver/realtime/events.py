@@ -44,6 +44,9 @@ COMPLAINT_UPDATE: Final = "complaint_update"
 COMPLAINT_ESCALATE: Final = "complaint_escalate"
 COMPLAINT_RESOLVE: Final = "complaint_resolve"
 COMPLAINT_ESCALATED: Final = "complaint_escalated"
+# SLA alerts: to the owning agent (or the group's agents while queued), and to supervisors.
+SLA_WARNING: Final = "sla_warning"
+SLA_BREACH: Final = "sla_breach"
 
 
 def conversation_room(conversation_id: int) -> str:

@@ -31,6 +31,7 @@ from chatserver.domain.events import (
     ReadUpTo,
     ShopperBlocked,
     ShopperUnblocked,
+    SlaAlerted,
     SuggestionsFound,
     TypingChanged,
 )
@@ -62,6 +63,7 @@ class Fanout:
             ShopperUnblocked: self.shopper_unblocked,
             ComplaintChanged: self.complaint_changed,
             ComplaintEscalated: self.complaint_escalated,
+            SlaAlerted: self.sla_alerted,
         }
         # A queue snapshot read just before a chat was taken must not reach its shopper after
         # `assigned` (the widget would show the queue again): positions older than the message
@@ -281,3 +283,8 @@ class Fanout:
             namespace=names.AGENT_NAMESPACE,
             skip_sid=event.origin_sid,
         )
+
+    async def sla_alerted(self, event: SlaAlerted) -> None:
+        name = names.SLA_WARNING if event.alert == "sla_warning" else names.SLA_BREACH
+        for agent_id in event.recipients:
+            await self.to_agent(agent_id, name, event.payload)

@@ -8,13 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
-from chatserver.db.models import Agent, Conversation, Message, Shop, Visitor
+from chatserver.db.models import Agent, Conversation, Message, Shop, Visitor, utcnow
 from chatserver.db.records import last_message_of, messages_of
 from chatserver.domain import states
 from chatserver.errors import AppError
 from chatserver.views.complaints import complaints_of
 from chatserver.views.notes import notes_of
 from chatserver.views.ratings import ratings_of
+from chatserver.views.sla import sla_dict
 from chatserver.views.wire import conversation_dict, message_dict, read_marks
 
 ChatWithMessages = dict[str, Any]
@@ -25,9 +26,12 @@ async def conversation_view(session: AsyncSession, conversation: Conversation) -
     visitor = await session.get_one(Visitor, conversation.visitor_id)
     agent = await session.get(Agent, conversation.agent_id) if conversation.agent_id else None
     last = await last_message_of(session, conversation.id)
-    return conversation_dict(
+    wire = conversation_dict(
         conversation, shop=shop, visitor=visitor, agent=agent, last_message=last
     )
+    # The SLA clocks as of now: the panel ticks them on from here.
+    wire["sla"] = await sla_dict(session, conversation, utcnow())
+    return wire
 
 
 async def with_messages(session: AsyncSession, conversation: Conversation) -> ChatWithMessages:

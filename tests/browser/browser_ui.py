@@ -93,7 +93,19 @@ class Agent:
         expect(self.page.locator(tid("agent-status"))).to_have_value(status)
 
     def conversation(self, n: int = 0) -> Locator:
+        """The n-th of my chats as listed now (most urgent first)."""
         return self.page.locator(tid("conversation-item")).nth(n)
+
+    def chat_item(self, conversation_id: int | str) -> Locator:
+        """One of my chats wherever the urgency order puts it."""
+        return self.page.locator(
+            f'{tid("conversation-item")}[data-conversation-id="{conversation_id}"]'
+        )
+
+    def listed_ids(self) -> list[str]:
+        return self.page.locator(tid("conversation-item")).evaluate_all(
+            "items => items.map((item) => item.dataset.conversationId)"
+        )
 
     def messages(self, sender: str | None = None) -> Locator:
         sel = tid("agent-message") + (f'[data-sender="{sender}"]' if sender else "")

@@ -24,6 +24,7 @@ def test_each_side_sees_when_the_other_has_read(
     first.open_chat()
     first.ask_for_person()
     expect(agent.conversation(0)).to_be_visible(timeout=TIMEOUT_MS)
+    first_id = agent.listed_ids()[0]
     shopper = Shopper(phone.new_page(), server.url)
     shopper.open_shop()
     shopper.open_chat()
@@ -31,13 +32,16 @@ def test_each_side_sees_when_the_other_has_read(
     shopper.expect_sent("有M码吗")
     shopper.ask_for_person()
     expect(agent.conversation(1)).to_be_visible(timeout=TIMEOUT_MS)
+    # My chats are listed most urgent first: found by id, not by place.
+    (second_id,) = set(agent.listed_ids()) - {first_id}
+    second = agent.chat_item(second_id)
 
     own = shopper.messages(sender="visitor").last
     expect(own.locator(tid("message-read"))).to_have_text("已送达", timeout=TIMEOUT_MS)
     shopper.screenshot(screenshot_dir, "read-01-shopper-delivered")
 
     # The agent opens the second chat: its shopper sees 已读 under their last message.
-    agent.conversation(1).click()
+    second.click()
     expect(own.locator(tid("message-read"))).to_have_text("已读", timeout=TIMEOUT_MS)
     shopper.screenshot(screenshot_dir, "read-02-shopper-read")
 
@@ -67,7 +71,7 @@ def test_each_side_sees_when_the_other_has_read(
     own = shopper.messages(sender="visitor").last
     expect(own.locator(tid("message-read"))).to_have_text("已读", timeout=TIMEOUT_MS)
     agent.page.reload()
-    expect(agent.conversation(1)).to_be_visible(timeout=TIMEOUT_MS)
-    agent.conversation(1).click()
+    expect(second).to_be_visible(timeout=TIMEOUT_MS)
+    second.click()
     later = agent.messages(sender="agent").filter(has_text="今天发货")
     expect(later.locator(tid("agent-message-read"))).to_have_text("已读", timeout=TIMEOUT_MS)

@@ -172,6 +172,8 @@ def test_agent_handles_two_shoppers_with_separate_drafts(
     expect(agent.page.locator(tid("agent-status"))).to_have_value("online")
 
     shoppers = []
+    # My chats are listed most urgent first, so each is found by its id, not its place.
+    chat_ids: list[str] = []
     for i, (viewport, note) in enumerate(((None, "电脑"), ({"width": 360, "height": 740}, "手机"))):
         s = Shopper(new_context(viewport).new_page(), server.url)
         s.open_shop()
@@ -182,6 +184,7 @@ def test_agent_handles_two_shoppers_with_separate_drafts(
             i + 1, timeout=TIMEOUT_MS
         )
         shoppers.append(s)
+        chat_ids.append(next(c for c in agent.listed_ids() if c not in chat_ids))
     desktop_shopper, phone_shopper = shoppers
     desktop_shopper.screenshot(screenshot_dir, "20-desktop-widget")
     # on a desktop the chat is a panel at the bottom right
@@ -189,7 +192,7 @@ def test_agent_handles_two_shoppers_with_separate_drafts(
     assert box is not None
     assert box["width"] == 380 and box["x"] + box["width"] == 1366 - 20
 
-    first, second = agent.conversation(0), agent.conversation(1)
+    first, second = agent.chat_item(chat_ids[0]), agent.chat_item(chat_ids[1])
     first.click()
     expect(agent.messages(sender="visitor").filter(has_text="顾客1")).to_have_count(1)
     agent.composer().fill("给顾客一的草稿")

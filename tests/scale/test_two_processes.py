@@ -18,7 +18,7 @@ from tests.conftest import AgentClient, LiveServer, running_server
 
 @asynccontextmanager
 async def two_processes(
-    database_url: str, redis_url: str, tmp_path: Path
+    database_url: str, redis_url: str, tmp_path: Path, **overrides: str
 ) -> AsyncIterator[tuple[LiveServer, LiveServer]]:
     """Two server instances sharing the database, Redis (own channel) and the secret key."""
     channel = f"chatserver-test-{uuid.uuid4().hex}"
@@ -26,6 +26,7 @@ async def two_processes(
         "REDIS_URL": redis_url,
         "CHATSERVER_REDIS_CHANNEL": channel,
         "SECRET_KEY": f"shared-secret-{channel}",
+        **overrides,
     }
     async with (
         running_server(database_url, tmp_path / "a", **shared) as first,

@@ -12,6 +12,7 @@ import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
 import { LazyReportsPage } from './reports/LazyReportsPage';
 import { ShopPage } from './ShopPage';
+import { SlaPage } from './SlaPage';
 import { Admin, EDIT_SETTLE_MS, type AdminContext } from './ui';
 
 export const ROLE_TEXT: Record<string, string> = { admin: '管理员', supervisor: '主管', agent: '客服' };
@@ -23,12 +24,13 @@ const TABS = [
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
   { id: 'complaints', label: '投诉管理' },
+  { id: 'sla', label: '服务时效' },
   { id: 'reports', label: '数据报表' },
   { id: 'integrations', label: '集成' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
-const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'complaints', 'learning', 'reports'];
+const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'complaints', 'learning', 'sla', 'reports'];
 /** Tabs only admins see (the server refuses the rest too). */
 const ADMIN_TABS: readonly Tab[] = ['integrations'];
 
@@ -153,6 +155,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
           {tab === 'complaints' && <ComplaintsPage />}
           {tab === 'integrations' && <IntegrationsPage />}
           {tab === 'reports' && <LazyReportsPage />}
+          {tab === 'sla' && <SlaPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">

@@ -2,7 +2,7 @@
 // preview of what it changes (新增 / 修改 / 不变, and every bad row) before anything is written.
 // The server checks every row with the editor's rules and writes all of it or nothing.
 import { useRef, useState } from 'preact/hooks';
-import type { ImportPreview } from '../shared/types';
+import type { ImportPreview } from '../shared/learning';
 import { adminApi, type FaqFormat } from './api';
 import { errorText } from './errors';
 import { Dialog, useAdmin } from './ui';

@@ -2,7 +2,7 @@
 // proposed as a similar question of that entry. Nothing is added until 采纳 here.
 import { useEffect, useState } from 'preact/hooks';
 import { dateTime } from '../shared/format';
-import type { FaqProposal } from '../shared/types';
+import type { FaqProposal } from '../shared/learning';
 import { adminApi } from './api';
 import { errorText } from './errors';
 import { LoadState, useAdmin } from './ui';

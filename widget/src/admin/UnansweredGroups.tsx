@@ -4,7 +4,8 @@
 // takes the group off the list. Handled groups leave the list.
 import { useEffect, useState } from 'preact/hooks';
 import { dateTime } from '../shared/format';
-import type { FaqEntry, UnansweredGroup, UnansweredList } from '../shared/types';
+import type { UnansweredGroup, UnansweredList } from '../shared/learning';
+import type { FaqEntry } from '../shared/types';
 import { adminApi } from './api';
 import { errorText } from './errors';
 import { FaqEditor } from './FaqEditor';

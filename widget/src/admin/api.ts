@@ -4,16 +4,15 @@ import type { Complaint, ComplaintLevel, ComplaintStatus } from '../shared/compl
 import type {
   Block,
   FaqEntry,
-  FaqProposal,
-  ImportPreview,
-  UnansweredList,
   FaqTryResult,
   Phrase,
   PolitenessSettings,
   PolitenessWarning,
   PolitenessWords,
   ShopSettings,
+  SlaPolicyPage,
 } from '../shared/types';
+import type { FaqProposal, ImportPreview, UnansweredList } from '../shared/learning';
 
 export interface FaqInput {
   question?: string;
@@ -95,4 +94,10 @@ export const adminApi = {
     request<{ complaint: Complaint }>('POST', `/api/complaints/${id}/escalate`, token, { level, reason }),
   settleComplaint: (token: string, id: number, status: 'resolved' | 'closed', result: string) =>
     request<{ complaint: Complaint }>('POST', `/api/complaints/${id}/resolve`, token, { status, result }),
+  slaPolicies: (token: string) => request<SlaPolicyPage>('GET', '/api/sla/policies', token),
+  slaShopUpdate: (token: string, body: Record<string, unknown>) =>
+    request<SlaPolicyPage>('PUT', '/api/sla/policies/shop', token, body),
+  slaGroupUpdate: (token: string, id: number, body: Record<string, unknown>) =>
+    request<SlaPolicyPage>('PUT', `/api/sla/policies/groups/${id}`, token, body),
+  slaGroupReset: (token: string, id: number) => request<SlaPolicyPage>('DELETE', `/api/sla/policies/groups/${id}`, token),
 };

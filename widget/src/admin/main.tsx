@@ -11,6 +11,7 @@ import { adminApi } from './api';
 import { Console } from './Console';
 import '../shared/staff.css';
 import './admin.css';
+import './sla.css';
 
 const sessions = sessionStore('chatserver:admin:session');
 const EDITOR_ROLES = ['supervisor', 'admin'];

@@ -70,6 +70,9 @@ export class AgentDesk {
       toast: null,
       flagFilter: null,
       pane: 'list',
+      escalated: 0,
+      escalationAlerts: 0,
+      slaNotice: null,
     });
     this.alerts = new DeskAlerts(this.store);
     this.sync = new ChatSync(this.store, token, {
@@ -81,6 +84,7 @@ export class AgentDesk {
       blocked: (b) => this.showToast(blockedToast(b)),
       unblocked: (p) => this.showToast(unblockedToast(p)),
       escalated: (p) => this.showToast(escalatedToast(p)),
+      sla: (p) => this.alerts.slaAlert(p),
     });
     const hooks = {
       connected: () => {

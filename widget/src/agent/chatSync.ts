@@ -8,6 +8,7 @@ import type {
   FlagPayload,
   RatedPayload,
   ReadPayload,
+  SlaAlertPayload,
   SuggestionsPayload,
   UnblockedPayload,
 } from '../shared/events';
@@ -40,6 +41,8 @@ export interface SyncHooks {
   unblocked(p: UnblockedPayload): void;
   /** A complaint went up a level (sent to supervisors and admins only). */
   escalated(p: ComplaintEscalatedPayload): void;
+  /** An SLA clock of a chat I could answer passed its warning, or one of the shop's breached. */
+  sla(p: SlaAlertPayload): void;
 }
 
 /** The chat is in front of the agent: open in the panel, and the tab visible. */
@@ -194,6 +197,14 @@ export class ChatSync implements AgentServerEvents {
   complaint_escalated(p: ComplaintEscalatedPayload): void {
     applyComplaint(this.store, p.complaint);
     this.hooks.escalated(p);
+  }
+
+  sla_warning(p: SlaAlertPayload): void {
+    this.hooks.sla(p);
+  }
+
+  sla_breach(p: SlaAlertPayload): void {
+    this.hooks.sla(p);
   }
 
   /** The chat is no longer an open chat of mine; it stays listed, read-only, until dismissed. */

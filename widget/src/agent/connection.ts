@@ -14,6 +14,7 @@ import {
   type FlagPayload,
   type RatedPayload,
   type ReadPayload,
+  type SlaAlertPayload,
   type SuggestionsPayload,
   type UnblockedPayload,
 } from '../shared/events';
@@ -59,6 +60,8 @@ export class DeskConnection {
 
     sock.on(AgentEvent.assigned, (p: AssignedPayload) => events.assigned(p));
     sock.on(AgentEvent.queue, (p: { items: Conversation[] }) => events.queue(p));
+    sock.on(AgentEvent.slaWarning, (p: SlaAlertPayload) => events.sla_warning(p));
+    sock.on(AgentEvent.slaBreach, (p: SlaAlertPayload) => events.sla_breach(p));
     sock.on(AgentEvent.message, (m: Message) => events.message(m));
     sock.on(AgentEvent.suggestions, (p: SuggestionsPayload) => events.suggestions(p));
     sock.on(AgentEvent.typing, (p: { conversation_id: number; typing: boolean }) => events.typing(p));

@@ -77,6 +77,11 @@ export interface DeskState {
   /** Show only my chats with this flag (null: all). */
   flagFilter: ConversationFlag | null;
   pane: NarrowPane;
+  /** Queue chats past their SLA warning that nobody has taken, and how often I was alerted. */
+  escalated: number;
+  escalationAlerts: number;
+  /** The last `sla_warning` / `sla_breach`, shown for a few seconds (its own place, not the toast). */
+  slaNotice: { text: string; state: 'warning' | 'breached' } | null;
 }
 
 export type DeskStore = Store<DeskState>;

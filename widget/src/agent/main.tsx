@@ -16,6 +16,7 @@ import './annotations.css';
 import './narrow.css';
 import './blocking.css';
 import './complaints.css';
+import './sla.css';
 
 const sessions = sessionStore('chatserver:agent:session');
 

@@ -15,6 +15,7 @@ import type {
   Rating,
   ReadMarks,
   RatingPrompt,
+  SlaKind,
   Suggestion,
 } from './types';
 import type { Complaint, ComplaintEscalatedPayload, ComplaintStatus, DemandKind } from './complaints';
@@ -63,6 +64,8 @@ export const AgentEvent = {
   unblocked: 'unblocked',
   complaint: 'complaint',
   complaintEscalated: 'complaint_escalated',
+  slaWarning: 'sla_warning',
+  slaBreach: 'sla_breach',
   // agent → server
   status: 'status',
   accept: 'accept',
@@ -221,6 +224,8 @@ export interface AgentServerEvents {
   unblocked: (p: UnblockedPayload) => void;
   complaint: (c: Complaint) => void;
   complaint_escalated: (p: ComplaintEscalatedPayload) => void;
+  sla_warning: (p: SlaAlertPayload) => void;
+  sla_breach: (p: SlaAlertPayload) => void;
 }
 
 export interface AgentClientEvents {
@@ -269,4 +274,18 @@ export interface UnblockedPayload {
   conversation_id: number;
   visitor_id: number;
   by: { id: number; name: string };
+}
+
+/** `sla_warning` (to the owner, or the group while queued) and `sla_breach` (to supervisors). */
+export interface SlaAlertPayload {
+  conversation_id: number;
+  kind: SlaKind;
+  state: 'warning' | 'breached';
+  target_s: number;
+  elapsed_s: number;
+  started_at: string;
+  group_id: number | null;
+  status: ConversationStatus;
+  agent: PersonRef | null;
+  visitor: PersonRef;
 }

@@ -17,7 +17,12 @@ export function dateTime(iso: string): string {
 /** "45秒", "3分12秒", "1小时5分" — for waiting times that tick. */
 export function elapsed(fromIso: string | null | undefined, now: number): string {
   if (!fromIso) return '';
-  const s = Math.max(0, Math.floor((now - new Date(fromIso).getTime()) / 1000));
+  return durationText((now - new Date(fromIso).getTime()) / 1000);
+}
+
+/** A number of seconds in the same words as `elapsed`. */
+export function durationText(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
   if (s < 60) return `${s}秒`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}分${String(s % 60).padStart(2, '0')}秒`;

@@ -73,6 +73,44 @@ export interface Conversation {
   /** Staff only: the coloured flag, and when it was last set or cleared. */
   flag?: ConversationFlag | null;
   flag_changed_at?: string | null;
+  /** The SLA policy and the clocks running as of `as_of` (staff only). */
+  sla?: SlaInfo;
+}
+
+export type SlaKind = 'first_response' | 'next_response' | 'resolution';
+export type SlaState = 'ok' | 'warning' | 'breached';
+
+export interface SlaPolicy {
+  first_response_s: number;
+  next_response_s: number;
+  resolution_s: number;
+  warn_percent: number;
+  business_hours_only: boolean;
+}
+
+/** One running clock: `elapsed_s` counted at `as_of` (paused while `running` is false). */
+export interface SlaClock {
+  kind: SlaKind;
+  started_at: string;
+  target_s: number;
+  warn_s: number;
+  elapsed_s: number;
+  running: boolean;
+  state: SlaState;
+  as_of: string;
+}
+
+/** GET /api/sla/policies: the shop's policy and each group's (its own, or the defaults). */
+export interface SlaPolicyPage {
+  shop: SlaPolicy & { reassign_after_s: number | null; custom: boolean };
+  groups: { group: { id: number; name: string; topic: string | null }; custom: boolean; policy: SlaPolicy }[];
+  defaults: SlaPolicy;
+}
+
+export interface SlaInfo {
+  policy: SlaPolicy;
+  state: SlaState | null;
+  clocks: SlaClock[];
 }
 
 /** The shop manuals' order flags: red 常规, yellow 特殊配送, green 延迟发货, blue 赠品或退款, purple 其他. */
@@ -258,57 +296,3 @@ export const SCORE_LABELS: Record<number, string> = {
   4: '满意',
   5: '非常满意',
 };
-
-/** One group of shoppers' questions the bot could not answer (GET /api/unanswered). */
-export interface UnansweredGroup {
-  question: string;
-  count: number;
-  /** How many were answered by the bot, and the shopper asked for a person right after. */
-  escalated: number;
-  first_seen_at: string;
-  last_seen_at: string;
-  question_ids: number[];
-  examples: { id: number; text: string; outcome: string; created_at: string }[];
-  /** The entry the matcher thought closest, if any. */
-  candidate: { id: number; question: string } | null;
-}
-
-export interface UnansweredList {
-  from: string | null;
-  to: string | null;
-  order: 'count' | 'recent';
-  total: number;
-  groups: UnansweredGroup[];
-}
-
-/** A shopper's wording proposed as a similar question of an entry (from an agent's answer). */
-export interface FaqProposal {
-  id: number;
-  faq: { id: number; question: string };
-  text: string;
-  times: number;
-  agent: { id: number | null; name: string };
-  conversation_id: number | null;
-  status: 'pending' | 'approved' | 'rejected';
-  created_at: string;
-  last_seen_at: string;
-}
-
-export interface ImportRowError {
-  row: number;
-  field: string | null;
-  message: string;
-}
-
-/** What an FAQ import changes (POST /api/faq/import). */
-export interface ImportPreview {
-  format: string;
-  total: number;
-  added: number;
-  changed: number;
-  unchanged: number;
-  rows: { row: number; action: 'added' | 'changed' | 'unchanged'; id: number | null; question: string; changes: string[] }[];
-  errors: ImportRowError[];
-  warnings: (PolitenessWarning & { row: number })[];
-  applied: boolean;
-}

@@ -1,14 +1,13 @@
 // One of my chats in the list: name, its flag, tags, unread badge, last message, and how long the shopper
-// has been waiting for an answer (ticking, red after a minute).
-import { elapsed } from '../../shared/format';
+// has been waiting for an answer (ticking, coloured by the SLA: amber past the warning, red past the target).
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { openComplaint } from '../complaints';
+import { chatClock } from '../sla';
 import { FlagMark } from './FlagMark';
-import { preview, waitingSince } from './labels';
+import { preview } from './labels';
+import { SlaClockText } from './SlaClockText';
 import { useNow } from './useNow';
-
-const OVERDUE_MS = 60_000;
 
 export function ConversationItem({ desk, id }: { desk: AgentDesk; id: number }) {
   const now = useNow();
@@ -29,12 +28,11 @@ export function ConversationItem({ desk, id }: { desk: AgentDesk; id: number }) 
       : null;
   });
   if (!c) return null;
-  const since = c.ended ? null : waitingSince(c.messages);
-  const overdue = since ? now - new Date(since).getTime() > OVERDUE_MS : false;
+  const clock = chatClock(c, now);
   return (
     <button
       type="button"
-      class={`conv ${c.active ? 'active' : ''} ${c.ended ? 'ended' : ''}`}
+      class={`conv ${c.active ? 'active' : ''} ${c.ended ? 'ended' : ''} ${clock ? `conv-sla-${clock.state}` : ''}`}
       data-testid="conversation-item"
       data-conversation-id={id}
       onClick={() => desk.open(id)}
@@ -67,11 +65,7 @@ export function ConversationItem({ desk, id }: { desk: AgentDesk; id: number }) 
         )}
       </span>
       <span class="conv-preview">{preview(c.messages[c.messages.length - 1] ?? c.conversation.last_message)}</span>
-      {since && (
-        <span class={`conv-wait ${overdue ? 'overdue' : ''}`} data-testid="conversation-wait">
-          等待回复 {elapsed(since, now)}
-        </span>
-      )}
+      {clock && <SlaClockText clock={clock} testid="conversation-wait" />}
       {c.shopperTyping && <span class="conv-typing">顾客正在输入…</span>}
     </button>
   );

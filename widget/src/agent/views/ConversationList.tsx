@@ -1,17 +1,22 @@
-// The left pane: 我的会话 (my chats, in the order they became mine, filterable by flag) and 排队中
-// (the shop's queue).
+// The left pane: 我的会话 (my chats, most urgent first: breached, then warning, then the longest
+// clock; filterable by flag) and 排队中 (the shop's queue, in serving order).
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
+import { byUrgency, chatClock } from '../sla';
 import { ConversationItem } from './ConversationItem';
 import { FlagFilter } from './FlagFilter';
 import { flagTitle } from './flags';
 import { QueueItem } from './QueueItem';
+import { useNow } from './useNow';
 
 export function ConversationList({ desk }: { desk: AgentDesk }) {
   const flagFilter = useStore(desk.store, (s) => s.flagFilter);
   const ids = useStore(desk.store, (s) =>
     s.order.filter((id) => s.chats[id] && (!s.flagFilter || s.chats[id].conversation.flag === s.flagFilter)),
   );
+  const now = useNow();
+  const chats = useStore(desk.store, (s) => s.chats);
+  const urgent = byUrgency(ids, (id) => (chats[id] ? chatClock(chats[id], now) : null));
   const open = useStore(desk.store, (s) => s.order.filter((id) => s.chats[id] && !s.chats[id].ended).length);
   const maxChats = useStore(desk.store, (s) => s.agent.max_chats);
   const queue = useStore(desk.store, (s) => s.queue);
@@ -28,7 +33,7 @@ export function ConversationList({ desk }: { desk: AgentDesk }) {
         </p>
       )}
       <ul data-testid="my-conversations">
-        {ids.map((id) => (
+        {urgent.map((id) => (
           <li key={id}>
             <ConversationItem desk={desk} id={id} />
           </li>

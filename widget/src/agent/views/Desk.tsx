@@ -6,6 +6,7 @@ import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { ChatPane } from './ChatPane';
 import { ConversationList } from './ConversationList';
+import { EscalationBanner, SlaNotice } from './EscalationBanner';
 import { SidePanel } from './SidePanel';
 import { Toast } from './Toast';
 import { TopBar } from './TopBar';
@@ -19,6 +20,8 @@ export function Desk({ desk, onLogout }: { desk: AgentDesk; onLogout: () => void
   return (
     <div class="desk" data-pane={activeId == null ? 'list' : pane}>
       <TopBar desk={desk} onLogout={onLogout} />
+      <EscalationBanner desk={desk} />
+      <SlaNotice desk={desk} />
       <div class="panes">
         <ConversationList desk={desk} />
         {activeId != null ? (

@@ -1,0 +1,131 @@
+"""SLA alerts and the automatic re-assignment of an unanswered chat.
+
+Both are derived from the stored times and the stored alert rows, under the conversation's row
+lock: whichever process or restart gets there, an alert is written (and told) once per clock,
+and a chat is handed on once per silence.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.actions.assignment import assign, return_to_queue
+from chatserver.db.engine import Database
+from chatserver.db.models import Agent, Conversation, Visitor
+from chatserver.db.records import lock_row, record_event
+from chatserver.domain import routing, sla, states
+from chatserver.domain.events import SlaAlerted
+from chatserver.views.queue import agent_loads, waiting_chat
+from chatserver.views.sla import (
+    clocks_of,
+    fired_alerts,
+    reassign_limit,
+    supervisors,
+    unanswered_for,
+    warning_recipients,
+)
+from chatserver.views.wire import agent_brief, iso, visitor_brief
+
+REASSIGNED_NOTICE = "抱歉让您久等了，正在为您转接另一位客服，您的消息都已保留，请稍候。"
+
+
+async def _alert_payload(
+    session: AsyncSession, conversation: Conversation, clock: sla.Clock, alert: str
+) -> dict[str, Any]:
+    visitor = await session.get_one(Visitor, conversation.visitor_id)
+    agent = await session.get(Agent, conversation.agent_id) if conversation.agent_id else None
+    return {
+        "conversation_id": conversation.id,
+        "kind": clock.kind,
+        "state": "breached" if alert == "sla_breach" else "warning",
+        "target_s": clock.target_s,
+        "elapsed_s": int(clock.elapsed_s),
+        "started_at": iso(clock.started_at),
+        "group_id": conversation.group_id,
+        "status": conversation.status,
+        "agent": agent_brief(agent),
+        "visitor": visitor_brief(visitor),
+    }
+
+
+class SlaActions:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def do_fire_due(self, conversation_id: int, now: datetime) -> int:
+        """Store and announce every alert this chat's clocks have earned and not yet had.
+        Returns how many were fired."""
+        async with self.db.transaction() as tx:
+            session = tx.session
+            conversation = await lock_row(session, Conversation, conversation_id)
+            if conversation is None:
+                return 0
+            _policy, clocks = await clocks_of(session, conversation, now)
+            fired = (await fired_alerts(session, [conversation.id]))[conversation.id]
+            due = sla.due_alerts(clocks, fired)
+            for alert, clock in due:
+                record_event(
+                    session,
+                    conversation,
+                    type=alert,
+                    now=now,
+                    actor_type="system",
+                    data={
+                        "kind": clock.kind,
+                        "target_seconds": clock.target_s,
+                        "group_id": conversation.group_id,
+                        "started_at": iso(clock.started_at),
+                        "agent_id": conversation.agent_id,
+                    },
+                )
+                recipients = (
+                    await supervisors(session, conversation.shop_id)
+                    if alert == "sla_breach"
+                    else await warning_recipients(session, conversation)
+                )
+                tx.record(
+                    SlaAlerted(
+                        conversation.id,
+                        conversation.shop_id,
+                        alert=alert,
+                        payload=await _alert_payload(session, conversation, clock, alert),
+                        recipients=tuple(recipients),
+                    )
+                )
+            return len(due)
+
+    async def do_reassign_unanswered(self, conversation_id: int, now: datetime) -> bool:
+        """An assigned chat whose agent has not answered within the shop's limit goes to
+        another online agent with room (none free: it stays). True when it moved."""
+        async with self.db.transaction() as tx:
+            session = tx.session
+            conversation = await lock_row(session, Conversation, conversation_id)
+            if conversation is None or conversation.status != states.ASSIGNED:
+                return False
+            limit = await reassign_limit(session, conversation.shop_id)
+            waited = unanswered_for(conversation, now)
+            previous_id = conversation.agent_id
+            if limit is None or waited is None or waited < limit or previous_id is None:
+                return False
+            others = [
+                load
+                for load in await agent_loads(session, conversation.shop_id)
+                if load.agent_id != previous_id
+            ]
+            new_id = routing.choose_agent(waiting_chat(conversation, {}), others)
+            if new_id is None:
+                return False
+            await return_to_queue(
+                tx,
+                conversation,
+                agent_id=previous_id,
+                reason="unanswered",
+                text=REASSIGNED_NOTICE,
+                now=now,
+                data={"waited_seconds": int(waited)},
+            )
+            await session.flush()
+            return await assign(tx, conversation.id, new_id, now, accepted_by=None)

@@ -1,0 +1,241 @@
+"""SLA policies and clocks as they are read: for a conversation payload, for the admin page,
+and for the watch that fires the alerts (listeners/sla_watch.py).
+
+The clocks themselves are pure (domain/sla.py); this module finds each chat's policy (its
+group's, else the shop's, else the manuals' defaults) and its shop's service calendar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.db.models import Agent, Conversation, ConversationEvent, Group, GroupMember
+from chatserver.db.sla import SlaPolicyRow
+from chatserver.domain import sla
+from chatserver.domain.business_hours import ServiceCalendar
+from chatserver.domain.sla_policy import SHOP_DEFAULT, SlaPolicy, default_for_group
+from chatserver.views.wire import iso
+
+CalendarProvider = Callable[[AsyncSession, int], Awaitable[ServiceCalendar]]
+SLA_EVENT_TYPES = ("sla_warning", "sla_breach")
+SUPERVISING_ROLES = ("supervisor", "admin")
+
+
+async def always_open_calendar(_session: AsyncSession, _shop_id: int) -> ServiceCalendar:
+    return ServiceCalendar.always_open()
+
+
+# The shop's service calendar (business hours) for policies counted in service hours; the
+# business-hours module's `calendar_for_shop` is installed here when it exists.
+_calendar_for_shop: CalendarProvider = always_open_calendar
+
+
+def install_calendar_provider(provider: CalendarProvider) -> None:
+    global _calendar_for_shop
+    _calendar_for_shop = provider
+
+
+def policy_of(row: SlaPolicyRow) -> SlaPolicy:
+    return SlaPolicy(
+        first_response_s=row.first_response_s,
+        next_response_s=row.next_response_s,
+        resolution_s=row.resolution_s,
+        warn_percent=row.warn_percent,
+        business_hours_only=row.business_hours_only,
+    )
+
+
+async def shop_policy_row(session: AsyncSession, shop_id: int) -> SlaPolicyRow | None:
+    return await session.scalar(
+        select(SlaPolicyRow).where(SlaPolicyRow.shop_id == shop_id, SlaPolicyRow.group_id.is_(None))
+    )
+
+
+async def policy_for(session: AsyncSession, shop_id: int, group_id: int | None) -> SlaPolicy:
+    """The policy a chat of this shop and group is held to."""
+    rows = list(await session.scalars(select(SlaPolicyRow).where(SlaPolicyRow.shop_id == shop_id)))
+    shop_row = next((r for r in rows if r.group_id is None), None)
+    shop = policy_of(shop_row) if shop_row is not None else SHOP_DEFAULT
+    if group_id is None:
+        return shop
+    own = next((r for r in rows if r.group_id == group_id), None)
+    if own is not None:
+        return policy_of(own)
+    group = await session.get(Group, group_id)
+    return default_for_group(group.topic if group else None, shop)
+
+
+async def calendar_for(session: AsyncSession, shop_id: int, policy: SlaPolicy) -> ServiceCalendar:
+    if not policy.business_hours_only:
+        return ServiceCalendar.always_open()
+    return await _calendar_for_shop(session, shop_id)
+
+
+def times_of(conversation: Conversation) -> sla.ChatTimes:
+    return sla.ChatTimes(
+        status=conversation.status,
+        queued_at=conversation.queued_at,
+        first_response_at=conversation.first_response_at,
+        awaiting_since=conversation.awaiting_since,
+    )
+
+
+async def clocks_of(
+    session: AsyncSession, conversation: Conversation, now: datetime
+) -> tuple[SlaPolicy, list[sla.Clock]]:
+    # Cached for the session: a queue of a hundred chats reads its policies once.
+    cache: dict[tuple[int, int | None], tuple[SlaPolicy, ServiceCalendar]] = (
+        session.info.setdefault("sla_policies", {})
+    )
+    key = (conversation.shop_id, conversation.group_id)
+    if key not in cache:
+        policy = await policy_for(session, conversation.shop_id, conversation.group_id)
+        cache[key] = (policy, await calendar_for(session, conversation.shop_id, policy))
+    policy, calendar = cache[key]
+    return policy, sla.running_clocks(times_of(conversation), policy, calendar, now)
+
+
+def clock_dict(clock: sla.Clock, now: datetime) -> dict[str, Any]:
+    return {
+        "kind": clock.kind,
+        "started_at": iso(clock.started_at),
+        "target_s": clock.target_s,
+        "warn_s": clock.warn_s,
+        "elapsed_s": round(clock.elapsed_s, 3),
+        "running": clock.running,
+        "state": clock.state,
+        "as_of": iso(now),
+    }
+
+
+async def sla_dict(
+    session: AsyncSession, conversation: Conversation, now: datetime
+) -> dict[str, Any]:
+    """The `sla` field of the Conversation object: the policy and the running clocks."""
+    policy, clocks = await clocks_of(session, conversation, now)
+    return {
+        "policy": policy.as_dict(),
+        "state": sla.worst_state(clocks),
+        "clocks": [clock_dict(clock, now) for clock in clocks],
+    }
+
+
+async def fired_alerts(
+    session: AsyncSession, conversation_ids: Iterable[int]
+) -> dict[int, set[tuple[str, str, str]]]:
+    """The SLA alerts already stored, per conversation, as domain/sla.py's alert keys."""
+    ids = list(conversation_ids)
+    fired: dict[int, set[tuple[str, str, str]]] = {cid: set() for cid in ids}
+    if not ids:
+        return fired
+    rows = await session.execute(
+        select(
+            ConversationEvent.conversation_id, ConversationEvent.type, ConversationEvent.data
+        ).where(
+            ConversationEvent.conversation_id.in_(ids),
+            ConversationEvent.type.in_(SLA_EVENT_TYPES),
+        )
+    )
+    for conversation_id, type_, data in rows:
+        started = data.get("started_at") if isinstance(data, dict) else None
+        if started:
+            started_at = datetime.fromisoformat(started.replace("Z", "+00:00"))
+            fired[conversation_id].add(sla.alert_key(type_, data.get("kind", ""), started_at))
+    return fired
+
+
+async def open_conversations(session: AsyncSession) -> list[Conversation]:
+    """Every chat a person owes an answer to or is serving: the ones with clocks."""
+    return list(
+        await session.scalars(
+            select(Conversation).where(Conversation.status.in_(("queued", "assigned")))
+        )
+    )
+
+
+async def warning_recipients(session: AsyncSession, conversation: Conversation) -> list[int]:
+    """The owning agent; while queued, the agents of the chat's group (all the shop's staff
+    when it has none)."""
+    if conversation.status == "assigned" and conversation.agent_id is not None:
+        return [conversation.agent_id]
+    query = select(Agent.id).where(Agent.shop_id == conversation.shop_id)
+    if conversation.group_id is not None:
+        query = query.join(GroupMember, GroupMember.agent_id == Agent.id).where(
+            GroupMember.group_id == conversation.group_id
+        )
+    return sorted(await session.scalars(query))
+
+
+async def supervisors(session: AsyncSession, shop_id: int) -> list[int]:
+    return sorted(
+        await session.scalars(
+            select(Agent.id).where(Agent.shop_id == shop_id, Agent.role.in_(SUPERVISING_ROLES))
+        )
+    )
+
+
+async def reassign_limit(session: AsyncSession, shop_id: int) -> int | None:
+    """Seconds an assigned chat may go unanswered before it is handed on (None: never)."""
+    row = await shop_policy_row(session, shop_id)
+    return row.reassign_after_s if row is not None else None
+
+
+def unanswered_for(conversation: Conversation, now: datetime) -> float | None:
+    """How long the serving agent has owed the shopper an answer (None: they owe none). Counted
+    from the assignment at the earliest, so a chat just handed on starts afresh."""
+    if conversation.awaiting_since is None or conversation.assigned_at is None:
+        return None
+    since = max(conversation.awaiting_since, conversation.assigned_at)
+    return (now - since).total_seconds()
+
+
+async def due_now(session: AsyncSession, now: datetime) -> tuple[list[int], list[int]]:
+    """The open chats with an SLA alert due, and the assigned ones unanswered past the shop's
+    re-assignment limit."""
+    conversations = await open_conversations(session)
+    fired = await fired_alerts(session, [c.id for c in conversations])
+    limits: dict[int, int | None] = {}
+    alerts: list[int] = []
+    reassign: list[int] = []
+    for conversation in conversations:
+        _policy, clocks = await clocks_of(session, conversation, now)
+        if sla.due_alerts(clocks, fired[conversation.id]):
+            alerts.append(conversation.id)
+        if conversation.shop_id not in limits:
+            limits[conversation.shop_id] = await reassign_limit(session, conversation.shop_id)
+        limit = limits[conversation.shop_id]
+        waited = unanswered_for(conversation, now)
+        if conversation.status == "assigned" and limit and waited is not None and waited >= limit:
+            reassign.append(conversation.id)
+    return alerts, reassign
+
+
+async def policy_page(session: AsyncSession, shop_id: int) -> dict[str, Any]:
+    """The shop's policy and each group's, as the admin console shows them."""
+    rows = list(await session.scalars(select(SlaPolicyRow).where(SlaPolicyRow.shop_id == shop_id)))
+    own = {row.group_id: row for row in rows}
+    shop_row = own.get(None)
+    groups = list(
+        await session.scalars(select(Group).where(Group.shop_id == shop_id).order_by(Group.id))
+    )
+    return {
+        "shop": {
+            **(await policy_for(session, shop_id, None)).as_dict(),
+            "reassign_after_s": shop_row.reassign_after_s if shop_row else None,
+            "custom": shop_row is not None,
+        },
+        "groups": [
+            {
+                "group": {"id": g.id, "name": g.name, "topic": g.topic},
+                "custom": g.id in own,
+                "policy": (await policy_for(session, shop_id, g.id)).as_dict(),
+            }
+            for g in groups
+        ],
+        "defaults": SHOP_DEFAULT.as_dict(),
+    }

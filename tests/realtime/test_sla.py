@@ -1,0 +1,226 @@
+"""SLA timers over real sockets: the agent hears `sla_warning` before the target, supervisors
+`sla_breach` when it passes, each once per clock, across a restart; a chat left unanswered is
+handed on when the shop asks for it. Time is the watch's injected `now`, never a sleep."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from chatserver.actions.sla import REASSIGNED_NOTICE
+from chatserver.db.models import Conversation, ConversationEvent, utcnow
+from chatserver.db.sla import SlaPolicyRow
+from tests.conftest import LiveServer, running_server
+
+NO_TICKS = {"CHATSERVER_SLA_TICK_SECONDS": "0"}
+
+
+@pytest.fixture
+async def server(database_url: str, tmp_path: Path) -> AsyncIterator[LiveServer]:
+    async with running_server(database_url, tmp_path, **NO_TICKS) as live:
+        yield live
+
+
+async def _times(server: LiveServer, conversation_id: int) -> Conversation:
+    async with server.db.sessions() as session:
+        return await session.get_one(Conversation, conversation_id)
+
+
+async def _alerts(server: LiveServer, conversation_id: int) -> list[tuple[str, dict[str, Any]]]:
+    async with server.db.sessions() as session:
+        rows = await session.execute(
+            select(ConversationEvent.type, ConversationEvent.data)
+            .where(
+                ConversationEvent.conversation_id == conversation_id,
+                ConversationEvent.type.in_(("sla_warning", "sla_breach")),
+            )
+            .order_by(ConversationEvent.id)
+        )
+        return [(type_, data) for type_, data in rows]
+
+
+async def _tick(server: LiveServer, at: datetime) -> int | None:
+    fired = await server.parts.sla_watch.run_once(at)
+    await server.settle()
+    return fired
+
+
+async def test_a_pressed_handoff_without_a_message_shows_its_clock_in_the_chat_list(
+    server: LiveServer,
+) -> None:
+    supervisor = await server.agent("admin", "admin123", status="away")
+    visitor = await server.visitor()
+    ack = await visitor.call("handoff", {})
+    assert ack["ok"] and ack["status"] == "queued"
+    conversation_id = visitor.session["conversation_id"]
+    queue = await supervisor.wait_for(
+        "queue", lambda q: any(i["id"] == conversation_id for i in q["items"])
+    )
+    item = next(i for i in queue["items"] if i["id"] == conversation_id)
+    first = item["sla"]["clocks"][0]
+    assert first["kind"] == "first_response"
+    assert first["started_at"] == item["queued_at"]
+    assert first["target_s"] == 60 and first["warn_s"] == 45 and first["running"] is True
+    assert item["sla"]["state"] == "ok"
+    assert item["sla"]["policy"]["first_response_s"] == 60
+
+    # The agent who takes it sees the same clock, still running: nobody has answered.
+    agent = await server.agent(status="online")
+    assigned = await agent.wait_for(
+        "assigned", lambda a: a["conversation"]["id"] == conversation_id
+    )
+    assert assigned["conversation"]["sla"]["clocks"][0]["started_at"] == item["queued_at"]
+
+
+async def test_the_agent_is_warned_before_the_target_and_supervisors_hear_of_the_breach(
+    server: LiveServer,
+) -> None:
+    supervisor = await server.agent("admin", "admin123", status="away")
+    agent = await server.agent(status="online")
+    visitor = await server.visitor()
+    await visitor.call("handoff", {})
+    conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+    queued_at = (await _times(server, conversation_id)).queued_at
+    assert queued_at is not None
+
+    assert await _tick(server, queued_at + timedelta(seconds=44)) == 0
+    assert agent.received("sla_warning") == []
+
+    assert await _tick(server, queued_at + timedelta(seconds=46)) == 1
+    warning = await agent.wait_for("sla_warning")
+    assert warning["conversation_id"] == conversation_id
+    assert warning["kind"] == "first_response" and warning["state"] == "warning"
+    assert warning["target_s"] == 60 and warning["elapsed_s"] == 46
+    assert warning["agent"] == {"id": agent.agent["id"], "name": agent.agent["name"]}
+    assert supervisor.received("sla_breach") == []
+
+    assert await _tick(server, queued_at + timedelta(seconds=61)) == 1
+    breach = await supervisor.wait_for("sla_breach")
+    assert breach["conversation_id"] == conversation_id and breach["state"] == "breached"
+    assert breach["visitor"]["id"] == visitor.session["visitor"]["id"]
+    # The breach is for supervisors; the agent was warned once.
+    assert agent.received("sla_breach") == []
+    assert len(agent.received("sla_warning")) == 1
+
+    # Ticking on fires nothing more for this clock.
+    assert await _tick(server, queued_at + timedelta(seconds=90)) == 0
+    rows = await _alerts(server, conversation_id)
+    assert [t for t, _ in rows] == ["sla_warning", "sla_breach"]
+    for _type, data in rows:
+        assert data["kind"] == "first_response"
+        assert data["target_seconds"] == 60
+        assert "group_id" in data
+
+
+async def test_the_next_response_clock_runs_from_the_oldest_unanswered_message(
+    server: LiveServer,
+) -> None:
+    agent = await server.agent(status="online")
+    visitor = await server.visitor()
+    await visitor.send("我要转人工")
+    conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+    assert (await agent.send(conversation_id, "您好，请问有什么可以帮您？"))["ok"]
+    await visitor.send("我的快递三天没动了")
+    await visitor.send("能帮我查一下吗")
+    await server.settle()
+    chat = await _times(server, conversation_id)
+    assert chat.awaiting_since is not None and chat.first_response_at is not None
+    asked = chat.awaiting_since
+
+    assert await _tick(server, asked + timedelta(seconds=46)) == 1
+    warning = await agent.wait_for("sla_warning")
+    assert warning["kind"] == "next_response"
+    assert datetime.fromisoformat(warning["started_at"].replace("Z", "+00:00")) == asked
+
+    # Answering stops the clock: no breach comes later.
+    assert (await agent.send(conversation_id, "好的，我马上为您查询"))["ok"]
+    assert await _tick(server, asked + timedelta(seconds=120)) == 0
+    assert [t for t, _ in await _alerts(server, conversation_id)] == ["sla_warning"]
+
+
+async def test_a_queued_chat_nobody_takes_warns_the_agents_who_could_take_it(
+    server: LiveServer,
+) -> None:
+    agent = await server.agent(status="away")
+    visitor = await server.visitor()
+    await visitor.call("handoff", {})
+    conversation_id = visitor.session["conversation_id"]
+    queued_at = (await _times(server, conversation_id)).queued_at
+    assert queued_at is not None
+    assert await _tick(server, queued_at + timedelta(seconds=50)) == 1
+    warning = await agent.wait_for("sla_warning")
+    assert warning["status"] == "queued" and warning["agent"] is None
+
+
+async def test_a_restart_in_the_middle_neither_loses_nor_repeats_an_alert(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_server(database_url, tmp_path / "one", **NO_TICKS) as first:
+        agent = await first.agent(status="online")
+        visitor = await first.visitor()
+        await visitor.call("handoff", {})
+        conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+        queued_at = (await _times(first, conversation_id)).queued_at
+        assert queued_at is not None
+        assert await _tick(first, queued_at + timedelta(seconds=46)) == 1
+    # The process is gone; the breach came due while nobody was running.
+    async with running_server(database_url, tmp_path / "two", **NO_TICKS) as second:
+        supervisor = await second.agent("admin", "admin123", status="away")
+        assert await _tick(second, queued_at + timedelta(seconds=300)) == 1
+        assert (await supervisor.wait_for("sla_breach"))["conversation_id"] == conversation_id
+        assert await _tick(second, queued_at + timedelta(seconds=400)) == 0
+        assert [t for t, _ in await _alerts(second, conversation_id)] == [
+            "sla_warning",
+            "sla_breach",
+        ]
+
+
+async def test_an_unanswered_chat_goes_to_another_agent_when_the_shop_asks_for_it(
+    server: LiveServer,
+) -> None:
+    await server.add_agent("xiaoli", "小丽")
+    first = await server.agent(status="online")
+    second = await server.agent("xiaoli", "secret123", status="online")
+    visitor = await server.visitor()
+    await visitor.call("handoff", {})
+    await server.settle()
+    conversation_id = visitor.session["conversation_id"]
+    chat = await _times(server, conversation_id)
+    assert chat.assigned_at is not None and chat.agent_id is not None
+    owner, other = (first, second) if chat.agent_id == first.agent["id"] else (second, first)
+
+    # Off by default: nothing moves however long the agent stays silent.
+    assert await _tick(server, chat.assigned_at + timedelta(seconds=600)) is not None
+    assert (await _times(server, conversation_id)).agent_id == owner.agent["id"]
+
+    async with server.db.transaction() as tx:
+        tx.session.add(
+            SlaPolicyRow(
+                shop_id=chat.shop_id,
+                group_id=None,
+                first_response_s=3600,
+                next_response_s=3600,
+                resolution_s=48 * 3600,
+                warn_percent=75,
+                business_hours_only=False,
+                reassign_after_s=30,
+                updated_at=utcnow(),
+            )
+        )
+    await _tick(server, chat.assigned_at + timedelta(seconds=29))
+    assert (await _times(server, conversation_id)).agent_id == owner.agent["id"]
+    await _tick(server, chat.assigned_at + timedelta(seconds=31))
+
+    gone = await owner.wait_for("unassigned")
+    assert gone == {"conversation_id": conversation_id, "reason": "unanswered"}
+    taken = await other.wait_for("assigned", lambda a: a["conversation"]["id"] == conversation_id)
+    texts = [m["text"] for m in taken["messages"]]
+    assert REASSIGNED_NOTICE in texts
+    await visitor.wait_for("message", lambda m: m["text"] == REASSIGNED_NOTICE)
+    await visitor.wait_for("assigned", lambda a: a["agent"]["id"] == other.agent["id"])
+    assert (await _times(server, conversation_id)).agent_id == other.agent["id"]
