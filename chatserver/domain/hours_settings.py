@@ -7,6 +7,7 @@ exceptions: [{date: "2026-12-31", spans: [...]}]}`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 from typing import Any
@@ -105,7 +106,7 @@ def parse_spans(raw: Any, field: str) -> tuple[Span, ...]:
             raise invalid("开始时间和结束时间不能相同", field=where)
         spans.append(Span(start, end))
     spans.sort()
-    for before, after in zip(spans, spans[1:], strict=False):
+    for before, after in itertools.pairwise(spans):
         if after.start < before.end_offset:
             raise invalid(
                 f"时段 {format_minutes(before.start)}–{format_minutes(before.end)} 与 "
