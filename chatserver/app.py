@@ -8,6 +8,7 @@ import logging
 import socketio
 from aiohttp import web
 
+from chatserver.actions.service_hours import Clock
 from chatserver.api import auth as auth_api
 from chatserver.api import blocks as blocks_api
 from chatserver.api import catalog as catalog_api
@@ -19,6 +20,7 @@ from chatserver.api import static as static_api
 from chatserver.api import uploads as uploads_api
 from chatserver.api.common import COMPONENTS, error_middleware
 from chatserver.config import Settings
+from chatserver.db.base import utcnow
 from chatserver.realtime.connection import cancel_pending
 from chatserver.realtime.server import ContractServer
 from chatserver.wiring import build_components
@@ -46,10 +48,10 @@ def build_sio(settings: Settings) -> socketio.AsyncServer:
     )
 
 
-def build_app(settings: Settings) -> web.Application:
+def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=256 * 1024)
     sio = build_sio(settings)
-    parts = build_components(settings, sio)
+    parts = build_components(settings, sio, clock=clock)
     db = parts.db
     app[COMPONENTS] = parts
     app[SIO_KEY] = sio

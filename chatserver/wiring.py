@@ -17,15 +17,18 @@ from chatserver.actions.bot import BotTurns
 from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.handoff import Handoff
+from chatserver.actions.leave_message import LeaveMessages
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
 from chatserver.actions.photos import Photos
 from chatserver.actions.politeness import Politeness
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
+from chatserver.actions.service_hours import Clock
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.config import Settings
+from chatserver.db.base import utcnow
 from chatserver.db.engine import Database
 from chatserver.dispatch import Dispatcher
 from chatserver.listeners.bot import BotListener
@@ -74,7 +77,10 @@ class Components:
     block_views: BlockViews
 
 
-def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
+def build_components(
+    settings: Settings, sio: socketio.AsyncServer, *, clock: Clock = utcnow
+) -> Components:
+    """`clock`: the service clock business hours are read with (tests move it)."""
     dispatcher = Dispatcher()
     db = Database(settings.database_url, dispatcher)
     auth = AuthService(db, settings.secret_key)
@@ -91,7 +97,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
 
     assignment = Assignment(db)
     availability = AgentAvailability(db, assignment)
-    messages = ChatMessages(db)
+    messages = ChatMessages(db, clock)
     typing = Typing(db, dispatcher)
     closing = Closing(db)
     catalog = Catalog(db, faq)
@@ -118,7 +124,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     # Who hears what. The fan-out first: listeners run side by side, but a reader of this
     # list should meet the audience before the side effects.
     fanout.subscribe(dispatcher)
-    BotListener(BotTurns(db, faq)).subscribe(dispatcher)
+    BotListener(BotTurns(db, faq, clock)).subscribe(dispatcher)
     queue_board = QueueBoard(assignment, queue, dispatcher)
     queue_board.subscribe(dispatcher)
     suggestions.subscribe(dispatcher)
@@ -129,10 +135,11 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
             VisitorSessions(db, auth.digest, settings.demo_shop),
             session_view,
             messages,
-            Handoff(db, queue),
+            Handoff(db, queue, clock),
             typing,
             Ratings(db),
             read_state,
+            LeaveMessages(db, clock),
         )
     )
     sio.register_namespace(

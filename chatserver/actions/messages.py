@@ -8,17 +8,19 @@ everything else the bot says comes after the ack, from its listener.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.checks import check_in_shop, check_owns_chat
 from chatserver.actions.closing import reopen
-from chatserver.actions.handoff import queue_chat
+from chatserver.actions.handoff import request_person
 from chatserver.actions.photos import claim_photo, mark_posted, photo_meta
 from chatserver.actions.politeness import note_impolite
+from chatserver.actions.service_hours import Clock, service_state
 from chatserver.actions.visitor_session import VisitorContext
 from chatserver.commands.chat import AgentMessage, VisitorMessage
-from chatserver.db.engine import Database
+from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, Visitor, utcnow
 from chatserver.db.records import append_message, find_by_client_id, lock_row
 from chatserver.domain import handoff, sla, states
@@ -40,8 +42,12 @@ def _conflict() -> AppError:
 
 
 class ChatMessages:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
         self.db = db
+        self.clock = clock
+
+    async def _open(self, tx: Transaction, conversation: Conversation, at: datetime) -> bool:
+        return (await service_state(tx, conversation, at)).availability.open
 
     async def do_post_visitor_message(
         self,
@@ -108,6 +114,9 @@ class ChatMessages:
                 if conversation.status == states.BOT and command.faq_id is None and block is None
                 else None
             )
+            at = self.clock()
+            if wants_person is not None and not await self._open(tx, conversation, at):
+                wants_person = None  # outside hours: the bot's turn offers 留言 instead
             # Recorded before the handoff it causes: listeners hear the words, then the queue.
             tx.record(
                 MessagePosted(
@@ -125,12 +134,13 @@ class ChatMessages:
                 await blocked_reply(tx, conversation, block, now)
             elif wants_person is not None:
                 assert wants_person.reason is not None
-                await queue_chat(
+                await request_person(
                     tx,
                     conversation,
                     reason=wants_person.reason,
                     priority=wants_person.priority,
                     now=now,
+                    at=at,
                     actor_type="bot",
                     actor_id=None,
                     waiting_since=now,

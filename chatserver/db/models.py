@@ -24,6 +24,7 @@ from chatserver.db.base import Base, Id, UTCDateTime, utcnow
 # Re-exported: every table is reachable from here (Alembic, tests).
 from chatserver.db.groups import Group as Group
 from chatserver.db.groups import GroupMember as GroupMember
+from chatserver.db.hours import ShopHours as ShopHours
 from chatserver.domain.greeting import DEFAULT_FAREWELL
 
 

@@ -61,25 +61,36 @@ def describe_time(at: datetime, now: datetime, zone: str) -> str:
     return f"{day} {clock}"
 
 
-def offer_text(availability: Availability, now: datetime, zone: str, *, complaint: bool) -> str:
-    """The bot's honest answer to a request for a person nobody can take now."""
-    sorry = "非常抱歉给您带来不好的体验。" if complaint else ""
+# What the bot says first, by why a person was wanted (domain/handoff.py reasons).
+OFFER_LEADS = {
+    "complaint": "非常抱歉给您带来不好的体验。",
+    "bot_unsure": "抱歉，这个问题我暂时没能帮您解答。",
+    "photo": "已收到您的图片。",
+}
+
+
+def offer_text(availability: Availability, now: datetime, zone: str, *, wanted: str) -> str:
+    """The bot's honest answer when a person is wanted (`wanted`: the handoff reason) and
+    nobody can take the chat now."""
+    lead = OFFER_LEADS.get(wanted, "")
     if availability.reason == "nobody_online":
         return (
-            f"{sorry}抱歉，客服暂时都不在线。您可以给我们留言，客服上线后会第一时间回复您；"
+            f"{lead}抱歉，客服暂时都不在线。您可以给我们留言，客服上线后会第一时间回复您；"
             "也可以稍后再点击“转人工”。"
         )
     if availability.back_at is None:
-        return f"{sorry}抱歉，目前没有客服值班。您可以给我们留言，客服会尽快回复您。"
+        return f"{lead}抱歉，目前没有客服值班。您可以给我们留言，客服会尽快回复您。"
     when = describe_time(availability.back_at, now, zone)
     return (
-        f"{sorry}您好，现在是非工作时间，客服在{when}上班。"
+        f"{lead}您好，现在是非工作时间，客服在{when}上班。"
         "您可以给我们留言，客服上班后会第一时间回复您。"
     )
 
 
 def received_text(availability: Availability, now: datetime, zone: str) -> str:
     """The bot's line once a 留言 is stored."""
+    if availability.reason is None:
+        return "您的留言已收到，客服会尽快回复您，请留意本对话。"
     if availability.back_at is not None:
         when = describe_time(availability.back_at, now, zone)
         return f"您的留言已收到，客服将在{when}上班后第一时间回复您，请留意本对话。"

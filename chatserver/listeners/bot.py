@@ -21,5 +21,10 @@ class BotListener:
 
     async def on_message(self, event: MessagePosted) -> None:
         await self.turns.do_bot_turn(
-            event.conversation_id, event.shop_id, event.text, event.faq_id, event.posted_at
+            event.conversation_id,
+            event.shop_id,
+            event.text,
+            event.faq_id,
+            event.posted_at,
+            photo=event.message.get("kind") == "image",
         )

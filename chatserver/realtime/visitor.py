@@ -8,6 +8,7 @@ from typing import Any
 import socketio
 
 from chatserver.actions.handoff import Handoff
+from chatserver.actions.leave_message import LeaveMessages
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
@@ -15,6 +16,7 @@ from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorContext, VisitorSessions
 from chatserver.commands.base import parse
 from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
+from chatserver.commands.leave_message import LeaveMessage
 from chatserver.commands.ratings import RateService
 from chatserver.commands.read_state import VisitorRead
 from chatserver.domain.ratelimit import TokenBucket, blocked_shopper_messages, shopper_messages
@@ -45,6 +47,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         typing: Typing,
         ratings: Ratings,
         read_state: ReadState,
+        leave_messages: LeaveMessages,
     ) -> None:
         super().__init__(events.VISITOR_NAMESPACE)
         self.sessions = sessions
@@ -54,6 +57,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         self.typing = typing
         self.ratings = ratings
         self.read_state = read_state
+        self.leave_messages = leave_messages
         self._buckets: dict[str, TokenBucket] = {}
         self._blocked_buckets: dict[str, TokenBucket] = {}
 
@@ -119,6 +123,13 @@ class VisitorNamespace(socketio.AsyncNamespace):
         context = await self._context(sid)
         parse(HandoffRequest, _first(args))
         return await self.handoff.do_request_handoff(context)
+
+    @acked
+    async def on_leave_message(self, sid: str, *args: Any) -> dict[str, Any]:
+        context = await self._context(sid)
+        command = parse(LeaveMessage, _first(args))
+        self._take_token(sid)
+        return await self.leave_messages.do_leave_message(context, command)
 
     @acked
     async def on_typing(self, sid: str, *args: Any) -> dict[str, Any]:
