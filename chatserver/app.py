@@ -11,6 +11,7 @@ from aiohttp import web
 from chatserver.actions.service_hours import Clock
 from chatserver.api import auth as auth_api
 from chatserver.api import blocks as blocks_api
+from chatserver.api import business_hours as business_hours_api
 from chatserver.api import catalog as catalog_api
 from chatserver.api import conversations as conversations_api
 from chatserver.api import health as health_api
@@ -65,6 +66,7 @@ def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     politeness_api.add_routes(app)
     uploads_api.add_routes(app)
     blocks_api.add_routes(app)
+    business_hours_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:

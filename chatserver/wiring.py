@@ -14,6 +14,7 @@ from chatserver.actions.agents import AgentAvailability
 from chatserver.actions.assignment import Assignment
 from chatserver.actions.blocks import Blocks
 from chatserver.actions.bot import BotTurns
+from chatserver.actions.business_hours import BusinessHours
 from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.handoff import Handoff
@@ -75,6 +76,7 @@ class Components:
     media_links: media_links.MediaLinks
     blocks: Blocks
     block_views: BlockViews
+    business_hours: BusinessHours
 
 
 def build_components(
@@ -178,4 +180,5 @@ def build_components(
         media_links=links,
         blocks=blocks,
         block_views=BlockViews(db),
+        business_hours=BusinessHours(db, clock),
     )
