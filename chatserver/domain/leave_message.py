@@ -82,7 +82,7 @@ def offer_text(availability: Availability, now: datetime, zone: str, *, wanted: 
         return f"{lead}抱歉，目前没有客服值班。您可以给我们留言，客服会尽快回复您。"
     when = describe_time(availability.back_at, now, zone)
     return (
-        f"{lead}您好，现在是非工作时间，客服在{when}上班。"
+        f"{lead}您好，现在是非工作时间，客服在{when} 上班。"
         "您可以给我们留言，客服上班后会第一时间回复您。"
     )
 
@@ -93,7 +93,7 @@ def received_text(availability: Availability, now: datetime, zone: str) -> str:
         return "您的留言已收到，客服会尽快回复您，请留意本对话。"
     if availability.back_at is not None:
         when = describe_time(availability.back_at, now, zone)
-        return f"您的留言已收到，客服将在{when}上班后第一时间回复您，请留意本对话。"
+        return f"您的留言已收到，客服将在{when} 上班后第一时间回复您，请留意本对话。"
     return "您的留言已收到，客服上线后会第一时间回复您，请留意本对话。"
 
 
