@@ -5,6 +5,7 @@ import { BlocksPage } from './BlocksPage';
 import { isUnauthorized } from '../shared/api';
 import type { StaffSession } from '../shared/session';
 import { FaqPage } from './FaqPage';
+import { HoursPage } from './HoursPage';
 import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
 import { ShopPage } from './ShopPage';
@@ -17,10 +18,11 @@ const TABS = [
   { id: 'phrases', label: '常用语' },
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
+  { id: 'hours', label: '营业时间' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
-const SUPERVISOR_TABS: readonly Tab[] = ['blocks'];
+const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'hours'];
 
 function tabFromHash(): Tab {
   const h = window.location.hash.replace(/^#/, '');
@@ -137,6 +139,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
             </>
           )}
           {tab === 'blocks' && <BlocksPage />}
+          {tab === 'hours' && <HoursPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">

@@ -11,6 +11,30 @@ import type {
   ShopSettings,
 } from '../shared/types';
 
+/** One open span of a day, "HH:MM" (24:00 as an end; an end before the start runs overnight). */
+export interface HoursSpan {
+  start: string;
+  end: string;
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A shop's service hours (docs/protocol.md, "Business hours"). */
+export interface BusinessHours {
+  time_zone: string;
+  weekly: Record<Weekday, HoursSpan[]>;
+  holidays: string[];
+  exceptions: { date: string; spans: HoursSpan[] }[];
+}
+
+export interface BusinessHoursAnswer {
+  hours: BusinessHours;
+  open_now: boolean;
+  next_open: string | null;
+  next_open_text: string | null;
+}
+
 export interface FaqInput {
   question?: string;
   answer?: string;
@@ -62,4 +86,7 @@ export const adminApi = {
     request<PolitenessSettings>('PUT', '/api/politeness', token, body),
   blocks: (token: string) => request<{ items: Block[] }>('GET', '/api/blocks', token),
   unblock: (token: string, id: number) => request<{ id: number }>('DELETE', `/api/blocks/${id}`, token),
+  hours: (token: string) => request<BusinessHoursAnswer>('GET', '/api/business-hours', token),
+  hoursUpdate: (token: string, body: Partial<BusinessHours>) =>
+    request<BusinessHoursAnswer>('PUT', '/api/business-hours', token, body),
 };
