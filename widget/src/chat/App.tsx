@@ -27,8 +27,14 @@ export function App({ chat, embedded }: { chat: ShopperChat; embedded: boolean }
     handoffBusy: st.handoffBusy,
     ready: st.ready,
   }));
+  // a 留言 waiting for the next shift is not a transfer in progress
+  const leftMessage = useStore(chat.store, (st) => st.status === 'queued' && st.messages.some((m) => m.meta?.leave_message));
   const statusLine =
-    s.status === 'assigned' && s.agent ? `客服 ${s.agent.name} 为您服务` : STATUS_LINE[s.status];
+    s.status === 'assigned' && s.agent
+      ? `客服 ${s.agent.name} 为您服务`
+      : leftMessage
+        ? '留言已提交，客服会尽快回复您'
+        : STATUS_LINE[s.status];
   const canHandoff = s.status === 'bot' || s.status === 'closed';
 
   return (

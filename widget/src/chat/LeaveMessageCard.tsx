@@ -50,7 +50,7 @@ function LeaveMessageForm({ leave, sending, errors }: FormProps) {
         maxLength={LEAVE_TEXT_LIMIT}
         placeholder="请描述您的问题，客服上班后会第一时间回复您"
         value={text}
-        onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        onInput={(e) => (setText((e.target as HTMLTextAreaElement).value), leave.edited('text'))}
       />
       <div class="rating-count">
         {text.length}/{LEAVE_TEXT_LIMIT}
@@ -68,7 +68,7 @@ function LeaveMessageForm({ leave, sending, errors }: FormProps) {
         autoComplete="tel"
         maxLength={24}
         value={phone}
-        onInput={(e) => setPhone((e.target as HTMLInputElement).value)}
+        onInput={(e) => (setPhone((e.target as HTMLInputElement).value), leave.edited('phone'))}
       />
       {errors.phone && <FieldError testid="leave-error-phone" text={errors.phone} />}
       <label class="leave-label" for="leave-order">
@@ -81,7 +81,7 @@ function LeaveMessageForm({ leave, sending, errors }: FormProps) {
         inputMode="text"
         maxLength={40}
         value={orderNo}
-        onInput={(e) => setOrderNo((e.target as HTMLInputElement).value)}
+        onInput={(e) => (setOrderNo((e.target as HTMLInputElement).value), leave.edited('order_no'))}
       />
       {errors.order_no && <FieldError testid="leave-error-order" text={errors.order_no} />}
       {errors.form && <FieldError testid="leave-error-form" text={errors.form} />}

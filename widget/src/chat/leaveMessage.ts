@@ -39,6 +39,11 @@ export class ShopperLeaveMessage {
     this.store.set({ open: true, errors: {} });
   }
 
+  /** The shopper is correcting a field: its old message goes. */
+  edited(field: LeaveField): void {
+    if (this.store.state.errors[field]) this.store.set({ errors: { ...this.store.state.errors, [field]: undefined } });
+  }
+
   close(): void {
     this.store.set({ open: false, errors: {} });
   }
