@@ -18,7 +18,6 @@ from chatserver.actions.business_hours import BusinessHours
 from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.handoff import Handoff
-from chatserver.actions.leave_message import LeaveMessages
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
 from chatserver.actions.photos import Photos
@@ -141,7 +140,6 @@ def build_components(
             typing,
             Ratings(db),
             read_state,
-            LeaveMessages(db, clock),
         )
     )
     sio.register_namespace(

@@ -14,6 +14,7 @@ from chatserver.db.models import Conversation, utcnow
 from chatserver.db.records import append_message, lock_conversation, transition
 from chatserver.domain import sla, states
 from chatserver.domain.events import ChatQueued, RoutingRequested
+from chatserver.domain.leave_message import LEAVE_MESSAGE_REASON, received_text
 from chatserver.views.blocks import active_block
 from chatserver.views.queue import QueueViews
 from chatserver.views.wire import message_dict
@@ -91,8 +92,23 @@ async def request_person(
     """A person is wanted on a locked chat the bot owns. Outside the shop's hours the chat
     stays with the bot, which says when people are back and offers 留言; inside them it is
     queued, and with nobody of its group online the notice says so and offers 留言 too.
+    A 留言 (`reason="leave_message"`) is always queued, with the bot's confirmation.
     `at` is the service clock's now. Returns the 留言 offer when one was made."""
     state = await service_state(tx, conversation, at)
+    if reason == LEAVE_MESSAGE_REASON:
+        notice = received_text(state.availability, at, state.zone)
+        await queue_chat(
+            tx,
+            conversation,
+            reason=reason,
+            priority=priority,
+            now=now,
+            actor_type=actor_type,
+            actor_id=actor_id,
+            waiting_since=waiting_since,
+            notice_text=notice,
+        )
+        return None
     offer = None if state.answerable else state.wire(at)
     if not state.availability.open:
         return await offer_leave_message(tx, conversation, state, at=at, now=now, wanted=reason)

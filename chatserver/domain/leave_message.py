@@ -16,6 +16,8 @@ from chatserver.domain.text import clean_stored_text, clean_text
 from chatserver.errors import AppError, invalid
 
 MAX_LEAVE_TEXT = 500
+# The handoff reason of a chat queued by a 留言; agents see it marked 留言.
+LEAVE_MESSAGE_REASON = "leave_message"
 _PHONE = re.compile(r"^\+?\d{6,15}$")
 _ORDER_NO = re.compile(r"^[A-Za-z0-9_-]{4,40}$")
 WEEKDAY_CN = "一二三四五六日"

@@ -8,7 +8,6 @@ from typing import Any
 import socketio
 
 from chatserver.actions.handoff import Handoff
-from chatserver.actions.leave_message import LeaveMessages
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
@@ -47,7 +46,6 @@ class VisitorNamespace(socketio.AsyncNamespace):
         typing: Typing,
         ratings: Ratings,
         read_state: ReadState,
-        leave_messages: LeaveMessages,
     ) -> None:
         super().__init__(events.VISITOR_NAMESPACE)
         self.sessions = sessions
@@ -57,7 +55,6 @@ class VisitorNamespace(socketio.AsyncNamespace):
         self.typing = typing
         self.ratings = ratings
         self.read_state = read_state
-        self.leave_messages = leave_messages
         self._buckets: dict[str, TokenBucket] = {}
         self._blocked_buckets: dict[str, TokenBucket] = {}
 
@@ -128,8 +125,13 @@ class VisitorNamespace(socketio.AsyncNamespace):
     async def on_leave_message(self, sid: str, *args: Any) -> dict[str, Any]:
         context = await self._context(sid)
         command = parse(LeaveMessage, _first(args))
-        self._take_token(sid)
-        return await self.leave_messages.do_leave_message(context, command)
+        return await self.messages.do_leave_message(
+            context,
+            command,
+            sid=sid,
+            admit=lambda: self._take_token(sid),
+            admit_blocked=lambda: self._take_blocked_token(sid),
+        )
 
     @acked
     async def on_typing(self, sid: str, *args: Any) -> dict[str, Any]:
