@@ -95,23 +95,14 @@ async def request_person(
     A 留言 (`reason="leave_message"`) is always queued, with the bot's confirmation.
     `at` is the service clock's now. Returns the 留言 offer when one was made."""
     state = await service_state(tx, conversation, at)
-    if reason == LEAVE_MESSAGE_REASON:
-        notice = received_text(state.availability, at, state.zone)
-        await queue_chat(
-            tx,
-            conversation,
-            reason=reason,
-            priority=priority,
-            now=now,
-            actor_type=actor_type,
-            actor_id=actor_id,
-            waiting_since=waiting_since,
-            notice_text=notice,
-        )
-        return None
-    offer = None if state.answerable else state.wire(at)
-    if not state.availability.open:
+    leaving = reason == LEAVE_MESSAGE_REASON
+    offer = None if state.answerable or leaving else state.wire(at)
+    if not leaving and not state.availability.open:
         return await offer_leave_message(tx, conversation, state, at=at, now=now, wanted=reason)
+    if leaving:
+        notice = received_text(state.availability, at, state.zone)
+    else:
+        notice = None if offer is None else state.offer_text(at, wanted=reason)
     await queue_chat(
         tx,
         conversation,
@@ -121,7 +112,7 @@ async def request_person(
         actor_type=actor_type,
         actor_id=actor_id,
         waiting_since=waiting_since,
-        notice_text=None if offer is None else state.offer_text(at, wanted=reason),
+        notice_text=notice,
         offer=offer,
     )
     return offer
