@@ -54,7 +54,8 @@ class ServiceCalendar:
     weekly: Week = field(default_factory=_default_week)
     holidays: frozenset[date] = frozenset()
     # A date's own spans instead of its weekday's (an empty tuple closes it, like a holiday).
-    exceptions: Mapping[date, tuple[Span, ...]] = field(default_factory=dict)
+    # Left out of the hash (a mapping has none); still compared.
+    exceptions: Mapping[date, tuple[Span, ...]] = field(default_factory=dict, hash=False)
     always: bool = False
 
     @classmethod

@@ -102,6 +102,14 @@ def test_open_seconds_between(
     assert calendar.open_seconds_between(sh(start), sh(end)) == hours * 3600
 
 
+def test_calendars_are_values() -> None:
+    assert HOLIDAY == ServiceCalendar(
+        holidays=frozenset({date(2026, 10, 1)}),
+        exceptions={date(2026, 10, 2): spans("10:00-12:00")},
+    )
+    assert len({DEFAULT, ServiceCalendar(), HOLIDAY}) == 2  # hashable, usable as a cache key
+
+
 def test_always_open_counts_wall_clock() -> None:
     calendar = ServiceCalendar.always_open()
     at = sh("2026-11-30 03:00")
