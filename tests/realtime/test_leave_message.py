@@ -259,3 +259,26 @@ async def test_the_wait_estimate_comes_from_recent_handling_times(
         # The only seat is taken: the next one frees up in about the median handling time.
         assert ack["queue"] == {"position": 1, "eta_s": 300, "agents_online": 1}
         assert "leave_message" not in ack
+
+
+async def test_at_night_a_complaint_or_a_bot_that_gives_up_also_gets_the_honest_answer(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with server_at(database_url, tmp_path, "2026-11-30 02:00") as (server, _clock):
+        angry = await server.visitor()
+        ack = await angry.send("东西坏了还不给退，我要投诉你们")
+        assert ack["status"] == "bot"
+        offer = await angry.wait_for("message", lambda m: "leave_message_offer" in m["meta"])
+        assert offer["text"].startswith("非常抱歉给您带来不好的体验")
+        assert "客服在今天 09:00 上班" in offer["text"]
+
+        puzzled = await server.visitor()
+        await puzzled.send("你们家那个东西怎么弄")
+        await puzzled.wait_for("message", lambda m: m["sender"] == "bot" and m["seq"] > 1)
+        await puzzled.send("还是不明白那个咋整")
+        gave_up = await puzzled.wait_for("message", lambda m: "leave_message_offer" in m["meta"])
+        assert gave_up["text"].startswith("抱歉，这个问题我暂时没能帮您解答")
+        await server.settle()
+        for shopper in (angry, puzzled):
+            stored = await conversation(server, shopper.session["conversation_id"])
+            assert stored.status == "bot"
