@@ -8,8 +8,10 @@ import logging
 import socketio
 from aiohttp import web
 
+from chatserver.actions.service_hours import Clock
 from chatserver.api import auth as auth_api
 from chatserver.api import blocks as blocks_api
+from chatserver.api import business_hours as business_hours_api
 from chatserver.api import catalog as catalog_api
 from chatserver.api import complaints as complaints_api
 from chatserver.api import conversations as conversations_api
@@ -25,6 +27,7 @@ from chatserver.api import uploads as uploads_api
 from chatserver.api import webhooks as webhooks_api
 from chatserver.api.common import COMPONENTS, error_middleware
 from chatserver.config import Settings
+from chatserver.db.base import utcnow
 from chatserver.realtime.connection import cancel_pending
 from chatserver.realtime.server import ContractServer
 from chatserver.wiring import build_components
@@ -52,10 +55,10 @@ def build_sio(settings: Settings) -> socketio.AsyncServer:
     )
 
 
-def build_app(settings: Settings) -> web.Application:
+def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=256 * 1024)
     sio = build_sio(settings)
-    parts = build_components(settings, sio)
+    parts = build_components(settings, sio, clock=clock)
     db = parts.db
     app[COMPONENTS] = parts
     app[SIO_KEY] = sio
@@ -75,6 +78,7 @@ def build_app(settings: Settings) -> web.Application:
     integrations_api.add_routes(app)
     webhooks_api.add_routes(app)
     sla_api.add_routes(app)
+    business_hours_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:

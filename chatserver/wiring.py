@@ -17,6 +17,7 @@ from chatserver.actions.assignment import Assignment
 from chatserver.actions.blocks import Blocks
 from chatserver.actions.bot import BotTurns
 from chatserver.actions.bot_gaps import BotGaps
+from chatserver.actions.business_hours import BusinessHours
 from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.complaints import Complaints
@@ -30,12 +31,14 @@ from chatserver.actions.politeness import Politeness
 from chatserver.actions.proposals import Proposals
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
+from chatserver.actions.service_hours import Clock
 from chatserver.actions.sla import SlaActions
 from chatserver.actions.sla_policies import SlaPolicies
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.actions.webhooks import Webhooks
 from chatserver.config import Settings
+from chatserver.db.base import utcnow
 from chatserver.db.engine import Database
 from chatserver.db.webhook_outbox import write_outbox
 from chatserver.dispatch import Dispatcher
@@ -104,9 +107,13 @@ class Components:
     faq_files: FaqFiles
     sla_watch: SlaWatch
     sla_policies: SlaPolicies
+    business_hours: BusinessHours
 
 
-def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
+def build_components(
+    settings: Settings, sio: socketio.AsyncServer, *, clock: Clock = utcnow
+) -> Components:
+    """`clock`: the service clock business hours are read with (tests move it)."""
     dispatcher = Dispatcher()
     # The webhook outbox is written in the same transaction as the facts it tells of.
     db = Database(settings.database_url, dispatcher, before_commit=write_outbox)
@@ -124,7 +131,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
 
     assignment = Assignment(db)
     availability = AgentAvailability(db, assignment)
-    messages = ChatMessages(db)
+    messages = ChatMessages(db, clock)
     typing = Typing(db, dispatcher)
     closing = Closing(db)
     catalog = Catalog(db, faq)
@@ -154,7 +161,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     # Who hears what. The fan-out first: listeners run side by side, but a reader of this
     # list should meet the audience before the side effects.
     fanout.subscribe(dispatcher)
-    BotListener(BotTurns(db, faq)).subscribe(dispatcher)
+    BotListener(BotTurns(db, faq, clock)).subscribe(dispatcher)
     queue_board = QueueBoard(assignment, queue, dispatcher)
     queue_board.subscribe(dispatcher)
     suggestions.subscribe(dispatcher)
@@ -187,7 +194,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
             VisitorSessions(db, auth.digest, settings.demo_shop),
             session_view,
             messages,
-            Handoff(db, queue),
+            Handoff(db, queue, clock),
             typing,
             Ratings(db),
             read_state,
@@ -243,4 +250,5 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         faq_files=FaqFiles(db, catalog),
         sla_watch=sla_watch,
         sla_policies=SlaPolicies(db),
+        business_hours=BusinessHours(db, clock),
     )

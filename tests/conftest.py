@@ -13,6 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -328,9 +329,18 @@ async def server(database_url: str, tmp_path: Path) -> AsyncIterator[LiveServer]
         yield live
 
 
+# The service clock business hours are read with: a Monday 10:00 in Shanghai, inside the
+# default shifts, so a test's outcome never depends on when it runs. Hours tests pass their own.
+INSIDE_HOURS = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+
+
 @asynccontextmanager
 async def running_server(
-    database_url: str, tmp_path: Path, **overrides: str
+    database_url: str,
+    tmp_path: Path,
+    *,
+    clock: Callable[[], datetime] = lambda: INSIDE_HOURS,
+    **overrides: str,
 ) -> AsyncIterator[LiveServer]:
     environ = {
         "CHATSERVER_DATA_DIR": str(tmp_path / "data"),
@@ -345,7 +355,7 @@ async def running_server(
     seed_db = Database(database_url)
     await seed_demo(seed_db)
     await seed_db.dispose()
-    app = build_app(settings)
+    app = build_app(settings, clock=clock)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import select
 
 from chatserver.actions.bot_gaps import record_question
-from chatserver.actions.handoff import queue_chat
+from chatserver.actions.handoff import request_person
+from chatserver.actions.service_hours import Clock
 from chatserver.actions.visitor_session import BOT_NAME
 from chatserver.db.engine import Database
 from chatserver.db.models import Conversation, utcnow
@@ -34,9 +35,10 @@ FALLBACK = (
 
 
 class BotTurns:
-    def __init__(self, db: Database, faq: FaqRegistry) -> None:
+    def __init__(self, db: Database, faq: FaqRegistry, clock: Clock = utcnow) -> None:
         self.db = db
         self.faq = faq
+        self.clock = clock
 
     async def do_bot_turn(
         self,
@@ -46,9 +48,13 @@ class BotTurns:
         faq_id: str | None,
         asked_at: datetime,
         message_id: int | None = None,
+        *,
+        photo: bool = False,
     ) -> None:
         """`asked_at`: when the shopper sent `text` (message `message_id`); a handoff's response
-        clock starts there. What the bot decided is recorded with the turn (bot_questions)."""
+        clock starts there. What the bot decided is recorded with the turn (bot_questions).
+        A person wanted while nobody can answer (the message action left it to us): the bot
+        says when people are back and offers the 留言 form."""
         async with self.db.sessions() as session:
             status = await session.scalar(
                 select(Conversation.status).where(Conversation.id == conversation_id)
@@ -57,8 +63,8 @@ class BotTurns:
             return
         # Matching runs outside the transaction: it is CPU work, and the write lock is precious.
         chosen = await self.faq.answer_of(shop_id, faq_id) if faq_id else None
-        small_talk = None if chosen else await self.faq.small_talk(shop_id, text)
-        result = None if chosen else await self.faq.match(shop_id, text)
+        small_talk = None if chosen or photo else await self.faq.small_talk(shop_id, text)
+        result = None if chosen or photo else await self.faq.match(shop_id, text)
         choices: list[dict[str, Any]] = []
         if result is not None and not result.confident:
             suggestions = await self.faq.suggest(shop_id, text)
@@ -69,12 +75,16 @@ class BotTurns:
             conversation = await lock_conversation(session, conversation_id)
             if conversation.status != states.BOT:
                 return  # a person took over while we were thinking: the bot stays silent
-            decision = handoff.decide(
-                text,
-                confident=chosen is not None or bool(result and result.confident),
-                has_suggestions=bool(choices),
-                misses_so_far=conversation.bot_misses,
-                small_talk=small_talk is not None,
+            decision = (
+                handoff.photo_sent()
+                if photo
+                else handoff.decide(
+                    text,
+                    confident=chosen is not None or bool(result and result.confident),
+                    has_suggestions=bool(choices),
+                    misses_so_far=conversation.bot_misses,
+                    small_talk=small_talk is not None,
+                )
             )
             best = result.best if result is not None else None
             record_question(
@@ -89,12 +99,13 @@ class BotTurns:
             )
             if decision.action == "handoff":
                 assert decision.reason is not None
-                await queue_chat(
+                await request_person(
                     tx,
                     conversation,
                     reason=decision.reason,
                     priority=decision.priority,
                     now=now,
+                    at=self.clock(),
                     actor_type="bot",
                     actor_id=None,
                     waiting_since=conversation.awaiting_since or asked_at,

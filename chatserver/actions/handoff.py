@@ -8,12 +8,14 @@ from typing import Any
 from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.closing import reopen
 from chatserver.actions.complaints import open_on_handoff
+from chatserver.actions.service_hours import Clock, offer_leave_message, service_state
 from chatserver.actions.visitor_session import BOT_NAME, VisitorContext
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, utcnow
 from chatserver.db.records import append_message, lock_conversation, transition
 from chatserver.domain import sla, states
 from chatserver.domain.events import ChatQueued, RoutingRequested
+from chatserver.domain.leave_message import LEAVE_MESSAGE_REASON, received_text
 from chatserver.views.blocks import active_block
 from chatserver.views.queue import QueueViews
 from chatserver.views.wire import message_dict
@@ -34,8 +36,11 @@ async def queue_chat(
     actor_type: str,
     actor_id: int | None,
     waiting_since: datetime,
+    notice_text: str | None = None,
+    offer: dict[str, Any] | None = None,
 ) -> None:
-    """bot → queued on a locked conversation, with the notice the shopper reads."""
+    """bot → queued on a locked conversation, with the notice the shopper reads (and the
+    留言 offer it carries when nobody is online to take the chat)."""
     session = tx.session
     transition(
         session,
@@ -56,9 +61,10 @@ async def queue_chat(
         conversation,
         sender="bot",
         sender_name=BOT_NAME,
-        text=NOTICES.get(reason, HANDOFF_NOTICE),
+        text=notice_text or NOTICES.get(reason, HANDOFF_NOTICE),
         kind="event",
-        meta={"event": "queued", "reason": reason},
+        meta={"event": "queued", "reason": reason}
+        | ({"leave_message_offer": offer} if offer else {}),
         now=now,
     )
     tx.record(
@@ -74,15 +80,59 @@ async def queue_chat(
         await open_on_handoff(tx, conversation, now)
 
 
+async def request_person(
+    tx: Transaction,
+    conversation: Conversation,
+    *,
+    reason: str,
+    priority: int,
+    now: datetime,
+    at: datetime,
+    actor_type: str,
+    actor_id: int | None,
+    waiting_since: datetime,
+) -> dict[str, Any] | None:
+    """A person is wanted on a locked chat the bot owns. Outside the shop's hours the chat
+    stays with the bot, which says when people are back and offers 留言; inside them it is
+    queued, and with nobody of its group online the notice says so and offers 留言 too.
+    A 留言 (`reason="leave_message"`) is always queued, with the bot's confirmation.
+    `at` is the service clock's now. Returns the 留言 offer when one was made."""
+    state = await service_state(tx, conversation, at)
+    leaving = reason == LEAVE_MESSAGE_REASON
+    offer = None if state.answerable or leaving else state.wire(at)
+    if not leaving and not state.availability.open:
+        return await offer_leave_message(tx, conversation, state, at=at, now=now, wanted=reason)
+    if leaving:
+        notice = received_text(state.availability, at, state.zone)
+    else:
+        notice = None if offer is None else state.offer_text(at, wanted=reason)
+    await queue_chat(
+        tx,
+        conversation,
+        reason=reason,
+        priority=priority,
+        now=now,
+        actor_type=actor_type,
+        actor_id=actor_id,
+        waiting_since=waiting_since,
+        notice_text=notice,
+        offer=offer,
+    )
+    return offer
+
+
 class Handoff:
-    def __init__(self, db: Database, queue: QueueViews) -> None:
+    def __init__(self, db: Database, queue: QueueViews, clock: Clock = utcnow) -> None:
         self.db = db
         self.queue = queue
+        self.clock = clock
 
     async def do_request_handoff(self, context: VisitorContext) -> dict[str, Any]:
         """The 转人工 button: `{queue, status}` as they stand once the request is stored.
-        Already queued or assigned: the current state. The clock starts at the request."""
-        now = utcnow()
+        Already queued or assigned: the current state. The clock starts at the request.
+        Nobody to answer now: the bot's 留言 offer, also as `leave_message`."""
+        now, at = utcnow(), self.clock()
+        offer = None
         async with self.db.transaction() as tx:
             conversation = await lock_conversation(tx.session, context.conversation_id)
             block = await active_block(tx.session, context.visitor_id)
@@ -92,12 +142,13 @@ class Handoff:
             elif conversation.status == states.CLOSED:
                 reopen(tx, conversation, now)
             if block is None and conversation.status == states.BOT:
-                await queue_chat(
+                offer = await request_person(
                     tx,
                     conversation,
                     reason="requested",
                     priority=0,
                     now=now,
+                    at=at,
                     actor_type="visitor",
                     actor_id=context.visitor_id,
                     waiting_since=now,
@@ -111,4 +162,7 @@ class Handoff:
             if status == states.QUEUED
             else None
         )
-        return {"queue": queue, "status": status}
+        answer: dict[str, Any] = {"queue": queue, "status": status}
+        if offer is not None:
+            answer["leave_message"] = offer
+        return answer

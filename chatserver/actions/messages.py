@@ -8,21 +8,25 @@ everything else the bot says comes after the ack, from its listener.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.checks import check_in_shop, check_owns_chat
 from chatserver.actions.closing import reopen
-from chatserver.actions.handoff import queue_chat
+from chatserver.actions.handoff import request_person
 from chatserver.actions.photos import claim_photo, mark_posted, photo_meta
 from chatserver.actions.politeness import note_impolite
+from chatserver.actions.service_hours import Clock, service_state
 from chatserver.actions.visitor_session import VisitorContext
 from chatserver.commands.chat import AgentMessage, VisitorMessage
-from chatserver.db.engine import Database
+from chatserver.commands.leave_message import LeaveMessage
+from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, Visitor, utcnow
 from chatserver.db.records import append_message, find_by_client_id, lock_row
 from chatserver.domain import handoff, sla, states
 from chatserver.domain.events import MessagePosted
+from chatserver.domain.leave_message import LEAVE_MESSAGE_REASON, LeaveMessageForm
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
 from chatserver.views.blocks import active_block
@@ -40,8 +44,12 @@ def _conflict() -> AppError:
 
 
 class ChatMessages:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
         self.db = db
+        self.clock = clock
+
+    async def _open(self, tx: Transaction, conversation: Conversation, at: datetime) -> bool:
+        return (await service_state(tx, conversation, at)).availability.open
 
     async def do_post_visitor_message(
         self,
@@ -51,11 +59,13 @@ class ChatMessages:
         sid: str | None = None,
         admit: Admit = _admit_all,
         admit_blocked: Admit = _admit_all,
+        leave: LeaveMessageForm | None = None,
     ) -> dict[str, Any]:
         """`{message, status}`. `admit` may refuse a new message (rate limit) by raising, and
         `admit_blocked` a blocked shopper's with its tighter limit; a resend of a stored one is
         always answered. A blocked shopper's message is stored and answered by the fixed reply
-        only: the chat stays closed, and neither the bot nor the queue hears it."""
+        only: the chat stays closed, and neither the bot nor the queue hears it. `leave`: the
+        message is a 留言 (`do_leave_message`), queued whatever the hours."""
         now = utcnow()
         visitor_id = context.visitor_id
         async with self.db.transaction() as tx:
@@ -90,7 +100,7 @@ class ChatMessages:
                 sender_name=visitor.name,
                 text=command.text,
                 kind=command.kind,
-                meta=None if photo is None else photo_meta(photo),
+                meta=photo_meta(photo) if photo else leave.meta() if leave else None,
                 client_id=command.client_id,
                 now=now,
             )
@@ -102,12 +112,22 @@ class ChatMessages:
                 now=now,
             )
             wire = message_dict(message)
-            # A photo is for a person to look at (the FAQ asks for photos "发给客服").
-            wants_person = (
-                (handoff.photo_sent() if photo else handoff.explicit_request(command.text))
-                if conversation.status == states.BOT and command.faq_id is None and block is None
-                else None
-            )
+            wants_person = None
+            if conversation.status == states.BOT and command.faq_id is None and block is None:
+                # A photo is for a person to look at (the FAQ asks for photos "发给客服"); a
+                # 留言 waits in the queue for the next shift.
+                wants_person = (
+                    handoff.left_message(leave.text)
+                    if leave
+                    else handoff.photo_sent()
+                    if photo
+                    else handoff.explicit_request(command.text)
+                )
+            elif leave and block is None and conversation.status == states.QUEUED:
+                conversation.handoff_reason = LEAVE_MESSAGE_REASON  # waiting: now marked 留言
+            at = self.clock()
+            if wants_person and not leave and not await self._open(tx, conversation, at):
+                wants_person = None  # outside hours: the bot's turn offers 留言 instead
             # Recorded before the handoff it causes: listeners hear the words, then the queue.
             tx.record(
                 MessagePosted(
@@ -125,18 +145,30 @@ class ChatMessages:
                 await blocked_reply(tx, conversation, block, now)
             elif wants_person is not None:
                 assert wants_person.reason is not None
-                await queue_chat(
+                await request_person(
                     tx,
                     conversation,
                     reason=wants_person.reason,
                     priority=wants_person.priority,
                     now=now,
-                    actor_type="bot",
-                    actor_id=None,
+                    at=at,
+                    actor_type="visitor" if leave else "bot",
+                    actor_id=visitor_id if leave else None,
                     waiting_since=now,
                 )
             status = conversation.status
         return {"message": wire, "status": status}
+
+    async def do_leave_message(
+        self, context: VisitorContext, command: LeaveMessage, **limits: Any
+    ) -> dict[str, Any]:
+        """A 留言: stored as the shopper's message with its contact details, and the chat queued
+        for the next shift (already waiting: marked 留言; being served: just a message)."""
+        form = command.form()
+        as_message = VisitorMessage.model_construct(
+            client_id=command.client_id, kind="text", attachment_id=None, text=form.as_text()
+        )
+        return await self.do_post_visitor_message(context, as_message, leave=form, **limits)
 
     async def do_post_agent_message(
         self,

@@ -26,6 +26,7 @@ from chatserver.db.complaints import Complaint as Complaint
 from chatserver.db.complaints import ComplaintEvent as ComplaintEvent
 from chatserver.db.groups import Group as Group
 from chatserver.db.groups import GroupMember as GroupMember
+from chatserver.db.hours import ShopHours as ShopHours
 from chatserver.db.integrations import ApiKey as ApiKey
 from chatserver.db.integrations import WebhookDelivery as WebhookDelivery
 from chatserver.db.integrations import WebhookEndpoint as WebhookEndpoint

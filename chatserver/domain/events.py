@@ -263,9 +263,9 @@ class SuggestionsFound(ConversationFact):
 @dataclass(frozen=True, slots=True)
 class QueueChanged(Event):
     shop_id: int
-    # The waiting list for agents, and each waiting shopper's {position, eta_s}.
+    # The waiting list for agents, and each waiting shopper's {position, eta_s, agents_online}.
     items: list[Wire]
-    positions: dict[int, dict[str, int]]
+    positions: dict[int, dict[str, int | None]]
     # Each waiting chat's last message seq when the snapshot was read.
     as_of_seq: dict[int, int]
 

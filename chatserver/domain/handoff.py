@@ -69,7 +69,7 @@ def asks_for_human(text: str) -> bool:
     return bool(_HUMAN_RE.search(_fold(text)))
 
 
-HandoffReason = Literal["requested", "complaint", "bot_unsure", "photo"]
+HandoffReason = Literal["requested", "complaint", "bot_unsure", "photo", "leave_message"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,12 @@ def explicit_request(text: str) -> BotDecision | None:
     if asks_for_human(text):
         return BotDecision("handoff", "requested")
     return None
+
+
+def left_message(text: str) -> BotDecision:
+    """A 留言 (domain/leave_message.py) waits in the queue for the next shift; a complaint
+    still goes first."""
+    return BotDecision("handoff", "leave_message", priority=1 if is_complaint(text) else 0)
 
 
 def photo_sent() -> BotDecision:

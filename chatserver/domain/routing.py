@@ -8,11 +8,13 @@ idle longest breaking ties so work spreads evenly.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 DEFAULT_HANDLE_SECONDS = 180
+MIN_HANDLE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -59,21 +61,30 @@ def choose_agent(chat: WaitingChat, agents: Sequence[AgentLoad]) -> int | None:
     return best.agent_id
 
 
+def handle_seconds(recent: Sequence[float]) -> float:
+    """How long a chat holds a seat: the median of recent real handling times (a few very long
+    or very short chats do not move it), never under a minute, and a few minutes with no
+    history yet."""
+    if not recent:
+        return DEFAULT_HANDLE_SECONDS
+    return max(statistics.median(recent), MIN_HANDLE_SECONDS)
+
+
 def estimate_wait_seconds(
-    position: int, agents: Sequence[AgentLoad], average_handle_seconds: float | None
-) -> int:
-    """Rough wait for the shopper at `position` (1 = next in line).
+    position: int, agents: Sequence[AgentLoad], handle_seconds: float
+) -> int | None:
+    """Rough wait for the shopper at `position` (1 = next in line); None with nobody online,
+    when any figure would be a guess.
 
     Free seats are taken at once; beyond them a seat frees up every handle time divided by the
-    number of seats. With nobody online we still give an honest, longer estimate.
+    number of seats.
     """
-    handle = average_handle_seconds or DEFAULT_HANDLE_SECONDS
     online = [a for a in agents if a.status == "online"]
+    if not online:
+        return None
     seats = sum(a.max_chats for a in online)
     free = sum(max(a.max_chats - a.open_chats, 0) for a in online)
     if position <= free:
         return 0
-    if seats == 0:
-        return int(handle * position)
     ahead = position - free
-    return math.ceil(ahead * handle / seats)
+    return math.ceil(ahead * handle_seconds / max(seats, 1))

@@ -27,4 +27,5 @@ class BotListener:
             event.faq_id,
             event.posted_at,
             message_id=int(event.message["id"]),
+            photo=event.message.get("kind") == "image",
         )

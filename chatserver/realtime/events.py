@@ -29,6 +29,9 @@ RATED: Final = "rated"
 
 CHECK_DRAFT: Final = "check_draft"
 
+# 留言: the shopper's message for the next shift when nobody can answer now.
+LEAVE_MESSAGE: Final = "leave_message"
+
 # Read state (已读): each side's `read`, and `read` to the other side.
 READ: Final = "read"
 

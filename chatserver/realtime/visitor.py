@@ -15,6 +15,7 @@ from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorContext, VisitorSessions
 from chatserver.commands.base import parse
 from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
+from chatserver.commands.leave_message import LeaveMessage
 from chatserver.commands.ratings import RateService
 from chatserver.commands.read_state import VisitorRead
 from chatserver.domain.ratelimit import TokenBucket, blocked_shopper_messages, shopper_messages
@@ -119,6 +120,18 @@ class VisitorNamespace(socketio.AsyncNamespace):
         context = await self._context(sid)
         parse(HandoffRequest, _first(args))
         return await self.handoff.do_request_handoff(context)
+
+    @acked
+    async def on_leave_message(self, sid: str, *args: Any) -> dict[str, Any]:
+        context = await self._context(sid)
+        command = parse(LeaveMessage, _first(args))
+        return await self.messages.do_leave_message(
+            context,
+            command,
+            sid=sid,
+            admit=lambda: self._take_token(sid),
+            admit_blocked=lambda: self._take_blocked_token(sid),
+        )
 
     @acked
     async def on_typing(self, sid: str, *args: Any) -> dict[str, Any]:

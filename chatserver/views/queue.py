@@ -72,8 +72,11 @@ async def agent_loads(session: AsyncSession, shop_id: int) -> list[routing.Agent
     ]
 
 
-async def average_handle_seconds(session: AsyncSession, shop_id: int) -> float | None:
-    """How long the shop's last 50 chats were in a person's hands: the wait estimate's unit."""
+RECENT_CHATS = 50
+
+
+async def handle_seconds(session: AsyncSession, shop_id: int) -> float:
+    """How long the shop's last chats were in a person's hands: the wait estimate's unit."""
     rows = (
         await session.execute(
             select(Conversation.assigned_at, Conversation.closed_at)
@@ -83,18 +86,20 @@ async def average_handle_seconds(session: AsyncSession, shop_id: int) -> float |
                 Conversation.assigned_at.is_not(None),
             )
             .order_by(Conversation.closed_at.desc())
-            .limit(50)
+            .limit(RECENT_CHATS)
         )
     ).all()
-    durations = [
-        (closed - assigned).total_seconds()
-        for assigned, closed in rows
-        if closed is not None and assigned is not None and closed >= assigned
-    ]
-    return sum(durations) / len(durations) if durations else None
+    return routing.handle_seconds(
+        [
+            (closed - assigned).total_seconds()
+            for assigned, closed in rows
+            if closed is not None and assigned is not None and closed >= assigned
+        ]
+    )
 
 
-Positions = dict[int, dict[str, int]]
+# Each waiting chat's {position, eta_s, agents_online}; eta_s None with nobody online.
+Positions = dict[int, dict[str, int | None]]
 
 
 @dataclass(frozen=True)
@@ -111,11 +116,13 @@ class QueueViews:
     async def positions(self, session: AsyncSession, shop_id: int) -> tuple[list[Any], Positions]:
         waiting = await waiting_in_order(session, shop_id)
         loads = await agent_loads(session, shop_id)
-        handle = await average_handle_seconds(session, shop_id)
-        positions = {
+        handle = await handle_seconds(session, shop_id)
+        online = sum(1 for load in loads if load.status == "online")
+        positions: Positions = {
             conversation.id: {
                 "position": index,
                 "eta_s": routing.estimate_wait_seconds(index, loads, handle),
+                "agents_online": online,
             }
             for index, conversation in enumerate(waiting, start=1)
         }
@@ -135,7 +142,7 @@ class QueueViews:
             )
             return list(rows)
 
-    async def position_of(self, shop_id: int, conversation_id: int) -> dict[str, int] | None:
+    async def position_of(self, shop_id: int, conversation_id: int) -> dict[str, int | None] | None:
         async with self.db.sessions() as session:
             _waiting, positions = await self.positions(session, shop_id)
         return positions.get(conversation_id)

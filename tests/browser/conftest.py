@@ -8,9 +8,11 @@ and data, for the reconnect tests. Screenshots go to $SCREENSHOT_DIR (default
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -142,14 +144,37 @@ def built_widget() -> Path:
     return DIST
 
 
+# The demo shop open around the clock, so a browser test's outcome never depends on the hour it
+# runs at (the server reads business hours with the real clock). Hours tests set their own.
+ALWAYS_OPEN = {
+    "time_zone": "Asia/Shanghai",
+    "weekly": {
+        d: [{"start": "00:00", "end": "24:00"}] for d in "mon tue wed thu fri sat sun".split()
+    },
+    "holidays": [],
+    "exceptions": [],
+}
+
+
+def open_around_the_clock(data_dir: Path) -> None:
+    with sqlite3.connect(data_dir / "chatserver.db") as db:
+        db.execute(
+            "INSERT INTO shop_hours (shop_id, settings, updated_at) "
+            "SELECT id, ?, CURRENT_TIMESTAMP FROM shops WHERE slug = 'demo'",
+            (json.dumps(ALWAYS_OPEN),),
+        )
+
+
 @contextmanager
 def serving(tmp_path: Path, **env: str) -> Iterator[ChatServer]:
-    """A seeded server with these extra environment settings, stopped afterwards."""
+    """A seeded server (the demo shop open around the clock) with these extra environment
+    settings, stopped afterwards."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     srv = ChatServer(data_dir, tmp_path / "server.log")
     srv.env.update(env)
     srv.cli("seed-demo")
+    open_around_the_clock(data_dir)
     srv.start()
     try:
         yield srv

@@ -132,7 +132,16 @@ def test_wait_estimate_grows_with_position_and_shrinks_with_seats() -> None:
     assert routing.estimate_wait_seconds(1, one_seat, 120) == 120
     assert routing.estimate_wait_seconds(2, one_seat, 120) == 240
     assert routing.estimate_wait_seconds(2, two_seats, 120) == 120
-    assert routing.estimate_wait_seconds(1, [], None) == routing.DEFAULT_HANDLE_SECONDS
+    # Nobody online: no figure at all rather than a promise.
+    assert routing.estimate_wait_seconds(1, [], 120) is None
+    assert routing.estimate_wait_seconds(1, [_agent(1, "away", 0)], 120) is None
+
+
+def test_handling_time_is_the_median_of_recent_chats_with_a_floor() -> None:
+    assert routing.handle_seconds([]) == routing.DEFAULT_HANDLE_SECONDS
+    # One chat left open all night does not move the median.
+    assert routing.handle_seconds([200, 240, 300, 36000]) == 270
+    assert routing.handle_seconds([5, 8, 12]) == routing.MIN_HANDLE_SECONDS
 
 
 def test_response_clock_starts_at_first_unanswered_message_after_handoff() -> None:

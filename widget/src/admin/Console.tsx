@@ -8,6 +8,7 @@ import type { StaffSession } from '../shared/session';
 import { FaqPage } from './FaqPage';
 import { IntegrationsPage } from './IntegrationsPage';
 import { LearningPage } from './LearningPage';
+import { HoursPage } from './HoursPage';
 import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
 import { LazyReportsPage } from './reports/LazyReportsPage';
@@ -24,13 +25,14 @@ const TABS = [
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
   { id: 'complaints', label: '投诉管理' },
+  { id: 'hours', label: '营业时间' },
   { id: 'sla', label: '服务时效' },
   { id: 'reports', label: '数据报表' },
   { id: 'integrations', label: '集成' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
-const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'complaints', 'learning', 'sla', 'reports'];
+const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'complaints', 'learning', 'hours', 'sla', 'reports'];
 /** Tabs only admins see (the server refuses the rest too). */
 const ADMIN_TABS: readonly Tab[] = ['integrations'];
 
@@ -156,6 +158,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
           {tab === 'integrations' && <IntegrationsPage />}
           {tab === 'reports' && <LazyReportsPage />}
           {tab === 'sla' && <SlaPage />}
+          {tab === 'hours' && <HoursPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">

@@ -14,6 +14,30 @@ import type {
 } from '../shared/types';
 import type { FaqProposal, ImportPreview, UnansweredList } from '../shared/learning';
 
+/** One open span of a day, "HH:MM" (24:00 as an end; an end before the start runs overnight). */
+export interface HoursSpan {
+  start: string;
+  end: string;
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A shop's service hours (docs/protocol.md, "Business hours"). */
+export interface BusinessHours {
+  time_zone: string;
+  weekly: Record<Weekday, HoursSpan[]>;
+  holidays: string[];
+  exceptions: { date: string; spans: HoursSpan[] }[];
+}
+
+export interface BusinessHoursAnswer {
+  hours: BusinessHours;
+  open_now: boolean;
+  next_open: string | null;
+  next_open_text: string | null;
+}
+
 export interface FaqInput {
   question?: string;
   answer?: string;
@@ -100,4 +124,7 @@ export const adminApi = {
   slaGroupUpdate: (token: string, id: number, body: Record<string, unknown>) =>
     request<SlaPolicyPage>('PUT', `/api/sla/policies/groups/${id}`, token, body),
   slaGroupReset: (token: string, id: number) => request<SlaPolicyPage>('DELETE', `/api/sla/policies/groups/${id}`, token),
+  hours: (token: string) => request<BusinessHoursAnswer>('GET', '/api/business-hours', token),
+  hoursUpdate: (token: string, body: Partial<BusinessHours>) =>
+    request<BusinessHoursAnswer>('PUT', '/api/business-hours', token, body),
 };

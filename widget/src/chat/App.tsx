@@ -27,8 +27,14 @@ export function App({ chat, embedded }: { chat: ShopperChat; embedded: boolean }
     handoffBusy: st.handoffBusy,
     ready: st.ready,
   }));
+  // a 留言 waiting for the next shift is not a transfer in progress
+  const leftMessage = useStore(chat.store, (st) => st.status === 'queued' && st.messages.some((m) => m.meta?.leave_message));
   const statusLine =
-    s.status === 'assigned' && s.agent ? `客服 ${s.agent.name} 为您服务` : STATUS_LINE[s.status];
+    s.status === 'assigned' && s.agent
+      ? `客服 ${s.agent.name} 为您服务`
+      : leftMessage
+        ? '留言已提交，客服会尽快回复您'
+        : STATUS_LINE[s.status];
   const canHandoff = s.status === 'bot' || s.status === 'closed';
 
   return (
@@ -67,9 +73,14 @@ export function App({ chat, embedded }: { chat: ShopperChat; embedded: boolean }
       )}
       {s.status === 'queued' && (
         <div class="banner banner-queue" data-testid="chat-queue-banner" role="status">
-          {s.queue ? (
+          {s.queue && s.queue.eta_s == null ? (
             <>
-              正在排队，您当前排在第 <b data-testid="queue-position">{s.queue.position}</b> 位，预计等待<span data-testid="queue-eta">{etaText(s.queue.eta_s)}</span>
+              正在排队，您排在第 <b data-testid="queue-position">{s.queue.position}</b> 位。
+              <span data-testid="queue-nobody">暂无客服在线，客服上线后会第一时间回复您</span>
+            </>
+          ) : s.queue ? (
+            <>
+              正在排队，您当前排在第 <b data-testid="queue-position">{s.queue.position}</b> 位，预计等待<span data-testid="queue-eta">{etaText(s.queue.eta_s ?? 0)}</span>
             </>
           ) : (
             '正在为您转接人工客服，请稍候'

@@ -7,8 +7,10 @@ import { PendingPhoto, PhotoThumb } from '../shared/PhotoView';
 import { clockTime } from '../shared/format';
 import { PHOTO_ERROR_TEXT, mayRetry, type PhotoProgress } from '../shared/photos';
 import { useStore } from '../shared/store';
-import type { Message, SuggestionChoice } from '../shared/types';
-import { ERROR_TEXT, type ShopperChat, type ShopperOutgoing } from './client';
+import type { ConversationStatus, Message, SuggestionChoice } from '../shared/types';
+import type { ShopperChat, ShopperOutgoing } from './client';
+import { ERROR_TEXT } from './errorText';
+import { LeaveMessageCard } from './LeaveMessageCard';
 import { RatingCard } from './RatingCard';
 
 export function MessageList({ chat }: { chat: ShopperChat }) {
@@ -19,6 +21,7 @@ export function MessageList({ chat }: { chat: ShopperChat }) {
     photos: st.photos,
     agentTyping: st.agentTyping,
     agentRead: st.agentRead,
+    status: st.status,
   }));
   const ratingPhase = useStore(chat.rating.store, (r) => r.card.phase);
   const ref = useRef<HTMLDivElement>(null);
@@ -38,6 +41,7 @@ export function MessageList({ chat }: { chat: ShopperChat }) {
   const lastSuggestions = [...state.messages].reverse().find((m) => m.kind === 'suggestions')?.id;
   // the rating card follows the farewell of the round it rates
   const lastFarewell = [...state.messages].reverse().find((m) => m.meta?.event === 'closed')?.id;
+  const leaveOffer = openLeaveOffer(state.messages, state.status);
   // like WeChat: 已读 under the last of my messages the agent has read, 已送达 under later ones
   const lastReadMine = [...state.messages]
     .reverse()
@@ -55,6 +59,7 @@ export function MessageList({ chat }: { chat: ShopperChat }) {
         <Fragment key={m.id}>
           <MessageRow m={m} chat={chat} choicesActive={m.id === lastSuggestions} readLabel={readLabel(m)} />
           {m.id === lastFarewell && <RatingCard chat={chat} />}
+          {m.id === leaveOffer && <LeaveMessageCard chat={chat} />}
         </Fragment>
       ))}
       {state.outbox.map((o) => (
@@ -62,6 +67,17 @@ export function MessageList({ chat }: { chat: ShopperChat }) {
       ))}
     </div>
   );
+}
+
+/** The bot's latest 留言 offer, while it still stands: no 留言 sent since, no person serving. */
+function openLeaveOffer(messages: Message[], status: ConversationStatus): number | undefined {
+  if (status === 'assigned') return undefined;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m.sender === 'visitor' && m.meta?.leave_message) return undefined;
+    if (m.meta?.leave_message_offer) return m.id;
+  }
+  return undefined;
 }
 
 interface RowProps {

@@ -22,6 +22,8 @@ import { ReadReporter } from '../shared/readState';
 import { Store, storage } from '../shared/store';
 import { TypingSignal } from '../shared/typing';
 import { ShopperRating } from './rating';
+import { ERROR_TEXT } from './errorText';
+import { ShopperLeaveMessage } from './leaveMessage';
 import {
   TEXT_LIMIT,
   type ConversationStatus,
@@ -60,20 +62,12 @@ export interface ChatState {
 
 const AGENT_TYPING_EXPIRE_MS = 8000;
 
-export const ERROR_TEXT: Record<string, string> = {
-  empty_text: '消息不能为空',
-  text_too_long: `消息太长了，请控制在${TEXT_LIMIT}字以内`,
-  rate_limited: '发送太频繁，请稍后重试',
-  unavailable: '服务暂时不可用，请稍后重试',
-  timeout: '网络不稳定，发送超时',
-  forbidden: '当前无法发送',
-  invalid_payload: '消息格式有误',
-};
-
 export class ShopperChat {
   readonly store: Store<ChatState>;
   /** The rating card after a person served the shopper (its own store). */
   readonly rating: ShopperRating;
+  /** 留言: the form offered when nobody can answer now (its own store). */
+  readonly leave: ShopperLeaveMessage;
   private socket: Socket;
   private token: string | null;
   private readonly outbox: Outbox<ShopperOutgoing>;
@@ -129,6 +123,11 @@ export class ShopperChat {
       shop,
       (payload) => emitWithAck<{ rating: Rating }>(this.socket, VisitorEvent.rate, payload),
       () => this.socket.connected,
+    );
+    this.leave = new ShopperLeaveMessage(
+      (payload) => emitWithAck(this.socket, VisitorEvent.leaveMessage, payload),
+      () => this.socket.connected,
+      (message, status) => (this.receive([message]), this.store.set({ status })),
     );
     // A person is on the way again (转人工, or a photo sent to the bot): that round's card goes.
     this.store.subscribe(() => {

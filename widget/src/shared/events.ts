@@ -6,6 +6,7 @@ import type {
   Block,
   Conversation,
   ConversationFlag,
+  LeaveMessageOffer,
   ConversationStatus,
   Message,
   Note,
@@ -44,6 +45,7 @@ export const VisitorEvent = {
   sendTyping: 'typing',
   rate: 'rate',
   sendRead: 'read',
+  leaveMessage: 'leave_message',
 } as const;
 
 /** Events on the /agent namespace. */
@@ -117,6 +119,16 @@ export interface VisitorSendPayload {
 export interface HandoffAck {
   queue: QueueInfo | null;
   status?: ConversationStatus;
+  /** Nobody can answer now: the 留言 offer (the bot's line carries it too). */
+  leave_message?: LeaveMessageOffer;
+}
+
+/** `leave_message` (留言): the form's fields; the server checks each and names the one at fault. */
+export interface LeaveMessagePayload {
+  client_id: string;
+  text: string;
+  phone?: string;
+  order_no?: string;
 }
 
 export interface AssignedPayload {

@@ -24,6 +24,9 @@ export interface MessageMeta {
   choices?: SuggestionChoice[];
   event?: string;
   image?: MessageImage;
+  leave_message_offer?: LeaveMessageOffer;
+  /** A shopper's 留言: the contact details it came with. */
+  leave_message?: { phone: string | null; order_no: string | null };
   [key: string]: unknown;
 }
 
@@ -42,7 +45,17 @@ export interface Message {
 
 export interface QueueInfo {
   position: number;
-  eta_s: number;
+  /** null when no estimate can honestly be given (nobody online). */
+  eta_s: number | null;
+  agents_online?: number;
+}
+
+/** 留言: why nobody can answer now, and when people are back (`meta.leave_message_offer`). */
+export interface LeaveMessageOffer {
+  reason: 'closed' | 'nobody_online';
+  back_at: string | null;
+  /** 「明天 09:00」 in the shop's time zone. */
+  back_text: string | null;
 }
 
 export interface PersonRef {
@@ -69,7 +82,7 @@ export interface Conversation {
   first_response_at: string | null;
   closed_at: string | null;
   last_message: Message | null;
-  handoff_reason: 'requested' | 'complaint' | 'bot_unsure' | 'photo' | null;
+  handoff_reason: 'requested' | 'complaint' | 'bot_unsure' | 'photo' | 'leave_message' | null;
   /** Staff only: the coloured flag, and when it was last set or cleared. */
   flag?: ConversationFlag | null;
   flag_changed_at?: string | null;
@@ -273,7 +286,8 @@ export type ErrorCode =
 
 export interface AckError {
   ok: false;
-  error: { code: ErrorCode; message: string };
+  /** `field`: the request field at fault, when there is one (forms show it beside the field). */
+  error: { code: ErrorCode; message: string; field?: string };
 }
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;

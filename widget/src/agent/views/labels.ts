@@ -15,6 +15,7 @@ export const HANDOFF_TEXT: Record<string, string> = {
   complaint: '投诉',
   bot_unsure: '机器人无法回答',
   photo: '顾客发来图片',
+  leave_message: '留言',
 };
 
 export const SENDER_TEXT: Record<Message['sender'], string> = { visitor: '顾客', bot: '机器人', agent: '客服', system: '系统' };
