@@ -21,12 +21,12 @@ from chatserver.domain.events import (
     ChatRated,
     Event,
     MessagePosted,
+    SlaAlerted,
 )
 from chatserver.domain.text import clean_choices
 from chatserver.errors import invalid
 
-# The event types an endpoint may subscribe to. `conversation.sla_breach` is reserved for the
-# SLA timers (conversation_events type "sla_breach") and sent once they record a domain event.
+# The event types an endpoint may subscribe to.
 EVENT_TYPES = (
     "conversation.created",
     "conversation.queued",
@@ -69,6 +69,8 @@ def _data_of(event: Event) -> tuple[str, dict[str, Any]] | None:
         }
     if isinstance(event, ChatRated):
         return "conversation.rated", {"rating": event.rating, "agent_id": event.agent_id}
+    if isinstance(event, SlaAlerted) and event.alert == "sla_breach":
+        return "conversation.sla_breach", {"breach": event.payload}
     return None
 
 

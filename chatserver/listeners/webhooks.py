@@ -13,6 +13,7 @@ from chatserver.domain.events import (
     ChatRated,
     ConversationFact,
     MessagePosted,
+    SlaAlerted,
 )
 from chatserver.services.webhook_delivery import WebhookSender
 
@@ -23,6 +24,7 @@ WEBHOOK_FACTS: tuple[type[ConversationFact], ...] = (
     MessagePosted,
     ChatClosed,
     ChatRated,
+    SlaAlerted,
 )
 
 

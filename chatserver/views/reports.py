@@ -22,6 +22,8 @@ from chatserver.db.models import Agent, Conversation, Group
 from chatserver.domain import reports as rules
 from chatserver.errors import AppError
 from chatserver.views import report_sql as sql
+from chatserver.views.business_hours import calendar_for_shop
+from chatserver.views.sla import policy_for
 from chatserver.views.wire import iso
 
 Wire = dict[str, Any]
@@ -29,21 +31,22 @@ Key = tuple[str, Any]
 
 
 async def first_response_targets(session: AsyncSession, shop_id: int) -> rules.FirstResponseTargets:
-    """The first-response target of each of the shop's groups.
-
-    The one place reports learn their targets: the defaults of the manuals until the SLA
-    policies per shop and group exist, then theirs.
-    """
-    rows = await session.execute(select(Group.id, Group.topic).where(Group.shop_id == shop_id))
+    """The first-response target of the shop and each of its groups: their SLA policies
+    (views/sla.py: the group's own, else the shop's, else the manuals' defaults)."""
+    group_ids = await session.scalars(select(Group.id).where(Group.shop_id == shop_id))
+    shop = await policy_for(session, shop_id, None)
     return rules.FirstResponseTargets(
-        default=rules.DEFAULT_FIRST_RESPONSE_TARGET,
-        by_group={group_id: rules.first_response_target(topic) for group_id, topic in rows},
+        default=shop.first_response_s,
+        by_group={
+            group_id: (await policy_for(session, shop_id, group_id)).first_response_s
+            for group_id in group_ids
+        },
     )
 
 
 async def report_zone(session: AsyncSession, shop_id: int) -> ZoneInfo:
-    """The shop's time zone for reports (Asia/Shanghai until shops have their own)."""
-    return ZoneInfo(rules.DEFAULT_ZONE)
+    """The shop's own time zone (its business hours), in which days, weeks and months begin."""
+    return (await calendar_for_shop(session, shop_id)).tz
 
 
 def _key_column(dimension: rules.Dimension) -> ColumnElement[Any]:

@@ -7,7 +7,7 @@ group's, else the shop's, else the manuals' defaults) and its shop's service cal
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -19,25 +19,11 @@ from chatserver.db.sla import SlaPolicyRow
 from chatserver.domain import sla
 from chatserver.domain.business_hours import ServiceCalendar
 from chatserver.domain.sla_policy import SHOP_DEFAULT, SlaPolicy, default_for_group
+from chatserver.views.business_hours import calendar_for_shop
 from chatserver.views.wire import iso
 
-CalendarProvider = Callable[[AsyncSession, int], Awaitable[ServiceCalendar]]
 SLA_EVENT_TYPES = ("sla_warning", "sla_breach")
 SUPERVISING_ROLES = ("supervisor", "admin")
-
-
-async def always_open_calendar(_session: AsyncSession, _shop_id: int) -> ServiceCalendar:
-    return ServiceCalendar.always_open()
-
-
-# The shop's service calendar (business hours) for policies counted in service hours; the
-# business-hours module's `calendar_for_shop` is installed here when it exists.
-_calendar_for_shop: CalendarProvider = always_open_calendar
-
-
-def install_calendar_provider(provider: CalendarProvider) -> None:
-    global _calendar_for_shop
-    _calendar_for_shop = provider
 
 
 def policy_of(row: SlaPolicyRow) -> SlaPolicy:
@@ -73,7 +59,7 @@ async def policy_for(session: AsyncSession, shop_id: int, group_id: int | None) 
 async def calendar_for(session: AsyncSession, shop_id: int, policy: SlaPolicy) -> ServiceCalendar:
     if not policy.business_hours_only:
         return ServiceCalendar.always_open()
-    return await _calendar_for_shop(session, shop_id)
+    return await calendar_for_shop(session, shop_id)
 
 
 def times_of(conversation: Conversation) -> sla.ChatTimes:
