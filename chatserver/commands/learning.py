@@ -10,7 +10,7 @@ from pydantic import PlainValidator, model_validator
 from chatserver.commands.base import Command
 from chatserver.commands.catalog import FaqCreate, Question
 from chatserver.commands.chat import parse_conversation_id
-from chatserver.commands.ratings import _instant
+from chatserver.commands.ratings import instant_field
 from chatserver.errors import AppError, invalid
 
 MAX_QUESTION_IDS = 2000
@@ -48,8 +48,8 @@ FaqId = Annotated[int, PlainValidator(_faq_id, json_schema_input_type=int)]
 class UnansweredQuery(Command):
     """`GET /api/unanswered?from=&to=&order=`: `start` is `from`, `end` is `to`."""
 
-    start: Annotated[datetime | None, _instant("from")] = None
-    end: Annotated[datetime | None, _instant("to")] = None
+    start: Annotated[datetime | None, instant_field("from")] = None
+    end: Annotated[datetime | None, instant_field("to")] = None
     order: Annotated[
         Literal["count", "recent"], PlainValidator(_order, json_schema_input_type=str)
     ] = "count"
