@@ -7,6 +7,7 @@ This is the only module that knows all the pieces; none of them imports it. Read
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import socketio
 
@@ -39,7 +40,7 @@ from chatserver.services.auth import AuthService
 from chatserver.services.faq_registry import FaqRegistry
 from chatserver.services.images import ImageWorkers
 from chatserver.services.media_store import LocalMediaStore, MediaStore
-from chatserver.services.presence import AgentPresence
+from chatserver.services.presence import AgentPresence, has_live_connection
 from chatserver.services.presence_store import (
     LocalPresenceStore,
     PresenceStore,
@@ -89,7 +90,12 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     queue = QueueViews(db)
     session_view = ShopperSessionView(db, queue)
 
-    assignment = Assignment(db)
+    store: PresenceStore = (
+        RedisPresenceStore(settings.redis_url, f"{settings.redis_channel}:presence")
+        if settings.redis_url is not None
+        else LocalPresenceStore()
+    )
+    assignment = Assignment(db, partial(has_live_connection, store))
     availability = AgentAvailability(db, assignment)
     messages = ChatMessages(db)
     typing = Typing(db, dispatcher)
@@ -101,11 +107,6 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
-    store: PresenceStore = (
-        RedisPresenceStore(settings.redis_url, f"{settings.redis_channel}:presence")
-        if settings.redis_url is not None
-        else LocalPresenceStore()
-    )
     presence = AgentPresence(
         db,
         store,

@@ -7,6 +7,8 @@ processes can neither assign one chat twice nor push an agent past max_chats.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -28,7 +30,7 @@ from chatserver.domain.events import AgentStatusChanged, ChatAssigned, ChatRetur
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
 from chatserver.views.conversations import with_messages
-from chatserver.views.queue import agent_loads, previous_agents, waiting_chat, waiting_in_order
+from chatserver.views.queue import agent_loads, routing_view, waiting_in_order
 from chatserver.views.wire import agent_brief, message_dict
 
 RETURNED_NOTICE = "客服暂时离开了，正在为您重新安排客服，您的消息都已保留，请稍候。"
@@ -108,8 +110,10 @@ async def assign(
 
 
 class Assignment:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, is_connected: Callable[[int], Awaitable[bool]]) -> None:
+        """`is_connected(agent_id)`: has a live panel connection on any process (presence)."""
         self.db = db
+        self.is_connected = is_connected
 
     async def do_route_waiting(self, shop_id: int) -> int:
         """Give waiting chats to online agents with room, as long as there are both.
@@ -126,13 +130,18 @@ class Assignment:
             waiting = await waiting_in_order(session, shop_id)
             if not waiting:
                 return False
-            loads = await agent_loads(session, shop_id)
-            previous = await previous_agents(session, [c.visitor_id for c in waiting])
-            for conversation in waiting:
-                agent_id = routing.choose_agent(waiting_chat(conversation, previous), loads)
+            loads = [
+                replace(load, connected=await self.is_connected(load.agent_id))
+                if load.status == "online"
+                else load
+                for load in await agent_loads(session, shop_id)
+            ]
+            # A chat whose group has nobody free waits; the next one may be another group's.
+            for chat in await routing_view(session, waiting):
+                agent_id = routing.choose_agent(chat, loads)
                 if agent_id is None:
-                    return False
-                if await assign(tx, conversation.id, agent_id, now, accepted_by=None):
+                    continue
+                if await assign(tx, chat.conversation_id, agent_id, now, accepted_by=None):
                     return True
             return False
 

@@ -14,6 +14,7 @@ from chatserver.db.records import append_message, lock_conversation, transition
 from chatserver.domain import sla, states
 from chatserver.domain.events import ChatQueued, RoutingRequested
 from chatserver.views.blocks import active_block
+from chatserver.views.groups import group_for_handoff
 from chatserver.views.queue import QueueViews
 from chatserver.views.wire import message_dict
 
@@ -36,6 +37,9 @@ async def queue_chat(
 ) -> None:
     """bot → queued on a locked conversation, with the notice the shopper reads."""
     session = tx.session
+    # The group is picked from what the shopper asked (售后 for returns, damage, complaints …).
+    group = await group_for_handoff(session, conversation, reason)
+    conversation.group_id = None if group is None else group.id
     transition(
         session,
         conversation,
@@ -45,6 +49,7 @@ async def queue_chat(
         actor_type=actor_type,
         actor_id=actor_id,
         reason=reason,
+        data={"group_id": conversation.group_id},
     )
     conversation.handoff_reason = reason
     conversation.priority = max(conversation.priority, priority)

@@ -24,6 +24,10 @@ from chatserver.db.base import Base, Id, UTCDateTime, utcnow
 # Re-exported: every table is reachable from here (Alembic, tests).
 from chatserver.db.groups import Group as Group
 from chatserver.db.groups import GroupMember as GroupMember
+from chatserver.db.handovers import ChatHandover as ChatHandover
+from chatserver.db.handovers import ShiftHandover as ShiftHandover
+from chatserver.db.handovers import ShiftHandoverRead as ShiftHandoverRead
+from chatserver.db.staff import StaffChange as StaffChange
 from chatserver.domain.greeting import DEFAULT_FAREWELL
 
 
@@ -62,6 +66,8 @@ class Agent(Base):
     # online | away | offline; what routing reads. Connections are tracked by the realtime layer.
     status: Mapped[str] = mapped_column(String(16), default="offline")
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set by an admin: cannot log in, sessions revoked, never routed to.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
