@@ -12,10 +12,12 @@ from chatserver.api import auth as auth_api
 from chatserver.api import blocks as blocks_api
 from chatserver.api import catalog as catalog_api
 from chatserver.api import conversations as conversations_api
+from chatserver.api import handovers as handovers_api
 from chatserver.api import health as health_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
 from chatserver.api import static as static_api
+from chatserver.api import team as team_api
 from chatserver.api import uploads as uploads_api
 from chatserver.api.common import COMPONENTS, error_middleware
 from chatserver.config import Settings
@@ -63,6 +65,8 @@ def build_app(settings: Settings) -> web.Application:
     politeness_api.add_routes(app)
     uploads_api.add_routes(app)
     blocks_api.add_routes(app)
+    handovers_api.add_routes(app)
+    team_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:

@@ -24,6 +24,8 @@ from chatserver.actions.photos import Photos
 from chatserver.actions.politeness import Politeness
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
+from chatserver.actions.shifts import Shifts
+from chatserver.actions.transfers import Transfers
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.config import Settings
@@ -52,6 +54,8 @@ from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import RatingViews
 from chatserver.views.session import ShopperSessionView
+from chatserver.views.shifts import ShiftViews
+from chatserver.views.staff import StaffViews
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,9 @@ class Components:
     media_links: media_links.MediaLinks
     blocks: Blocks
     block_views: BlockViews
+    shifts: Shifts
+    shift_views: ShiftViews
+    staff_views: StaffViews
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -95,7 +102,8 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         if settings.redis_url is not None
         else LocalPresenceStore()
     )
-    assignment = Assignment(db, partial(has_live_connection, store))
+    connected = partial(has_live_connection, store)
+    assignment = Assignment(db, connected)
     availability = AgentAvailability(db, assignment)
     messages = ChatMessages(db)
     typing = Typing(db, dispatcher)
@@ -104,6 +112,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
     politeness = Politeness(db)
     read_state = ReadState(db)
     blocks = Blocks(db)
+    shifts = Shifts(db, assignment)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
@@ -153,6 +162,8 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
                 politeness=politeness,
                 read_state=read_state,
                 blocks=blocks,
+                transfers=Transfers(db, connected),
+                shifts=shifts,
             )
         )
     )
@@ -172,4 +183,7 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         media_links=links,
         blocks=blocks,
         block_views=BlockViews(db),
+        shifts=shifts,
+        shift_views=ShiftViews(db),
+        staff_views=StaffViews(db),
     )

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.checks import check_in_shop
 from chatserver.actions.closing import SYSTEM_NAME
+from chatserver.actions.handover_notes import add_handover
 from chatserver.commands.chat import ConversationRef
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Agent, Conversation, Visitor, utcnow
@@ -25,7 +28,7 @@ from chatserver.db.records import (
     record_event,
     transition,
 )
-from chatserver.domain import routing, states
+from chatserver.domain import handovers, routing, states
 from chatserver.domain.events import AgentStatusChanged, ChatAssigned, ChatReturned
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
@@ -55,12 +58,7 @@ async def assign(
         return False
     if agent.status not in (("online", "away") if accepted_by else ("online",)):
         return False
-    open_chats = await session.scalar(
-        select(func.count()).where(
-            Conversation.agent_id == agent_id, Conversation.status == states.ASSIGNED
-        )
-    )
-    if (open_chats or 0) >= agent.max_chats:
+    if not await has_room(session, agent):
         return False
     result = await session.execute(
         update(Conversation)
@@ -83,8 +81,34 @@ async def assign(
         reason="accepted" if accepted_by else "routed",
         data={"agent_id": agent_id},
     )
+    await announce_assignment(
+        tx, conversation, agent, now, how="accepted" if accepted_by else "routed"
+    )
+    return True
+
+
+async def has_room(session: AsyncSession, agent: Agent) -> bool:
+    """Fewer open chats than max_chats; call with the agent's row locked."""
+    open_chats = await session.scalar(
+        select(func.count()).where(
+            Conversation.agent_id == agent.id, Conversation.status == states.ASSIGNED
+        )
+    )
+    return (open_chats or 0) < agent.max_chats
+
+
+async def announce_assignment(
+    tx: Transaction,
+    conversation: Conversation,
+    agent: Agent,
+    now: datetime,
+    *,
+    how: Literal["routed", "accepted", "transferred"],
+) -> None:
+    """The chat is now `agent`'s: the shopper's 「客服 X 已为您接入」 and the agent's `assigned`."""
+    session = tx.session
     visitor = await session.get_one(Visitor, conversation.visitor_id)
-    visitor.last_agent_id = agent_id
+    visitor.last_agent_id = agent.id
     notice = await append_message(
         session,
         conversation,
@@ -99,14 +123,13 @@ async def assign(
         ChatAssigned(
             conversation.id,
             conversation.shop_id,
-            agent_id=agent_id,
+            agent_id=agent.id,
             agent_name=agent.name,
-            how="accepted" if accepted_by else "routed",
+            how=how,
             notice=message_dict(notice),
             chat=await with_messages(session, conversation),
         )
     )
-    return True
 
 
 class Assignment:
@@ -174,58 +197,90 @@ class Assignment:
         """The agent goes offline and their chats go back to the queue, in one transaction.
 
         Used when they choose offline or stayed disconnected past the grace period: chats are
-        handed back, never dropped, and no crash can leave an offline agent owning chats.
+        handed back, never dropped, and no crash can leave an offline agent owning chats. With
+        no handover note written (the browser closed), each chat gets an automatic one.
         """
-        now = utcnow()
         async with self.db.transaction() as tx:
-            session = tx.session
-            agent = await lock_row(session, Agent, agent_id)
-            if agent is None:
-                return
-            if agent.status != "offline":
-                agent.status = "offline"
-                agent.status_changed_at = now
-            ids = list(
-                await session.scalars(
-                    select(Conversation.id).where(
-                        Conversation.agent_id == agent_id, Conversation.status == states.ASSIGNED
-                    )
-                )
+            await release_agent(tx, agent_id, reason, utcnow())
+
+
+async def release_agent(
+    tx: Transaction,
+    agent_id: int,
+    reason: str,
+    now: datetime,
+    *,
+    notes: dict[int, str] | None = None,
+    shift_id: int | None = None,
+) -> list[int]:
+    """Offline, and every open chat back to its group's queue with its handover note (`notes`
+    by conversation id; the automatic note for the others). Returns the chats handed back."""
+    session = tx.session
+    agent = await lock_row(session, Agent, agent_id)
+    if agent is None:
+        return []
+    if agent.status != "offline":
+        agent.status = "offline"
+        agent.status_changed_at = now
+    ids = list(
+        await session.scalars(
+            select(Conversation.id).where(
+                Conversation.agent_id == agent_id, Conversation.status == states.ASSIGNED
             )
-            for conversation_id in ids:
-                conversation = await lock_row(session, Conversation, conversation_id)
-                if conversation is None or conversation.status != states.ASSIGNED:
-                    continue
-                transition(
-                    session,
-                    conversation,
-                    states.QUEUED,
-                    event="returned_to_queue",
-                    now=now,
-                    actor_type="system",
-                    actor_id=agent_id,
-                    reason=reason,
-                )
-                conversation.agent_id = None
-                conversation.assigned_at = None
-                # Keeps its original queued_at: it has waited longest and goes first.
-                notice = await append_message(
-                    session,
-                    conversation,
-                    sender="system",
-                    sender_name=SYSTEM_NAME,
-                    text=RETURNED_NOTICE,
-                    kind="event",
-                    meta={"event": "returned_to_queue", "reason": reason},
-                    now=now,
-                )
-                tx.record(
-                    ChatReturned(
-                        conversation.id,
-                        conversation.shop_id,
-                        agent_id=agent_id,
-                        reason=reason,
-                        notice=message_dict(notice),
-                    )
-                )
-            tx.record(AgentStatusChanged(agent_id, agent.shop_id, "offline"))
+        )
+    )
+    returned = []
+    for conversation_id in ids:
+        conversation = await lock_row(session, Conversation, conversation_id)
+        if conversation is None or conversation.status != states.ASSIGNED:
+            continue
+        transition(
+            session,
+            conversation,
+            states.QUEUED,
+            event="returned_to_queue",
+            now=now,
+            actor_type="system",
+            actor_id=agent_id,
+            reason=reason,
+        )
+        conversation.agent_id = None
+        conversation.assigned_at = None
+        # Keeps its original queued_at: it has waited longest and goes first.
+        written = (notes or {}).get(conversation_id)
+        await add_handover(
+            tx,
+            conversation,
+            kind="shift" if written else "auto",
+            author_id=agent.id,
+            author_name=agent.name,
+            note=written or handovers.automatic_note(agent.name),
+            note_text=handovers.shift_note_text(written)
+            if written
+            else handovers.automatic_note(agent.name),
+            now=now,
+            to_group_id=conversation.group_id,
+            shift_id=shift_id,
+        )
+        notice = await append_message(
+            session,
+            conversation,
+            sender="system",
+            sender_name=SYSTEM_NAME,
+            text=RETURNED_NOTICE,
+            kind="event",
+            meta={"event": "returned_to_queue", "reason": reason},
+            now=now,
+        )
+        tx.record(
+            ChatReturned(
+                conversation.id,
+                conversation.shop_id,
+                agent_id=agent_id,
+                reason=reason,
+                notice=message_dict(notice),
+            )
+        )
+        returned.append(conversation_id)
+    tx.record(AgentStatusChanged(agent_id, agent.shop_id, "offline"))
+    return returned

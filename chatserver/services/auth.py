@@ -116,6 +116,8 @@ class AuthService:
             agent = await tx.session.scalar(select(Agent).where(Agent.username == username))
             if agent is None or agent.password_hash != stored:
                 raise AppError("unauthorized", "用户名或密码错误")
+            if agent.disabled_at is not None:
+                raise AppError("unauthorized", "该账号已停用，请联系管理员")
             token = new_token()
             now = utcnow()
             record = AgentSession(
@@ -145,7 +147,11 @@ class AuthService:
         if row is None:
             raise AppError("unauthorized", "登录已失效，请重新登录")
         record, agent, shop = row
-        if record.revoked_at is not None or record.expires_at <= utcnow():
+        if (
+            record.revoked_at is not None
+            or record.expires_at <= utcnow()
+            or agent.disabled_at is not None
+        ):
             raise AppError("unauthorized", "登录已失效，请重新登录")
         return AuthenticatedAgent(agent, shop, record.id)
 

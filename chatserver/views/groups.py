@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chatserver.db.models import Conversation, FaqEntry, Group, GroupMember, Message
+from chatserver.db.models import Conversation, FaqEntry, Group, Message
 from chatserver.domain import groups
 
 # The shopper's recent words the rule reads: the question that led to the handoff is among
@@ -59,13 +57,3 @@ async def group_for_handoff(
     return await session.scalar(
         select(Group).where(Group.shop_id == conversation.shop_id, Group.topic == topic)
     )
-
-
-async def groups_of_agent(session: AsyncSession, agent_id: int) -> list[dict[str, Any]]:
-    rows = await session.scalars(
-        select(Group)
-        .join(GroupMember, GroupMember.group_id == Group.id)
-        .where(GroupMember.agent_id == agent_id)
-        .order_by(Group.id)
-    )
-    return [{"id": g.id, "name": g.name, "topic": g.topic} for g in rows]
