@@ -16,6 +16,7 @@ from chatserver.api import handovers as handovers_api
 from chatserver.api import health as health_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
+from chatserver.api import staff as staff_api
 from chatserver.api import static as static_api
 from chatserver.api import team as team_api
 from chatserver.api import uploads as uploads_api
@@ -67,6 +68,7 @@ def build_app(settings: Settings) -> web.Application:
     blocks_api.add_routes(app)
     handovers_api.add_routes(app)
     team_api.add_routes(app)
+    staff_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:

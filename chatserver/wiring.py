@@ -17,6 +17,7 @@ from chatserver.actions.blocks import Blocks
 from chatserver.actions.bot import BotTurns
 from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
+from chatserver.actions.groups_admin import GroupsAdmin
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
@@ -25,6 +26,7 @@ from chatserver.actions.politeness import Politeness
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
 from chatserver.actions.shifts import Shifts
+from chatserver.actions.staff import StaffAdmin
 from chatserver.actions.transfers import Transfers
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
@@ -80,6 +82,8 @@ class Components:
     shifts: Shifts
     shift_views: ShiftViews
     staff_views: StaffViews
+    staff_admin: StaffAdmin
+    groups_admin: GroupsAdmin
 
 
 def build_components(settings: Settings, sio: socketio.AsyncServer) -> Components:
@@ -186,4 +190,6 @@ def build_components(settings: Settings, sio: socketio.AsyncServer) -> Component
         shifts=shifts,
         shift_views=ShiftViews(db),
         staff_views=StaffViews(db),
+        staff_admin=StaffAdmin(db),
+        groups_admin=GroupsAdmin(db),
     )

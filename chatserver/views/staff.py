@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
-from chatserver.db.models import Agent, Conversation, Group, GroupMember
+from chatserver.db.models import Agent, Conversation, Group, GroupMember, StaffChange
 from chatserver.domain import states
 from chatserver.views.wire import iso
 
@@ -96,3 +96,25 @@ class StaffViews:
                 .order_by(Group.id)
             )
             return [{"id": g.id, "name": g.name, "topic": g.topic} for g in rows]
+
+    async def changes(self, shop_id: int, limit: int = 200) -> list[dict[str, Any]]:
+        """The admin console's record of changes to agents and groups, newest first."""
+        async with self.db.sessions() as session:
+            rows = await session.scalars(
+                select(StaffChange)
+                .where(StaffChange.shop_id == shop_id)
+                .order_by(StaffChange.id.desc())
+                .limit(limit)
+            )
+            return [
+                {
+                    "id": r.id,
+                    "actor": {"id": r.actor_id, "name": r.actor_name},
+                    "action": r.action,
+                    "target_type": r.target_type,
+                    "target_id": r.target_id,
+                    "data": r.data,
+                    "created_at": iso(r.created_at),
+                }
+                for r in rows
+            ]
