@@ -24,6 +24,13 @@ AFTERSALES_WORDS = (
     "退钱",
     "换货",
     "退换",
+    # Exchanging a size after the parcel came (换大一号, 换个尺码).
+    "换大",
+    "换小",
+    "换尺码",
+    "换个尺码",
+    "换码",
+    "换一下尺码",
     "调换",
     "破损",
     "破了",

@@ -52,21 +52,25 @@ async def current_handover(
 
 async def handed_over_by(session: AsyncSession, waiting: list[Conversation]) -> dict[int, int]:
     """Waiting chats an agent transferred to a group, and who: routing never hands such a chat
-    straight back to them."""
+    straight back to them (only the latest handover counts: a chat that came back to that agent
+    and was handed on at the end of a shift is theirs to take again)."""
     if not waiting:
         return {}
     queued_at = {c.id: c.queued_at for c in waiting}
     rows = await session.scalars(
         select(ChatHandover)
-        .where(
-            ChatHandover.conversation_id.in_(list(queued_at)),
-            ChatHandover.kind == "transfer",
-        )
+        .where(ChatHandover.conversation_id.in_(list(queued_at)))
         .order_by(ChatHandover.id)
     )
+    latest = {row.conversation_id: row for row in rows}
     result: dict[int, int] = {}
-    for row in rows:
-        since = queued_at[row.conversation_id]
-        if row.from_agent_id is not None and since is not None and row.created_at >= since:
-            result[row.conversation_id] = row.from_agent_id
+    for conversation_id, row in latest.items():
+        since = queued_at[conversation_id]
+        if (
+            row.kind == "transfer"
+            and row.from_agent_id is not None
+            and since is not None
+            and row.created_at >= since
+        ):
+            result[conversation_id] = row.from_agent_id
     return result

@@ -20,6 +20,8 @@ PRE, AFTER = 10, 20
         ("requested", ["我要退货，怎么操作"], None, AFTERSALES),
         ("requested", ["退款什么时候到账？转人工"], None, AFTERSALES),
         ("requested", ["衣服能换货吗，尺码小了"], None, AFTERSALES),
+        ("requested", ["衣服小了想换大一号，转人工"], None, AFTERSALES),
+        ("requested", ["能换个尺码吗"], None, AFTERSALES),
         ("bot_unsure", ["快递到了盒子破损了"], None, AFTERSALES),
         ("requested", ["收到的杯子坏了"], None, AFTERSALES),
         ("requested", ["这个有质量问题，人工"], None, AFTERSALES),

@@ -1,5 +1,5 @@
-// The admin console after login: top bar, tabs (常见问题 / 常用语 / 店铺设置, and 拒访名单 for
-// supervisors and admins) and a toast.
+// The admin console after login: top bar, tabs (常见问题 / 常用语 / 店铺设置, and 拒访名单 and
+// 客服与分组 for supervisors and admins) and a toast.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { BlocksPage } from './BlocksPage';
 import { isUnauthorized } from '../shared/api';
@@ -8,19 +8,20 @@ import { FaqPage } from './FaqPage';
 import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
 import { ShopPage } from './ShopPage';
+import { ROLE_LABELS } from './staffApi';
+import { TeamPage } from './TeamPage';
 import { Admin, EDIT_SETTLE_MS, type AdminContext } from './ui';
-
-export const ROLE_TEXT: Record<string, string> = { admin: '管理员', supervisor: '主管', agent: '客服' };
 
 const TABS = [
   { id: 'faq', label: '常见问题' },
   { id: 'phrases', label: '常用语' },
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
+  { id: 'team', label: '客服与分组' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
-const SUPERVISOR_TABS: readonly Tab[] = ['blocks'];
+const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'team'];
 
 function tabFromHash(): Tab {
   const h = window.location.hash.replace(/^#/, '');
@@ -105,7 +106,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
           <span class="me">
             <span data-testid="admin-user-name">{session.agent.name}</span>
             <span class="role-badge" data-testid="admin-role" data-role={session.agent.role}>
-              {ROLE_TEXT[session.agent.role] ?? session.agent.role}
+              {ROLE_LABELS[session.agent.role] ?? session.agent.role}
             </span>
           </span>
           <button type="button" class="ghost" data-testid="logout-button" onClick={onLogout}>
@@ -137,6 +138,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
             </>
           )}
           {tab === 'blocks' && <BlocksPage />}
+          {tab === 'team' && <TeamPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">

@@ -22,6 +22,7 @@ import { DeskAlerts, savedMute } from './alerts';
 import { ChatAnnotations } from './annotations';
 import { blockErrorText, blockedToast, unblockedToast } from './blocking';
 import { ChatSync } from './chatSync';
+import { DeskHandovers } from './handovers';
 import { DeskConnection } from './connection';
 import { patchChat, type DeskState, type NarrowPane, type Reply } from './deskState';
 import { errorText } from './errorText';
@@ -46,6 +47,8 @@ export class AgentDesk {
   private readonly sidePanel: SidePanelData;
   /** Private notes, the chat's flag and the list's filter by flag. */
   readonly annotations: ChatAnnotations;
+  /** Transfer, the end of a shift and the summaries left for my groups. */
+  readonly handovers: DeskHandovers;
   private readonly typingSignals = new Map<number, TypingSignal>();
   private toastTimer: number | undefined;
   private readonly onVisibilityChange = () => this.markActiveRead();
@@ -67,6 +70,8 @@ export class AgentDesk {
       toast: null,
       flagFilter: null,
       pane: 'list',
+      endingShift: false,
+      summaries: [],
     });
     this.alerts = new DeskAlerts(this.store);
     this.sync = new ChatSync(this.store, token, {
@@ -99,6 +104,14 @@ export class AgentDesk {
     this.myStatus = new MyStatus(this.store, this.conn, token, { unauthorized: onUnauthorized, toast });
     this.sidePanel = new SidePanelData(this.store, token, onUnauthorized);
     this.annotations = new ChatAnnotations(this.store, this.conn, { ready: () => this.requireConnection(), toast });
+    this.handovers = new DeskHandovers(this.store, this.conn, token, {
+      ready: () => this.requireConnection(),
+      toast,
+      unauthorized: onUnauthorized,
+      ended: (id, reason) => this.sync.end(id, 'unassigned', reason),
+      wentOffline: () => void this.myStatus.choose('offline'),
+    });
+    void this.handovers.loadSummaries();
     void this.sidePanel.loadPhrases();
     onExpiredPhotos(() => {
       const id = this.store.state.activeId;
@@ -230,7 +243,13 @@ export class AgentDesk {
 
   // ---- actions on the server -------------------------------------------------------------------
 
+  /** Going offline with open chats asks for the handover first (交接). */
   setStatus(status: AgentStatus): Promise<void> {
+    const s = this.store.state;
+    if (status === 'offline' && s.order.some((id) => s.chats[id] && !s.chats[id].ended)) {
+      this.handovers.askEndShift(true);
+      return Promise.resolve();
+    }
     return this.myStatus.choose(status);
   }
 

@@ -13,6 +13,7 @@ import type {
   Phrase,
   Rating,
   ReadMarks,
+  ShiftSummary,
   Suggestion,
 } from '../shared/types';
 import type { ConversationWithMessages } from './api';
@@ -69,6 +70,10 @@ export interface DeskState {
   /** Show only my chats with this flag (null: all). */
   flagFilter: ConversationFlag | null;
   pane: NarrowPane;
+  /** The end-of-shift dialog is open (going offline with open chats). */
+  endingShift: boolean;
+  /** Shift handover summaries left for my groups, not yet dismissed. */
+  summaries: ShiftSummary[];
 }
 
 export type DeskStore = Store<DeskState>;

@@ -15,6 +15,7 @@ import './agent.css';
 import './annotations.css';
 import './narrow.css';
 import './blocking.css';
+import './handovers.css';
 
 const sessions = sessionStore('chatserver:agent:session');
 

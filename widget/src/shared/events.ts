@@ -7,6 +7,7 @@ import type {
   Conversation,
   ConversationFlag,
   ConversationStatus,
+  Handover,
   Message,
   Note,
   PersonRef,
@@ -15,6 +16,7 @@ import type {
   Rating,
   ReadMarks,
   RatingPrompt,
+  ShiftSummary,
   Suggestion,
 } from './types';
 
@@ -71,6 +73,8 @@ export const AgentEvent = {
   checkDraft: 'check_draft',
   sendRead: 'read',
   block: 'block',
+  transfer: 'transfer',
+  endShift: 'end_shift',
 } as const;
 
 /** Socket.IO's own events, named here so no module spells them by hand. */
@@ -221,6 +225,27 @@ export interface AgentClientEvents {
   check_draft: (p: DraftCheckPayload, ack: (a: Ack<DraftCheckAck>) => void) => void;
   read: (p: { conversation_id: number; seq: number }, ack: (a: Ack<{ seq: number }>) => void) => void;
   block: (p: { conversation_id: number; reason: string }, ack: (a: Ack<{ block: Block }>) => void) => void;
+  transfer: (p: TransferPayload, ack: (a: Ack<{ conversation_id: number; handover: Handover }>) => void) => void;
+  end_shift: (p: EndShiftPayload, ack: (a: Ack<EndShiftAck>) => void) => void;
+}
+
+/** `transfer`: to one colleague or back to a group's queue, with the note they read first. */
+export interface TransferPayload {
+  conversation_id: number;
+  to_agent_id?: number;
+  to_group_id?: number;
+  note: string;
+}
+
+export interface EndShiftPayload {
+  notes: { conversation_id: number; note: string }[];
+  summary: string;
+}
+
+export interface EndShiftAck {
+  status: AgentStatus;
+  summary: ShiftSummary;
+  returned: number[];
 }
 
 /** `unblocked` on /agent: a supervisor lifted block `id`. */

@@ -6,6 +6,8 @@ import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
 import { ChatPane } from './ChatPane';
 import { ConversationList } from './ConversationList';
+import { EndShiftDialog } from './EndShiftDialog';
+import { ShiftSummaries } from './ShiftSummaries';
 import { SidePanel } from './SidePanel';
 import { Toast } from './Toast';
 import { TopBar } from './TopBar';
@@ -19,6 +21,7 @@ export function Desk({ desk, onLogout }: { desk: AgentDesk; onLogout: () => void
   return (
     <div class="desk" data-pane={activeId == null ? 'list' : pane}>
       <TopBar desk={desk} onLogout={onLogout} />
+      <ShiftSummaries desk={desk} />
       <div class="panes">
         <ConversationList desk={desk} />
         {activeId != null ? (
@@ -36,6 +39,7 @@ export function Desk({ desk, onLogout }: { desk: AgentDesk; onLogout: () => void
         )}
         {activeId != null ? <SidePanel desk={desk} id={activeId} /> : <aside class="side" />}
       </div>
+      <EndShiftDialog desk={desk} />
       <Toast desk={desk} />
       <Lightbox />
     </div>
