@@ -19,24 +19,24 @@ def _ids(field: str) -> Any:
     return lambda value: None if value is None else staff.clean_id_list(value, field=field)
 
 
-Name = Annotated[str, PlainValidator(staff.clean_display_name, json_schema_input_type=str)]
 Username = Annotated[str, PlainValidator(staff.clean_username, json_schema_input_type=str)]
 Password = Annotated[str, PlainValidator(staff.clean_password, json_schema_input_type=str)]
-GroupName = Annotated[str, PlainValidator(staff.clean_group_name, json_schema_input_type=str)]
+MaxChats = Annotated[
+    int | None, PlainValidator(_optional(staff.clean_max_chats), json_schema_input_type=int)
+]
+GroupIds = Annotated[
+    list[int] | None, PlainValidator(_ids("group_ids"), json_schema_input_type=list)
+]
 
 
 class CreateAgent(Command):
     shape_error: ClassVar[str] = "请求格式不正确"
     username: Username
     password: Password
-    name: Name
+    name: Annotated[str, PlainValidator(staff.clean_display_name, json_schema_input_type=str)]
     role: Annotated[str, PlainValidator(staff.clean_role, json_schema_input_type=str)]
-    max_chats: Annotated[
-        int | None, PlainValidator(_optional(staff.clean_max_chats), json_schema_input_type=int)
-    ] = None
-    group_ids: Annotated[
-        list[int] | None, PlainValidator(_ids("group_ids"), json_schema_input_type=list)
-    ] = None
+    max_chats: MaxChats = None
+    group_ids: GroupIds = None
 
 
 class UpdateAgent(Command):
@@ -46,12 +46,8 @@ class UpdateAgent(Command):
     role: Annotated[
         str | None, PlainValidator(_optional(staff.clean_role), json_schema_input_type=str)
     ] = None
-    max_chats: Annotated[
-        int | None, PlainValidator(_optional(staff.clean_max_chats), json_schema_input_type=int)
-    ] = None
-    group_ids: Annotated[
-        list[int] | None, PlainValidator(_ids("group_ids"), json_schema_input_type=list)
-    ] = None
+    max_chats: MaxChats = None
+    group_ids: GroupIds = None
 
     @model_validator(mode="after")
     def _something(self) -> UpdateAgent:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, Group, GroupMember, StaffChange
 from chatserver.domain import states
-from chatserver.views.wire import iso
+from chatserver.views.wire import agent_fields, iso
 
 
 async def members_by_agent(session: AsyncSession, shop_id: int) -> dict[int, list[int]]:
@@ -37,14 +37,8 @@ def group_dict(group: Group, members: list[int]) -> dict[str, Any]:
 
 
 def staff_dict(agent: Agent, group_ids: list[int], open_chats: int) -> dict[str, Any]:
-    """An agent as the admin console shows them (never the password hash)."""
     return {
-        "id": agent.id,
-        "username": agent.username,
-        "name": agent.name,
-        "role": agent.role,
-        "max_chats": agent.max_chats,
-        "status": agent.status,
+        **agent_fields(agent),
         "group_ids": group_ids,
         "open_chats": open_chats,
         "disabled": agent.disabled_at is not None,

@@ -232,6 +232,18 @@ async def test_end_of_shift_hands_chats_over_and_the_next_shift_reads_the_summar
     admin = await server.login("admin", "admin123")
     status, listed = await _get(server, admin["token"], "/api/shift-handovers")
     assert status == 200 and listed["items"][0]["id"] == summary_id
+    # Another shop's staff neither see nor dismiss it.
+    await server.add_agent("outsider", "外店", shop="other")
+    outsider = (await server.login("outsider"))["token"]
+    assert (await _get(server, outsider, "/api/shift-handovers/unread"))[1]["items"] == []
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
+            f"{server.url}/api/shift-handovers/{summary_id}/dismiss",
+            headers={"Authorization": f"Bearer {outsider}"},
+        ) as r,
+    ):
+        assert r.status == 404
 
 
 async def test_a_closed_browser_returns_chats_with_an_automatic_note(server: LiveServer) -> None:
