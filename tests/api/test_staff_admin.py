@@ -246,3 +246,34 @@ async def test_team_lists_colleagues_for_the_transfer_picker(server: LiveServer)
     assert by_name["小丽"]["connected"] is False
     assert "username" not in by_name["小丽"]
     assert (await call(server, "GET", "/api/team", None))[0] == 401
+
+
+async def test_every_change_route_refuses_agents_supervisors_and_other_shops(
+    server: LiveServer,
+) -> None:
+    tokens = await _tokens(server)
+    groups = await group_ids(server)
+    agent_id = (await server.login("agent", "agent123"))["agent"]["id"]
+    routes = [
+        ("PATCH", f"/api/agents/{agent_id}", {"max_chats": 2}),
+        ("POST", f"/api/agents/{agent_id}/password", {"password": "whatever1"}),
+        ("POST", f"/api/agents/{agent_id}/disable", None),
+        ("POST", f"/api/agents/{agent_id}/enable", None),
+        ("PATCH", f"/api/groups/{groups['售前']}", {"name": "售前一组"}),
+        ("DELETE", f"/api/groups/{groups['售前']}", None),
+    ]
+    for method, path, body in routes:
+        assert (await call(server, method, path, tokens["agent"], body))[0] == 403, path
+        assert (await call(server, method, path, tokens["supervisor"], body))[0] == 403, path
+        # Another shop's admin: these ids do not exist for them.
+        assert (await call(server, method, path, tokens["other"], body))[0] == 404, path
+        assert (await call(server, method, path, None, body))[0] == 401, path
+    for path in ("/api/agents", "/api/groups"):
+        assert (await call(server, "POST", path, tokens["supervisor"], {"name": "x"}))[0] == 403
+    # Nothing changed, nothing recorded.
+    async with server.db.sessions() as session:
+        assert list(await session.scalars(select(StaffChange))) == []
+    _, roster = await call(server, "GET", "/api/agents", tokens["admin"])
+    me = next(a for a in roster["agents"] if a["id"] == agent_id)
+    assert me["max_chats"] == 5 and not me["disabled"]
+    assert {g["name"] for g in roster["groups"]} == {"售前", "售后"}
