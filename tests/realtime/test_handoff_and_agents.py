@@ -258,29 +258,37 @@ async def test_going_offline_returns_chats_at_once(server: LiveServer) -> None:
     assert bad["error"]["code"] == "invalid_payload"
 
 
-async def test_agent_reconnecting_catches_up_on_everything_missed(server: LiveServer) -> None:
-    agent = await server.agent(status="online")
-    visitor = await server.visitor()
-    await visitor.send("转人工")
-    conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
-    token = agent.token
-    await agent.disconnect()
+async def test_agent_reconnecting_catches_up_on_everything_missed(
+    database_url: str, tmp_path: Path
+) -> None:
+    from tests.conftest import AgentClient, running_server
 
-    await visitor.send("我先说一下情况")
-    await visitor.send("衣服洗了一次就掉色了")
+    # A grace period a loaded machine cannot outlast between the drop and the reconnect (the
+    # fixture's 0.3 s could run out while the shopper was still writing).
+    grace = 2.0
+    async with running_server(
+        database_url, tmp_path, CHATSERVER_AGENT_GRACE_SECONDS=str(grace)
+    ) as server:
+        agent = await server.agent(status="online")
+        visitor = await server.visitor()
+        await visitor.send("转人工")
+        conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+        token = agent.token
+        await agent.disconnect()
 
-    # Back within the grace period: same chat, with the messages sent while away.
-    from tests.conftest import AgentClient
+        await visitor.send("我先说一下情况")
+        await visitor.send("衣服洗了一次就掉色了")
 
-    again = AgentClient(token=token)
-    await again.connect(server.url, {"token": token})
-    server.clients.append(again)
-    catch_up = await again.wait_for("assigned")
-    assert catch_up["conversation"]["id"] == conversation_id
-    texts = [m["text"] for m in catch_up["messages"]]
-    assert texts[-2:] == ["我先说一下情况", "衣服洗了一次就掉色了"]
-    await asyncio.sleep(0.5)  # past the grace period: the chat must still be theirs
-    assert (await _conversation(server, conversation_id)).status == "assigned"
+        # Back within the grace period: same chat, with the messages sent while away.
+        again = AgentClient(token=token)
+        await again.connect(server.url, {"token": token})
+        server.clients.append(again)
+        catch_up = await again.wait_for("assigned")
+        assert catch_up["conversation"]["id"] == conversation_id
+        texts = [m["text"] for m in catch_up["messages"]]
+        assert texts[-2:] == ["我先说一下情况", "衣服洗了一次就掉色了"]
+        await asyncio.sleep(grace + 0.5)  # past the grace period: the chat must still be theirs
+        assert (await _conversation(server, conversation_id)).status == "assigned"
 
 
 async def test_closed_conversation_reopens_with_the_bot(server: LiveServer) -> None:
