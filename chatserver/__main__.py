@@ -8,6 +8,7 @@ import logging
 import sys
 
 from chatserver.config import ConfigError, Settings, load_settings
+from chatserver.domain.staff import ROLE_LABELS
 from chatserver.errors import AppError
 
 SHUTDOWN_SECONDS = 5.0
@@ -20,13 +21,23 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--host")
     run.add_argument("--port", type=int)
     commands.add_parser("migrate", help="bring the database schema up to date")
-    agent = commands.add_parser("create-agent", help="create an agent, supervisor or admin")
-    agent.add_argument("--username", required=True)
-    agent.add_argument("--password", required=True)
-    agent.add_argument("--name", required=True)
-    agent.add_argument("--role", choices=["agent", "supervisor", "admin"], default="agent")
-    agent.add_argument("--shop", default="demo", help="shop slug (created when missing)")
-    agent.add_argument("--max-chats", type=int, default=5)
+    roles = "，".join(f"{role}={label}" for role, label in ROLE_LABELS.items())
+    agent = commands.add_parser(
+        "create-agent",
+        help=f"创建客服账号（角色：{roles}）",
+        description="创建客服、主管或管理员账号",
+    )
+    agent.add_argument("--username", required=True, help="登录用户名")
+    agent.add_argument("--password", required=True, help="密码（至少 6 个字符）")
+    agent.add_argument("--name", required=True, help="显示给顾客的名字，例如 小美")
+    agent.add_argument(
+        "--role", choices=list(ROLE_LABELS), default="agent", help=f"角色：{roles}（默认 客服）"
+    )
+    agent.add_argument("--shop", default="demo", help="店铺代号（slug）；不存在时新建")
+    agent.add_argument(
+        "--shop-name", help="新店铺的真实名称（顾客会在欢迎语里看到），新建店铺时必填"
+    )
+    agent.add_argument("--max-chats", type=int, default=5, help="同时接待上限（默认 5）")
     commands.add_parser("seed-demo", help="create the demo shop, its FAQ and the demo logins")
     return parser
 
@@ -38,14 +49,31 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _create_agent(settings: Settings, args: argparse.Namespace) -> str:
+    from sqlalchemy import select
+
     from chatserver.db.engine import Database
+    from chatserver.db.models import Shop
+    from chatserver.domain import staff
     from chatserver.seed import ensure_shop
     from chatserver.services.auth import create_agent
 
     db = Database(settings.database_url)
     try:
+        # The account's fields first: a typo there is reported before the shop question.
+        staff.clean_username(args.username)
+        staff.clean_password(args.password)
+        staff.clean_display_name(args.name)
+        staff.clean_max_chats(args.max_chats)
         async with db.transaction() as tx:
-            shop, _created = await ensure_shop(tx.session, args.shop)
+            exists = await tx.session.scalar(select(Shop.id).where(Shop.slug == args.shop))
+            shop_name = (args.shop_name or "").strip()
+            if exists is None and not shop_name:
+                raise AppError(
+                    "invalid_payload",
+                    f"店铺 {args.shop} 还不存在。新建店铺请用 --shop-name 提供店铺的真实名称"
+                    "（顾客会在欢迎语里看到）",
+                )
+            shop, _created = await ensure_shop(tx.session, args.shop, shop_name or None)
             agent = await create_agent(
                 tx.session,
                 shop=shop,
@@ -55,7 +83,10 @@ async def _create_agent(settings: Settings, args: argparse.Namespace) -> str:
                 role=args.role,
                 max_chats=args.max_chats,
             )
-            return f"已创建{agent.role} {agent.username}（{agent.name}），店铺 {shop.slug}"
+            label = ROLE_LABELS.get(agent.role, agent.role)
+            return (
+                f"已创建{label} {agent.username}（{agent.name}），店铺 {shop.name}（{shop.slug}）"
+            )
     finally:
         await db.dispose()
 

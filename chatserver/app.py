@@ -15,6 +15,7 @@ from chatserver.api import business_hours as business_hours_api
 from chatserver.api import catalog as catalog_api
 from chatserver.api import complaints as complaints_api
 from chatserver.api import conversations as conversations_api
+from chatserver.api import handovers as handovers_api
 from chatserver.api import health as health_api
 from chatserver.api import integrations as integrations_api
 from chatserver.api import learning as learning_api
@@ -22,7 +23,9 @@ from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
 from chatserver.api import reports as reports_api
 from chatserver.api import sla as sla_api
+from chatserver.api import staff as staff_api
 from chatserver.api import static as static_api
+from chatserver.api import team as team_api
 from chatserver.api import uploads as uploads_api
 from chatserver.api import webhooks as webhooks_api
 from chatserver.api.common import COMPONENTS, error_middleware
@@ -79,6 +82,9 @@ def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     webhooks_api.add_routes(app)
     sla_api.add_routes(app)
     business_hours_api.add_routes(app)
+    handovers_api.add_routes(app)
+    team_api.add_routes(app)
+    staff_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 import socketio
 
@@ -22,6 +23,7 @@ from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.complaints import Complaints
 from chatserver.actions.faq_files import FaqFiles
+from chatserver.actions.groups_admin import GroupsAdmin
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.integration_messages import IntegrationMessages
 from chatserver.actions.messages import ChatMessages
@@ -32,8 +34,11 @@ from chatserver.actions.proposals import Proposals
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
 from chatserver.actions.service_hours import Clock
+from chatserver.actions.shifts import Shifts
 from chatserver.actions.sla import SlaActions
 from chatserver.actions.sla_policies import SlaPolicies
+from chatserver.actions.staff import StaffAdmin
+from chatserver.actions.transfers import Transfers
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.actions.webhooks import Webhooks
@@ -57,7 +62,7 @@ from chatserver.services.faq_registry import FaqRegistry
 from chatserver.services.images import ImageWorkers
 from chatserver.services.leader import Leadership, RedisLeadership, SoleProcess
 from chatserver.services.media_store import LocalMediaStore, MediaStore
-from chatserver.services.presence import AgentPresence
+from chatserver.services.presence import AgentPresence, has_live_connection
 from chatserver.services.presence_store import (
     LocalPresenceStore,
     PresenceStore,
@@ -73,6 +78,8 @@ from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import RatingViews
 from chatserver.views.reports import ReportViews
 from chatserver.views.session import ShopperSessionView
+from chatserver.views.shifts import ShiftViews
+from chatserver.views.staff import StaffViews
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,11 @@ class Components:
     sla_watch: SlaWatch
     sla_policies: SlaPolicies
     business_hours: BusinessHours
+    shifts: Shifts
+    shift_views: ShiftViews
+    staff_views: StaffViews
+    staff_admin: StaffAdmin
+    groups_admin: GroupsAdmin
 
 
 def build_components(
@@ -129,7 +141,13 @@ def build_components(
     queue = QueueViews(db)
     session_view = ShopperSessionView(db, queue)
 
-    assignment = Assignment(db)
+    store: PresenceStore = (
+        RedisPresenceStore(settings.redis_url, f"{settings.redis_channel}:presence")
+        if settings.redis_url is not None
+        else LocalPresenceStore()
+    )
+    connected = partial(has_live_connection, store)
+    assignment = Assignment(db, connected)
     availability = AgentAvailability(db, assignment)
     messages = ChatMessages(db, clock)
     typing = Typing(db, dispatcher)
@@ -141,14 +159,10 @@ def build_components(
     read_state = ReadState(db)
     blocks = Blocks(db)
     complaints = Complaints(db)
+    shifts = Shifts(db, assignment)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
-    store: PresenceStore = (
-        RedisPresenceStore(settings.redis_url, f"{settings.redis_channel}:presence")
-        if settings.redis_url is not None
-        else LocalPresenceStore()
-    )
     presence = AgentPresence(
         db,
         store,
@@ -218,6 +232,8 @@ def build_components(
                 read_state=read_state,
                 blocks=blocks,
                 complaints=complaints,
+                transfers=Transfers(db, connected),
+                shifts=shifts,
             )
         )
     )
@@ -251,4 +267,9 @@ def build_components(
         sla_watch=sla_watch,
         sla_policies=SlaPolicies(db),
         business_hours=BusinessHours(db, clock),
+        shifts=shifts,
+        shift_views=ShiftViews(db),
+        staff_views=StaffViews(db),
+        staff_admin=StaffAdmin(db),
+        groups_admin=GroupsAdmin(db),
     )

@@ -7,13 +7,17 @@ processes can neither assign one chat twice nor push an agent past max_chats.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.checks import check_in_shop
 from chatserver.actions.closing import SYSTEM_NAME
+from chatserver.actions.handover_notes import add_handover
 from chatserver.commands.chat import ConversationRef
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Agent, Conversation, Visitor, utcnow
@@ -24,12 +28,12 @@ from chatserver.db.records import (
     record_event,
     transition,
 )
-from chatserver.domain import routing, states
+from chatserver.domain import handovers, routing, states
 from chatserver.domain.events import AgentStatusChanged, ChatAssigned, ChatReturned
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
 from chatserver.views.conversations import with_messages
-from chatserver.views.queue import agent_loads, previous_agents, waiting_chat, waiting_in_order
+from chatserver.views.queue import agent_loads, routing_view, waiting_in_order
 from chatserver.views.wire import agent_brief, message_dict
 
 RETURNED_NOTICE = "客服暂时离开了，正在为您重新安排客服，您的消息都已保留，请稍候。"
@@ -54,12 +58,7 @@ async def assign(
         return False
     if agent.status not in (("online", "away") if accepted_by else ("online",)):
         return False
-    open_chats = await session.scalar(
-        select(func.count()).where(
-            Conversation.agent_id == agent_id, Conversation.status == states.ASSIGNED
-        )
-    )
-    if (open_chats or 0) >= agent.max_chats:
+    if not await has_room(session, agent):
         return False
     result = await session.execute(
         update(Conversation)
@@ -82,8 +81,34 @@ async def assign(
         reason="accepted" if accepted_by else "routed",
         data={"agent_id": agent_id},
     )
+    await announce_assignment(
+        tx, conversation, agent, now, how="accepted" if accepted_by else "routed"
+    )
+    return True
+
+
+async def has_room(session: AsyncSession, agent: Agent) -> bool:
+    """Fewer open chats than max_chats; call with the agent's row locked."""
+    open_chats = await session.scalar(
+        select(func.count()).where(
+            Conversation.agent_id == agent.id, Conversation.status == states.ASSIGNED
+        )
+    )
+    return (open_chats or 0) < agent.max_chats
+
+
+async def announce_assignment(
+    tx: Transaction,
+    conversation: Conversation,
+    agent: Agent,
+    now: datetime,
+    *,
+    how: Literal["routed", "accepted", "transferred"],
+) -> None:
+    """The chat is now `agent`'s: the shopper's 「客服 X 已为您接入」 and the agent's `assigned`."""
+    session = tx.session
     visitor = await session.get_one(Visitor, conversation.visitor_id)
-    visitor.last_agent_id = agent_id
+    visitor.last_agent_id = agent.id
     notice = await append_message(
         session,
         conversation,
@@ -98,14 +123,13 @@ async def assign(
         ChatAssigned(
             conversation.id,
             conversation.shop_id,
-            agent_id=agent_id,
+            agent_id=agent.id,
             agent_name=agent.name,
-            how="accepted" if accepted_by else "routed",
+            how=how,
             notice=message_dict(notice),
             chat=await with_messages(session, conversation),
         )
     )
-    return True
 
 
 async def return_to_queue(
@@ -156,8 +180,10 @@ async def return_to_queue(
 
 
 class Assignment:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, is_connected: Callable[[int], Awaitable[bool]]) -> None:
+        """`is_connected(agent_id)`: has a live panel connection on any process (presence)."""
         self.db = db
+        self.is_connected = is_connected
 
     async def do_route_waiting(self, shop_id: int) -> int:
         """Give waiting chats to online agents with room, as long as there are both.
@@ -174,13 +200,18 @@ class Assignment:
             waiting = await waiting_in_order(session, shop_id)
             if not waiting:
                 return False
-            loads = await agent_loads(session, shop_id)
-            previous = await previous_agents(session, [c.visitor_id for c in waiting])
-            for conversation in waiting:
-                agent_id = routing.choose_agent(waiting_chat(conversation, previous), loads)
+            loads = [
+                replace(load, connected=await self.is_connected(load.agent_id))
+                if load.status == "online"
+                else load
+                for load in await agent_loads(session, shop_id)
+            ]
+            # A chat whose group has nobody free waits; the next one may be another group's.
+            for chat in await routing_view(session, waiting):
+                agent_id = routing.choose_agent(chat, loads)
                 if agent_id is None:
-                    return False
-                if await assign(tx, conversation.id, agent_id, now, accepted_by=None):
+                    continue
+                if await assign(tx, chat.conversation_id, agent_id, now, accepted_by=None):
                     return True
             return False
 
@@ -213,34 +244,61 @@ class Assignment:
         """The agent goes offline and their chats go back to the queue, in one transaction.
 
         Used when they choose offline or stayed disconnected past the grace period: chats are
-        handed back, never dropped, and no crash can leave an offline agent owning chats.
+        handed back, never dropped, and no crash can leave an offline agent owning chats. With
+        no handover note written (the browser closed), each chat gets an automatic one.
         """
-        now = utcnow()
         async with self.db.transaction() as tx:
-            session = tx.session
-            agent = await lock_row(session, Agent, agent_id)
-            if agent is None:
-                return
-            if agent.status != "offline":
-                agent.status = "offline"
-                agent.status_changed_at = now
-            ids = list(
-                await session.scalars(
-                    select(Conversation.id).where(
-                        Conversation.agent_id == agent_id, Conversation.status == states.ASSIGNED
-                    )
-                )
+            await release_agent(tx, agent_id, reason, utcnow())
+
+
+async def release_agent(
+    tx: Transaction,
+    agent_id: int,
+    reason: str,
+    now: datetime,
+    *,
+    notes: dict[int, str] | None = None,
+    shift_id: int | None = None,
+) -> list[int]:
+    """Offline, and every open chat back to its group's queue with its handover note (`notes`
+    by conversation id; the automatic note for the others). Returns the chats handed back."""
+    session = tx.session
+    agent = await lock_row(session, Agent, agent_id)
+    if agent is None:
+        return []
+    if agent.status != "offline":
+        agent.status = "offline"
+        agent.status_changed_at = now
+    ids = list(
+        await session.scalars(
+            select(Conversation.id).where(
+                Conversation.agent_id == agent_id, Conversation.status == states.ASSIGNED
             )
-            for conversation_id in ids:
-                conversation = await lock_row(session, Conversation, conversation_id)
-                if conversation is None or conversation.status != states.ASSIGNED:
-                    continue
-                await return_to_queue(
-                    tx,
-                    conversation,
-                    agent_id=agent_id,
-                    reason=reason,
-                    text=RETURNED_NOTICE,
-                    now=now,
-                )
-            tx.record(AgentStatusChanged(agent_id, agent.shop_id, "offline"))
+        )
+    )
+    returned = []
+    for conversation_id in ids:
+        conversation = await lock_row(session, Conversation, conversation_id)
+        if conversation is None or conversation.status != states.ASSIGNED:
+            continue
+        await return_to_queue(
+            tx, conversation, agent_id=agent_id, reason=reason, text=RETURNED_NOTICE, now=now
+        )
+        written = (notes or {}).get(conversation_id)
+        await add_handover(
+            tx,
+            conversation,
+            kind="shift" if written else "auto",
+            author_id=agent.id,
+            author_name=agent.name,
+            note=written or handovers.automatic_note(agent.name),
+            note_text=handovers.shift_note_text(written)
+            if written
+            else handovers.automatic_note(agent.name),
+            now=now,
+            to_group_id=conversation.group_id,
+            shift_id=shift_id,
+        )
+        returned.append(conversation_id)
+    tx.record(AgentStatusChanged(agent_id, agent.shop_id, "offline"))
+    return returned

@@ -17,6 +17,7 @@ from chatserver.domain import sla, states
 from chatserver.domain.events import ChatQueued, RoutingRequested
 from chatserver.domain.leave_message import LEAVE_MESSAGE_REASON, received_text
 from chatserver.views.blocks import active_block
+from chatserver.views.groups import group_for_handoff
 from chatserver.views.queue import QueueViews
 from chatserver.views.wire import message_dict
 
@@ -42,6 +43,9 @@ async def queue_chat(
     """bot → queued on a locked conversation, with the notice the shopper reads (and the
     留言 offer it carries when nobody is online to take the chat)."""
     session = tx.session
+    # The group is picked from what the shopper asked (售后 for returns, damage, complaints …).
+    group = await group_for_handoff(session, conversation, reason)
+    conversation.group_id = None if group is None else group.id
     transition(
         session,
         conversation,
@@ -51,6 +55,7 @@ async def queue_chat(
         actor_type=actor_type,
         actor_id=actor_id,
         reason=reason,
+        data={"group_id": conversation.group_id},
     )
     conversation.handoff_reason = reason
     conversation.priority = max(conversation.priority, priority)
@@ -97,6 +102,9 @@ async def request_person(
     queued, and with nobody of its group online the notice says so and offers 留言 too.
     A 留言 (`reason="leave_message"`) is always queued, with the bot's confirmation.
     `at` is the service clock's now. Returns the 留言 offer when one was made."""
+    # The group first: whether someone can answer is asked of the group that would serve it.
+    group = await group_for_handoff(tx.session, conversation, reason)
+    conversation.group_id = None if group is None else group.id
     state = await service_state(tx, conversation, at)
     leaving = reason == LEAVE_MESSAGE_REASON
     offer = None if state.answerable or leaving else state.wire(at)

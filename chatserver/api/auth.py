@@ -12,10 +12,13 @@ from chatserver.views.wire import agent_dict
 
 async def login(request: web.Request) -> web.Response:
     command = parse(Login, await json_body(request))
-    token, actor = await parts_of(request).auth.login(
+    parts = parts_of(request)
+    token, actor = await parts.auth.login(
         command.username.strip(), command.password, client_address=request.remote or "unknown"
     )
-    return web.json_response({"token": token, "agent": agent_dict(actor.agent, actor.shop)})
+    agent = agent_dict(actor.agent, actor.shop)
+    agent["groups"] = await parts.staff_views.groups_of(actor.agent.id)
+    return web.json_response({"token": token, "agent": agent})
 
 
 async def logout(request: web.Request) -> web.Response:
@@ -28,7 +31,9 @@ async def logout(request: web.Request) -> web.Response:
 
 async def me(request: web.Request) -> web.Response:
     actor = await current_agent(request)
-    return web.json_response({"agent": agent_dict(actor.agent, actor.shop)})
+    agent = agent_dict(actor.agent, actor.shop)
+    agent["groups"] = await parts_of(request).staff_views.groups_of(actor.agent.id)
+    return web.json_response({"agent": agent})
 
 
 def add_routes(app: web.Application) -> None:

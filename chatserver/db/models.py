@@ -26,6 +26,9 @@ from chatserver.db.complaints import Complaint as Complaint
 from chatserver.db.complaints import ComplaintEvent as ComplaintEvent
 from chatserver.db.groups import Group as Group
 from chatserver.db.groups import GroupMember as GroupMember
+from chatserver.db.handovers import ChatHandover as ChatHandover
+from chatserver.db.handovers import ShiftHandover as ShiftHandover
+from chatserver.db.handovers import ShiftHandoverRead as ShiftHandoverRead
 from chatserver.db.hours import ShopHours as ShopHours
 from chatserver.db.integrations import ApiKey as ApiKey
 from chatserver.db.integrations import WebhookDelivery as WebhookDelivery
@@ -33,6 +36,7 @@ from chatserver.db.integrations import WebhookEndpoint as WebhookEndpoint
 from chatserver.db.learning import BotQuestion as BotQuestion
 from chatserver.db.learning import FaqProposal as FaqProposal
 from chatserver.db.sla import SlaPolicyRow as SlaPolicyRow
+from chatserver.db.staff import StaffChange as StaffChange
 from chatserver.domain.greeting import DEFAULT_FAREWELL
 
 
@@ -71,6 +75,8 @@ class Agent(Base):
     # online | away | offline; what routing reads. Connections are tracked by the realtime layer.
     status: Mapped[str] = mapped_column(String(16), default="offline")
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set by an admin: cannot log in, sessions revoked, never routed to.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -78,7 +78,7 @@ class ChatQueued(ConversationFact):
 class ChatAssigned(ConversationFact):
     agent_id: int
     agent_name: str
-    how: Literal["routed", "accepted"]
+    how: Literal["routed", "accepted", "transferred"]
     notice: Wire
     # The `assigned` payload for the agent ({conversation, messages}), read in the same
     # transaction, so it holds exactly what was stored up to the assignment.
@@ -91,6 +91,19 @@ class ChatReturned(ConversationFact):
 
     agent_id: int
     reason: str
+    notice: Wire
+
+
+@dataclass(frozen=True, slots=True)
+class ChatTransferred(ConversationFact):
+    """An agent (or a supervisor) handed an assigned chat to a colleague or back to a group's
+    queue with a note (the contract's Handover); the shopper reads `notice`. A transfer to an
+    agent is followed by that agent's ChatAssigned."""
+
+    from_agent_id: int | None
+    to_agent_id: int | None
+    to_group_id: int | None
+    handover: Wire
     notice: Wire
 
 

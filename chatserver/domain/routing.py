@@ -1,8 +1,12 @@
 """Who gets a waiting chat, in what order the queue is served, and how long a shopper waits.
 
-Complaints first, then longest wait. The shopper's previous agent if online with capacity
-(谁的顾客谁跟进); otherwise the least loaded online agent under their max_chats, the one
-idle longest breaking ties so work spreads evenly.
+Complaints first, then longest wait. A chat goes to an agent of its group (售前 / 售后 …): the
+shopper's previous agent if they serve that group and are online with capacity (谁的顾客谁跟进);
+otherwise the least loaded online agent of the group under their max_chats, the one idle
+longest breaking ties so work spreads evenly. Nobody of the group online: the chat waits (a
+presales agent is not the right person for a refund, and the group's people will come).
+Never an agent with no live connection: the disconnect grace period keeps their own chats, it
+does not bring new ones. Never back to the agent who just handed the chat over.
 """
 
 from __future__ import annotations
@@ -24,10 +28,17 @@ class AgentLoad:
     open_chats: int
     max_chats: int
     status_changed_at: datetime | None = None
+    # Has at least one live panel connection (any process); status alone lags a closed browser.
+    connected: bool = True
+    group_ids: frozenset[int] = frozenset()
 
     @property
     def has_capacity(self) -> bool:
-        return self.status == "online" and self.open_chats < self.max_chats
+        return self.status == "online" and self.connected and self.open_chats < self.max_chats
+
+    def serves(self, group_id: int | None) -> bool:
+        """A chat with no group (before groups, or its group was deleted) is anyone's."""
+        return group_id is None or group_id in self.group_ids
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,9 @@ class WaitingChat:
     priority: int
     queued_at: datetime
     previous_agent_id: int | None = None
+    group_id: int | None = None
+    # The agent who handed this chat over to its group: never routed straight back to them.
+    handed_over_by: int | None = None
 
 
 def queue_order(chats: Sequence[WaitingChat]) -> list[WaitingChat]:
@@ -43,7 +57,11 @@ def queue_order(chats: Sequence[WaitingChat]) -> list[WaitingChat]:
 
 
 def choose_agent(chat: WaitingChat, agents: Sequence[AgentLoad]) -> int | None:
-    available = [a for a in agents if a.has_capacity]
+    available = [
+        a
+        for a in agents
+        if a.has_capacity and a.serves(chat.group_id) and a.agent_id != chat.handed_over_by
+    ]
     if not available:
         return None
     for agent in available:

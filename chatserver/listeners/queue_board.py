@@ -21,6 +21,7 @@ from chatserver.domain.events import (
     ChatClosed,
     ChatQueued,
     ChatReturned,
+    ChatTransferred,
     Event,
     FlagChanged,
     MessagePosted,
@@ -36,6 +37,7 @@ Affecting = (
     | ChatAssigned
     | ChatReturned
     | ChatClosed
+    | ChatTransferred
     | AgentStatusChanged
     | MessagePosted
     | FlagChanged
@@ -49,6 +51,8 @@ def _frees_or_fills(event: Event) -> bool:
     """Could this let a waiting chat be routed now?"""
     if isinstance(event, ChatQueued | ChatReturned | ChatClosed | RoutingRequested):
         return True
+    if isinstance(event, ChatTransferred):
+        return event.to_group_id is not None
     return isinstance(event, AgentStatusChanged) and event.status == "online"
 
 
@@ -91,6 +95,7 @@ class QueueBoard:
                 ChatAssigned,
                 ChatReturned,
                 ChatClosed,
+                ChatTransferred,
                 AgentStatusChanged,
                 MessagePosted,
                 RoutingRequested,

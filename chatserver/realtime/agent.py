@@ -22,6 +22,8 @@ from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
 from chatserver.actions.politeness import Politeness
 from chatserver.actions.read_state import ReadState
+from chatserver.actions.shifts import Shifts
+from chatserver.actions.transfers import Transfers
 from chatserver.actions.typing import Typing
 from chatserver.commands.base import parse
 from chatserver.commands.blocks import BlockShopper
@@ -35,6 +37,7 @@ from chatserver.commands.complaints import (
 from chatserver.commands.notes import AddNote, SetFlag
 from chatserver.commands.politeness import DraftCheck
 from chatserver.commands.read_state import AgentRead
+from chatserver.commands.transfers import EndShift, TransferChat
 from chatserver.domain.ratelimit import TokenBucket, agent_messages, draft_checks
 from chatserver.errors import AppError
 from chatserver.listeners.suggestions import Suggestions
@@ -72,6 +75,8 @@ class AgentDesk:
     read_state: ReadState
     blocks: Blocks
     complaints: Complaints
+    transfers: Transfers
+    shifts: Shifts
 
 
 class AgentNamespace(socketio.AsyncNamespace):
@@ -245,3 +250,16 @@ class AgentNamespace(socketio.AsyncNamespace):
         command = parse(EndComplaint, _first(args))
         self._take_token(sid)
         return {"complaint": await self.desk.complaints.do_end(actor, command, sid=sid)}
+
+    @acked
+    async def on_transfer(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(TransferChat, _first(args))
+        self._take_token(sid)
+        return await self.desk.transfers.do_transfer(actor, command)
+
+    @acked
+    async def on_end_shift(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(EndShift, _first(args))
+        return await self.desk.shifts.do_end_shift(actor, command)

@@ -52,6 +52,11 @@ SLA_WARNING: Final = "sla_warning"
 SLA_BREACH: Final = "sla_breach"
 
 
+# Transfer (转接) and the end of a shift (交接): staff only.
+TRANSFER: Final = "transfer"
+END_SHIFT: Final = "end_shift"
+
+
 def conversation_room(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"
 

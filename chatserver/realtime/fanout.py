@@ -21,6 +21,7 @@ from chatserver.domain.events import (
     ChatQueued,
     ChatRated,
     ChatReturned,
+    ChatTransferred,
     ComplaintChanged,
     ComplaintEscalated,
     Event,
@@ -51,6 +52,7 @@ class Fanout:
             ChatQueued: self.chat_queued,
             ChatAssigned: self.chat_assigned,
             ChatReturned: self.chat_returned,
+            ChatTransferred: self.chat_transferred,
             ChatClosed: self.chat_closed,
             TypingChanged: self.typing_changed,
             SuggestionsFound: self.suggestions_found,
@@ -159,6 +161,17 @@ class Fanout:
             names.UNASSIGNED,
             {"conversation_id": event.conversation_id, "reason": event.reason},
         )
+
+    async def chat_transferred(self, event: ChatTransferred) -> None:
+        # The shopper reads the polite line at once; the receiver's `assigned` follows (to an
+        # agent) or the queue shows the chat (to a group).
+        await self.to_shopper(event.conversation_id, names.MESSAGE, event.notice)
+        if event.from_agent_id is not None:
+            await self.to_agent(
+                event.from_agent_id,
+                names.UNASSIGNED,
+                {"conversation_id": event.conversation_id, "reason": "transferred"},
+            )
 
     async def chat_closed(self, event: ChatClosed) -> None:
         self._mark_left_queue(event.conversation_id, int(event.farewell["seq"]))

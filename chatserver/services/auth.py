@@ -23,10 +23,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent, AgentSession, Group, GroupMember, Shop, utcnow
 from chatserver.domain.ratelimit import TokenBucket, failed_logins
+from chatserver.domain.staff import (
+    clean_display_name,
+    clean_max_chats,
+    clean_password,
+    clean_role,
+    clean_username,
+)
 from chatserver.errors import AppError
 
 SESSION_LIFETIME = timedelta(days=14)
-ROLES = ("agent", "supervisor", "admin")
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both failures take the same time.
@@ -116,6 +122,8 @@ class AuthService:
             agent = await tx.session.scalar(select(Agent).where(Agent.username == username))
             if agent is None or agent.password_hash != stored:
                 raise AppError("unauthorized", "用户名或密码错误")
+            if agent.disabled_at is not None:
+                raise AppError("unauthorized", "该账号已停用，请联系管理员")
             token = new_token()
             now = utcnow()
             record = AgentSession(
@@ -145,7 +153,11 @@ class AuthService:
         if row is None:
             raise AppError("unauthorized", "登录已失效，请重新登录")
         record, agent, shop = row
-        if record.revoked_at is not None or record.expires_at <= utcnow():
+        if (
+            record.revoked_at is not None
+            or record.expires_at <= utcnow()
+            or agent.disabled_at is not None
+        ):
             raise AppError("unauthorized", "登录已失效，请重新登录")
         return AuthenticatedAgent(agent, shop, record.id)
 
@@ -167,35 +179,35 @@ async def create_agent(
     name: str,
     role: str = "agent",
     max_chats: int = 5,
+    group_ids: list[int] | None = None,
+    hashed: str | None = None,
 ) -> Agent:
-    """Validated here so the CLI and a future admin API refuse the same things."""
-    username = username.strip()
-    if not username or len(username) > 64:
-        raise AppError("invalid_payload", "用户名不能为空，且不超过 64 个字符")
-    if len(password) < 6:
-        raise AppError("invalid_payload", "密码至少需要 6 个字符")
-    if not name.strip() or len(name) > 64:
-        raise AppError("invalid_payload", "名字不能为空，且不超过 64 个字符")
-    if role not in ROLES:
-        raise AppError("invalid_payload", f"角色必须是 {', '.join(ROLES)} 之一")
-    if not 1 <= max_chats <= 50:
-        raise AppError("invalid_payload", "同时接待数必须在 1 到 50 之间")
+    """Validated here so the CLI and the admin console refuse the same things. `group_ids`
+    (checked by the caller to be the shop's): the agent's groups, all of them when None.
+    `hashed`: the password already hashed (off the event loop) by the caller."""
+    username = clean_username(username)
+    clean_password(password)
+    name = clean_display_name(name)
+    role = clean_role(role)
+    max_chats = clean_max_chats(max_chats)
     existing = await session.scalar(select(Agent.id).where(Agent.username == username))
     if existing is not None:
-        raise AppError("conflict", f"用户名 {username} 已存在")
+        raise AppError("conflict", f"用户名 {username} 已存在", field="username")
     agent = Agent(
         shop_id=shop.id,
         username=username,
-        password_hash=hash_password(password),
-        name=name.strip(),
+        password_hash=hashed or hash_password(password),
+        name=name,
         role=role,
         max_chats=max_chats,
         status="offline",
     )
     session.add(agent)
     await session.flush()
-    # A new agent serves every group of the shop until an admin narrows it down.
-    for group_id in await session.scalars(select(Group.id).where(Group.shop_id == shop.id)):
+    # A new agent serves every group of the shop unless the admin chose some.
+    if group_ids is None:
+        group_ids = list(await session.scalars(select(Group.id).where(Group.shop_id == shop.id)))
+    for group_id in group_ids:
         session.add(GroupMember(group_id=group_id, agent_id=agent.id))
     await session.flush()
     return agent

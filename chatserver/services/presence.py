@@ -25,6 +25,19 @@ log = logging.getLogger(__name__)
 SWEEP_SECONDS = 15.0
 
 
+async def has_live_connection(store: PresenceStore, agent_id: int) -> bool:
+    """At least one panel of this agent is connected, on any process. Routing asks this before
+    giving a chat: an agent inside the disconnect grace period keeps their chats, gets no new
+    one."""
+    try:
+        return await store.count(agent_id) > 0
+    except Exception:
+        # Presence unknown (Redis unreachable): never take chats away on a guess, and keep
+        # chats flowing rather than stop all routing.
+        log.warning("presence store unreachable; treating agent %s as connected", agent_id)
+        return True
+
+
 class AgentPresence:
     def __init__(
         self,
@@ -54,12 +67,7 @@ class AgentPresence:
         return self._agent_locks.setdefault(agent_id, asyncio.Lock())
 
     async def is_connected(self, agent_id: int) -> bool:
-        try:
-            return await self.store.count(agent_id) > 0
-        except Exception:
-            # Presence unknown (Redis unreachable): never take chats away on a guess.
-            log.warning("presence store unreachable; treating agent %s as connected", agent_id)
-            return True
+        return await has_live_connection(self.store, agent_id)
 
     async def connected(self, actor: AuthenticatedAgent, sid: str) -> None:
         """Register the connection and end any grace period."""

@@ -8,11 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
-from chatserver.db.models import Agent, Conversation, Message, Shop, Visitor, utcnow
+from chatserver.db.models import Agent, Conversation, Group, Message, Shop, Visitor, utcnow
 from chatserver.db.records import last_message_of, messages_of
 from chatserver.domain import states
 from chatserver.errors import AppError
 from chatserver.views.complaints import complaints_of
+from chatserver.views.handovers import current_handover, group_brief
 from chatserver.views.notes import notes_of
 from chatserver.views.ratings import ratings_of
 from chatserver.views.sla import sla_dict
@@ -26,12 +27,16 @@ async def conversation_view(session: AsyncSession, conversation: Conversation) -
     visitor = await session.get_one(Visitor, conversation.visitor_id)
     agent = await session.get(Agent, conversation.agent_id) if conversation.agent_id else None
     last = await last_message_of(session, conversation.id)
-    wire = conversation_dict(
+    group = await session.get(Group, conversation.group_id) if conversation.group_id else None
+    view = conversation_dict(
         conversation, shop=shop, visitor=visitor, agent=agent, last_message=last
     )
+    # Staff only, like the rest of this shape: the group serving it and the note handed over.
+    view["group"] = group_brief(group)
+    view["handover"] = await current_handover(session, conversation)
     # The SLA clocks as of now: the panel ticks them on from here.
-    wire["sla"] = await sla_dict(session, conversation, utcnow())
-    return wire
+    view["sla"] = await sla_dict(session, conversation, utcnow())
+    return view
 
 
 async def with_messages(session: AsyncSession, conversation: Conversation) -> ChatWithMessages:

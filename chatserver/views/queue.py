@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
-from chatserver.db.models import Agent, Conversation, Visitor
+from chatserver.db.models import Agent, Conversation, GroupMember, Visitor
 from chatserver.domain import routing, states
 from chatserver.views.conversations import conversation_view
+from chatserver.views.handovers import handed_over_by
 
 
 async def previous_agents(session: AsyncSession, visitor_ids: list[int]) -> dict[int, int]:
@@ -28,10 +29,26 @@ async def previous_agents(session: AsyncSession, visitor_ids: list[int]) -> dict
     return {vid: aid for vid, aid in rows if aid is not None}
 
 
-def waiting_chat(row: Conversation, previous: dict[int, int]) -> routing.WaitingChat:
+def waiting_chat(
+    row: Conversation, previous: dict[int, int], handed_over: dict[int, int] | None = None
+) -> routing.WaitingChat:
     return routing.WaitingChat(
-        row.id, row.priority, row.queued_at or row.created_at, previous.get(row.visitor_id)
+        row.id,
+        row.priority,
+        row.queued_at or row.created_at,
+        previous.get(row.visitor_id),
+        group_id=row.group_id,
+        handed_over_by=(handed_over or {}).get(row.id),
     )
+
+
+async def routing_view(
+    session: AsyncSession, waiting: list[Conversation]
+) -> list[routing.WaitingChat]:
+    """The waiting chats as routing decides on them (group, previous agent, who handed over)."""
+    previous = await previous_agents(session, [c.visitor_id for c in waiting])
+    handed_over = await handed_over_by(session, waiting)
+    return [waiting_chat(c, previous, handed_over) for c in waiting]
 
 
 async def waiting_in_order(session: AsyncSession, shop_id: int) -> list[Conversation]:
@@ -59,7 +76,18 @@ async def agent_loads(session: AsyncSession, shop_id: int) -> list[routing.Agent
             )
         ).all()
     )
-    agents = await session.scalars(select(Agent).where(Agent.shop_id == shop_id))
+    agents = list(
+        await session.scalars(
+            select(Agent).where(Agent.shop_id == shop_id, Agent.disabled_at.is_(None))
+        )
+    )
+    groups: dict[int, set[int]] = {}
+    for group_id, agent_id in await session.execute(
+        select(GroupMember.group_id, GroupMember.agent_id).where(
+            GroupMember.agent_id.in_([agent.id for agent in agents])
+        )
+    ):
+        groups.setdefault(agent_id, set()).add(group_id)
     return [
         routing.AgentLoad(
             agent.id,
@@ -67,6 +95,7 @@ async def agent_loads(session: AsyncSession, shop_id: int) -> list[routing.Agent
             open_counts.get(agent.id, 0),
             agent.max_chats,
             agent.status_changed_at,
+            group_ids=frozenset(groups.get(agent.id, ())),
         )
         for agent in agents
     ]

@@ -39,7 +39,8 @@ def agent_brief(agent: Agent | None) -> dict[str, Any] | None:
     return None if agent is None else {"id": agent.id, "name": agent.name}
 
 
-def agent_dict(agent: Agent, shop: Shop) -> dict[str, Any]:
+def agent_fields(agent: Agent) -> dict[str, Any]:
+    """An account as staff see it (never the password hash)."""
     return {
         "id": agent.id,
         "username": agent.username,
@@ -47,8 +48,11 @@ def agent_dict(agent: Agent, shop: Shop) -> dict[str, Any]:
         "role": agent.role,
         "max_chats": agent.max_chats,
         "status": agent.status,
-        "shop": shop_dict(shop),
     }
+
+
+def agent_dict(agent: Agent, shop: Shop) -> dict[str, Any]:
+    return {**agent_fields(agent), "shop": shop_dict(shop)}
 
 
 def visitor_brief(visitor: Visitor) -> dict[str, Any]:

@@ -31,11 +31,15 @@ def test_create_agent_on_an_empty_database_then_refuses_a_duplicate(
 ) -> None:
     args = ("create-agent", "--username", "lily", "--password", "s3cret!", "--name", "莉莉",
             "--role", "supervisor", "--shop", "flagship", "--max-chats", "8")  # fmt: skip
-    first = run_cli(*args, env=cli_env)
+    # A new shop needs its real name: the greeting shows it to shoppers.
+    nameless = run_cli(*args, env=cli_env)
+    assert nameless.returncode == 1 and "--shop-name" in nameless.stderr
+    first = run_cli(*args, "--shop-name", "鹿鸣旗舰店", env=cli_env)
     assert first.returncode == 0, first.stderr
-    assert "lily" in first.stdout
+    assert "lily" in first.stdout and "主管" in first.stdout and "鹿鸣旗舰店" in first.stdout
+    assert "客服" in run_cli("create-agent", "--help", env=cli_env).stdout
 
-    again = run_cli(*args, env=cli_env)
+    again = run_cli(*args, "--shop-name", "鹿鸣旗舰店", env=cli_env)
     assert again.returncode == 1
     assert "已存在" in again.stderr
     assert "Traceback" not in again.stderr

@@ -92,6 +92,20 @@ class Agent:
         self.page.locator(tid("agent-status")).select_option(status)
         expect(self.page.locator(tid("agent-status"))).to_have_value(status)
 
+    def end_shift(self, summary: str, notes: dict[int, str] | None = None) -> None:
+        """Go offline with open chats: the panel asks for the handover (交接) first."""
+        self.page.locator(tid("agent-status")).select_option("offline")
+        dialog = self.page.locator(tid("end-shift-dialog"))
+        expect(dialog).to_be_visible(timeout=TIMEOUT_MS)
+        for conversation_id, note in (notes or {}).items():
+            dialog.locator(
+                f'{tid("end-shift-note")}[data-conversation-id="{conversation_id}"]'
+            ).fill(note)
+        dialog.locator(tid("end-shift-summary")).fill(summary)
+        dialog.locator(tid("end-shift-confirm")).click()
+        expect(dialog).to_have_count(0, timeout=TIMEOUT_MS)
+        expect(self.page.locator(tid("agent-status"))).to_have_value("offline")
+
     def conversation(self, n: int = 0) -> Locator:
         """The n-th of my chats as listed now (most urgent first)."""
         return self.page.locator(tid("conversation-item")).nth(n)

@@ -67,8 +67,11 @@ def test_notes_and_flags_reach_the_next_agent_and_never_the_shopper(
     )
     first.screenshot(screenshot_dir, "notes-01-first-agent-note-and-flag")
 
-    # Handover: the first agent goes off shift; the chat waits with its flag in the queue.
-    first.set_status("offline")
+    # Handover: the first agent goes off shift (交接); the chat waits with its flag in the queue.
+    conversation_id = int(
+        first.page.locator(tid("chat-pane")).get_attribute("data-conversation-id")
+    )
+    first.end_shift("顺丰改单待仓库确认", {conversation_id: "已收差价，待仓库改发顺丰"})
     queued = second.page.locator(tid("queue-item"))
     expect(queued).to_have_count(1, timeout=TIMEOUT_MS)
     expect(queued.locator(tid("queue-flag"))).to_have_attribute("data-flag", "yellow")
@@ -76,18 +79,20 @@ def test_notes_and_flags_reach_the_next_agent_and_never_the_shopper(
     queued.locator(tid("queue-accept")).click()
     expect(second.page.locator(tid("chat-pane"))).to_be_visible(timeout=TIMEOUT_MS)
     second_notes = second.page.locator(f"{tid('notes')} {tid('note-item')}")
-    expect(second_notes).to_have_count(1, timeout=TIMEOUT_MS)
-    expect(second_notes.locator(tid("note-text"))).to_have_text(NOTE)
-    expect(second_notes.locator(tid("note-author"))).to_have_text("小美")
+    # The note, then the end-of-shift handover note (also pinned above the chat).
+    expect(second_notes).to_have_count(2, timeout=TIMEOUT_MS)
+    expect(second_notes.nth(0).locator(tid("note-text"))).to_have_text(NOTE)
+    expect(second_notes.nth(0).locator(tid("note-author"))).to_have_text("小美")
+    expect(second.page.locator(tid("handover-note"))).to_have_text("已收差价，待仓库改发顺丰")
     expect(second.page.locator(tid("flag-picker"))).to_have_attribute("data-flag", "yellow")
 
     # Live: the first agent, still on the handed-over chat, adds a note and changes the flag.
     first.page.locator(tid("note-input")).fill(LATER_NOTE)
     first.page.locator(tid("note-input")).press("Enter")
-    expect(first.page.locator(tid("note-item"))).to_have_count(2, timeout=TIMEOUT_MS)
+    expect(first.page.locator(tid("note-item"))).to_have_count(3, timeout=TIMEOUT_MS)
     flag_option(first, "red").click()
-    expect(second_notes).to_have_count(2, timeout=TIMEOUT_MS)
-    expect(second_notes.nth(1).locator(tid("note-text"))).to_have_text(LATER_NOTE)  # newest last
+    expect(second_notes).to_have_count(3, timeout=TIMEOUT_MS)
+    expect(second_notes.nth(2).locator(tid("note-text"))).to_have_text(LATER_NOTE)  # newest last
     expect(second.page.locator(tid("flag-picker"))).to_have_attribute(
         "data-flag", "red", timeout=TIMEOUT_MS
     )

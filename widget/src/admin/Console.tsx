@@ -1,5 +1,5 @@
-// The admin console after login: top bar, tabs (常见问题 / 机器人学习 / 常用语 / 店铺设置, and
-// 拒访名单 for supervisors and admins) and a toast.
+// The admin console after login: top bar, tabs (the editors' pages, and the supervisors' and
+// admins' pages for the team, complaints, hours, SLA, reports and integrations) and a toast.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { BlocksPage } from './BlocksPage';
 import { ComplaintsPage } from './ComplaintsPage';
@@ -14,9 +14,9 @@ import { PolitenessSettings } from './PolitenessSettings';
 import { LazyReportsPage } from './reports/LazyReportsPage';
 import { ShopPage } from './ShopPage';
 import { SlaPage } from './SlaPage';
+import { ROLE_LABELS } from './staffApi';
+import { TeamPage } from './TeamPage';
 import { Admin, EDIT_SETTLE_MS, type AdminContext } from './ui';
-
-export const ROLE_TEXT: Record<string, string> = { admin: '管理员', supervisor: '主管', agent: '客服' };
 
 const TABS = [
   { id: 'faq', label: '常见问题' },
@@ -24,6 +24,7 @@ const TABS = [
   { id: 'phrases', label: '常用语' },
   { id: 'shop', label: '店铺设置' },
   { id: 'blocks', label: '拒访名单' },
+  { id: 'team', label: '客服与分组' },
   { id: 'complaints', label: '投诉管理' },
   { id: 'hours', label: '营业时间' },
   { id: 'sla', label: '服务时效' },
@@ -32,7 +33,7 @@ const TABS = [
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
-const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'complaints', 'learning', 'hours', 'sla', 'reports'];
+const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'team', 'complaints', 'learning', 'hours', 'sla', 'reports'];
 /** Tabs only admins see (the server refuses the rest too). */
 const ADMIN_TABS: readonly Tab[] = ['integrations'];
 
@@ -121,7 +122,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
           <span class="me">
             <span data-testid="admin-user-name">{session.agent.name}</span>
             <span class="role-badge" data-testid="admin-role" data-role={session.agent.role}>
-              {ROLE_TEXT[session.agent.role] ?? session.agent.role}
+              {ROLE_LABELS[session.agent.role] ?? session.agent.role}
             </span>
           </span>
           <button type="button" class="ghost" data-testid="logout-button" onClick={onLogout}>
@@ -159,6 +160,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
           {tab === 'reports' && <LazyReportsPage />}
           {tab === 'sla' && <SlaPage />}
           {tab === 'hours' && <HoursPage />}
+          {tab === 'team' && <TeamPage />}
         </main>
         {toast && (
           <div class="toast" role="status" data-testid="admin-toast">

@@ -23,6 +23,7 @@ import { ChatAnnotations } from './annotations';
 import { blockErrorText, blockedToast, unblockedToast } from './blocking';
 import { ChatSync } from './chatSync';
 import { ChatComplaints, escalatedToast } from './complaints';
+import { DeskHandovers } from './handovers';
 import { DeskConnection } from './connection';
 import { patchChat, type DeskState, type NarrowPane, type Reply } from './deskState';
 import { errorText } from './errorText';
@@ -49,6 +50,8 @@ export class AgentDesk {
   readonly annotations: ChatAnnotations;
   /** Complaint records (投诉) of my chats. */
   readonly complaints: ChatComplaints;
+  /** Transfer, the end of a shift and the summaries left for my groups. */
+  readonly handovers: DeskHandovers;
   private readonly typingSignals = new Map<number, TypingSignal>();
   private toastTimer: number | undefined;
   private readonly onVisibilityChange = () => this.markActiveRead();
@@ -73,6 +76,8 @@ export class AgentDesk {
       escalated: 0,
       escalationAlerts: 0,
       slaNotice: null,
+      endingShift: false,
+      summaries: [],
     });
     this.alerts = new DeskAlerts(this.store);
     this.sync = new ChatSync(this.store, token, {
@@ -108,6 +113,14 @@ export class AgentDesk {
     this.sidePanel = new SidePanelData(this.store, token, onUnauthorized);
     this.annotations = new ChatAnnotations(this.store, this.conn, { ready: () => this.requireConnection(), toast });
     this.complaints = new ChatComplaints(this.store, this.conn, { ready: () => this.requireConnection(), toast });
+    this.handovers = new DeskHandovers(this.store, this.conn, token, {
+      ready: () => this.requireConnection(),
+      toast,
+      unauthorized: onUnauthorized,
+      ended: (id, reason) => this.sync.end(id, 'unassigned', reason),
+      wentOffline: () => void this.myStatus.choose('offline'),
+    });
+    void this.handovers.loadSummaries();
     void this.sidePanel.loadPhrases();
     onExpiredPhotos(() => {
       const id = this.store.state.activeId;
@@ -245,7 +258,13 @@ export class AgentDesk {
 
   // ---- actions on the server -------------------------------------------------------------------
 
+  /** Going offline with open chats asks for the handover first (交接). */
   setStatus(status: AgentStatus): Promise<void> {
+    const s = this.store.state;
+    if (status === 'offline' && s.order.some((id) => s.chats[id] && !s.chats[id].ended)) {
+      this.handovers.askEndShift(true);
+      return Promise.resolve();
+    }
     return this.myStatus.choose(status);
   }
 

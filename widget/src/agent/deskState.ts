@@ -14,6 +14,7 @@ import type {
   Phrase,
   Rating,
   ReadMarks,
+  ShiftSummary,
   Suggestion,
 } from '../shared/types';
 import type { ConversationWithMessages } from './api';
@@ -82,6 +83,10 @@ export interface DeskState {
   escalationAlerts: number;
   /** The last `sla_warning` / `sla_breach`, shown for a few seconds (its own place, not the toast). */
   slaNotice: { text: string; state: 'warning' | 'breached' } | null;
+  /** The end-of-shift dialog is open (going offline with open chats). */
+  endingShift: boolean;
+  /** Shift handover summaries left for my groups, not yet dismissed. */
+  summaries: ShiftSummary[];
 }
 
 export type DeskStore = Store<DeskState>;

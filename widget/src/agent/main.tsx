@@ -17,6 +17,7 @@ import './narrow.css';
 import './blocking.css';
 import './complaints.css';
 import './sla.css';
+import './handovers.css';
 
 const sessions = sessionStore('chatserver:agent:session');
 

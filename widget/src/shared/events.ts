@@ -8,6 +8,7 @@ import type {
   ConversationFlag,
   LeaveMessageOffer,
   ConversationStatus,
+  Handover,
   Message,
   Note,
   PersonRef,
@@ -17,6 +18,7 @@ import type {
   ReadMarks,
   RatingPrompt,
   SlaKind,
+  ShiftSummary,
   Suggestion,
 } from './types';
 import type { Complaint, ComplaintEscalatedPayload, ComplaintStatus, DemandKind } from './complaints';
@@ -83,6 +85,8 @@ export const AgentEvent = {
   updateComplaint: 'complaint_update',
   escalateComplaint: 'complaint_escalate',
   resolveComplaint: 'complaint_resolve',
+  transfer: 'transfer',
+  endShift: 'end_shift',
 } as const;
 
 /** Socket.IO's own events, named here so no module spells them by hand. */
@@ -261,6 +265,8 @@ export interface AgentClientEvents {
     p: { complaint_id: number; status: Exclude<ComplaintStatus, 'open'>; result: string },
     ack: (a: Ack<{ complaint: Complaint }>) => void,
   ) => void;
+  transfer: (p: TransferPayload, ack: (a: Ack<{ conversation_id: number; handover: Handover }>) => void) => void;
+  end_shift: (p: EndShiftPayload, ack: (a: Ack<EndShiftAck>) => void) => void;
 }
 
 export interface OpenComplaintPayload {
@@ -278,6 +284,25 @@ export interface UpdateComplaintPayload {
   demand_text?: string;
   handling?: string;
   result?: string;
+}
+
+/** `transfer`: to one colleague or back to a group's queue, with the note they read first. */
+export interface TransferPayload {
+  conversation_id: number;
+  to_agent_id?: number;
+  to_group_id?: number;
+  note: string;
+}
+
+export interface EndShiftPayload {
+  notes: { conversation_id: number; note: string }[];
+  summary: string;
+}
+
+export interface EndShiftAck {
+  status: AgentStatus;
+  summary: ShiftSummary;
+  returned: number[];
 }
 
 /** `unblocked` on /agent: a supervisor lifted block `id`. */

@@ -88,6 +88,9 @@ export interface Conversation {
   flag_changed_at?: string | null;
   /** The SLA policy and the clocks running as of `as_of` (staff only). */
   sla?: SlaInfo;
+  /** Staff only: the group serving the chat (售前, 售后 …) and the note it was handed over with. */
+  group?: GroupRef | null;
+  handover?: Handover | null;
 }
 
 export type SlaKind = 'first_response' | 'next_response' | 'resolution';
@@ -125,6 +128,36 @@ export interface SlaInfo {
   state: SlaState | null;
   clocks: SlaClock[];
 }
+
+export interface GroupRef {
+  id: number;
+  name: string;
+  topic?: 'presales' | 'aftersales' | null;
+}
+
+/** A chat handed on with a note: a transfer, an agent's end of shift, or the automatic note. */
+export interface Handover {
+  id: number;
+  kind: 'transfer' | 'shift' | 'auto';
+  from: { id: number | null; name: string };
+  to_agent: PersonRef | null;
+  to_group: GroupRef | null;
+  note: string;
+  created_at: string;
+}
+
+/** 交接记录: what an agent ending a shift left for the next one. */
+export interface ShiftSummary {
+  id: number;
+  author: { id: number | null; name: string };
+  text: string;
+  conversation_ids: number[];
+  groups: GroupRef[];
+  created_at: string;
+}
+
+export const HANDOVER_NOTE_LIMIT = 500;
+export const SHIFT_SUMMARY_LIMIT = 2000;
 
 /** The shop manuals' order flags: red 常规, yellow 特殊配送, green 延迟发货, blue 赠品或退款, purple 其他. */
 /** Read state (已读): the highest seq each side has seen. */
@@ -180,6 +213,7 @@ export interface AgentProfile {
   max_chats?: number;
   shop?: ShopRef;
   status?: AgentStatus;
+  groups?: GroupRef[];
 }
 
 export interface Suggestion {

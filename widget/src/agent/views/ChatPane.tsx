@@ -1,4 +1,5 @@
-// The centre pane: the open chat's header (its flag, 拉黑, 结束会话 / 移出列表), its messages and the reply box.
+// The centre pane: the open chat's header (its flag, 转接, 拉黑, 结束会话 / 移出列表), the
+// handover note it came with, its messages and the reply box.
 import { clockTime } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
@@ -7,7 +8,9 @@ import { BlockButton } from './BlockButton';
 import { ChatRatings } from './ChatRatings';
 import { Composer } from './Composer';
 import { FlagPicker } from './FlagPicker';
+import { HandoverCard } from './HandoverCard';
 import { CONV_STATUS_TEXT } from './labels';
+import { TransferButton } from './TransferButton';
 
 export function ChatPane({ desk, id }: { desk: AgentDesk; id: number }) {
   const chat = useStore(desk.store, (s) => {
@@ -34,6 +37,7 @@ export function ChatPane({ desk, id }: { desk: AgentDesk; id: number }) {
           </div>
           <div class="muted small-text">
             {CONV_STATUS_TEXT[c.status]} · 会话 #{c.id}
+            {c.group ? ` · ${c.group.name}` : ''}
             {c.assigned_at ? ` · ${clockTime(c.assigned_at)} 接入` : ''}
           </div>
         </div>
@@ -42,6 +46,7 @@ export function ChatPane({ desk, id }: { desk: AgentDesk; id: number }) {
         <button type="button" class="ghost side-toggle" data-testid="side-toggle" onClick={() => desk.showPane('side')}>
           顾客资料
         </button>
+        {!chat.ended && <TransferButton desk={desk} id={id} />}
         {!chat.ended && <BlockButton desk={desk} id={id} visitorName={c.visitor.name} />}
         {chat.ended ? (
           <button type="button" class="ghost" data-testid="chat-dismiss" onClick={() => desk.dismiss(c.id)}>
@@ -53,6 +58,7 @@ export function ChatPane({ desk, id }: { desk: AgentDesk; id: number }) {
           </button>
         )}
       </header>
+      {c.handover && !chat.ended && <HandoverCard handover={c.handover} />}
       <AgentMessageList desk={desk} id={id} />
       <ChatRatings desk={desk} id={id} />
       <Composer desk={desk} id={id} />

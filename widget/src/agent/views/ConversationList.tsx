@@ -19,7 +19,12 @@ export function ConversationList({ desk }: { desk: AgentDesk }) {
   const urgent = byUrgency(ids, (id) => (chats[id] ? chatClock(chats[id], now) : null));
   const open = useStore(desk.store, (s) => s.order.filter((id) => s.chats[id] && !s.chats[id].ended).length);
   const maxChats = useStore(desk.store, (s) => s.agent.max_chats);
-  const queue = useStore(desk.store, (s) => s.queue);
+  // The chats of my own groups first (in the server's order), then the others'.
+  const queue = useStore(desk.store, (s) => {
+    const mine = new Set((s.agent.groups ?? []).map((g) => g.id));
+    const ours = (c: (typeof s.queue)[number]) => !c.group || mine.has(c.group.id);
+    return [...s.queue.filter(ours), ...s.queue.filter((c) => !ours(c))];
+  });
   return (
     <nav class="list" aria-label="会话列表">
       <h2>

@@ -7,6 +7,8 @@ import type { AgentDesk } from '../agentDesk';
 import { ChatPane } from './ChatPane';
 import { ConversationList } from './ConversationList';
 import { EscalationBanner, SlaNotice } from './EscalationBanner';
+import { EndShiftDialog } from './EndShiftDialog';
+import { ShiftSummaries } from './ShiftSummaries';
 import { SidePanel } from './SidePanel';
 import { Toast } from './Toast';
 import { TopBar } from './TopBar';
@@ -22,6 +24,7 @@ export function Desk({ desk, onLogout }: { desk: AgentDesk; onLogout: () => void
       <TopBar desk={desk} onLogout={onLogout} />
       <EscalationBanner desk={desk} />
       <SlaNotice desk={desk} />
+      <ShiftSummaries desk={desk} />
       <div class="panes">
         <ConversationList desk={desk} />
         {activeId != null ? (
@@ -39,6 +42,7 @@ export function Desk({ desk, onLogout }: { desk: AgentDesk; onLogout: () => void
         )}
         {activeId != null ? <SidePanel desk={desk} id={activeId} /> : <aside class="side" />}
       </div>
+      <EndShiftDialog desk={desk} />
       <Toast desk={desk} />
       <Lightbox />
     </div>

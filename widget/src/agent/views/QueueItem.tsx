@@ -1,5 +1,5 @@
-// A shopper waiting in the shop's queue: name, its flag, tags, last message, waiting time (ticking, coloured by
-// the SLA), 接入.
+// A shopper waiting in the shop's queue: name, its flag, its group, tags, last message, waiting
+// time (ticking, coloured by the SLA), 接入.
 import { elapsed } from '../../shared/format';
 import type { Conversation } from '../../shared/types';
 import type { AgentDesk } from '../agentDesk';
@@ -17,6 +17,11 @@ export function QueueItem({ desk, conversation: c }: { desk: AgentDesk; conversa
       <div class="conv-top">
         <FlagMark flag={c.flag} testid="queue-flag" />
         <span class="conv-name">{c.visitor.name}</span>
+        {c.group && (
+          <span class="tag tag-group" data-testid="queue-group">
+            {c.group.name}
+          </span>
+        )}
         {c.priority > 0 && <span class="tag tag-red">投诉</span>}
         {c.handoff_reason && c.priority === 0 && <span class="tag">{HANDOFF_TEXT[c.handoff_reason] ?? ''}</span>}
       </div>
