@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
-from chatserver.db.models import Agent, FaqEntry, Phrase, Shop
+from chatserver.db.models import Agent, FaqEntry, Group, Phrase, Shop
 from chatserver.domain.greeting import DEFAULT_GREETING
+from chatserver.domain.groups import DEFAULT_GROUPS
 from chatserver.services.auth import create_agent
 from faq import load_default_faq
 
@@ -95,6 +96,8 @@ async def ensure_shop(
                 enabled=entry.enabled,
             )
         )
+    for group_name, topic in DEFAULT_GROUPS:
+        session.add(Group(shop_id=shop.id, name=group_name, topic=topic))
     for category, title, shortcut, text in DEFAULT_PHRASES:
         session.add(
             Phrase(shop_id=shop.id, title=title, text=text, category=category, shortcut=shortcut)

@@ -20,6 +20,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chatserver.db.base import Base, Id, UTCDateTime, utcnow
+
+# Re-exported: every table is reachable from here (Alembic, tests).
+from chatserver.db.groups import Group as Group
+from chatserver.db.groups import GroupMember as GroupMember
 from chatserver.domain.greeting import DEFAULT_FAREWELL
 
 
@@ -105,6 +109,10 @@ class Conversation(Base):
         ForeignKey("agents.id", ondelete="SET NULL"), nullable=True
     )
     handoff_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The agent group serving this chat (db/groups.py); None until the first handoff.
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agent_groups.id", ondelete="SET NULL"), nullable=True
+    )
     # Consecutive shopper turns the bot could not answer confidently.
     bot_misses: Mapped[int] = mapped_column(Integer, default=0)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
-from chatserver.db.models import Agent, AgentSession, Shop, utcnow
+from chatserver.db.models import Agent, AgentSession, Group, GroupMember, Shop, utcnow
 from chatserver.domain.ratelimit import TokenBucket, failed_logins
 from chatserver.errors import AppError
 
@@ -193,5 +193,9 @@ async def create_agent(
         status="offline",
     )
     session.add(agent)
+    await session.flush()
+    # A new agent serves every group of the shop until an admin narrows it down.
+    for group_id in await session.scalars(select(Group.id).where(Group.shop_id == shop.id)):
+        session.add(GroupMember(group_id=group_id, agent_id=agent.id))
     await session.flush()
     return agent

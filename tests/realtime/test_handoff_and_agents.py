@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from chatserver.db.models import Conversation, ConversationEvent, Message
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, running_server
 
 
 async def _conversation(server: LiveServer, conversation_id: int) -> Conversation:
@@ -258,7 +258,16 @@ async def test_going_offline_returns_chats_at_once(server: LiveServer) -> None:
     assert bad["error"]["code"] == "invalid_payload"
 
 
-async def test_agent_reconnecting_catches_up_on_everything_missed(server: LiveServer) -> None:
+async def test_agent_reconnecting_catches_up_on_everything_missed(
+    database_url: str, tmp_path: Path
+) -> None:
+    # A grace period far longer than the reconnect takes even on a loaded machine, so "back
+    # within the grace period" is never a race; the default 0.3 s of the tests is not.
+    async with running_server(database_url, tmp_path, CHATSERVER_AGENT_GRACE_SECONDS="2") as server:
+        await _reconnect_and_catch_up(server, grace_seconds=2)
+
+
+async def _reconnect_and_catch_up(server: LiveServer, *, grace_seconds: float) -> None:
     agent = await server.agent(status="online")
     visitor = await server.visitor()
     await visitor.send("转人工")
@@ -279,7 +288,7 @@ async def test_agent_reconnecting_catches_up_on_everything_missed(server: LiveSe
     assert catch_up["conversation"]["id"] == conversation_id
     texts = [m["text"] for m in catch_up["messages"]]
     assert texts[-2:] == ["我先说一下情况", "衣服洗了一次就掉色了"]
-    await asyncio.sleep(0.5)  # past the grace period: the chat must still be theirs
+    await asyncio.sleep(grace_seconds + 0.5)  # past the grace period: still theirs
     assert (await _conversation(server, conversation_id)).status == "assigned"
 
 
@@ -330,7 +339,6 @@ async def test_agent_without_a_valid_token_is_refused(server: LiveServer) -> Non
 async def test_after_a_restart_absent_agents_chats_return_to_the_queue(
     database_url: str, tmp_path: Path
 ) -> None:
-    from tests.conftest import running_server
 
     # The first process stops while the agent is connected, long before their grace period
     # ends: the agent row still says online and the chat is still theirs.
