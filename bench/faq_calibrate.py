@@ -30,6 +30,7 @@ ROOT = _HERE.parent
 SHOPS = ROOT / "tests/data/shops"
 MIN_PRECISION = 0.975
 MAX_OUT_OF_SCOPE = 0.03
+TRUSTED = ScoringConfig().trusted_probability
 
 
 def sparse(entries: list[FaqEntry], similar: int = 2) -> list[FaqEntry]:
@@ -61,6 +62,7 @@ class Row:
     features: dict[str, float] | None
     right: bool  # the second stage's best (or the lexical best) is right
     top3: bool
+    trusted: bool  # a rich FAQ: the second stage needs config.trusted_probability
 
 
 def rows_of(index: FaqIndex, queries: list[LabelledQuery]) -> list[Row]:
@@ -86,6 +88,7 @@ def rows_of(index: FaqIndex, queries: list[LabelledQuery]) -> list[Row]:
                 features=features,
                 right=bool(ids) and item.right(ids[0]),
                 top3=any(item.right(i) for i in ids),
+                trusted=index._lexical_trusted,
             )
         )
     return rows
@@ -120,7 +123,8 @@ def figures(rows: list[Row], weights: dict[str, float], threshold: float) -> dic
         if r.features is None:
             sure, ok = r.lexical_confident, r.lexical_right
         else:
-            sure, ok = chance(weights, r.features) >= threshold, r.right
+            needed = max(threshold, TRUSTED) if r.trusted else threshold
+            sure, ok = chance(weights, r.features) >= needed, r.right
         ok = ok and r.in_scope
         confident += sure
         right += sure and ok
@@ -151,12 +155,8 @@ def main() -> None:
     names = [name for name, _ in config.calibration if name != "bias"]
     weight_grid = [config.semantic_weights]
     if args.weights:
-        weight_grid = [
-            (a, b, c)
-            for a in (0.25, 0.5, 0.75)
-            for b in (0.75, 1.0, 1.25, 1.5)
-            for c in (0.25, 0.5, 0.75)
-        ]
+        a, b, c, _ = config.semantic_weights
+        weight_grid = [(a, b, c, d) for d in (0.0, 0.25, 0.5, 1.0)]
     found = groups()
     for semantic_weights in weight_grid:
         tuned = replace(config, semantic_weights=semantic_weights)

@@ -8,9 +8,10 @@ candidates plus the entries nearest in embedding space) it combines four signals
 - `answer_coverage`: the weighted share of the query's features found in the entry's answer
   (the answer names things the questions do not: 防窥膜 answers "别人从旁边看不到的膜");
 - `question_cosine`: the best cosine between the query and the entry's questions;
-- `answer_cosine`: the cosine between the query and the entry's answer.
+- `answer_cosine`: the cosine between the query and the entry's answer;
 
-The ranking score is their weighted sum (`ScoringConfig.semantic_weights`). Confidence is a
+minus a share of the query's shop topics (data/topics.tsv) that the entry's questions never
+mention. The ranking score is their weighted sum (`ScoringConfig.semantic_weights`). Confidence is a
 logistic model over features of the best two entries (`CALIBRATION`), fitted across shops of
 different trades and sizes (bench/faq_calibrate.py, leave-one-shop-out), so that a probability
 means the same in a 35-entry FAQ and in a 49-entry one with 25 phrasings per entry.
@@ -41,19 +42,19 @@ Vectors = npt.NDArray[np.float32]
 # Fitted by bench/faq_calibrate.py (logistic regression over the shops' tuning sets and the
 # clothing tune set): (feature, weight); "bias" is the intercept.
 CALIBRATION: tuple[tuple[str, float], ...] = (
-    ("bias", -2.1809),
-    ("combined", 0.1256),
-    ("lead", 1.4391),
-    ("lexical", -2.5283),
-    ("lexical_lead", 3.4411),
-    ("question_cosine", 0.5045),
-    ("cosine_lead", 4.3915),
-    ("answer_cosine", 3.2332),
-    ("answer_coverage", 4.2149),
-    ("agreement", 0.1235),
-    ("penalty", -1.8081),
-    ("has_topics", 1.1271),
-    ("lexical_confident", 1.4899),
+    ("bias", -2.5640),
+    ("combined", 2.1546),
+    ("lead", 2.0229),
+    ("lexical", -4.1656),
+    ("lexical_lead", 2.6552),
+    ("question_cosine", -1.5296),
+    ("cosine_lead", 3.1197),
+    ("answer_cosine", 1.1090),
+    ("answer_coverage", 2.8841),
+    ("agreement", 0.0817),
+    ("penalty", -0.8883),
+    ("has_topics", 1.2707),
+    ("lexical_confident", 1.1986),
 )
 
 
@@ -125,8 +126,11 @@ def rerank(
     lexical = {position: raw for raw, position in lexical_ranked}
     positions = list(dict.fromkeys([*lexical, *vectors.nearest(vector, config.candidate_count)]))
     query_weight = index._query_weight(analysis) if analysis.features else 0.0
-    coverage_weight, question_weight, answer_weight = config.semantic_weights
+    coverage_weight, question_weight, answer_weight, topic_weight = config.semantic_weights
     question_cosines, answer_cosines = vectors.cosines(vector, positions)
+    topics = [f for f in analysis.features if f.startswith(TOPIC_PREFIX)]
+    topic_weights = [index._weight(f) for f in topics]
+    topic_total = sum(topic_weights)
     candidates = []
     for position, question_cosine, answer_cosine in zip(
         positions, question_cosines, answer_cosines, strict=True
@@ -135,13 +139,18 @@ def rerank(
         if raw is None:
             raw = index._score_entry(analysis, query_weight, position) if query_weight else 0.0
         coverage = index._answer_coverage(analysis, query_weight, position)
+        entry_features = index._entry_features[position]
+        missing = sum(
+            w for f, w in zip(topics, topic_weights, strict=True) if f not in entry_features
+        )
         candidates.append(
             Candidate(
                 position=position,
                 combined=raw
                 + coverage_weight * coverage
                 + question_weight * question_cosine
-                + answer_weight * answer_cosine,
+                + answer_weight * answer_cosine
+                - (topic_weight * missing / topic_total if topic_total else 0.0),
                 lexical=raw,
                 answer_coverage=coverage,
                 question_cosine=question_cosine,

@@ -373,7 +373,10 @@ class FaqIndex:
         candidates = rerank(self, analysis, ranked, self._vectors, vector)
         features = calibration_features(self, analysis, candidates, lexical_confident)
         chance = probability(features, config.calibration)
-        confident = chance >= config.confident_probability
+        needed = (
+            config.trusted_probability if self._lexical_trusted else config.confident_probability
+        )
+        confident = chance >= needed
         if confident and config.out_of_scope_guard:
             # The weak-match backstop reads the lexical score alone; the calibration has it.
             confident = not self._out_of_scope(
@@ -388,7 +391,7 @@ class FaqIndex:
 
     def _candidate_matches(self, candidates: list[Candidate], k: int) -> list[Match]:
         # The combined score on the lexical scale (weights summed to one), then stretched.
-        total = 1.0 + sum(self._config.semantic_weights)
+        total = 1.0 + sum(self._config.semantic_weights[:3])
         return [
             Match(
                 id=self._entries[c.position].id,
