@@ -69,12 +69,13 @@ def rows_of(index: FaqIndex, queries: list[LabelledQuery]) -> list[Row]:
     rows = []
     encoder = index._encoder
     for item in queries:
-        ranked, analysis, confident = index._lexical_match(item.query)
+        first = index._lexical_match(item.query)
+        ranked, analysis, confident = first.ranked, first.analysis, first.confident
         lexical_ids = [index._entries[p].id for _, p in ranked[:3]]
         lexical_right = bool(lexical_ids) and item.right(lexical_ids[0])
         features = None
         ids = lexical_ids
-        if index._needs_second_stage(item.query, (ranked, analysis, confident)):
+        if index._needs_second_stage(item.query, first):
             assert encoder is not None and index._vectors is not None
             vector = encoder.encode([item.query])[0]
             candidates = rerank(index, analysis, ranked, index._vectors, vector)

@@ -114,7 +114,7 @@ class ScoringConfig:
     # clothing development files, where 0.89 let 5 of 64 out-of-scope near misses through).
     trusted_probability: float = 0.98
     # "Did you mean" choices of the second stage: published combined score at least this.
-    plausible_score: float = 60.0
+    plausible_score: float = 55.0
     # At most this many question texts are embedded per index (fewer phrasings per entry in a
     # very large FAQ), which bounds build time and memory.
     semantic_question_budget: int = 12_000

@@ -316,8 +316,10 @@ class FaqIndex:
         text of embedding them one by one."""
         firsts = [self._lexical_match(query) for query in queries]
         results = [
-            MatchResult(query=query, matches=self._matches(ranked, k), confident=confident)
-            for query, (ranked, _, confident) in zip(queries, firsts, strict=True)
+            MatchResult(
+                query=query, matches=self._matches(first.ranked, k), confident=first.confident
+            )
+            for query, first in zip(queries, firsts, strict=True)
         ]
         unsure = [
             number
@@ -327,36 +329,36 @@ class FaqIndex:
         if unsure and self._encoder is not None:
             vectors = self._encoder.encode([queries[number] for number in unsure])
             for row, number in enumerate(unsure):
-                ranked, analysis, confident = firsts[number]
+                first = firsts[number]
                 results[number] = self._second_stage(
-                    queries[number], analysis, ranked, vectors[row], k, confident
+                    queries[number], first.analysis, first.ranked, vectors[row], k, first.confident
                 )
         return results
 
-    def _lexical_match(self, query: str) -> tuple[list[tuple[float, int]], Analysis, bool]:
-        """The lexical stage: ranked (raw, position), the query's analysis, and confidence."""
+    def _lexical_match(self, query: str) -> LexicalDecision:
+        """The lexical stage: the ranking, and whether it is sure before and after the guard."""
         config = self._config
         ranked, analysis = self._rank_query(query)
-        confident = False
+        sure = confident = False
         if ranked:
             signals = self._signals(analysis, ranked)
-            confident = signals.confident(config)
-            if not confident and config.clause_confidence:
+            sure = signals.confident(config)
+            if not sure and config.clause_confidence:
                 clause_signals = self._clause_signals(analysis, ranked)
-                confident = clause_signals is not None and clause_signals.confident(config)
-            if confident and config.out_of_scope_guard:
+                sure = clause_signals is not None and clause_signals.confident(config)
+            confident = sure
+            if sure and config.out_of_scope_guard:
                 confident = not self._out_of_scope(query, analysis, ranked[0][1])
-        return ranked, analysis, confident
+        return LexicalDecision(ranked, analysis, sure, confident)
 
-    def _needs_second_stage(
-        self, query: str, first: tuple[list[tuple[float, int]], Analysis, bool]
-    ) -> bool:
-        _, analysis, confident = first
-        if self._vectors is None or not analysis.normalized:
+    def _needs_second_stage(self, query: str, first: LexicalDecision) -> bool:
+        # Decided before the guard and whatever its setting, so that the guard changes
+        # confidence only, never the ranking.
+        if self._vectors is None or not first.analysis.normalized:
             return False
-        if confident:
+        if first.sure:
             return not self._lexical_trusted
-        return not (self._config.out_of_scope_guard and self._analyzer.guard.small_talk(query))
+        return not self._analyzer.guard.small_talk(query)
 
     def _second_stage(
         self,
@@ -591,6 +593,16 @@ class FaqIndex:
             )
             self._entry_intents[position] = intents
         return intents
+
+
+@dataclass(frozen=True)
+class LexicalDecision:
+    """What the lexical stage decided for one query."""
+
+    ranked: list[tuple[float, int]]  # (raw similarity, entry position), best first
+    analysis: Analysis
+    sure: bool  # confident before the out-of-scope guard
+    confident: bool  # ... and after it
 
 
 @dataclass(frozen=True)
