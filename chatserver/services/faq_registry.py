@@ -126,7 +126,9 @@ class FaqRegistry:
 
     async def match(self, shop_id: int, text: str) -> MatchResult:
         await self._ensure(shop_id)
-        return self._faq[shop_id].match(text, k=3)
+        # In a thread: an unsure question is embedded (milliseconds of numpy), and other chats'
+        # messages are acknowledged meanwhile.
+        return await asyncio.to_thread(self._faq[shop_id].match, text, 3)
 
     async def small_talk(self, shop_id: int, text: str) -> str | None:
         await self._ensure(shop_id)
@@ -134,7 +136,7 @@ class FaqRegistry:
 
     async def suggest(self, shop_id: int, text: str) -> list[Match]:
         await self._ensure(shop_id)
-        return self._faq[shop_id].suggest(text, k=3)
+        return await asyncio.to_thread(self._faq[shop_id].suggest, text, 3)
 
     async def answer_of(self, shop_id: int, faq_id: str) -> tuple[str, str] | None:
         """(question, answer) of an enabled entry, for a tapped suggestion choice."""
@@ -156,6 +158,7 @@ class FaqRegistry:
         """Ready answers for an agent: the best FAQ answers, then fitting standard phrases."""
         await self._ensure(shop_id)
         rows = self._phrase_rows.get(shop_id, {})
+        faq_matches = await asyncio.to_thread(self._plausible, self._faq[shop_id], text, 3)
         items: list[dict[str, Any]] = [
             {
                 "kind": "faq",
@@ -164,7 +167,7 @@ class FaqRegistry:
                 "text": match.answer,
                 "score": round(match.score, 1),
             }
-            for match in self._plausible(self._faq[shop_id], text, 3)
+            for match in faq_matches
         ]
         items.extend(
             {
