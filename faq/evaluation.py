@@ -1,7 +1,9 @@
 """Evaluation of a matcher on labelled queries: top-1/top-3, confident precision and coverage.
 
 The query file is TSV, one `gold_id<TAB>query` per line, gold `-` for a query the FAQ does
-not cover (out of scope); blank lines and lines starting with `#` are ignored.
+not cover (out of scope), or `id1|id2` for a message that asks two things (either entry is
+right, and top-3 counts when either is among the first three); blank lines and lines starting
+with `#` are ignored.
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ class LabelledQuery:
     @property
     def in_scope(self) -> bool:
         return self.gold != OUT_OF_SCOPE
+
+    @property
+    def golds(self) -> frozenset[str]:
+        """The entries that answer the query (two for a two-intent `id1|id2` message)."""
+        return frozenset(part.strip() for part in self.gold.split("|") if part.strip())
+
+    def right(self, entry_id: str) -> bool:
+        return self.in_scope and entry_id in self.golds
 
 
 @dataclass(frozen=True)
@@ -119,16 +129,17 @@ def evaluate(
         ranked = [m.id for m in result.matches]
         best = result.best
         predicted = best.id if best else OUT_OF_SCOPE
+        right = item.right(predicted)
         if item.in_scope:
-            top1 += predicted == item.gold
-            top3 += item.gold in ranked[:3]
-            covered += result.confident and predicted == item.gold
+            top1 += right
+            top3 += any(item.right(entry_id) for entry_id in ranked[:3])
+            covered += result.confident and right
         if result.confident:
             confident_total += 1
-            confident_right += predicted == item.gold
+            confident_right += right
             oos_confident += not item.in_scope
-        wrong_top1 = item.in_scope and predicted != item.gold
-        wrong_confident = result.confident and predicted != item.gold
+        wrong_top1 = item.in_scope and not right
+        wrong_confident = result.confident and not right
         if wrong_top1 or wrong_confident:
             mistakes.append(
                 Mistake(

@@ -15,13 +15,22 @@ import math
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz
 
 from faq.analysis import Analysis, Analyzer, analyzer_for
+from faq.combine import (
+    Candidate,
+    SemanticVectors,
+    Vectors,
+    calibration_features,
+    probability,
+    rerank,
+)
+from faq.config import ScoringConfig
 from faq.entries import FaqEntry
 from faq.features import (
     STOP_WORDS,
@@ -34,6 +43,7 @@ from faq.features import (
     is_neutral_word,
     pinyin_key,
 )
+from faq.semantic import SentenceEncoder, default_encoder
 from faq.topics import TOPIC_PREFIX
 
 __all__ = ["FaqIndex", "Match", "MatchResult", "ScoringConfig"]
@@ -56,102 +66,13 @@ class MatchResult:
     query: str
     matches: list[Match]
     confident: bool
+    # The second stage's calibrated probability that the best match is right (None when the
+    # lexical stage decided alone or no sentence encoder is installed).
+    probability: float | None = None
 
     @property
     def best(self) -> Match | None:
         return self.matches[0] if self.matches else None
-
-
-@dataclass(frozen=True)
-class ScoringConfig:
-    """Weights and thresholds of the scorer; the defaults were chosen by cross-validation over
-    the development eval files (tests/data/faq_eval_tune.tsv, faq_eval_heldout.tsv), see
-    docs/faq.md."""
-
-    # Relative weight of jieba words, character bigrams and pinyin bigrams.
-    namespace_weights: Mapping[str, float] = field(
-        default_factory=lambda: {"w": 1.0, "b": 0.8, "p": 0.5, "t": 2.0}
-    )
-    # Single-character words (到, 发, 钱) are ambiguous; they count less than real words.
-    single_char_word_factor: float = 0.5
-    # Question-frame words (什么时候, 怎么, 可以; see features.FRAME_WORDS) count this much.
-    frame_factor: float = 0.4
-    # Share of the query's own weight in the overlap denominator: 0 means "the FAQ question is
-    # fully present in the query" is enough, 1 means every query word must be explained.
-    query_share: float = 0.65
-    # Query features no entry has (names, dates, chatter) count this much of the rarest
-    # feature's weight in the query's total.
-    unseen_factor: float = 1.0
-    # Mix of the best question's lexical overlap, rapidfuzz ratio of the normalised strings,
-    # and how much of the query the entry's questions explain all together (helps when the
-    # query mixes words of two paraphrases of the same entry).
-    fuzzy_weight: float = 0.35
-    entry_weight: float = 0.3
-    fuzzy_kind: str = "ratio"
-    # Entries fully scored per query, picked by summed IDF of shared features.
-    candidate_count: int = 24
-    # Confident when the best score (published 0-100 scale) and its lead over the runner-up
-    # (raw similarity x 100, see FaqIndex.match) reach these; suggestions need suggest_score.
-    confident_score: float = 52.0
-    confident_margin: float = 7.0
-    suggest_score: float = 35.0
-    # Each word the FAQ never uses (up to the limit) lowers the score the confidence test
-    # sees: a query about 电池 or 直播 that shares only 多久/什么时候 with a question
-    # should be asked back, not answered.
-    unknown_word_penalty: float = 20.0
-    unknown_word_limit: int = 2
-    # Single Chinese characters that no FAQ question uses (招, 租, 转): a verb the FAQ does not
-    # know usually means another question built around FAQ nouns (你们招客服吗).
-    unknown_char_penalty: float = 15.0
-    unknown_char_limit: int = 2
-    # Share of the query's known content words (weighted) that the best entry never uses:
-    # 会员能打折吗 shares 打折 with bargain but its 会员 belongs to another entry. The score the
-    # confidence test sees drops by this many points times that share. Off by default since
-    # the third round: topic_missing_penalty does this without the FAQ's exact vocabulary.
-    foreign_word_penalty: float = 0.0
-    # Topics (data/topics.tsv): the weighted share of the query's topics that the best entry
-    # never mentions costs this many points. When every query topic is one of the best
-    # entry's, unknown words cost `topic_agreement_relief` of their penalty; 1.0 (no relief)
-    # by default: a topic word plus an unknown request (积分能转给别人吗) is often out of scope.
-    topic_missing_penalty: float = 40.0
-    topic_agreement_relief: float = 1.0
-    # A query without any shop topic has only word overlap to go on: it needs this many more
-    # points (two independent signals, topic and wording, must agree to answer cheaply).
-    no_topic_extra_score: float = 5.0
-    # Fourth round. Unknown words that are common in general Chinese (jieba's dictionary
-    # frequency at least `common_word_frequency`: 发现, 开始, 情况) are grammar and story,
-    # not a new request; they cost `common_word_factor` of the unknown-word penalty. Single
-    # characters that common (着, 才, 得, 里) cost nothing. A word jieba made up from
-    # characters the FAQ knows (领了, 有个, 哪查: not in its dictionary, every character a FAQ
-    # word, a function word or a common character) is not unknown either.
-    common_word_frequency: int = 5000
-    common_word_factor: float = 0.0
-    common_char_frequency: int = 30000
-    known_fragments: bool = True
-    # When the best entry mentions every topic of the query and the runner-up lacks at least
-    # one (the topics decide between them), the lead needs only `decided_margin` and unknown
-    # words cost `decided_relief` of their penalty.
-    decided_margin: float = 3.0
-    decided_relief: float = 1.0
-    # In a message of several clauses (split at punctuation and spaces), unknown words and
-    # characters found only in clauses that name none of the best entry's topics tell the story
-    # around the question (我下周出差，…能收到吗); they cost `story_factor` of the penalty.
-    story_factor: float = 0.0
-    # A long message that is not confident as a whole may still be when its question clauses
-    # alone (see story_factor) are confident and rank the same entry first.
-    clause_confidence: bool = True
-    # Round six: the out-of-scope guard (faq/guard.py) takes confidence away from small talk,
-    # bare acknowledgements and queries whose intent (data/intents.tsv: 电话, 密码, 注销…) the
-    # best entry is not about. An entry is about an intent when its main question names it, or
-    # at least `intent_min_questions` of its questions do (all of them for a smaller entry).
-    out_of_scope_guard: bool = True
-    intent_min_questions: int = 2
-    # Part of the guard: a query that names no shop topic, whose best score is below
-    # `weak_match_score` and of whose weight the best entry's questions explain less than
-    # `weak_match_coverage`, is a near miss (这款和那款有什么区别 scores 60 on a membership
-    # question that says 区别), not an answer. 0 turns this off.
-    weak_match_score: float = 63.0
-    weak_match_coverage: float = 0.6
 
 
 class FaqIndex:
@@ -170,8 +91,18 @@ class FaqIndex:
         postings: dict[str, list[int]],
         analyzer: Analyzer,
         config: ScoringConfig,
+        answers: tuple[Analysis, ...] = (),
+        encoder: SentenceEncoder | None = None,
+        vectors: SemanticVectors | None = None,
     ) -> None:
         self._entries = entries
+        self._answers = answers
+        self._encoder = encoder
+        self._vectors = vectors
+        # The lexical stage's confidence was calibrated on a FAQ with many phrasings per entry;
+        # below `trusted_phrasings` on average its sure answers are checked by the second stage.
+        phrasings = sum(len(q) for q in questions) / max(len(questions), 1)
+        self._lexical_trusted = phrasings >= config.trusted_phrasings
         self._questions = questions
         self._entry_features = entry_features
         self._postings = postings
@@ -195,13 +126,17 @@ class FaqIndex:
         *,
         use_default_synonyms: bool = True,
         config: ScoringConfig | None = None,
+        encoder: SentenceEncoder | None = None,
     ) -> FaqIndex:
         """Index the enabled entries.
 
         `synonyms` (variant → canonical) extends the packaged shop map, or replaces it when
         `use_default_synonyms` is false. Text analysis is cached per synonym map, so rebuilding
-        after an edit only analyses the changed questions.
+        after an edit only analyses the changed questions. `encoder` is the sentence encoder of
+        the second stage (default: the packaged USE model when installed and
+        `config.semantic`); its vectors of the questions and answers are computed here.
         """
+        config = config or ScoringConfig()
         analyzer = analyzer_for(synonyms, use_default=use_default_synonyms)
         enabled = tuple(entry for entry in entries if entry.enabled)
         questions = tuple(
@@ -215,8 +150,22 @@ class FaqIndex:
         for position, features in enumerate(entry_features):
             for feature in features:
                 postings[feature].append(position)
+        if encoder is None and config.semantic:
+            encoder = default_encoder()
+        vectors = answers = None
+        if encoder is not None and config.semantic and enabled:
+            vectors = SemanticVectors.build(encoder, enabled, config.semantic_question_budget)
+            answers = tuple(analyzer.analyse_many(entry.answer for entry in enabled))
         return cls(
-            enabled, questions, entry_features, dict(postings), analyzer, config or ScoringConfig()
+            enabled,
+            questions,
+            entry_features,
+            dict(postings),
+            analyzer,
+            config,
+            answers or (),
+            encoder if vectors is not None else None,
+            vectors,
         )
 
     def __len__(self) -> int:
@@ -323,8 +272,8 @@ class FaqIndex:
         return len(word) >= 2 and all("b:" + gram in self._postings for gram in grams)
 
     def rank(self, query: str, k: int = 3) -> list[Match]:
-        """The k best entries for the query, best first, with scores 0-100."""
-        return self._matches(self._rank_query(query)[0], k)
+        """The k best entries for the query, best first, with scores 0-100 (as `match` ranks)."""
+        return self.match(query, k).matches
 
     def _rank_query(self, query: str) -> tuple[list[tuple[float, int]], Analysis]:
         """Ranked (raw, position) and the query's analysis."""
@@ -359,18 +308,108 @@ class FaqIndex:
 
     def match(self, query: str, k: int = 3) -> MatchResult:
         """Rank the entries and decide whether the best one can be answered without asking."""
+        return self.match_many([query], k)[0]
+
+    def match_many(self, queries: Sequence[str], k: int = 3) -> list[MatchResult]:
+        """`match` for several queries at once (concurrent shoppers): the ones the lexical stage
+        is unsure of are embedded in one batch, which costs the encoder about a quarter per
+        text of embedding them one by one."""
+        firsts = [self._lexical_match(query) for query in queries]
+        results = [
+            MatchResult(
+                query=query, matches=self._matches(first.ranked, k), confident=first.confident
+            )
+            for query, first in zip(queries, firsts, strict=True)
+        ]
+        unsure = [
+            number
+            for number, (query, first) in enumerate(zip(queries, firsts, strict=True))
+            if self._needs_second_stage(query, first)
+        ]
+        if unsure and self._encoder is not None:
+            vectors = self._encoder.encode([queries[number] for number in unsure])
+            for row, number in enumerate(unsure):
+                first = firsts[number]
+                results[number] = self._second_stage(
+                    queries[number], first.analysis, first.ranked, vectors[row], k, first.confident
+                )
+        return results
+
+    def _lexical_match(self, query: str) -> LexicalDecision:
+        """The lexical stage: the ranking, and whether it is sure before and after the guard."""
         config = self._config
         ranked, analysis = self._rank_query(query)
-        confident = False
+        sure = confident = False
         if ranked:
             signals = self._signals(analysis, ranked)
-            confident = signals.confident(config)
-            if not confident and config.clause_confidence:
+            sure = signals.confident(config)
+            if not sure and config.clause_confidence:
                 clause_signals = self._clause_signals(analysis, ranked)
-                confident = clause_signals is not None and clause_signals.confident(config)
-            if confident and config.out_of_scope_guard:
+                sure = clause_signals is not None and clause_signals.confident(config)
+            confident = sure
+            if sure and config.out_of_scope_guard:
                 confident = not self._out_of_scope(query, analysis, ranked[0][1])
-        return MatchResult(query=query, matches=self._matches(ranked, k), confident=confident)
+        return LexicalDecision(ranked, analysis, sure, confident)
+
+    def _needs_second_stage(self, query: str, first: LexicalDecision) -> bool:
+        # Decided before the guard and whatever its setting, so that the guard changes
+        # confidence only, never the ranking.
+        if self._vectors is None or not first.analysis.normalized:
+            return False
+        if first.sure:
+            return not self._lexical_trusted
+        return not self._analyzer.guard.small_talk(query)
+
+    def _second_stage(
+        self,
+        query: str,
+        analysis: Analysis,
+        ranked: list[tuple[float, int]],
+        vector: Vectors,
+        k: int,
+        lexical_confident: bool = False,
+    ) -> MatchResult:
+        """Lexical and embedding evidence combined (faq/combine.py), with calibrated confidence."""
+        assert self._vectors is not None
+        config = self._config
+        candidates = rerank(self, analysis, ranked, self._vectors, vector)
+        features = calibration_features(self, analysis, candidates, lexical_confident)
+        chance = probability(features, config.calibration)
+        needed = (
+            config.trusted_probability if self._lexical_trusted else config.confident_probability
+        )
+        confident = chance >= needed
+        if confident and config.out_of_scope_guard:
+            # The weak-match backstop reads the lexical score alone; the calibration has it.
+            confident = not self._out_of_scope(
+                query, analysis, candidates[0].position, weak_match=False
+            )
+        return MatchResult(
+            query=query,
+            matches=self._candidate_matches(candidates, k),
+            confident=confident,
+            probability=chance,
+        )
+
+    def _candidate_matches(self, candidates: list[Candidate], k: int) -> list[Match]:
+        # The combined score on the lexical scale (weights summed to one), then stretched.
+        total = 1.0 + sum(self._config.semantic_weights[:3])
+        return [
+            Match(
+                id=self._entries[c.position].id,
+                score=round(_published_score(c.combined / total), 2),
+                question=self._entries[c.position].question,
+                answer=self._entries[c.position].answer,
+            )
+            for c in candidates[: max(k, 0)]
+        ]
+
+    def _answer_coverage(self, analysis: Analysis, query_weight: float, position: int) -> float:
+        """The weighted share of the query's features found in the entry's answer."""
+        if not self._answers or query_weight <= 0:
+            return 0.0
+        shared = analysis.features & self._answers[position].features
+        return self._overlap_weight(shared) / query_weight
 
     def _signals(self, analysis: Analysis, ranked: list[tuple[float, int]]) -> _Signals:
         """What the confidence test looks at, for the best of the ranked entries."""
@@ -501,20 +540,27 @@ class FaqIndex:
     def suggest(self, query: str, k: int = 3) -> list[Match]:
         """'Did you mean' choices: the best k entries that are at least plausible; none for pure
         small talk (你好, 谢谢, 转人工)."""
-        ranked, _ = self._rank_query(query)
-        if not ranked or (
-            self._config.out_of_scope_guard and self._analyzer.guard.small_talk(query)
-        ):
+        if self._config.out_of_scope_guard and self._analyzer.guard.small_talk(query):
             return []
-        return [m for m in self._matches(ranked, k) if m.score >= self._config.suggest_score]
+        result = self.match(query, k)
+        floor = (
+            self._config.suggest_score
+            if result.probability is None
+            else self._config.plausible_score
+        )
+        return [m for m in result.matches if m.score >= floor]
 
-    def _out_of_scope(self, query: str, analysis: Analysis, position: int) -> bool:
+    def _out_of_scope(
+        self, query: str, analysis: Analysis, position: int, weak_match: bool = True
+    ) -> bool:
         """The guard (faq/guard.py): small talk, a bare acknowledgement, or an intent the best
         entry is not about."""
         config = self._config
         guard = self._analyzer.guard
-        if config.weak_match_score and not any(
-            f.startswith(TOPIC_PREFIX) for f in analysis.features
+        if (
+            weak_match
+            and config.weak_match_score
+            and not any(f.startswith(TOPIC_PREFIX) for f in analysis.features)
         ):
             best = _published_score(
                 self._score_entry(analysis, self._query_weight(analysis), position)
@@ -547,6 +593,16 @@ class FaqIndex:
             )
             self._entry_intents[position] = intents
         return intents
+
+
+@dataclass(frozen=True)
+class LexicalDecision:
+    """What the lexical stage decided for one query."""
+
+    ranked: list[tuple[float, int]]  # (raw similarity, entry position), best first
+    analysis: Analysis
+    sure: bool  # confident before the out-of-scope guard
+    confident: bool  # ... and after it
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,36 @@ COMPLAINT_PATTERNS = (
     r"维\s*权",
 )
 
+# Words that only say a person exists or is there (有人吗, 人工客服, 客服在吗): next to a
+# question about hours (你们几点下班，晚上有人吗) they ask *when* someone is there, which the
+# FAQ's service-hours answer tells; only an explicit "transfer me" then hands off.
+PRESENCE_PATTERNS = (
+    r"有\s*人\s*(在|吗|么|嘛)",
+    r"(?<!转)(?<!转\s)人\s*工\s*(客\s*服)?",
+    r"真\s*人",
+    r"客\s*服\s*(在|呢)",
+)
+SERVICE_HOURS_PATTERNS = (
+    r"几\s*点",
+    r"上\s*班",
+    r"下\s*班",
+    r"晚\s*上",
+    r"半\s*夜",
+    r"夜\s*里",
+    r"凌\s*晨",
+    r"周\s*末",
+    r"节\s*假\s*日",
+    r"放\s*假",
+    r"营\s*业",
+    r"在\s*线\s*时\s*间",
+    r"工\s*作\s*时\s*间",
+    r"什\s*么\s*时\s*候",
+    r"几\s*时",
+)
+
 _HUMAN_RE = re.compile("|".join(HUMAN_REQUEST_PATTERNS), re.IGNORECASE)
+_PRESENCE_RE = re.compile("|".join(PRESENCE_PATTERNS))
+_SERVICE_HOURS_RE = re.compile("|".join(SERVICE_HOURS_PATTERNS))
 _COMPLAINT_RE = re.compile("|".join(COMPLAINT_PATTERNS), re.IGNORECASE)
 
 # Traditional forms shoppers type, folded before matching the patterns above.
@@ -66,7 +95,14 @@ def is_complaint(text: str) -> bool:
 
 
 def asks_for_human(text: str) -> bool:
-    return bool(_HUMAN_RE.search(_fold(text)))
+    folded = _fold(text)
+    if not _HUMAN_RE.search(folded):
+        return False
+    if _SERVICE_HOURS_RE.search(folded):
+        # A question about hours: only what is left after the presence words can ask for a
+        # person (几点下班 转人工 still does).
+        return bool(_HUMAN_RE.search(_PRESENCE_RE.sub(" ", folded)))
+    return True
 
 
 HandoffReason = Literal["requested", "complaint", "bot_unsure", "photo", "leave_message"]

@@ -19,11 +19,14 @@ from chatserver.db.models import FaqEntry as FaqRow
 from chatserver.db.models import Phrase, Shop
 from chatserver.domain.greeting import PHRASE_PLACEHOLDERS, render_template
 from chatserver.domain.phrases import ShortcutEntry, shortcut_hits
-from faq import FaqEntry, FaqIndex, Match, MatchResult
+from faq import FaqEntry, FaqIndex, Match, MatchResult, ScoringConfig
 
 log = logging.getLogger(__name__)
 
 _UNNAMED = dict.fromkeys(PHRASE_PLACEHOLDERS, "")
+# Standard phrases are searched by their words as an agent types (/退款): the lexical stage
+# alone, without the FAQ's sentence-embedding second stage.
+_PHRASE_CONFIG = ScoringConfig(semantic=False)
 
 
 def _words_of(phrase_text: str) -> str:
@@ -82,7 +85,7 @@ class FaqRegistry:
             phrase_rows = list(
                 await session.scalars(select(Phrase).where(Phrase.shop_id == shop_id))
             )
-        faq_index = FaqIndex.build(
+        entries = [
             FaqEntry(
                 id=str(row.id),
                 question=row.question,
@@ -92,14 +95,20 @@ class FaqRegistry:
                 enabled=row.enabled,
             )
             for row in faq_rows
-        )
+        ]
+        # Off the event loop: embedding new questions (and loading the sentence encoder on the
+        # first build) takes from milliseconds to seconds, and other chats go on meanwhile.
+        faq_index = await asyncio.to_thread(FaqIndex.build, entries)
         phrase_index = FaqIndex.build(
-            FaqEntry(
-                id=str(row.id),
-                question=f"{row.title} {_words_of(row.text)}",
-                answer=row.text,
-            )
-            for row in phrase_rows
+            (
+                FaqEntry(
+                    id=str(row.id),
+                    question=f"{row.title} {_words_of(row.text)}",
+                    answer=row.text,
+                )
+                for row in phrase_rows
+            ),
+            config=_PHRASE_CONFIG,
         )
         # Swapped in together, only once both are built.
         self._faq[shop_id], self._phrases[shop_id] = faq_index, phrase_index
@@ -117,7 +126,9 @@ class FaqRegistry:
 
     async def match(self, shop_id: int, text: str) -> MatchResult:
         await self._ensure(shop_id)
-        return self._faq[shop_id].match(text, k=3)
+        # In a thread: an unsure question is embedded (milliseconds of numpy), and other chats'
+        # messages are acknowledged meanwhile.
+        return await asyncio.to_thread(self._faq[shop_id].match, text, 3)
 
     async def small_talk(self, shop_id: int, text: str) -> str | None:
         await self._ensure(shop_id)
@@ -125,7 +136,7 @@ class FaqRegistry:
 
     async def suggest(self, shop_id: int, text: str) -> list[Match]:
         await self._ensure(shop_id)
-        return self._faq[shop_id].suggest(text, k=3)
+        return await asyncio.to_thread(self._faq[shop_id].suggest, text, 3)
 
     async def answer_of(self, shop_id: int, faq_id: str) -> tuple[str, str] | None:
         """(question, answer) of an enabled entry, for a tapped suggestion choice."""
@@ -147,6 +158,7 @@ class FaqRegistry:
         """Ready answers for an agent: the best FAQ answers, then fitting standard phrases."""
         await self._ensure(shop_id)
         rows = self._phrase_rows.get(shop_id, {})
+        faq_matches = await asyncio.to_thread(self._plausible, self._faq[shop_id], text, 3)
         items: list[dict[str, Any]] = [
             {
                 "kind": "faq",
@@ -155,7 +167,7 @@ class FaqRegistry:
                 "text": match.answer,
                 "score": round(match.score, 1),
             }
-            for match in self._plausible(self._faq[shop_id], text, 3)
+            for match in faq_matches
         ]
         items.extend(
             {

@@ -39,6 +39,23 @@ def test_requests_for_a_person_are_recognised(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["你们几点下班，晚上有人吗", "周末有人在吗", "人工客服几点上班", "客服在线时间是几点"]
+)
+def test_a_question_about_service_hours_is_not_a_request_for_a_person(text: str) -> None:
+    assert not handoff.asks_for_human(text)
+    assert handoff.decide(text, confident=True, has_suggestions=False, misses_so_far=0) == (
+        handoff.BotDecision("answer")
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["几点下班啊 转人工", "晚上有人吗 我要找客服", "不要机器人 几点上班"]
+)
+def test_an_explicit_request_beside_a_question_about_hours_still_hands_off(text: str) -> None:
+    assert handoff.asks_for_human(text)
+
+
+@pytest.mark.parametrize(
     "text", ["我要投诉", "再这样我给差评", "打12315", "我要去消协举报", "投訴"]
 )
 def test_complaints_hand_off_at_high_priority(text: str) -> None:
