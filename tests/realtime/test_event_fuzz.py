@@ -24,6 +24,8 @@ ERROR_CODES = set(typing.get_args(ErrorCode)) - {"unavailable"}
 FIELDS = (
     "conversation_id", "client_id", "text", "status", "flag", "seq", "score", "comment",
     "reason", "faq_id", "typing", "draft", "note", "attachment_id", "upto_seq", "visitor_id",
+    "complaint_id", "level", "matter", "demand_kind", "phone", "order_no", "to_agent_id",
+    "to_group_id", "summary", "notes", "result",
 )  # fmt: skip
 PAYLOADS_PER_EVENT = 30
 # A valid payload per event ("$chat" is the assigned chat), mutated one or two fields at a time
@@ -42,9 +44,16 @@ VALID: dict[str, dict[str, Any]] = {
     "close": {"conversation_id": "$chat"},
     "block": {"conversation_id": "$chat", "reason": "辱骂客服"},
     "status": {"status": "online"},
+    "leave_message": {"client_id": "$uuid", "text": "麻烦明天联系我", "phone": "13800138000"},
+    "complaint": {"conversation_id": "$chat", "matter": "衣服破了个洞", "demand_kind": "refund"},
+    "complaint_update": {"complaint_id": "$chat", "handling": "已联系仓库核实"},
+    "complaint_escalate": {"complaint_id": "$chat", "level": 1, "reason": "顾客要求主管处理"},
+    "complaint_resolve": {"complaint_id": "$chat", "status": "resolved", "result": "已退款"},
+    "transfer": {"conversation_id": "$chat", "to_group_id": 1, "note": "请跟进退款进度"},
+    "end_shift": {"notes": [], "summary": "今天没有紧急事项"},
 }
 # Fuzzed last: they end the chat the others act on.
-LAST = ("status", "close", "block")
+LAST = ("transfer", "end_shift", "status", "close", "block")
 
 
 def declared_events(namespace: type) -> list[str]:

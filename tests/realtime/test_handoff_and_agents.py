@@ -126,7 +126,9 @@ async def test_waiting_chat_is_assigned_the_moment_an_agent_comes_online(
     visitor = await server.visitor()
     ack = await visitor.call("handoff", {})
     assert ack["ok"] and ack["status"] == "queued"
-    assert ack["queue"]["position"] == 1 and ack["queue"]["eta_s"] > 0
+    # Nobody online: no estimate is promised, and a 留言 is offered besides waiting.
+    assert ack["queue"] == {"position": 1, "eta_s": None, "agents_online": 0}
+    assert ack["leave_message"]["reason"] == "nobody_online"
 
     agent = await server.agent()  # connecting makes an offline agent online
     assigned = await agent.wait_for("assigned")
