@@ -159,7 +159,7 @@ def build_components(
     read_state = ReadState(db)
     blocks = Blocks(db)
     complaints = Complaints(db)
-    shifts = Shifts(db, assignment)
+    shifts = Shifts(db)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
@@ -201,7 +201,9 @@ def build_components(
         if settings.redis_url is not None
         else SoleProcess()
     )
-    sla_watch = SlaWatch(db, SlaActions(db), leader, tick_seconds=settings.sla_tick_seconds)
+    sla_watch = SlaWatch(
+        db, SlaActions(db, connected), leader, tick_seconds=settings.sla_tick_seconds
+    )
 
     sio.register_namespace(
         VisitorNamespace(

@@ -179,6 +179,20 @@ async def return_to_queue(
     )
 
 
+async def routable_loads(
+    session: AsyncSession, shop_id: int, is_connected: Callable[[int], Awaitable[bool]]
+) -> list[routing.AgentLoad]:
+    """The shop's agent loads, with `connected` read live for those who could take a chat: an
+    agent in the disconnect grace period is still `online` but gets no new chat."""
+    # Only an agent who could take a chat is asked about (a Redis round trip each).
+    return [
+        replace(load, connected=await is_connected(load.agent_id))
+        if load.status == "online" and load.open_chats < load.max_chats
+        else load
+        for load in await agent_loads(session, shop_id)
+    ]
+
+
 class Assignment:
     def __init__(self, db: Database, is_connected: Callable[[int], Awaitable[bool]]) -> None:
         """`is_connected(agent_id)`: has a live panel connection on any process (presence)."""
@@ -200,12 +214,7 @@ class Assignment:
             waiting = await waiting_in_order(session, shop_id)
             if not waiting:
                 return False
-            loads = [
-                replace(load, connected=await self.is_connected(load.agent_id))
-                if load.status == "online"
-                else load
-                for load in await agent_loads(session, shop_id)
-            ]
+            loads = await routable_loads(session, shop_id, self.is_connected)
             # A chat whose group has nobody free waits; the next one may be another group's.
             for chat in await routing_view(session, waiting):
                 agent_id = routing.choose_agent(chat, loads)

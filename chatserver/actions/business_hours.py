@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from chatserver.actions.checks import SUPERVISING_ROLES
 from chatserver.actions.service_hours import Clock
 from chatserver.db.engine import Database
-from chatserver.db.models import ShopHours, utcnow
+from chatserver.db.models import Shop, ShopHours, utcnow
 from chatserver.domain.business_hours import ServiceCalendar
 from chatserver.domain.hours_settings import calendar_wire, parse_calendar
 from chatserver.domain.leave_message import describe_time
@@ -56,8 +58,11 @@ class BusinessHours:
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session
+            # The shop's row lock first: concurrent saves queue up behind it, each reading the
+            # calendar the previous one wrote, and two first saves cannot both insert the row.
+            await session.execute(select(Shop.id).where(Shop.id == actor.shop.id).with_for_update())
             calendar = parse_calendar(payload, await calendar_for_shop(session, actor.shop.id))
-            stored = await session.get(ShopHours, actor.shop.id, with_for_update=True)
+            stored = await session.get(ShopHours, actor.shop.id)
             if stored is None:
                 stored = ShopHours(shop_id=actor.shop.id)
                 session.add(stored)

@@ -43,9 +43,6 @@ async def queue_chat(
     """bot → queued on a locked conversation, with the notice the shopper reads (and the
     留言 offer it carries when nobody is online to take the chat)."""
     session = tx.session
-    # The group is picked from what the shopper asked (售后 for returns, damage, complaints …).
-    group = await group_for_handoff(session, conversation, reason)
-    conversation.group_id = None if group is None else group.id
     transition(
         session,
         conversation,
@@ -102,7 +99,8 @@ async def request_person(
     queued, and with nobody of its group online the notice says so and offers 留言 too.
     A 留言 (`reason="leave_message"`) is always queued, with the bot's confirmation.
     `at` is the service clock's now. Returns the 留言 offer when one was made."""
-    # The group first: whether someone can answer is asked of the group that would serve it.
+    # The group first (售后 for returns, damage, complaints …): whether someone can answer is
+    # asked of the group that would serve it, and queue_chat queues it there.
     group = await group_for_handoff(tx.session, conversation, reason)
     conversation.group_id = None if group is None else group.id
     state = await service_state(tx, conversation, at)

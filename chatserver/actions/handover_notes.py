@@ -25,14 +25,17 @@ async def add_handover(
     to_agent_id: int | None = None,
     to_group_id: int | None = None,
     shift_id: int | None = None,
+    from_agent_id: int | None = None,
 ) -> dict[str, Any]:
-    """The handover row, and the same words as a private note in the chat's history."""
+    """The handover row, and the same words as a private note in the chat's history.
+    `from_agent_id`: whose chat it was (routing never gives it straight back to them), when
+    not the author, e.g. a supervisor transferring an agent's chat."""
     session = tx.session
     row = ChatHandover(
         shop_id=conversation.shop_id,
         conversation_id=conversation.id,
         kind=kind,
-        from_agent_id=author_id,
+        from_agent_id=author_id if from_agent_id is None else from_agent_id,
         from_agent_name=author_name,
         to_agent_id=to_agent_id,
         to_group_id=to_group_id,

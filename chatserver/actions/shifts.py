@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from chatserver.actions.assignment import Assignment, release_agent
+from chatserver.actions.assignment import release_agent
 from chatserver.commands.transfers import EndShift
 from chatserver.db.engine import Database
 from chatserver.db.models import (
@@ -31,9 +32,8 @@ from chatserver.views.shifts import summary_dict
 
 
 class Shifts:
-    def __init__(self, db: Database, assignment: Assignment) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.assignment = assignment
 
     async def do_end_shift(self, actor: AuthenticatedAgent, command: EndShift) -> dict[str, Any]:
         """Returns `{status: "offline", summary, returned: [conversation ids]}`."""
@@ -79,6 +79,12 @@ class Shifts:
 
     async def do_dismiss(self, actor: AuthenticatedAgent, summary_id: int) -> None:
         """The agent has read a shift handover summary: no longer shown on login."""
+        try:
+            await self._mark_read(actor, summary_id)
+        except IntegrityError:
+            pass  # two tabs dismissed it at once: it is read either way
+
+    async def _mark_read(self, actor: AuthenticatedAgent, summary_id: int) -> None:
         async with self.db.transaction() as tx:
             summary = await tx.session.get(ShiftHandover, summary_id)
             if summary is None or summary.shop_id != actor.shop.id:

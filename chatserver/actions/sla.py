@@ -7,18 +7,19 @@ and a chat is handed on once per silence.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chatserver.actions.assignment import assign, return_to_queue
+from chatserver.actions.assignment import assign, return_to_queue, routable_loads
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, Visitor
 from chatserver.db.records import lock_row, record_event
 from chatserver.domain import routing, sla, states
 from chatserver.domain.events import SlaAlerted
-from chatserver.views.queue import agent_loads, waiting_chat
+from chatserver.views.queue import waiting_chat
 from chatserver.views.sla import (
     clocks_of,
     fired_alerts,
@@ -52,8 +53,10 @@ async def _alert_payload(
 
 
 class SlaActions:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, is_connected: Callable[[int], Awaitable[bool]]) -> None:
+        """`is_connected(agent_id)`: has a live panel connection (presence), as for routing."""
         self.db = db
+        self.is_connected = is_connected
 
     async def do_fire_due(self, conversation_id: int, now: datetime) -> int:
         """Store and announce every alert this chat's clocks have earned and not yet had.
@@ -99,7 +102,7 @@ class SlaActions:
 
     async def do_reassign_unanswered(self, conversation_id: int, now: datetime) -> bool:
         """An assigned chat whose agent has not answered within the shop's limit goes to
-        another online agent with room (none free: it stays). True when it moved."""
+        another online, connected agent with room (none free: it stays). True when it moved."""
         async with self.db.transaction() as tx:
             session = tx.session
             conversation = await lock_row(session, Conversation, conversation_id)
@@ -112,7 +115,7 @@ class SlaActions:
                 return False
             others = [
                 load
-                for load in await agent_loads(session, conversation.shop_id)
+                for load in await routable_loads(session, conversation.shop_id, self.is_connected)
                 if load.agent_id != previous_id
             ]
             new_id = routing.choose_agent(waiting_chat(conversation, {}), others)

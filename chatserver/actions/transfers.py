@@ -118,6 +118,7 @@ class Transfers:
                 kind="transfer",
                 author_id=actor.agent.id,
                 author_name=actor.agent.name,
+                from_agent_id=owner_id,
                 note=command.note,
                 note_text=handovers.transfer_note_text(
                     command.note,

@@ -43,7 +43,6 @@ def on_agent_message(awaiting_since: datetime | None, now: datetime) -> tuple[in
 Kind = Literal["first_response", "next_response", "resolution"]
 State = Literal["ok", "warning", "breached"]
 Alert = Literal["sla_warning", "sla_breach"]
-KINDS: tuple[Kind, ...] = ("first_response", "next_response", "resolution")
 _RANK: dict[State, int] = {"ok": 0, "warning": 1, "breached": 2}
 
 
@@ -105,7 +104,7 @@ def running_clocks(
             started_at=started,
             target_s=target,
             warn_s=policy.warn_after(target),
-            elapsed_s=calendar.open_seconds_between(started, now) if now > started else 0.0,
+            elapsed_s=calendar.open_seconds_between(started, now),
             running=running,
         )
         for kind, started, target in starts

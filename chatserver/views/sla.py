@@ -18,12 +18,13 @@ from chatserver.db.models import Agent, Conversation, ConversationEvent, Group, 
 from chatserver.db.sla import SlaPolicyRow
 from chatserver.domain import sla
 from chatserver.domain.business_hours import ServiceCalendar
+from chatserver.domain.complaints import SUPERVISING
+from chatserver.domain.leave_message import LEAVE_MESSAGE_REASON
 from chatserver.domain.sla_policy import SHOP_DEFAULT, SlaPolicy, default_for_group
 from chatserver.views.business_hours import calendar_for_shop
 from chatserver.views.wire import iso
 
 SLA_EVENT_TYPES = ("sla_warning", "sla_breach")
-SUPERVISING_ROLES = ("supervisor", "admin")
 
 
 def policy_of(row: SlaPolicyRow) -> SlaPolicy:
@@ -56,8 +57,12 @@ async def policy_for(session: AsyncSession, shop_id: int, group_id: int | None) 
     return default_for_group(group.topic if group else None, shop)
 
 
-async def calendar_for(session: AsyncSession, shop_id: int, policy: SlaPolicy) -> ServiceCalendar:
-    if not policy.business_hours_only:
+async def calendar_for(
+    session: AsyncSession, shop_id: int, policy: SlaPolicy, *, left_message: bool = False
+) -> ServiceCalendar:
+    """The hours a chat's clocks count over. A 留言 (left for the next shift) counts service
+    hours whatever the policy: nobody is expected to answer it before the shop opens."""
+    if not policy.business_hours_only and not left_message:
         return ServiceCalendar.always_open()
     return await calendar_for_shop(session, shop_id)
 
@@ -75,13 +80,17 @@ async def clocks_of(
     session: AsyncSession, conversation: Conversation, now: datetime
 ) -> tuple[SlaPolicy, list[sla.Clock]]:
     # Cached for the session: a queue of a hundred chats reads its policies once.
-    cache: dict[tuple[int, int | None], tuple[SlaPolicy, ServiceCalendar]] = (
+    cache: dict[tuple[int, int | None, bool], tuple[SlaPolicy, ServiceCalendar]] = (
         session.info.setdefault("sla_policies", {})
     )
-    key = (conversation.shop_id, conversation.group_id)
+    left_message = conversation.handoff_reason == LEAVE_MESSAGE_REASON
+    key = (conversation.shop_id, conversation.group_id, left_message)
     if key not in cache:
         policy = await policy_for(session, conversation.shop_id, conversation.group_id)
-        cache[key] = (policy, await calendar_for(session, conversation.shop_id, policy))
+        calendar = await calendar_for(
+            session, conversation.shop_id, policy, left_message=left_message
+        )
+        cache[key] = (policy, calendar)
     policy, calendar = cache[key]
     return policy, sla.running_clocks(times_of(conversation), policy, calendar, now)
 
@@ -160,7 +169,7 @@ async def warning_recipients(session: AsyncSession, conversation: Conversation) 
 async def supervisors(session: AsyncSession, shop_id: int) -> list[int]:
     return sorted(
         await session.scalars(
-            select(Agent.id).where(Agent.shop_id == shop_id, Agent.role.in_(SUPERVISING_ROLES))
+            select(Agent.id).where(Agent.shop_id == shop_id, Agent.role.in_(SUPERVISING))
         )
     )
 

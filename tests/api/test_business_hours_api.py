@@ -3,6 +3,7 @@ and a saved calendar is what the bot then goes by."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.api.test_politeness_api import _call
@@ -89,3 +90,18 @@ async def test_bad_input_is_refused_with_the_field_named_and_nothing_saved(
 
     status, shown = await _call(server, "GET", PATH, admin)
     assert shown["hours"]["time_zone"] == "Asia/Shanghai" and shown["hours"]["holidays"] == []
+
+
+async def test_two_first_saves_at_once_both_land(server: LiveServer) -> None:
+    """The shop's row is locked before the calendar is read: neither save is lost, and the
+    two inserts of the first row do not collide."""
+    admin = (await server.login("admin", "admin123"))["token"]
+    results = await asyncio.gather(
+        _call(server, "PUT", PATH, admin, {"time_zone": "Asia/Tokyo"}),
+        _call(server, "PUT", PATH, admin, {"holidays": ["2026-12-25"]}),
+    )
+    assert [status for status, _ in results] == [200, 200], results
+    status, shown = await _call(server, "GET", PATH, admin)
+    assert status == 200
+    assert shown["hours"]["time_zone"] == "Asia/Tokyo"
+    assert shown["hours"]["holidays"] == ["2026-12-25"]

@@ -4,18 +4,21 @@ handed on when the shop asks for it. Time is the watch's injected `now`, never a
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from chatserver.actions.sla import REASSIGNED_NOTICE
 from chatserver.db.models import Conversation, ConversationEvent, utcnow
 from chatserver.db.sla import SlaPolicyRow
+from chatserver.views.sla import policy_for
 from tests.conftest import LiveServer, running_server
+from tests.realtime.test_leave_message import leave, server_at
 
 NO_TICKS = {"CHATSERVER_SLA_TICK_SECONDS": "0"}
 
@@ -42,6 +45,23 @@ async def _alerts(server: LiveServer, conversation_id: int) -> list[tuple[str, d
             .order_by(ConversationEvent.id)
         )
         return [(type_, data) for type_, data in rows]
+
+
+async def _reassign_after(server: LiveServer, shop_id: int, seconds: int) -> None:
+    async with server.db.transaction() as tx:
+        tx.session.add(
+            SlaPolicyRow(
+                shop_id=shop_id,
+                group_id=None,
+                first_response_s=3600,
+                next_response_s=3600,
+                resolution_s=48 * 3600,
+                warn_percent=75,
+                business_hours_only=False,
+                reassign_after_s=seconds,
+                updated_at=utcnow(),
+            )
+        )
 
 
 async def _tick(server: LiveServer, at: datetime) -> int | None:
@@ -198,20 +218,7 @@ async def test_an_unanswered_chat_goes_to_another_agent_when_the_shop_asks_for_i
     assert await _tick(server, chat.assigned_at + timedelta(seconds=600)) is not None
     assert (await _times(server, conversation_id)).agent_id == owner.agent["id"]
 
-    async with server.db.transaction() as tx:
-        tx.session.add(
-            SlaPolicyRow(
-                shop_id=chat.shop_id,
-                group_id=None,
-                first_response_s=3600,
-                next_response_s=3600,
-                resolution_s=48 * 3600,
-                warn_percent=75,
-                business_hours_only=False,
-                reassign_after_s=30,
-                updated_at=utcnow(),
-            )
-        )
+    await _reassign_after(server, chat.shop_id, 30)
     await _tick(server, chat.assigned_at + timedelta(seconds=29))
     assert (await _times(server, conversation_id)).agent_id == owner.agent["id"]
     await _tick(server, chat.assigned_at + timedelta(seconds=31))
@@ -224,3 +231,75 @@ async def test_an_unanswered_chat_goes_to_another_agent_when_the_shop_asks_for_i
     await visitor.wait_for("message", lambda m: m["text"] == REASSIGNED_NOTICE)
     await visitor.wait_for("assigned", lambda a: a["agent"]["id"] == other.agent["id"])
     assert (await _times(server, conversation_id)).agent_id == other.agent["id"]
+
+
+async def test_an_unanswered_chat_is_not_handed_to_an_agent_whose_panel_is_closed(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_server(
+        database_url, tmp_path, CHATSERVER_AGENT_GRACE_SECONDS="60", **NO_TICKS
+    ) as server:
+        await server.add_agent("xiaoli", "小丽")
+        owner = await server.agent(status="online")
+        visitor = await server.visitor()
+        await visitor.call("handoff", {})
+        conversation_id = visitor.session["conversation_id"]
+        assert (await owner.wait_for("assigned"))["conversation"]["id"] == conversation_id
+        gone = await server.agent("xiaoli", "secret123", status="online")
+        await gone.disconnect()
+        for _ in range(100):
+            if not await server.parts.presence.is_connected(gone.agent["id"]):
+                break
+            await asyncio.sleep(0.02)
+        chat = await _times(server, conversation_id)
+        assert chat.assigned_at is not None
+        await _reassign_after(server, chat.shop_id, 30)
+
+        # Still "online" (the grace period runs), but no panel is open: the chat stays.
+        await _tick(server, chat.assigned_at + timedelta(seconds=31))
+        assert (await _times(server, conversation_id)).agent_id == owner.agent["id"]
+        assert owner.received("unassigned") == []
+
+        # Back within the grace period: now it is handed on.
+        back = await server.agent("xiaoli", "secret123")
+        await _tick(server, chat.assigned_at + timedelta(seconds=32))
+        await back.wait_for("assigned", lambda a: a["conversation"]["id"] == conversation_id)
+        assert (await _times(server, conversation_id)).agent_id == back.agent["id"]
+
+
+async def test_a_message_left_at_night_has_no_alert_before_the_shop_opens(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Wall-clock policy (the default), but a 留言 waits for the next shift by design: its clocks
+    count service hours (09:00 Shanghai here), so 02:00 + 60 s is no breach."""
+    async with server_at(database_url, tmp_path, "2026-11-30 02:00") as (server, clock):
+        supervisor = await server.agent("admin", "admin123", status="away")
+        shopper = await server.visitor()
+        conversation_id = shopper.session["conversation_id"]
+        await shopper.call("handoff", {})
+        assert (await leave(shopper, "尺码发错了，想换L码"))["status"] == "queued"
+        # The stored times as the service clock reads them (they are written from the wall clock).
+        async with server.db.transaction() as tx:
+            await tx.session.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation_id)
+                .values(queued_at=clock.at, awaiting_since=clock.at)
+            )
+        chat = await _times(server, conversation_id)
+        assert chat.handoff_reason == "leave_message" and chat.status == "queued"
+
+        for later in (timedelta(seconds=61), timedelta(hours=3), timedelta(hours=6, minutes=59)):
+            assert await _tick(server, clock.at + later) == 0
+        assert await _alerts(server, conversation_id) == []
+        # Its group's policy (a size exchange lands in after-sales: 5 minutes), counted from 09:00.
+        async with server.db.sessions() as session:
+            policy = await policy_for(session, chat.shop_id, chat.group_id)
+        assert not policy.business_hours_only
+        target, warn = policy.first_response_s, policy.warn_after(policy.first_response_s)
+        opens = clock.at + timedelta(hours=7)  # 09:00 Shanghai
+        assert await _tick(server, opens + timedelta(seconds=warn - 1)) == 0
+        assert await _tick(server, opens + timedelta(seconds=warn)) == 1
+        assert [t for t, _ in await _alerts(server, conversation_id)] == ["sla_warning"]
+        assert await _tick(server, opens + timedelta(seconds=target)) == 1
+        breach = await supervisor.wait_for("sla_breach")
+        assert breach["conversation_id"] == conversation_id and breach["elapsed_s"] == target

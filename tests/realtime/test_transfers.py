@@ -169,6 +169,14 @@ async def test_transfer_is_checked_and_bad_input_refused(server: LiveServer) -> 
     assert ack["ok"], ack
     assert (await lily.wait_for("assigned"))["conversation"]["id"] == conversation_id
 
+    # And back to a group: never straight back to the agent whose chat it was, even when the
+    # supervisor, not she, handed it over.
+    before = len(lily.received("assigned"))
+    ack = await boss.call("transfer", {**base, "to_group_id": groups["售后"]})
+    assert ack["ok"], ack
+    await server.settle()
+    assert len(lily.received("assigned")) == before
+
 
 async def test_end_of_shift_hands_chats_over_and_the_next_shift_reads_the_summary(
     server: LiveServer,

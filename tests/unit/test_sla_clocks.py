@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from chatserver.domain import sla
-from chatserver.domain.business_hours import ServiceCalendar
+from chatserver.domain.business_hours import ServiceCalendar, Span
 from chatserver.domain.sla_policy import AFTERSALES_DEFAULT, SHOP_DEFAULT, default_for_group
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 ALWAYS = ServiceCalendar.always_open()
 
 
-@dataclass(frozen=True)
-class FixedHours:
-    """A real ServiceCalendar (the shared contract): open every day [opens, closes) UTC."""
-
-    opens: int
-    closes: int
-
-    def is_open(self, at: datetime) -> bool:
-        return self.opens <= at.astimezone(UTC).hour < self.closes
-
-    def next_open(self, at: datetime) -> datetime | None:
-        if self.is_open(at):
-            return at
-        day = at.astimezone(UTC).replace(hour=self.opens, minute=0, second=0, microsecond=0)
-        return day if day > at else day + timedelta(days=1)
-
-    def open_seconds_between(self, start: datetime, end: datetime) -> float:
-        total = 0.0
-        day = start.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        while day < end:
-            window_start = max(start, day + timedelta(hours=self.opens))
-            window_end = min(end, day + timedelta(hours=self.closes))
-            total += max(0.0, (window_end - window_start).total_seconds())
-            day += timedelta(days=1)
-        return total
+# Open 09:00–18:00 UTC every day.
+NINE_TO_SIX = ServiceCalendar(zone="UTC", weekly=tuple((Span(9 * 60, 18 * 60),) for _ in range(7)))
 
 
 def queued(at: datetime = T0, **times: datetime | None) -> sla.ChatTimes:
@@ -45,9 +21,9 @@ def queued(at: datetime = T0, **times: datetime | None) -> sla.ChatTimes:
     return sla.ChatTimes(status="queued", queued_at=at, **values)  # type: ignore[arg-type]
 
 
-def clock(times: sla.ChatTimes, seconds: float, calendar: object = ALWAYS) -> sla.Clock:
+def clock(times: sla.ChatTimes, seconds: float, calendar: ServiceCalendar = ALWAYS) -> sla.Clock:
     now = T0 + timedelta(seconds=seconds)
-    clocks = sla.running_clocks(times, SHOP_DEFAULT, calendar, now)  # type: ignore[arg-type]
+    clocks = sla.running_clocks(times, SHOP_DEFAULT, calendar, now)
     return clocks[0]
 
 
@@ -102,7 +78,7 @@ def test_closed_and_bot_chats_have_no_clocks() -> None:
 
 
 def test_service_hours_pause_the_clock_overnight() -> None:
-    calendar = FixedHours(opens=9, closes=18)
+    calendar = NINE_TO_SIX
     evening = T0.replace(hour=17, minute=59, second=30)
     times = queued(evening)
     # 30 s before closing, then the night: still 30 s, paused, no alert.
