@@ -6,24 +6,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from chatserver.actions.checks import SUPERVISING_ROLES
-from chatserver.api.common import current_agent, json_body, parts_of, path_id
+from chatserver.api.common import current_supervisor, json_body, parts_of, path_id
 from chatserver.commands.base import C, parse
 from chatserver.commands.complaints import ComplaintListQuery, EndComplaint, EscalateComplaint
-from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
 
-
-async def _supervisor(request: web.Request) -> AuthenticatedAgent:
-    actor = await current_agent(request)
-    # The role first: a plain agent learns nothing from validation.
-    if actor.agent.role not in SUPERVISING_ROLES:
-        raise AppError("forbidden", "只有主管或管理员可以使用投诉管理")
-    return actor
+_REFUSAL = "只有主管或管理员可以使用投诉管理"
 
 
 async def list_complaints(request: web.Request) -> web.Response:
-    actor = await _supervisor(request)
+    actor = await current_supervisor(request, _REFUSAL)
     query = parse(
         ComplaintListQuery,
         {"status": request.query.get("status", "open"), "level": request.query.get("level")},
@@ -36,7 +28,7 @@ async def list_complaints(request: web.Request) -> web.Response:
 
 async def _command(request: web.Request, command: type[C]) -> tuple[AuthenticatedAgent, C]:
     """The supervisor, and the body as the `/agent` event's command for the path's complaint."""
-    actor = await _supervisor(request)
+    actor = await current_supervisor(request, _REFUSAL)
     complaint_id = path_id(request, "complaint_id")
     return actor, parse(command, {**await json_body(request), "complaint_id": complaint_id})
 

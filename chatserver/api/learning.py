@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from chatserver.actions.catalog import require_editor
 from chatserver.actions.faq_files import CONTENT_TYPES, MAX_IMPORT_BYTES
 from chatserver.actions.politeness import lint
-from chatserver.api.common import current_agent, file_body, json_body, parts_of, path_id
+from chatserver.api.common import current_supervisor, file_body, json_body, parts_of, path_id
 from chatserver.commands.base import parse
 from chatserver.commands.learning import (
     AddSimilar,
@@ -19,17 +18,12 @@ from chatserver.commands.learning import (
     UnansweredQuery,
 )
 from chatserver.errors import invalid
-from chatserver.services.auth import AuthenticatedAgent
 
-
-async def _editor(request: web.Request) -> AuthenticatedAgent:
-    actor = await current_agent(request)
-    require_editor(actor)  # the role first: a plain agent learns nothing from validation
-    return actor
+_REFUSAL = "只有主管或管理员可以修改"
 
 
 async def unanswered(request: web.Request) -> web.Response:
-    actor = await _editor(request)
+    actor = await current_supervisor(request, _REFUSAL)
     query = request.query
     command = parse(
         UnansweredQuery,
@@ -39,14 +33,14 @@ async def unanswered(request: web.Request) -> web.Response:
 
 
 async def add_similar(request: web.Request) -> web.Response:
-    actor = await _editor(request)
+    actor = await current_supervisor(request, _REFUSAL)
     command = parse(AddSimilar, await json_body(request))
     done = await parts_of(request).bot_gaps.do_add_similar(actor, command)
     return web.json_response(done)
 
 
 async def create_entry(request: web.Request) -> web.Response:
-    actor = await _editor(request)
+    actor = await current_supervisor(request, _REFUSAL)
     command = parse(EntryForQuestions, await json_body(request))
     done = await parts_of(request).bot_gaps.do_create_entry(actor, command)
     warnings = lint(actor.shop, "answer", done["entry"]["answer"])
@@ -54,7 +48,7 @@ async def create_entry(request: web.Request) -> web.Response:
 
 
 async def dismiss(request: web.Request) -> web.Response:
-    actor = await _editor(request)
+    actor = await current_supervisor(request, _REFUSAL)
     command = parse(DismissQuestions, await json_body(request))
     return web.json_response(
         {"resolved": await parts_of(request).bot_gaps.do_dismiss(actor, command)}
@@ -62,7 +56,7 @@ async def dismiss(request: web.Request) -> web.Response:
 
 
 async def proposals(request: web.Request) -> web.Response:
-    actor = await _editor(request)
+    actor = await current_supervisor(request, _REFUSAL)
     status = request.query.get("status", "pending")
     return web.json_response(
         {"items": await parts_of(request).proposals.list_for_shop(actor, status)}
@@ -70,7 +64,7 @@ async def proposals(request: web.Request) -> web.Response:
 
 
 async def _decide(request: web.Request, approve: bool) -> web.Response:
-    actor = await _editor(request)
+    actor = await current_supervisor(request, _REFUSAL)
     proposal_id = path_id(request, "proposal_id")
     done = await parts_of(request).proposals.do_decide(actor, proposal_id, approve=approve)
     return web.json_response(done)
@@ -92,7 +86,7 @@ def _format(request: web.Request) -> str:
 
 
 async def export_faq(request: web.Request) -> web.Response:
-    actor = await _editor(request)
+    actor = await current_supervisor(request, _REFUSAL)
     fmt = _format(request)
     data = await parts_of(request).faq_files.export(actor, fmt)
     day = datetime.now(UTC).strftime("%Y%m%d")
@@ -108,7 +102,7 @@ async def export_faq(request: web.Request) -> web.Response:
 
 
 async def import_faq(request: web.Request) -> web.Response:
-    actor = await _editor(request)
+    actor = await current_supervisor(request, _REFUSAL)
     fmt = _format(request)
     mode = request.query.get("mode", "preview")
     if mode not in ("preview", "apply"):

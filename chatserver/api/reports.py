@@ -77,8 +77,6 @@ async def report(request: web.Request) -> web.StreamResponse:
     start, end = default_range(datetime.now(UTC), zone)
     start = start if command.start is None else _instant(command.start, zone, day_end=False)
     end = end if command.end is None else _instant(command.end, zone, day_end=True)
-    if start >= end:
-        raise AppError("invalid_payload", "from 必须早于 to", field="from")
     found = await views.report(
         actor.shop.id,
         dimension=dimension,

@@ -9,9 +9,9 @@ from pydantic import PlainValidator, model_validator
 
 from chatserver.commands.base import Command
 from chatserver.commands.catalog import FaqCreate, Question
-from chatserver.commands.chat import parse_conversation_id
+from chatserver.commands.chat import parse_id
 from chatserver.commands.ratings import instant_field
-from chatserver.errors import AppError, invalid
+from chatserver.errors import invalid
 
 MAX_QUESTION_IDS = 2000
 
@@ -27,10 +27,7 @@ def _question_ids(value: Any) -> list[int]:
 
 
 def _faq_id(value: Any) -> int:
-    try:
-        return parse_conversation_id(value)
-    except AppError:
-        raise AppError("not_found", "问答不存在", field="faq_id") from None
+    return parse_id(value, "faq_id", "问答不存在", field="faq_id")
 
 
 def _order(value: Any) -> str:

@@ -7,13 +7,12 @@ manager (主管/经理), the store manager (店长). Pure rules, no I/O.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from chatserver.domain.text import clean_text
 from chatserver.errors import AppError, invalid
 
 LEVEL_NAMES: dict[int, str] = {0: "客服", 1: "组长", 2: "主管/经理", 3: "店长"}
-TOP_LEVEL = max(LEVEL_NAMES)
 
 # What the shopper wants, in the manuals' words.
 DEMAND_KINDS: dict[str, str] = {
@@ -37,7 +36,6 @@ MAX_REASON_LENGTH = 200
 # A conversation's complaints are a handful of matters, never a flood.
 MAX_PER_CONVERSATION = 20
 
-Role = Literal["agent", "supervisor", "admin"]
 SUPERVISING = ("supervisor", "admin")
 
 

@@ -19,13 +19,8 @@ Period = Literal["day", "week", "month", "all"]
 PERIODS: Final[tuple[Period, ...]] = ("day", "week", "month", "all")
 Dimension = Literal["shop", "agents", "groups"]
 
-DEFAULT_ZONE: Final = "Asia/Shanghai"
 # At most this many periods in one report: a year of days. Longer ranges ask for weeks or months.
 MAX_BUCKETS: Final = 400
-
-# The manuals: first response within 1 minute; after-sales within 5 minutes (domain.md).
-DEFAULT_FIRST_RESPONSE_TARGET: Final = 60
-AFTERSALES_FIRST_RESPONSE_TARGET: Final = 300
 
 # p90 as the exact fraction 9/10, so both databases pick the same neighbours to interpolate.
 P90_NUMERATOR: Final = 9
@@ -34,24 +29,13 @@ P90_DENOMINATOR: Final = 10
 COMPLAINT_REASON: Final = "complaint"
 
 
-def first_response_target(topic: str | None) -> int:
-    """The default first-response target of a group with this topic, in seconds."""
-    return (
-        AFTERSALES_FIRST_RESPONSE_TARGET if topic == "aftersales" else DEFAULT_FIRST_RESPONSE_TARGET
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class FirstResponseTargets:
-    """Seconds per group; a conversation with no group (or an unlisted one) gets `default`."""
+    """Seconds per group (from the SLA policies, views/sla.policy_for); a conversation with no
+    group (or an unlisted one) gets `default`."""
 
     default: int
     by_group: dict[int, int]
-
-    def for_group(self, group_id: int | None) -> int:
-        if group_id is None:
-            return self.default
-        return self.by_group.get(group_id, self.default)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,16 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from chatserver.domain.bot_gaps import AskedQuestion, QuestionGroup
-from faq import FaqEntry, FaqIndex
+from faq import FaqEntry, FaqIndex, ScoringConfig
 from faq.normalize import Normalizer
 from faq.synonyms import default_synonyms
 
 SAME_MEANING_SCORE = 65.0
 NEIGHBOURS = 6
 _BACKGROUND = "faq:"
+# Lexical matcher only: the threshold above was tuned on it, and the sentence-embedding stage
+# (one encode at a time per process) would hold up shoppers' questions while a supervisor waits.
+_GROUPING_CONFIG = ScoringConfig(semantic=False)
 
 _normalizer: Normalizer | None = None
 
@@ -59,7 +62,8 @@ def group_by_meaning(
                     for i, w in enumerate(wordings)
                 ),
                 *background,
-            ]
+            ],
+            config=_GROUPING_CONFIG,
         )
         for i, wording in enumerate(wordings):
             ranked = index.rank(by_wording[wording][0].text, k=NEIGHBOURS + 10)

@@ -138,6 +138,8 @@ class WebhookSender:
                         .where(
                             WebhookDelivery.status == "pending",
                             WebhookDelivery.next_attempt_at <= now,
+                            # A disabled endpoint's retries wait until it is enabled again.
+                            WebhookEndpoint.enabled.is_(True),
                             free,
                         )
                         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)

@@ -159,8 +159,7 @@ class ReportViews:
             for bucket, key, count, lower, upper in await session.execute(
                 sql.p90_neighbours(scoped)
             ):
-                _index, weight = rules.p90_position(count)
-                p90 = rules.interpolate(lower, upper, weight)
+                p90 = rules.interpolate(lower, upper, rules.p90_position(count)[1])
                 row(bucket, key)["first_response_p90_s"] = rules.seconds(p90)
         for bucket, key, count in await session.execute(sql.breaches(scoped)):
             row(bucket, key)["sla_breaches"] = count
@@ -191,9 +190,7 @@ def _ordered(
     by_label = {bucket.label: bucket for bucket in buckets}
     ordered: list[Wire] = []
     for (label, key), figures in rows.items():
-        bucket = by_label.get(label)
-        if bucket is None:  # cannot happen: the scope only holds the range's conversations
-            continue
+        bucket = by_label[label]  # the scope only holds the range's conversations
         line: Wire = {"period": label, "start": iso(bucket.start), "end": iso(bucket.end)}
         if dimension == "agents":
             line["agent"] = None if key is None else {"id": key, "name": names.get(key, "")}

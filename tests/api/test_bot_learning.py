@@ -192,3 +192,16 @@ async def test_only_supervisors_and_admins_of_the_shop_see_and_teach(server: Liv
     assert len((await _call(server, "GET", "/api/unanswered", admin))[1]["groups"]) == 1
     bad = await _call(server, "GET", "/api/unanswered?from=yesterday", admin)
     assert (bad[0], bad[1]["error"]["field"]) == (400, "from")
+    for faq_id in ("abc", [1]):
+        status, refused = await _call(
+            server,
+            "POST",
+            "/api/unanswered/similar",
+            admin,
+            {"question_ids": ids, "faq_id": faq_id, "text": "实体店"},
+        )
+        assert (status, refused["error"]["code"], refused["error"]["field"]) == (
+            400,
+            "invalid_payload",
+            "faq_id",
+        ), faq_id

@@ -306,6 +306,34 @@ async def test_a_disabled_endpoint_hears_nothing_until_enabled_again(
         assert [r.event["type"] for r in receiver.requests] == ["conversation.queued"]
         bad = await call(server, "PUT", path, token, {"events": ["order.paid"]})
         assert bad[0] == 400 and bad[1]["error"]["field"] == "events"
+
+        # A retry already pending waits while the endpoint is disabled. The sender's clock is
+        # held a minute ahead, so the retry (50 ms after the failure) is due only once it moves.
+        sender = server.parts.webhook_sender
+        held = utcnow() + timedelta(minutes=1)
+        sender.clock = lambda: held
+        receiver.answers = [500]
+        await call(server, "POST", f"{path}/test", token)
+
+        async def retry_pending() -> bool:
+            entry = (await log_of(server, token))[0]
+            return (entry["status"], entry["attempts"]) == ("pending", 1)
+
+        await eventually(retry_pending)
+        tried = len(receiver.requests)
+        assert (await call(server, "PUT", path, token, {"enabled": False}))[0] == 200
+        sender.clock = lambda: held + timedelta(hours=1)
+        assert await sender.run_once() == 0
+        await asyncio.sleep(0.3)  # several of the sender's 50 ms rounds
+        assert len(receiver.requests) == tried and await retry_pending()
+        # Enabled again, it is sent.
+        assert (await call(server, "PUT", path, token, {"enabled": True}))[0] == 200
+
+        async def delivered() -> bool:
+            return (await log_of(server, token))[0]["status"] == "delivered"
+
+        await eventually(delivered)
+        assert len(receiver.requests) == tried + 1
         status, _ = await call(server, "DELETE", path, token)
         assert status == 200 and (await call(server, "GET", "/api/webhooks", token))[1] == {
             "items": []

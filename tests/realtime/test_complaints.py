@@ -61,8 +61,13 @@ async def test_a_shoppers_complaint_opens_a_record_by_itself(server: LiveServer)
     assert update["complaint"]["agent"] == {"id": owner.agent["id"], "name": "小美"}
     assert update["complaint"]["demand"]["kind_name"] == "退款"
 
-    # Complaining again in the same chat does not open a second record.
-    await visitor.send("我还要给差评")
+    # Complaining again in the same chat, once it is closed and the complaint hands it to a
+    # person again, does not open a second record while the first is open.
+    closed = await owner.call("close", {"conversation_id": complaint["conversation_id"]})
+    assert closed == {"ok": True}
+    await visitor.wait_for("closed")
+    again_sent = await visitor.send("我要投诉，还要给差评")
+    assert again_sent["ok"] and again_sent["status"] == "queued", again_sent
     await server.settle()
     stored, _events = await _stored(server)
     assert len(stored) == 1

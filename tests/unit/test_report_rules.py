@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chatserver.domain import reports as rules
+from chatserver.domain.sla_policy import SHOP_DEFAULT, default_for_group
 from chatserver.errors import AppError
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -70,9 +71,5 @@ def test_p90_neighbours_interpolate_as_percentile_cont(values: list[float]) -> N
 def test_shares_targets_and_rounding() -> None:
     assert rules.share(2, 3) == 0.6667 and rules.share(0, 0) is None
     assert rules.seconds(106.66666) == 106.7 and rules.seconds(None) is None
-    assert (rules.first_response_target("aftersales"), rules.first_response_target(None)) == (
-        300,
-        60,
-    )
-    targets = rules.FirstResponseTargets(default=60, by_group={2: 300})
-    assert (targets.for_group(2), targets.for_group(9), targets.for_group(None)) == (300, 60, 60)
+    assert default_for_group("aftersales", SHOP_DEFAULT).first_response_s == 300
+    assert default_for_group(None, SHOP_DEFAULT).first_response_s == 60

@@ -2,7 +2,7 @@
 // their level, how long they have been open, the agent responsible, filtered by level and status.
 // Complaints are opened, escalated and settled in the agent panel (the chat's side panel).
 import { useEffect, useState } from 'preact/hooks';
-import { LEVEL_NAMES, STATUS_NAMES, type Complaint, type ComplaintLevel, type ComplaintStatus } from '../shared/complaints';
+import { LEVEL_NAMES, STATUS_NAMES, TOP_LEVEL, type Complaint, type ComplaintLevel, type ComplaintStatus } from '../shared/complaints';
 import { dateTime, elapsed } from '../shared/format';
 import { adminApi } from './api';
 import { ComplaintAction, type ComplaintActionKind } from './ComplaintAction';
@@ -121,7 +121,7 @@ export function ComplaintsPage() {
                     <td class="col-actions">
                       {c.status === 'open' && (
                         <>
-                          {c.level < 3 && (
+                          {c.level < TOP_LEVEL && (
                             <button type="button" class="secondary small" data-testid="complaint-row-escalate" onClick={() => setActing({ kind: 'escalate', complaint: c })}>
                               升级
                             </button>

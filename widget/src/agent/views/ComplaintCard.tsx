@@ -2,7 +2,7 @@
 // the result, who did what when) with edit / 升级 / 结案, and 「登记投诉」. Staff only, and marked
 // so; everything shown is text typed by people, rendered as text nodes.
 import { useState } from 'preact/hooks';
-import { LEVEL_NAMES, type Complaint, type ComplaintLevel } from '../../shared/complaints';
+import { LEVEL_NAMES, TOP_LEVEL, type Complaint, type ComplaintLevel } from '../../shared/complaints';
 import { dateTime } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
@@ -59,7 +59,7 @@ function ComplaintItem({ desk, c, mayAct, supervising }: { desk: AgentDesk; c: C
           <button type="button" class="ghost small" data-testid="complaint-edit" onClick={() => setMode('edit')}>
             编辑
           </button>
-          {c.level < 3 && (
+          {c.level < TOP_LEVEL && (
             <button type="button" class="ghost small" data-testid="complaint-escalate" onClick={() => setMode('escalate')}>
               升级
             </button>
