@@ -12,7 +12,6 @@ a question and two similar phrasings). The blind sets are never read here.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +22,7 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 from faq import FaqEntry, FaqIndex, ScoringConfig, load_default_faq, load_entries  # noqa: E402
-from faq.combine import calibration_features, rerank  # noqa: E402
+from faq.combine import calibration_features, probability, rerank  # noqa: E402
 from faq.evaluation import LabelledQuery, load_queries  # noqa: E402
 
 ROOT = _HERE.parent
@@ -111,11 +110,6 @@ def fit(rows: list[Row], names: list[str], l2: float = 1.0) -> dict[str, float]:
     return {"bias": float(b - (raw * mean).sum()), **dict(zip(names, map(float, raw), strict=True))}
 
 
-def chance(weights: dict[str, float], features: dict[str, float]) -> float:
-    logit = weights["bias"] + sum(w * features[n] for n, w in weights.items() if n != "bias")
-    return 1 / (1 + math.exp(-max(min(logit, 50), -50)))
-
-
 def figures(rows: list[Row], weights: dict[str, float], threshold: float) -> dict[str, float]:
     confident = right = covered = oos_confident = 0
     in_scope = sum(r.in_scope for r in rows)
@@ -125,7 +119,7 @@ def figures(rows: list[Row], weights: dict[str, float], threshold: float) -> dic
             sure, ok = r.lexical_confident, r.lexical_right
         else:
             needed = max(threshold, TRUSTED) if r.trusted else threshold
-            sure, ok = chance(weights, r.features) >= needed, r.right
+            sure, ok = probability(r.features, tuple(weights.items())) >= needed, r.right
         ok = ok and r.in_scope
         confident += sure
         right += sure and ok

@@ -35,7 +35,14 @@ from faq.topics import TOPIC_PREFIX
 if TYPE_CHECKING:
     from faq.index import FaqIndex
 
-__all__ = ["CALIBRATION", "Candidate", "SemanticVectors", "calibration_features", "rerank"]
+__all__ = [
+    "CALIBRATION",
+    "Candidate",
+    "SemanticVectors",
+    "calibration_features",
+    "probability",
+    "rerank",
+]
 
 Vectors = npt.NDArray[np.float32]
 

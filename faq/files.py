@@ -152,8 +152,9 @@ def _record(raw: Mapping[str, Any], row: int, errors: list[RowError]) -> FaqReco
 def _sheet(rows: Iterable[tuple[int, Mapping[str, Any]]], unit: str) -> FaqSheet:
     sheet = FaqSheet()
     seen: dict[str, int] = {}
-    for row, raw in rows:
-        if len(sheet.records) >= MAX_ROWS:
+    # Every row read counts, good or bad: a huge file of bad rows is refused too.
+    for count, (row, raw) in enumerate(rows, start=1):
+        if count > MAX_ROWS:
             raise FaqFileError(f"文件最多 {MAX_ROWS} 行")
         before = len(sheet.errors)
         record = _record(raw, row, sheet.errors)

@@ -312,8 +312,8 @@ class FaqIndex:
 
     def match_many(self, queries: Sequence[str], k: int = 3) -> list[MatchResult]:
         """`match` for several queries at once (concurrent shoppers): the ones the lexical stage
-        is unsure of are embedded in one batch, which costs the encoder about a quarter per
-        text of embedding them one by one."""
+        is unsure of are embedded in one batch: 1.3-1.9× the throughput of one by one in
+        bench/faq.py (docs/benchmarks.md)."""
         firsts = [self._lexical_match(query) for query in queries]
         results = [
             MatchResult(

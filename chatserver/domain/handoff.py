@@ -50,10 +50,11 @@ COMPLAINT_PATTERNS = (
 
 # Words that only say a person exists or is there (有人吗, 人工客服, 客服在吗): next to a
 # question about hours (你们几点下班，晚上有人吗) they ask *when* someone is there, which the
-# FAQ's service-hours answer tells; only an explicit "transfer me" then hands off.
+# FAQ's service-hours answer tells; only an explicit "transfer me" then hands off. 人工 right
+# after 转/要/找/叫/接 (我要人工, 转接人工) is such an explicit request, so it is kept.
 PRESENCE_PATTERNS = (
     r"有\s*人\s*(在|吗|么|嘛)",
-    r"(?<!转)(?<!转\s)人\s*工\s*(客\s*服)?",
+    r"(?<![转要找叫接])(?<![转要找叫接]\s)人\s*工\s*(客\s*服)?",
     r"真\s*人",
     r"客\s*服\s*(在|呢)",
 )
@@ -71,8 +72,9 @@ SERVICE_HOURS_PATTERNS = (
     r"营\s*业",
     r"在\s*线\s*时\s*间",
     r"工\s*作\s*时\s*间",
-    r"什\s*么\s*时\s*候",
-    r"几\s*时",
+    # 什么时候/几时 alone also ask when a refund or a parcel comes (退款什么时候到账 人工): only
+    # asking when someone is there makes them a question about hours.
+    r"(什\s*么\s*时\s*候|几\s*时)\s*(有\s*人|在)",
 )
 
 _HUMAN_RE = re.compile("|".join(HUMAN_REQUEST_PATTERNS), re.IGNORECASE)

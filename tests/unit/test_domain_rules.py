@@ -39,7 +39,14 @@ def test_requests_for_a_person_are_recognised(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["你们几点下班，晚上有人吗", "周末有人在吗", "人工客服几点上班", "客服在线时间是几点"]
+    "text",
+    [
+        "你们几点下班，晚上有人吗",
+        "周末有人在吗",
+        "人工客服几点上班",
+        "客服在线时间是几点",
+        "人工客服什么时候在",
+    ],
 )
 def test_a_question_about_service_hours_is_not_a_request_for_a_person(text: str) -> None:
     assert not handoff.asks_for_human(text)
@@ -49,7 +56,15 @@ def test_a_question_about_service_hours_is_not_a_request_for_a_person(text: str)
 
 
 @pytest.mark.parametrize(
-    "text", ["几点下班啊 转人工", "晚上有人吗 我要找客服", "不要机器人 几点上班"]
+    "text",
+    [
+        "几点下班啊 转人工",
+        "晚上有人吗 我要找客服",
+        "不要机器人 几点上班",
+        "什么时候发货？我要人工客服",
+        "退款什么时候到账 人工",
+        "几点下班 转接人工",
+    ],
 )
 def test_an_explicit_request_beside_a_question_about_hours_still_hands_off(text: str) -> None:
     assert handoff.asks_for_human(text)

@@ -10,7 +10,14 @@ import pytest
 
 from faq import load_default_faq
 from faq.entries import FaqFileError
-from faq.files import FORMATS, FaqRecord, read_faq, records_from_entries, write_faq
+from faq.files import (
+    FORMATS,
+    MAX_ROWS,
+    FaqRecord,
+    read_faq,
+    records_from_entries,
+    write_faq,
+)
 from tests.unit.faq.test_faq_cli import run_faq
 
 TRICKY = [
@@ -62,6 +69,15 @@ def test_bad_rows_are_all_named_and_whole_file_problems_are_errors() -> None:
         read_faq("问题,回答\n包邮吗,包邮\n".encode(), "csv")
     with pytest.raises(FaqFileError, match="Excel"):
         read_faq(b"PK\x03\x04broken", "xlsx")
+
+
+def test_the_row_limit_counts_bad_rows_too() -> None:
+    bad = "标准问题,答案\n" + ",没有问题\n" * (MAX_ROWS + 1)
+    with pytest.raises(FaqFileError, match=str(MAX_ROWS)):
+        read_faq(bad.encode(), "csv")
+    assert len(read_faq(("标准问题,答案\n" + ",没有问题\n" * MAX_ROWS).encode(), "csv").errors) == (
+        MAX_ROWS
+    )
 
 
 def test_cli_export_then_import_then_eval_on_the_exported_files(tmp_path: Path) -> None:
