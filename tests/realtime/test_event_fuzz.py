@@ -46,9 +46,9 @@ VALID: dict[str, dict[str, Any]] = {
     "status": {"status": "online"},
     "leave_message": {"client_id": "$uuid", "text": "麻烦明天联系我", "phone": "13800138000"},
     "complaint": {"conversation_id": "$chat", "matter": "衣服破了个洞", "demand_kind": "refund"},
-    "complaint_update": {"complaint_id": "$chat", "handling": "已联系仓库核实"},
-    "complaint_escalate": {"complaint_id": "$chat", "level": 1, "reason": "顾客要求主管处理"},
-    "complaint_resolve": {"complaint_id": "$chat", "status": "resolved", "result": "已退款"},
+    "complaint_update": {"complaint_id": "$complaint", "handling": "已联系仓库核实"},
+    "complaint_escalate": {"complaint_id": "$complaint", "level": 1, "reason": "顾客要求主管处理"},
+    "complaint_resolve": {"complaint_id": "$complaint", "status": "resolved", "result": "已退款"},
     "transfer": {"conversation_id": "$chat", "to_group_id": 1, "note": "请跟进退款进度"},
     "end_shift": {"notes": [], "summary": "今天没有紧急事项"},
 }
@@ -75,16 +75,20 @@ def hostile_value(rng: random.Random, real_ids: list[int], depth: int = 0) -> An
     return rng.choice(choices)
 
 
-def hostile_payload(event: str, rng: random.Random, real_ids: list[int]) -> Any:
+def hostile_payload(
+    event: str, rng: random.Random, real_ids: list[int], known: dict[str, int]
+) -> Any:
+    """`known`: ids the fuzzing has made so far ("complaint": the complaint it opened)."""
     roll = rng.random()
     if roll < 0.1:
         return hostile_value(rng, real_ids)
     if event in VALID and roll < 0.75:
+        filled = {"$chat": real_ids[0], "$complaint": known.get("complaint", real_ids[0])}
         payload = {
-            name: real_ids[0]
-            if value == "$chat"
-            else uuid.uuid4().hex
+            name: uuid.uuid4().hex
             if value == "$uuid"
+            else filled[value]
+            if isinstance(value, str) and value in filled
             else value
             for name, value in VALID[event].items()
         }
@@ -105,19 +109,24 @@ def fuzz_order(events: list[str]) -> list[str]:
 async def fuzz(
     client: EventClient, events: list[str], rng: random.Random, ids: list[int]
 ) -> dict[str, list[str]]:
-    outcomes: dict[str, list[str]] = {event: [] for event in events}
+    """Each event's outcomes (`ok` or the error code), keyed `namespace:event`."""
+    outcomes: dict[str, list[str]] = {f"{client.namespace}:{event}": [] for event in events}
+    known: dict[str, int] = {}
     for event in fuzz_order(events):
         for _ in range(PAYLOADS_PER_EVENT):
-            payload = hostile_payload(event, rng, ids)
+            payload = hostile_payload(event, rng, ids, known)
             ack = await client.call(event, payload)
-            outcomes[event].append("ok" if ack.get("ok") else ack["error"]["code"])
             assert isinstance(ack, dict), (event, payload, ack)
             if ack.get("ok") is False:
                 error = ack["error"]
                 assert error["code"] in ERROR_CODES, (event, payload, ack)
                 assert isinstance(error["message"], str) and error["message"].strip()
+                outcomes[f"{client.namespace}:{event}"].append(error["code"])
             else:
                 assert ack.get("ok") is True, (event, payload, ack)
+                outcomes[f"{client.namespace}:{event}"].append("ok")
+                if event == "complaint":
+                    known.setdefault("complaint", ack["complaint"]["id"])
     return outcomes
 
 
