@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sys
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -152,6 +154,29 @@ async def redis_url() -> AsyncIterator[str]:
 # ---- clients -----------------------------------------------------------------------------
 
 
+def _pending_work() -> str:
+    """Where every other task of the loop stands: a missing event then names what it waits on."""
+    current = asyncio.current_task()
+    lines = []
+    for task in asyncio.all_tasks():
+        if task is current:
+            continue
+        chain: list[str] = []
+        awaited: Any = task.get_coro()
+        while awaited is not None and len(chain) < 8:
+            frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None)
+            if frame is not None:
+                module = Path(frame.f_code.co_filename).stem
+                chain.append(f"{module}.{frame.f_code.co_name}:{frame.f_lineno}")
+            awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
+        lines.append("  " + " -> ".join(chain))
+    # Threads too: a thread holding the GIL (an index build, a password hash) stalls the loop.
+    for thread_id, frame in sys._current_frames().items():
+        if thread_id != threading.get_ident():
+            lines.append(f"  thread {thread_id}: {frame.f_code.co_filename}:{frame.f_lineno}")
+    return "tasks and threads still running:\n" + "\n".join(sorted(lines)[:60])
+
+
 @dataclass
 class EventClient:
     """A real Socket.IO client that records every event it receives, in order."""
@@ -195,7 +220,9 @@ class EventClient:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 names = [name for name, _ in self.events]
-                raise AssertionError(f"no {event!r} event within {timeout}s; got {names}")
+                raise AssertionError(
+                    f"no {event!r} event within {timeout}s; got {names}\n{_pending_work()}"
+                )
             self._arrived.clear()
             try:
                 await asyncio.wait_for(self._arrived.wait(), remaining)
