@@ -105,6 +105,7 @@ def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
         parts.queue_board.start()
         parts.webhook_sender.start()
         parts.sla_watch.start()
+        parts.upload_sweep.start()
 
     async def on_cleanup(_app: web.Application) -> None:
         await cancel_pending()
@@ -112,6 +113,7 @@ def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
         await parts.queue_board.stop()
         await parts.webhook_sender.stop()
         await parts.sla_watch.stop()
+        await parts.upload_sweep.stop()
         # Let listeners finish what was committed (bot replies, fan-out), then stop.
         try:
             await asyncio.wait_for(parts.dispatcher.drain(), SHUTDOWN_DRAIN_SECONDS)

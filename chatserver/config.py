@@ -37,6 +37,10 @@ class Settings:
     webhook_poll_seconds: float = 2.0
     # How often the SLA watch looks for alerts that came due (0: never by itself).
     sla_tick_seconds: float = 1.0
+    # Where photo bytes live: "local" (data_dir/media) or "database" (any number of processes).
+    media_store: str = "local"
+    # Photos uploaded but never posted are removed after this long.
+    unsent_upload_hours: float = 24.0
 
 
 def _load_dotenv(path: Path) -> dict[str, str]:
@@ -133,6 +137,10 @@ def load_settings(
     if len(secret_key) < 16:
         raise ConfigError("SECRET_KEY must be at least 16 characters long")
 
+    media_store = env.get("CHATSERVER_MEDIA_STORE") or "local"
+    if media_store not in ("local", "database"):
+        raise ConfigError(f"CHATSERVER_MEDIA_STORE={media_store!r} must be local or database")
+
     grace = _non_negative_seconds(env, "CHATSERVER_AGENT_GRACE_SECONDS", "30")
     sla_tick = _non_negative_seconds(env, "CHATSERVER_SLA_TICK_SECONDS", "1")
 
@@ -151,4 +159,6 @@ def load_settings(
         webhook_give_up_seconds=_positive_float(env, "CHATSERVER_WEBHOOK_GIVE_UP_SECONDS", "86400"),
         webhook_poll_seconds=_positive_float(env, "CHATSERVER_WEBHOOK_POLL_SECONDS", "2"),
         sla_tick_seconds=sla_tick,
+        media_store=media_store,
+        unsent_upload_hours=_positive_float(env, "CHATSERVER_UNSENT_UPLOAD_HOURS", "24"),
     )

@@ -53,6 +53,7 @@ from chatserver.listeners.learning import LearningListener
 from chatserver.listeners.queue_board import QueueBoard
 from chatserver.listeners.sla_watch import SlaWatch
 from chatserver.listeners.suggestions import Suggestions
+from chatserver.listeners.upload_sweep import UnsentUploadSweep
 from chatserver.listeners.webhooks import WebhookWaker
 from chatserver.realtime.agent import AgentDesk, AgentNamespace
 from chatserver.realtime.fanout import Fanout
@@ -61,7 +62,7 @@ from chatserver.services.auth import AuthService
 from chatserver.services.faq_registry import FaqRegistry
 from chatserver.services.images import ImageWorkers
 from chatserver.services.leader import Leadership, RedisLeadership, SoleProcess
-from chatserver.services.media_store import LocalMediaStore, MediaStore
+from chatserver.services.media_store import DatabaseMediaStore, LocalMediaStore, MediaStore
 from chatserver.services.presence import AgentPresence, has_live_connection
 from chatserver.services.presence_store import (
     LocalPresenceStore,
@@ -107,6 +108,7 @@ class Components:
     api_keys: ApiKeys
     webhooks: Webhooks
     webhook_sender: WebhookSender
+    upload_sweep: UnsentUploadSweep
     integration_views: IntegrationViews
     integration_messages: IntegrationMessages
     bot_gaps: BotGaps
@@ -134,8 +136,13 @@ def build_components(
     # Photos: signed URLs are minted wherever a message is serialized (views/media_links.py).
     links = media_links.MediaLinks(settings.secret_key)
     media_links.install(links)
-    media_store = LocalMediaStore(settings.data_dir / "media")
+    media_store: MediaStore = (
+        DatabaseMediaStore(db)
+        if settings.media_store == "database"
+        else LocalMediaStore(settings.data_dir / "media")
+    )
     photos = Photos(db, media_store, ImageWorkers(), links, auth.digest)
+    upload_sweep = UnsentUploadSweep(photos, keep=timedelta(hours=settings.unsent_upload_hours))
 
     conversations = ConversationViews(db)
     queue = QueueViews(db)
@@ -261,6 +268,7 @@ def build_components(
         api_keys=ApiKeys(db, auth),
         webhooks=Webhooks(db, allow_private=settings.webhooks_allow_private),
         webhook_sender=webhook_sender,
+        upload_sweep=upload_sweep,
         integration_views=IntegrationViews(db),
         integration_messages=IntegrationMessages(db, messages),
         bot_gaps=bot_gaps,

@@ -13,9 +13,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.checks import check_owns_chat
@@ -169,6 +170,37 @@ class Photos:
                 **self.links.image(stored),
             }
         }
+
+    async def do_remove_unsent(self, uploaded_before: datetime, batch: int = 500) -> int:
+        """Remove photos uploaded before `uploaded_before` and never posted: how many went.
+        The row goes first, only if still unposted, so a photo posted meanwhile keeps its files
+        and a post after the removal gets the usual "upload again"."""
+        async with self.db.sessions() as session:
+            stale = list(
+                await session.scalars(
+                    select(Attachment.id)
+                    .where(
+                        Attachment.message_id.is_(None),
+                        Attachment.created_at < uploaded_before,
+                    )
+                    .order_by(Attachment.created_at)
+                    .limit(batch)
+                )
+            )
+        if not stale:
+            return 0
+        async with self.db.transaction() as tx:
+            removed = list(
+                await tx.session.execute(
+                    delete(Attachment)
+                    .where(Attachment.id.in_(stale), Attachment.message_id.is_(None))
+                    .returning(Attachment.key, Attachment.thumb_key)
+                )
+            )
+        for key, thumb_key in removed:
+            await self.store.delete(key)
+            await self.store.delete(thumb_key)
+        return len(removed)
 
 
 async def claim_photo(

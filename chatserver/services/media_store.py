@@ -1,8 +1,10 @@
-"""Where photo bytes live: a small interface, and its implementation on the local disk.
+"""Where photo bytes live: a small interface, on the local disk or in the database.
 
 Keys come from domain/media.py (`shop/visitor/attachment[.thumb].ext`, numbers and random ids
-only) and are checked again here, so no path component is ever chosen by a user. A shop that
-outgrows one disk implements `MediaStore` on an S3-compatible bucket; nothing else changes.
+only) and are checked again here, so no path component is ever chosen by a user. The local disk
+serves one process (or several sharing a mount); the database store serves any number of
+processes with nothing more to run. A shop that outgrows both implements `MediaStore` on an
+S3-compatible bucket; nothing else changes.
 """
 
 from __future__ import annotations
@@ -13,6 +15,13 @@ import secrets
 from pathlib import Path
 from typing import Protocol
 
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from chatserver.db.base import utcnow
+from chatserver.db.engine import Database
+from chatserver.db.media import MediaBlob
 from chatserver.domain.media import is_media_key
 
 
@@ -65,3 +74,48 @@ class LocalMediaStore:
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._delete, key)
+
+
+class DatabaseMediaStore:
+    """Rows of `media_blobs` (CHATSERVER_MEDIA_STORE=database): every process reads what any
+    other wrote, and the photos are backed up with the database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @staticmethod
+    def _check(key: str) -> None:
+        if not is_media_key(key):
+            raise ValueError(f"not a media key: {key!r}")
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        self._check(key)
+        values = {
+            "key": key,
+            "content_type": content_type,
+            "size_bytes": len(data),
+            "data": data,
+            "created_at": utcnow(),
+        }
+        insert = pg_insert if self.db.engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(MediaBlob).values(values)
+        # A key is a fresh random id, so a conflict is only ever a retry of the same bytes.
+        statement = statement.on_conflict_do_update(
+            index_elements=[MediaBlob.key],
+            set_={name: statement.excluded[name] for name in values if name != "key"},
+        )
+        async with self.db.transaction() as tx:
+            await tx.session.execute(statement)
+
+    async def get(self, key: str) -> bytes | None:
+        self._check(key)
+        async with self.db.sessions() as session:
+            data: bytes | None = await session.scalar(
+                select(MediaBlob.data).where(MediaBlob.key == key)
+            )
+        return data
+
+    async def delete(self, key: str) -> None:
+        self._check(key)
+        async with self.db.transaction() as tx:
+            await tx.session.execute(delete(MediaBlob).where(MediaBlob.key == key))
