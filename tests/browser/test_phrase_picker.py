@@ -174,3 +174,40 @@ def test_the_shopper_sees_the_farewell_the_admin_wrote_when_the_chat_is_closed(
     expect(line).to_have_count(1, timeout=TIMEOUT_MS)
     expect(shopper.frame.locator(tid("chat-status"))).to_have_attribute("data-status", "closed")
     shopper.screenshot(screenshot_dir, "46-phone-farewell")
+
+
+def test_the_side_panel_filter_finds_phrases_by_shortcut_and_by_meaning(
+    server, phone, new_context, screenshot_dir: Path
+) -> None:
+    agent = Agent(new_context().new_page(), server.url)
+    agent.login()
+    shopper = Shopper(phone.new_page(), server.url)
+    shopper.open_shop()
+    shopper.open_chat()
+    shopper.ask_for_person()
+    expect(agent.conversation(0)).to_be_visible(timeout=TIMEOUT_MS)
+    agent.conversation(0).click()
+    side = agent.page.locator(tid("side-panel"))
+    titles = side.locator(f"{tid('phrase-list')} b")
+    expect(titles.first).to_be_visible(timeout=TIMEOUT_MS)
+    everything = titles.count()
+    box = side.locator(tid("phrase-filter"))
+
+    # a shortcut finds its phrase
+    box.fill("sf")
+    expect(titles.first).to_have_text("顺丰", timeout=TIMEOUT_MS)
+    # words that appear in no title or text as typed: the server's matcher finds the phrase
+    box.fill("钱什么时候退回来")
+    expect(titles.first).to_have_text("退款时效", timeout=TIMEOUT_MS)
+    assert titles.count() < everything
+    agent.screenshot(screenshot_dir, "45-desk-side-panel-phrase-search")
+    # a click inserts the phrase into the draft
+    side.locator(tid("phrase-item")).first.click()
+    expect(agent.composer()).to_have_value(re.compile("^我们收到退货并确认后"))
+    # nothing relevant: said so, and clearing the box lists every phrase again
+    box.fill("zzqqxx")
+    expect(side.locator(".empty-note").filter(has_text="没有找到相关的快捷语")).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+    box.fill("")
+    expect(titles).to_have_count(everything)

@@ -1,10 +1,11 @@
 // The right pane: who the shopper is, 内部备注 (staff-only notes), 推荐回复 (suggested answers for their last question), 快捷语
-// (the shop's standard phrases, filterable) and 历史会话. A click inserts into the draft; the
+// (the shop's standard phrases, filtered by the server's search) and 历史会话. A click inserts into the draft; the
 // Alt+digit numbers follow the same order (suggestions, then unfiltered phrases).
-import { useMemo, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { dateTime } from '../../shared/format';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
+import { usePhraseFilter } from '../phraseSearch';
 import { ComplaintCard } from './ComplaintCard';
 import { HANDOFF_TEXT } from './labels';
 import { NotesCard } from './NotesCard';
@@ -17,10 +18,7 @@ export function SidePanel({ desk, id }: { desk: AgentDesk; id: number }) {
   });
   const allPhrases = useStore(desk.store, (s) => s.phrases);
   const [filter, setFilter] = useState('');
-  const phrases = useMemo(() => {
-    const f = filter.trim();
-    return allPhrases.filter((p) => !f || p.title.includes(f) || p.text.includes(f) || (p.category ?? '').includes(f));
-  }, [allPhrases, filter]);
+  const phrases = usePhraseFilter(desk, allPhrases, filter.trim().slice(0, 64));
   if (!chat) return null;
   const { conversation: c, suggestions } = chat;
   const canInsert = !chat.ended;
@@ -99,7 +97,9 @@ export function SidePanel({ desk, id }: { desk: AgentDesk; id: number }) {
           value={filter}
           onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
         />
-        {phrases.length === 0 && <p class="empty-note">没有快捷语</p>}
+        {phrases.length === 0 && (
+          <p class="empty-note">{filter.trim() ? '没有找到相关的快捷语' : '还没有快捷语'}</p>
+        )}
         <ul class="insert-list" data-testid="phrase-list">
           {phrases.map((p) => (
             <li key={p.id}>
