@@ -62,6 +62,7 @@ class Row:
     right: bool  # the second stage's best (or the lexical best) is right
     top3: bool
     trusted: bool  # a rich FAQ: the second stage needs config.trusted_probability
+    guarded: bool  # the out-of-scope guard takes the second stage's confidence away
 
 
 def rows_of(index: FaqIndex, queries: list[LabelledQuery]) -> list[Row]:
@@ -74,12 +75,16 @@ def rows_of(index: FaqIndex, queries: list[LabelledQuery]) -> list[Row]:
         lexical_right = bool(lexical_ids) and item.right(lexical_ids[0])
         features = None
         ids = lexical_ids
+        guarded = False
         if index._needs_second_stage(item.query, first):
             assert encoder is not None and index._vectors is not None
             vector = encoder.encode([item.query])[0]
             candidates = rerank(index, analysis, ranked, index._vectors, vector)
             features = calibration_features(index, analysis, candidates, confident)
             ids = [index._entries[c.position].id for c in candidates[:3]]
+            guarded = index._out_of_scope(
+                item.query, analysis, candidates[0].position, weak_match=False
+            )
         rows.append(
             Row(
                 in_scope=item.in_scope,
@@ -89,6 +94,7 @@ def rows_of(index: FaqIndex, queries: list[LabelledQuery]) -> list[Row]:
                 right=bool(ids) and item.right(ids[0]),
                 top3=any(item.right(i) for i in ids),
                 trusted=index._lexical_trusted,
+                guarded=guarded,
             )
         )
     return rows
@@ -119,7 +125,9 @@ def figures(rows: list[Row], weights: dict[str, float], threshold: float) -> dic
             sure, ok = r.lexical_confident, r.lexical_right
         else:
             needed = max(threshold, TRUSTED) if r.trusted else threshold
-            sure, ok = probability(r.features, tuple(weights.items())) >= needed, r.right
+            chance = probability(r.features, tuple(weights.items()))
+            # As the matcher does: the guard still applies to the second stage's answer.
+            sure, ok = chance >= needed and not r.guarded, r.right
         ok = ok and r.in_scope
         confident += sure
         right += sure and ok
