@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from faq.analysis import Analysis
 from faq.entries import FaqEntry
-from faq.semantic import SentenceEncoder
+from faq.semantic import SentenceEncoder, embedding_text
 from faq.topics import TOPIC_PREFIX
 
 if TYPE_CHECKING:
@@ -49,21 +49,21 @@ Vectors = npt.NDArray[np.float32]
 # Fitted by bench/faq_calibrate.py (logistic regression over the shops' tuning sets and the
 # clothing tune set): (feature, weight); "bias" is the intercept.
 CALIBRATION: tuple[tuple[str, float], ...] = (
-    ("bias", -3.6454),
-    ("combined", 1.0002),
-    ("lead", 2.6879),
-    ("lexical", -2.8879),
-    ("lexical_lead", 2.3018),
-    ("question_cosine", 1.0759),
-    ("cosine_lead", 1.8824),
-    ("answer_cosine", 0.3679),
-    ("answer_coverage", 3.8608),
-    ("agreement", 0.0803),
-    ("penalty", -2.5359),
-    ("has_topics", 1.0461),
-    ("lexical_confident", 0.8967),
-    ("unknown_chars", 1.3744),
-    ("clauses", 2.9108),
+    ("bias", -4.1439),
+    ("combined", 1.1626),
+    ("lead", 2.6214),
+    ("lexical", -3.4659),
+    ("lexical_lead", 2.1841),
+    ("question_cosine", 1.7956),
+    ("cosine_lead", 1.5397),
+    ("answer_cosine", -0.0020),
+    ("answer_coverage", 4.0052),
+    ("agreement", 0.1281),
+    ("penalty", -2.5118),
+    ("has_topics", 1.0478),
+    ("lexical_confident", 1.0674),
+    ("unknown_chars", 1.3799),
+    ("clauses", 3.0664),
 )
 
 
@@ -87,7 +87,8 @@ class SemanticVectors:
         for entry in entries:
             starts.append(len(texts))
             texts.extend(entry.questions()[:per_entry])
-        vectors = encoder.encode(texts + [entry.answer for entry in entries])
+        texts = [embedding_text(text) for text in texts]
+        vectors = encoder.encode(texts + [embedding_text(entry.answer) for entry in entries])
         questions, answers = vectors[: len(texts)], vectors[len(texts) :]
         start_array = np.asarray(starts, dtype=np.intp)
         sums = np.add.reduceat(questions, start_array, axis=0) if entries else questions[:0]

@@ -108,7 +108,7 @@ class ScoringConfig:
     semantic: bool = True
     semantic_weights: tuple[float, float, float, float] = (0.5, 1.25, 0.75, 0.25)
     calibration: tuple[tuple[str, float], ...] = CALIBRATION
-    confident_probability: float = 0.83
+    confident_probability: float = 0.89
     # In a FAQ the lexical stage is trusted on (see trusted_phrasings), what it leaves unsure is
     # harder and more often out of scope: the second stage needs more there (chosen on the
     # clothing development files, where 0.89 let 5 of 64 out-of-scope near misses through).

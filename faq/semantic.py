@@ -20,7 +20,9 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SentenceEncoder", "UseEncoder", "default_encoder"]
+from faq.normalize import to_simplified
+
+__all__ = ["SentenceEncoder", "UseEncoder", "default_encoder", "embedding_text"]
 
 Vectors = npt.NDArray[np.float32]
 
@@ -29,6 +31,13 @@ class SentenceEncoder(Protocol):
     """Texts → L2-normalised float32 vectors, one row per text."""
 
     def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def embedding_text(text: str) -> str:
+    """What the encoder reads: simplified script (round eight: 繁體
+    queries against a simplified FAQ ranked worse; mean top-1 over the shops' tuning sets
+    0.871 → 0.876). Synonyms and filler stay: the encoder reads them better than we strip them."""
+    return to_simplified(text)
 
 
 class UseEncoder:
