@@ -49,21 +49,21 @@ Vectors = npt.NDArray[np.float32]
 # Fitted by bench/faq_calibrate.py (logistic regression over the shops' tuning sets and the
 # clothing tune set): (feature, weight); "bias" is the intercept.
 CALIBRATION: tuple[tuple[str, float], ...] = (
-    ("bias", -4.1439),
-    ("combined", 1.1626),
-    ("lead", 2.6214),
-    ("lexical", -3.4659),
-    ("lexical_lead", 2.1841),
-    ("question_cosine", 1.7956),
-    ("cosine_lead", 1.5397),
-    ("answer_cosine", -0.0020),
-    ("answer_coverage", 4.0052),
-    ("agreement", 0.1281),
-    ("penalty", -2.5118),
-    ("has_topics", 1.0478),
-    ("lexical_confident", 1.0674),
-    ("unknown_chars", 1.3799),
-    ("clauses", 3.0664),
+    ("bias", -2.1999),
+    ("combined", 0.4012),
+    ("lead", 0.4531),
+    ("lexical", 0.5946),
+    ("lexical_lead", 0.6803),
+    ("question_cosine", 0.9932),
+    ("cosine_lead", 1.0324),
+    ("answer_cosine", 1.1000),
+    ("answer_coverage", 1.1445),
+    ("agreement", 0.2433),
+    ("penalty", -0.6637),
+    ("has_topics", 0.4733),
+    ("lexical_confident", 0.2738),
+    ("unknown_chars", 0.2264),
+    ("clauses", 0.9038),
 )
 
 
