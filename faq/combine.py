@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from faq.analysis import Analysis
 from faq.entries import FaqEntry
-from faq.semantic import SentenceEncoder, embedding_text
+from faq.semantic import SentenceEncoder
 from faq.topics import TOPIC_PREFIX
 
 if TYPE_CHECKING:
@@ -49,21 +49,19 @@ Vectors = npt.NDArray[np.float32]
 # Fitted by bench/faq_calibrate.py (logistic regression over the shops' tuning sets and the
 # clothing tune set): (feature, weight); "bias" is the intercept.
 CALIBRATION: tuple[tuple[str, float], ...] = (
-    ("bias", -2.1999),
-    ("combined", 0.4012),
-    ("lead", 0.4531),
-    ("lexical", 0.5946),
-    ("lexical_lead", 0.6803),
-    ("question_cosine", 0.9932),
-    ("cosine_lead", 1.0324),
-    ("answer_cosine", 1.1000),
-    ("answer_coverage", 1.1445),
-    ("agreement", 0.2433),
-    ("penalty", -0.6637),
-    ("has_topics", 0.4733),
-    ("lexical_confident", 0.2738),
-    ("unknown_chars", 0.2264),
-    ("clauses", 0.9038),
+    ("bias", -2.5640),
+    ("combined", 2.1546),
+    ("lead", 2.0229),
+    ("lexical", -4.1656),
+    ("lexical_lead", 2.6552),
+    ("question_cosine", -1.5296),
+    ("cosine_lead", 3.1197),
+    ("answer_cosine", 1.1090),
+    ("answer_coverage", 2.8841),
+    ("agreement", 0.0817),
+    ("penalty", -0.8883),
+    ("has_topics", 1.2707),
+    ("lexical_confident", 1.1986),
 )
 
 
@@ -87,8 +85,7 @@ class SemanticVectors:
         for entry in entries:
             starts.append(len(texts))
             texts.extend(entry.questions()[:per_entry])
-        texts = [embedding_text(text) for text in texts]
-        vectors = encoder.encode(texts + [embedding_text(entry.answer) for entry in entries])
+        vectors = encoder.encode(texts + [entry.answer for entry in entries])
         questions, answers = vectors[: len(texts)], vectors[len(texts) :]
         start_array = np.asarray(starts, dtype=np.intp)
         sums = np.add.reduceat(questions, start_array, axis=0) if entries else questions[:0]
@@ -184,7 +181,6 @@ def calibration_features(
         best.question_cosine >= best_other_cosine
     )
     penalty = 100.0
-    unknown_chars = 0
     if analysis.features:
         ranked = [(c.lexical, c.position) for c in candidates[:2]]
         signals = index._signals(analysis, ranked)
@@ -193,7 +189,6 @@ def calibration_features(
             - signals.adjusted_score(index.config)
             - (0.0 if signals.has_topics else index.config.no_topic_extra_score)
         )
-        unknown_chars = min(signals.unknown_chars, 2)
     return {
         "bias": 1.0,
         "combined": best.combined,
@@ -207,11 +202,6 @@ def calibration_features(
         "agreement": agreement,
         "penalty": penalty / 100.0,
         "has_topics": float(any(f.startswith(TOPIC_PREFIX) for f in analysis.features)),
-        # Round eight: a verb the FAQ never uses (招, 租, 刻) around its nouns is a near miss,
-        # and a message of several clauses (a story, two requests) is less often the one
-        # entry's question; both were chosen leave-one-shop-out (docs/faq.md).
-        "unknown_chars": unknown_chars / 2.0,
-        "clauses": min(len(analysis.normalized.split()), 4) / 4.0,
         # The lexical stage was sure of the same entry.
         "lexical_confident": float(
             lexical_confident and agreement > 0 and best.lexical >= best_other_lexical

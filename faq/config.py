@@ -108,13 +108,11 @@ class ScoringConfig:
     semantic: bool = True
     semantic_weights: tuple[float, float, float, float] = (0.5, 1.25, 0.75, 0.25)
     calibration: tuple[tuple[str, float], ...] = CALIBRATION
-    confident_probability: float = 0.77
+    confident_probability: float = 0.89
     # In a FAQ the lexical stage is trusted on (see trusted_phrasings), what it leaves unsure is
     # harder and more often out of scope: the second stage needs more there (chosen on the
-    # clothing development files, where 0.89 let 5 of 64 out-of-scope near misses through;
-    # 0.9 with round eight's smoother calibration: every clothing coverage rises, one more
-    # out-of-scope answer on blind set 2, see docs/benchmarks.md).
-    trusted_probability: float = 0.9
+    # clothing development files, where 0.89 let 5 of 64 out-of-scope near misses through).
+    trusted_probability: float = 0.98
     # "Did you mean" choices of the second stage: published combined score at least this.
     plausible_score: float = 55.0
     # At most this many question texts are embedded per index (fewer phrasings per entry in a

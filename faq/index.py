@@ -43,7 +43,7 @@ from faq.features import (
     is_neutral_word,
     pinyin_key,
 )
-from faq.semantic import SentenceEncoder, default_encoder, embedding_text
+from faq.semantic import SentenceEncoder, default_encoder
 from faq.topics import TOPIC_PREFIX
 
 __all__ = ["FaqIndex", "Match", "MatchResult", "ScoringConfig"]
@@ -327,18 +327,13 @@ class FaqIndex:
             if self._needs_second_stage(query, first)
         ]
         if unsure and self._encoder is not None:
-            vectors = self._embed([queries[number] for number in unsure])
+            vectors = self._encoder.encode([queries[number] for number in unsure])
             for row, number in enumerate(unsure):
                 first = firsts[number]
                 results[number] = self._second_stage(
                     queries[number], first.analysis, first.ranked, vectors[row], k, first.confident
                 )
         return results
-
-    def _embed(self, queries: Sequence[str]) -> Vectors:
-        """The sentence vectors of queries, read as the FAQ's texts are (`embedding_text`)."""
-        assert self._encoder is not None
-        return self._encoder.encode([embedding_text(query) for query in queries])
 
     def _lexical_match(self, query: str) -> LexicalDecision:
         """The lexical stage: the ranking, and whether it is sure before and after the guard."""

@@ -20,9 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from faq.normalize import to_simplified
-
-__all__ = ["SentenceEncoder", "UseEncoder", "default_encoder", "embedding_text"]
+__all__ = ["SentenceEncoder", "UseEncoder", "default_encoder"]
 
 Vectors = npt.NDArray[np.float32]
 
@@ -31,13 +29,6 @@ class SentenceEncoder(Protocol):
     """Texts → L2-normalised float32 vectors, one row per text."""
 
     def encode(self, texts: Sequence[str]) -> Vectors: ...
-
-
-def embedding_text(text: str) -> str:
-    """What the encoder reads: simplified script (round eight: 繁體
-    queries against a simplified FAQ ranked worse; mean top-1 over the shops' tuning sets
-    0.871 → 0.876). Synonyms and filler stay: the encoder reads them better than we strip them."""
-    return to_simplified(text)
 
 
 class UseEncoder:
