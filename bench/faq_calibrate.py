@@ -3,6 +3,8 @@ checks it by leave-one-shop-out cross-validation.
 
     .venv/bin/python bench/faq_calibrate.py              # LOSO figures and the fitted weights
     .venv/bin/python bench/faq_calibrate.py --weights    # also grid the ranking weights
+    .venv/bin/python bench/faq_calibrate.py --guard --sparse-threshold --l2 300
+                                             # round nine's variant (rejected, docs/faq.md)
 
 The groups are the sparse shops of tests/data/shops/*/ (faq.json + tune.tsv only) and the
 clothing shop (tests/data/faq_eval_tune.tsv against the default FAQ, both as shipped and cut to
@@ -62,6 +64,7 @@ class Row:
     right: bool  # the second stage's best (or the lexical best) is right
     top3: bool
     trusted: bool  # a rich FAQ: the second stage needs config.trusted_probability
+    guarded: bool  # the out-of-scope guard takes the second stage's confidence away
 
 
 def rows_of(index: FaqIndex, queries: list[LabelledQuery]) -> list[Row]:
@@ -74,12 +77,16 @@ def rows_of(index: FaqIndex, queries: list[LabelledQuery]) -> list[Row]:
         lexical_right = bool(lexical_ids) and item.right(lexical_ids[0])
         features = None
         ids = lexical_ids
+        guarded = False
         if index._needs_second_stage(item.query, first):
             assert encoder is not None and index._vectors is not None
             vector = encoder.encode([item.query])[0]
             candidates = rerank(index, analysis, ranked, index._vectors, vector)
             features = calibration_features(index, analysis, candidates, confident)
             ids = [index._entries[c.position].id for c in candidates[:3]]
+            guarded = index._out_of_scope(
+                item.query, analysis, candidates[0].position, weak_match=False
+            )
         rows.append(
             Row(
                 in_scope=item.in_scope,
@@ -89,6 +96,7 @@ def rows_of(index: FaqIndex, queries: list[LabelledQuery]) -> list[Row]:
                 right=bool(ids) and item.right(ids[0]),
                 top3=any(item.right(i) for i in ids),
                 trusted=index._lexical_trusted,
+                guarded=guarded,
             )
         )
     return rows
@@ -110,7 +118,19 @@ def fit(rows: list[Row], names: list[str], l2: float = 1.0) -> dict[str, float]:
     return {"bias": float(b - (raw * mean).sum()), **dict(zip(names, map(float, raw), strict=True))}
 
 
-def figures(rows: list[Row], weights: dict[str, float], threshold: float) -> dict[str, float]:
+@dataclass(frozen=True)
+class Options:
+    """How the threshold is chosen (round seven's way by default; rounds eight and nine tried
+    the others, docs/faq.md)."""
+
+    guard: bool = False  # count the guard's veto on the second stage's answers, as served
+    sparse_threshold: bool = False  # choose the threshold on the sparse FAQs' queries only
+    l2: float = 1.0  # ridge strength of the fit
+
+
+def figures(
+    rows: list[Row], weights: dict[str, float], threshold: float, guard: bool = False
+) -> dict[str, float]:
     confident = right = covered = oos_confident = 0
     in_scope = sum(r.in_scope for r in rows)
     oos = len(rows) - in_scope
@@ -119,7 +139,8 @@ def figures(rows: list[Row], weights: dict[str, float], threshold: float) -> dic
             sure, ok = r.lexical_confident, r.lexical_right
         else:
             needed = max(threshold, TRUSTED) if r.trusted else threshold
-            sure, ok = probability(r.features, tuple(weights.items())) >= needed, r.right
+            chance = probability(r.features, tuple(weights.items()))
+            sure, ok = chance >= needed and not (guard and r.guarded), r.right
         ok = ok and r.in_scope
         confident += sure
         right += sure and ok
@@ -134,9 +155,12 @@ def figures(rows: list[Row], weights: dict[str, float], threshold: float) -> dic
     }
 
 
-def choose_threshold(rows: list[Row], weights: dict[str, float]) -> float:
+def choose_threshold(rows: list[Row], weights: dict[str, float], options: Options) -> float:
+    if options.sparse_threshold:
+        # A trusted FAQ has its own threshold; its many sure lexical answers dilute the pool.
+        rows = [r for r in rows if not r.trusted]
     for threshold in np.arange(0.5, 0.995, 0.01):
-        f = figures(rows, weights, float(threshold))
+        f = figures(rows, weights, float(threshold), options.guard)
         if f["precision"] >= MIN_PRECISION and f["oos"] <= MAX_OUT_OF_SCOPE:
             return round(float(threshold), 2)
     return 0.99
@@ -145,7 +169,13 @@ def choose_threshold(rows: list[Row], weights: dict[str, float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--weights", action="store_true", help="grid the ranking weights")
+    parser.add_argument("--guard", action="store_true", help="count the guard's veto")
+    parser.add_argument(
+        "--sparse-threshold", action="store_true", help="threshold from sparse FAQs only"
+    )
+    parser.add_argument("--l2", type=float, default=1.0, help="ridge strength (1)")
     args = parser.parse_args()
+    options = Options(args.guard, args.sparse_threshold, args.l2)
     config = ScoringConfig()
     names = [name for name, _ in config.calibration if name != "bias"]
     weight_grid = [config.semantic_weights]
@@ -167,10 +197,10 @@ def main() -> None:
         totals = []
         for held in rows:
             train = [r for g, by in rows.items() if g != held for rs in by.values() for r in rs]
-            weights = fit(train, names)
-            threshold = choose_threshold(train, weights)
+            weights = fit(train, names, options.l2)
+            threshold = choose_threshold(train, weights, options)
             for name, held_rows in rows[held].items():
-                f = figures(held_rows, weights, threshold)
+                f = figures(held_rows, weights, threshold, options.guard)
                 totals.append(f)
                 print(
                     f"| {name} | {f['top1']:.3f} | {f['top3']:.3f} | {f['precision']:.3f} "
@@ -179,8 +209,8 @@ def main() -> None:
         mean = {k: sum(t[k] for t in totals) / len(totals) for k in totals[0]}
         print("mean " + " ".join(f"{k} {v:.3f}" for k, v in mean.items()))
         everything = [r for by in rows.values() for rs in by.values() for r in rs]
-        weights = fit(everything, names)
-        print(f"threshold on all groups: {choose_threshold(everything, weights):.2f}")
+        weights = fit(everything, names, options.l2)
+        print(f"threshold on all groups: {choose_threshold(everything, weights, options):.2f}")
         print("CALIBRATION = (")
         for name, weight in weights.items():
             print(f'    ("{name}", {weight:.4f}),')
