@@ -22,7 +22,7 @@ from typing import Any
 import aiohttp
 import pytest
 import socketio
-from aiohttp import web
+from aiohttp import web, web_app
 
 from chatserver.app import build_app
 from chatserver.config import Settings, load_settings
@@ -361,6 +361,14 @@ async def server(database_url: str, tmp_path: Path) -> AsyncIterator[LiveServer]
 INSIDE_HOURS = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
 
+def forget_stopped_apps() -> None:
+    """Let stopped apps go. aiohttp memoises each handler's middleware chain with the apps in
+    the key (an LRU of 1,024), which keeps hundreds of finished servers (their FAQ indexes and
+    engines) alive across the suite: millions of objects, and collection pauses of seconds that
+    made late tests miss their events."""
+    web_app._cached_build_middleware.cache_clear()
+
+
 @asynccontextmanager
 async def running_server(
     database_url: str,
@@ -397,3 +405,4 @@ async def running_server(
         for client in live.clients:
             await client.disconnect()
         await runner.cleanup()
+        forget_stopped_apps()
