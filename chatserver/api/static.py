@@ -28,7 +28,7 @@ NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>�
 <p>请运行 <code>make run</code>（或 <code>make widget</code>）构建前端后刷新本页。</p></body></html>"""
 
 
-def _resolve(dist: Path, tail: str) -> Path | None:
+def resolve_in(dist: Path, tail: str) -> Path | None:
     candidate = (dist / tail).resolve()
     if dist.resolve() not in candidate.parents and candidate != dist.resolve():
         return None
@@ -45,7 +45,7 @@ def make_handler(dist: Path):  # type: ignore[no-untyped-def]
         tail = request.match_info.get("tail", "")
         if section != "assets" and tail == "" and not request.path.endswith("/"):
             raise web.HTTPFound(f"/{section}/")
-        path = _resolve(dist, f"{section}/{tail}")
+        path = resolve_in(dist, f"{section}/{tail}")
         if path is None:
             if not built and section != "assets":
                 return web.Response(text=NOT_BUILT, content_type="text/html", status=503)
