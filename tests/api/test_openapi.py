@@ -1,0 +1,135 @@
+"""The OpenAPI 3.1 document: every route of the router is in it and nothing else, it passes a
+real OpenAPI checker, and the server serves it and the Swagger UI page from its own origin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from openapi_spec_validator import OpenAPIV31SpecValidator
+
+from chatserver.api import static as static_api
+from chatserver.api.openapi import build_document
+from chatserver.api.routes import ROUTES
+from chatserver.app import build_app, build_sio
+from chatserver.config import Settings, load_settings
+from tests.conftest import LiveServer
+
+DIST = Path(__file__).resolve().parents[2] / "widget" / "dist"
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def _settings(tmp_path: Path) -> Settings:
+    environ = {
+        "CHATSERVER_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}",
+    }
+    return load_settings(environ, host="127.0.0.1", port=0)
+
+
+def _pairs(app: web.Application) -> set[tuple[str, str]]:
+    """(method, path) of every route, HEAD aside (aiohttp adds it beside each GET)."""
+    return {
+        (route.method, route.resource.canonical)
+        for route in app.router.routes()
+        if route.method != "HEAD" and route.resource is not None
+    }
+
+
+def _not_rest(settings: Settings) -> set[tuple[str, str]]:
+    """The front-end pages and Socket.IO's endpoint: the only routes outside the document."""
+    bare = web.Application()
+    static_api.add_routes(bare)
+    build_sio(settings).attach(bare)
+    return _pairs(bare)
+
+
+def _documented(document: dict[str, Any]) -> set[tuple[str, str]]:
+    return {
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method in item
+        if method in METHODS
+    }
+
+
+def test_every_route_is_documented_and_nothing_else(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    app = build_app(settings)
+    routed = _pairs(app) - _not_rest(settings)
+    documented = _documented(build_document(app[ROUTES]))
+    assert routed - documented == set(), "routes missing from /api/openapi.json"
+    assert documented - routed == set(), "documented routes that the server does not have"
+    assert len(routed) > 70
+
+
+def test_the_document_passes_the_openapi_31_checker(tmp_path: Path) -> None:
+    document = build_document(build_app(_settings(tmp_path))[ROUTES])
+    assert document["openapi"] == "3.1.0"
+    errors = [str(error.message) for error in OpenAPIV31SpecValidator(document).iter_errors()]
+    assert errors == []
+    operation_ids = [
+        operation["operationId"]
+        for item in document["paths"].values()
+        for method, operation in item.items()
+        if method in METHODS
+    ]
+    assert len(operation_ids) == len(set(operation_ids))
+
+
+def test_bodies_answers_and_access_come_from_the_declarations(tmp_path: Path) -> None:
+    document = build_document(build_app(_settings(tmp_path))[ROUTES])
+    schemas = document["components"]["schemas"]
+    create_faq = document["paths"]["/api/faq"]["post"]
+    # The body is the command the handler parses (commands/catalog.FaqCreate).
+    body_ref = create_faq["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = schemas[body_ref.rsplit("/", 1)[1]]
+    assert {"question", "answer"} <= set(body["required"])
+    assert {"similar", "category", "enabled"} <= set(body["properties"])
+    # 201 with the saved entry; an editor's errors with the contract's error body.
+    answer_ref = create_faq["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
+    assert "entry" in schemas[answer_ref.rsplit("/", 1)[1]]["properties"]
+    error = create_faq["responses"]["400"]["content"]["application/json"]["schema"]["$ref"]
+    assert error.endswith("/ErrorBody")
+    assert {"401", "403", "default"} <= set(create_faq["responses"])
+    # The FAQ takes a staff session or a key with faq:manage; the key routes say their scope.
+    assert create_faq["security"] == [{"session": []}, {"apiKey": []}]
+    assert create_faq["x-api-key-scope"] == "faq:manage"
+    posting = document["paths"]["/api/integrations/conversations/{conversation_id}/messages"]
+    assert posting["post"]["x-api-key-scope"] == "messages:write"
+    # Admin-only routes never accept a key; the login is public.
+    assert document["paths"]["/api/api-keys"]["post"]["security"] == [{"session": []}]
+    assert document["paths"]["/api/auth/login"]["post"]["security"] == []
+    # A complaint's id comes from the path, so its body does not ask for it.
+    escalate = document["paths"]["/api/complaints/{complaint_id}/escalate"]["post"]
+    escalate_body = escalate["requestBody"]["content"]["application/json"]["schema"]
+    assert "complaint_id" not in escalate_body["properties"]
+    assert escalate_body["required"] == ["level"]
+    assert set(document["components"]["securitySchemes"]) == {"session", "apiKey", "visitor"}
+
+
+async def test_the_server_serves_its_document_and_the_viewer(server: LiveServer) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{server.url}/api/openapi.json") as response:
+            assert response.status == 200
+            served = await response.json()
+        assert served["openapi"] == "3.1.0"
+        assert "/api/integrations/conversations" in served["paths"]
+        if not (DIST / "api-docs" / "index.html").is_file():
+            pytest.skip("widget/dist is not built (make widget)")
+        async with http.get(f"{server.url}/api/docs") as response:
+            assert response.status == 200
+            page = await response.text()
+            policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self';" in policy
+        assert "接口文档" in page
+        assert "/api/docs/swagger-ui-bundle.js" in page
+        async with http.get(f"{server.url}/api/docs/swagger-ui-bundle.js") as response:
+            assert response.status == 200
+            assert "javascript" in response.content_type
+        # The viewer's folder only: nothing above it is reachable.
+        async with http.get(f"{server.url}/api/docs/..%2F..%2Fpyproject.toml") as response:
+            assert response.status == 404
