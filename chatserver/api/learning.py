@@ -19,7 +19,7 @@ from chatserver.commands.learning import (
     UnansweredQuery,
 )
 from chatserver.errors import invalid
-from chatserver.views.schemas import Items
+from chatserver.views.schemas import FaqExport, Items
 
 _REFUSAL = "只有主管或管理员可以修改"
 
@@ -189,7 +189,8 @@ def add_routes(app: web.Application) -> None:
                 "导出问答（JSON、CSV 或 Excel）",
                 SUPERVISORS,
                 query=(choice("format", CONTENT_TYPES),),
-                files=("json", "csv", "xlsx"),
+                response=FaqExport,
+                files=("csv", "xlsx"),
             ),
             Route(
                 "POST",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from chatserver.errors import ErrorCode
 
@@ -168,3 +168,7 @@ class Items(Wire):
     """A list answer whose items are described in docs/protocol.md."""
 
     items: list[dict[str, Any]]
+
+
+class FaqExport(RootModel[list[dict[str, Any]]]):
+    """`GET /api/faq/export?format=json`: the entries as a list, in the editor's fields."""
