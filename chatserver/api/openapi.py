@@ -238,7 +238,6 @@ def build_document(routes: Iterable[Route]) -> JsonSchema:
     tags = list(dict.fromkeys(r.tag for r in routes))
     return {
         "openapi": "3.1.0",
-        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {
             "title": "chatserver REST API",
             "version": __version__,

@@ -29,12 +29,17 @@ NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>å‰
 
 
 def resolve_in(dist: Path, tail: str) -> Path | None:
-    candidate = (dist / tail).resolve()
-    if dist.resolve() not in candidate.parents and candidate != dist.resolve():
+    """The file `tail` names inside `dist`, or None (outside it, missing, or a name no file
+    system takes: too long, a NUL byte)."""
+    try:
+        candidate = (dist / tail).resolve()
+        if dist.resolve() not in candidate.parents and candidate != dist.resolve():
+            return None
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+    except (OSError, ValueError):
         return None
-    if candidate.is_dir():
-        candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
 
 
 def make_handler(dist: Path):  # type: ignore[no-untyped-def]
