@@ -133,3 +133,10 @@ async def test_the_server_serves_its_document_and_the_viewer(server: LiveServer)
         # The viewer's folder only: nothing above it is reachable.
         async with http.get(f"{server.url}/api/docs/..%2F..%2Fpyproject.toml") as response:
             assert response.status == 404
+
+
+async def test_a_file_name_no_file_system_takes_is_not_found(server: LiveServer) -> None:
+    async with aiohttp.ClientSession() as http:
+        for path in ("/api/docs/", "/assets/", "/widget/"):
+            async with http.get(f"{server.url}{path}{'é' * 300}") as response:
+                assert response.status == 404, path

@@ -15,7 +15,9 @@ from .conftest import ChatServer
 pytestmark = pytest.mark.browser
 
 
-def test_api_docs_show_the_operations(server: ChatServer, new_context, screenshot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_api_docs_show_the_operations(
+    server: ChatServer, new_context, screenshot_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
     page = new_context().new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
