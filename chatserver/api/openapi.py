@@ -12,7 +12,6 @@ import copy
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel
@@ -25,6 +24,7 @@ from chatserver.api.routes import (
     PUBLIC,
     ROUTES,
     Access,
+    Handler,
     JsonSchema,
     Route,
     add,
@@ -267,7 +267,7 @@ async def openapi_json(request: web.Request) -> web.Response:
     return web.json_response(cache["document"], headers={"Cache-Control": "no-cache"})
 
 
-def docs_handler(dist: Path) -> Any:
+def docs_handler(dist: Path) -> Handler:
     """The Swagger UI page and its files, from widget/dist/api-docs."""
     folder = dist / "api-docs"
 
