@@ -120,12 +120,13 @@ async def update_shop(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    editor = api_key("faq:manage", roles=("agent", "supervisor", "admin"))
+    reader = api_key("faq:manage", roles=("agent", "supervisor", "admin"))
+    editor = api_key("faq:manage")
     add(
         app,
         "问答与快捷语",
         [
-            Route("GET", "/api/faq", list_faq, "问答列表", editor, response=FaqList),
+            Route("GET", "/api/faq", list_faq, "问答列表", reader, response=FaqList),
             Route(
                 "POST",
                 "/api/faq",
@@ -136,7 +137,6 @@ def add_routes(app: web.Application) -> None:
                 response=FaqSaved,
                 status=201,
                 errors=("empty_text", "text_too_long", "conflict"),
-                description="写操作需要主管或管理员（或带 `faq:manage` 范围的 API 密钥）。",
             ),
             Route("POST", "/api/faq/try", try_faq, "试问机器人", STAFF, body=TryQuestion),
             Route(

@@ -98,7 +98,7 @@ def add_routes(app: web.Application) -> None:
                 upload=True,
                 query=(integer("conversation_id", "客服上传时必填：发到哪个会话"),),
                 status=201,
-                errors=("too_large", "unsupported_media", "rate_limited"),
+                errors=("forbidden", "too_large", "unsupported_media", "rate_limited"),
                 description="顾客用 `Visitor <token>`，客服用 `Bearer <token>` 并带 `conversation_id`。",
             ),
             Route(

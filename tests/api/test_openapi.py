@@ -3,6 +3,7 @@ real OpenAPI checker, and the server serves it and the Swagger UI page from its 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from chatserver.api.routes import ROUTES
 from chatserver.app import build_app, build_sio
 from chatserver.config import Settings, load_settings
 from tests.conftest import LiveServer
+from tests.rest import call
 
 DIST = Path(__file__).resolve().parents[2] / "widget" / "dist"
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -140,3 +142,65 @@ async def test_a_file_name_no_file_system_takes_is_not_found(server: LiveServer)
         for path in ("/api/docs/", "/assets/", "/widget/"):
             async with http.get(f"{server.url}{path}{'é' * 300}") as response:
                 assert response.status == 404, path
+
+
+def _calls(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every operation as (method, path with id 1, operation); logging out last."""
+    found = [
+        (method.upper(), path.replace("{dimension}", "shop"), operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+    ]
+    found = [(m, re.sub(r"{\w+}", "1", p), op) for m, p, op in found]
+    return sorted(found, key=lambda call: call[1] == "/api/auth/logout")
+
+
+async def _status(
+    http: aiohttp.ClientSession, server: LiveServer, call: tuple[str, str, Any], token: str | None
+) -> int:
+    method, path, body = call
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with http.request(method, server.url + path, headers=headers, json=body) as response:
+        return response.status
+
+
+async def test_the_declared_access_is_what_the_server_enforces(server: LiveServer) -> None:
+    """Each route refuses exactly whom its declaration says: a plain agent where the roles
+    leave agents out (403, before any input is read), a key without the route's scope (403),
+    a key on a route that takes only sessions, and no credentials on any but public ones (401)."""
+    admin = (await server.login("admin", "admin123"))["token"]
+    agent = (await server.login("agent", "agent123"))["token"]
+    _, made = await call(
+        server, "POST", "/api/api-keys", admin, {"name": "读会话", "scopes": ["conversations:read"]}
+    )
+    reader_key = made["secret"]
+    _, document = await call(server, "GET", "/api/openapi.json")
+    refused: dict[str, list[str]] = {"agent": [], "key": [], "nobody": []}
+    async with aiohttp.ClientSession() as http:
+        for method, path, operation in _calls(document):
+            roles = operation.get("x-roles", [])
+            scope = operation.get("x-api-key-scope")
+            request = (method, path, {} if "requestBody" in operation else None)
+            where = f"{method} {path}"
+            status = await _status(http, server, request, None)
+            if operation["security"]:
+                assert status == 401, where
+                refused["nobody"].append(where)
+            else:  # public; a signed link may still be refused, as documented
+                assert status != 401 and (status != 403 or "403" in operation["responses"]), where
+            if roles:
+                status = await _status(http, server, request, agent)
+                assert (status == 403) is ("agent" not in roles), (where, status)
+                if status == 403:
+                    refused["agent"].append(where)
+            if operation["security"]:
+                status = await _status(http, server, request, reader_key)
+                if scope == "conversations:read":
+                    assert status not in (401, 403), (where, status)
+                else:
+                    assert status == (401 if scope is None else 403), (where, status)
+                    refused["key"].append(where)
+    assert "POST /api/faq" in refused["agent"] and "GET /api/faq" not in refused["agent"]
+    assert "POST /api/integrations/conversations/1/messages" in refused["key"]
+    assert len(refused["nobody"]) > 60
