@@ -63,7 +63,10 @@ def test_every_route_is_documented_and_nothing_else(tmp_path: Path) -> None:
     app = build_app(settings)
     routed = _pairs(app) - _not_rest(settings)
     documented = _documented(build_document(app[ROUTES]))
-    assert routed - documented == set(), "routes missing from /api/openapi.json"
+    assert routed - documented == set(), (
+        "routes missing from /api/openapi.json: register them as Route(...) values with "
+        "chatserver.api.routes.add(app, tag, routes) instead of app.router.add_*"
+    )
     assert documented - routed == set(), "documented routes that the server does not have"
     assert len(routed) > 70
 
