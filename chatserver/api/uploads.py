@@ -19,6 +19,7 @@ from chatserver.api.routes import PUBLIC, Access, Param, Route, add, integer
 from chatserver.commands.chat import parse_conversation_id
 from chatserver.domain.media import MAX_UPLOAD_BYTES, TOO_LARGE, content_type_of, is_media_key
 from chatserver.errors import AppError, invalid
+from chatserver.views.schemas import Uploaded
 
 
 def _credentials(request: web.Request) -> tuple[str, str]:
@@ -97,6 +98,7 @@ def add_routes(app: web.Application) -> None:
                 Access(roles=("agent", "supervisor", "admin"), visitor=True),
                 upload=True,
                 query=(integer("conversation_id", "客服上传时必填：发到哪个会话"),),
+                response=Uploaded,
                 status=201,
                 errors=("forbidden", "too_large", "unsupported_media", "rate_limited"),
                 description="顾客用 `Visitor <token>`，客服用 `Bearer <token>` 并带 `conversation_id`。",

@@ -105,6 +105,24 @@ class PostedMessage(Wire):
     message: Message
 
 
+class Attachment(Wire):
+    id: str
+    content_type: str
+    size: int
+    width: int
+    height: int
+    thumb_width: int
+    thumb_height: int
+    url: str
+    thumb_url: str
+
+
+class Uploaded(Wire):
+    """`POST /api/uploads`: the stored photo, to send as a message's `attachment_id`."""
+
+    attachment: Attachment
+
+
 class FaqEntry(Wire):
     id: int
     key: str | None

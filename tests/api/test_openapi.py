@@ -3,6 +3,7 @@ real OpenAPI checker, and the server serves it and the Swagger UI page from its 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from chatserver.api import static as static_api
@@ -17,7 +19,9 @@ from chatserver.api.openapi import build_document
 from chatserver.api.routes import ROUTES
 from chatserver.app import build_app, build_sio
 from chatserver.config import Settings, load_settings
+from tests.api.test_photos import assigned_chat, send_photo, upload
 from tests.conftest import LiveServer
+from tests.images import png
 from tests.rest import call
 
 DIST = Path(__file__).resolve().parents[2] / "widget" / "dist"
@@ -207,3 +211,63 @@ async def test_the_declared_access_is_what_the_server_enforces(server: LiveServe
     assert "POST /api/faq" in refused["agent"] and "GET /api/faq" not in refused["agent"]
     assert "POST /api/integrations/conversations/1/messages" in refused["key"]
     assert len(refused["nobody"]) > 60
+
+
+def _schema_of(document: dict[str, Any], method: str, path: str, status: int) -> dict[str, Any]:
+    """The declared answer of one operation as a standalone JSON schema."""
+    content = document["paths"][path][method]["responses"][str(status)]["content"]
+    schema = json.loads(
+        json.dumps(content["application/json"]["schema"]).replace(
+            "#/components/schemas/", "#/$defs/"
+        )
+    )
+    defs = json.loads(
+        json.dumps(document["components"]["schemas"]).replace("#/components/schemas/", "#/$defs/")
+    )
+    return {**schema, "$defs": defs}
+
+
+async def test_real_answers_match_their_declared_schemas(server: LiveServer) -> None:
+    """A chat with a photo and an agent's reply, read through every route that shows it."""
+    agent, visitor, conversation_id = await assigned_chat(server)
+    uploaded_status, uploaded = await upload(server, png(), visitor=visitor)
+    assert (await send_photo(visitor, uploaded["attachment"]["id"]))["ok"]
+    assert (await agent.send(conversation_id, "您好，这件衣服有货。"))["ok"]
+    await server.settle()
+    admin = (await server.login("admin", "admin123"))["token"]
+    _, document = await call(server, "GET", "/api/openapi.json")
+    detail = await call(server, "GET", f"/api/conversations/{conversation_id}", agent.token)
+    visitor_id = detail[1]["conversation"]["visitor"]["id"]
+    chat = f"/api/integrations/conversations/{conversation_id}"
+    notice = {"client_id": "order-1", "text": "您的订单已发货"}
+    answers = [
+        ("post", "/api/uploads", uploaded_status, uploaded),
+        ("get", "/api/me", *await call(server, "GET", "/api/me", agent.token)),
+        ("get", "/api/conversations/{conversation_id}", *detail),
+        (
+            "get",
+            "/api/visitors/{visitor_id}/conversations",
+            *await call(server, "GET", f"/api/visitors/{visitor_id}/conversations", agent.token),
+        ),
+        (
+            "get",
+            "/api/integrations/conversations",
+            *await call(server, "GET", "/api/integrations/conversations", admin),
+        ),
+        (
+            "get",
+            "/api/integrations/conversations/{conversation_id}/transcript",
+            *await call(server, "GET", f"{chat}/transcript", admin),
+        ),
+        (
+            "post",
+            "/api/integrations/conversations/{conversation_id}/messages",
+            *await call(server, "POST", f"{chat}/messages", admin, notice),
+        ),
+        ("get", "/api/faq", *await call(server, "GET", "/api/faq", admin)),
+        ("get", "/api/phrases", *await call(server, "GET", "/api/phrases", agent.token)),
+    ]
+    for method, path, status, answer in answers:
+        validator = Draft202012Validator(_schema_of(document, method, path, status))
+        assert [error.message for error in validator.iter_errors(answer)] == [], path
+    assert [m["kind"] for m in detail[1]["messages"]].count("image") == 1
