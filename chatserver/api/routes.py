@@ -3,7 +3,13 @@
 
 A module lists its routes as `Route(...)` values and registers them with `add(app, tag, routes)`
 instead of `app.router.add_get(...)`; tests/api/test_openapi.py fails for any route of the
-router that was added another way (the front-end pages of api/static.py aside).
+router that was added another way (the front-end pages of api/static.py aside). A new route:
+
+    Route("POST", "/api/things/{thing_id}/archive", archive, "归档", SUPERVISORS,
+          body=ArchiveThing, response=ThingSaved, errors=("conflict",))
+
+`body` is the command the handler parses; 401/403/400/404 follow from the access, body, query
+and path, so `errors` names only the others.
 """
 
 from __future__ import annotations
