@@ -5,8 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver.api.common import current_agent, json_body, parts_of
+from chatserver.api.routes import PUBLIC, STAFF, Route, add
 from chatserver.commands.auth import Login
 from chatserver.commands.base import parse
+from chatserver.views.schemas import LoggedIn, Me, Ok
 from chatserver.views.wire import agent_dict
 
 
@@ -37,6 +39,21 @@ async def me(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_post("/api/auth/login", login)
-    app.router.add_post("/api/auth/logout", logout)
-    app.router.add_get("/api/me", me)
+    add(
+        app,
+        "登录",
+        [
+            Route(
+                "POST",
+                "/api/auth/login",
+                login,
+                "客服登录",
+                PUBLIC,
+                body=Login,
+                response=LoggedIn,
+                errors=("unauthorized", "rate_limited"),
+            ),
+            Route("POST", "/api/auth/logout", logout, "退出登录", STAFF, response=Ok),
+            Route("GET", "/api/me", me, "当前登录的客服", STAFF, response=Me),
+        ],
+    )

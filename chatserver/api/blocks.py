@@ -7,6 +7,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver.api.common import current_supervisor, parts_of, path_id
+from chatserver.api.routes import SUPERVISORS, Route, add
+from chatserver.views.schemas import Items
 
 
 async def list_blocks(request: web.Request) -> web.Response:
@@ -23,5 +25,11 @@ async def unblock(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/blocks", list_blocks)
-    app.router.add_delete("/api/blocks/{block_id}", unblock)
+    add(
+        app,
+        "拒访名单",
+        [
+            Route("GET", "/api/blocks", list_blocks, "拒访名单", SUPERVISORS, response=Items),
+            Route("DELETE", "/api/blocks/{block_id}", unblock, "解除拉黑", SUPERVISORS),
+        ],
+    )

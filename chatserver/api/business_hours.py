@@ -6,6 +6,8 @@ from aiohttp import web
 
 from chatserver.actions.business_hours import require_admin, require_supervising
 from chatserver.api.common import current_agent, json_body, parts_of
+from chatserver.api.routes import ADMINS, SUPERVISORS, Route, add
+from chatserver.commands.business_hours import BusinessHoursChange
 
 
 async def get_hours(request: web.Request) -> web.Response:
@@ -22,5 +24,18 @@ async def put_hours(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/business-hours", get_hours)
-    app.router.add_put("/api/business-hours", put_hours)
+    add(
+        app,
+        "营业时间",
+        [
+            Route("GET", "/api/business-hours", get_hours, "营业时间", SUPERVISORS),
+            Route(
+                "PUT",
+                "/api/business-hours",
+                put_hours,
+                "修改营业时间",
+                ADMINS,
+                body=BusinessHoursChange,
+            ),
+        ],
+    )

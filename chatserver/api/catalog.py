@@ -7,6 +7,7 @@ from aiohttp import web
 from chatserver.actions.catalog import Catalog, require_admin, require_editor
 from chatserver.actions.politeness import lint
 from chatserver.api.common import bearer_token, current_agent, json_body, parts_of, path_id
+from chatserver.api.routes import ADMINS, STAFF, SUPERVISORS, Route, add, api_key, integer, text
 from chatserver.commands.base import parse
 from chatserver.commands.catalog import (
     FaqCreate,
@@ -18,6 +19,7 @@ from chatserver.commands.catalog import (
     TryQuestion,
 )
 from chatserver.services.auth import AuthenticatedAgent
+from chatserver.views.schemas import FaqList, FaqSaved, Ok, PhraseList, PhraseSaved
 
 
 async def faq_editor(request: web.Request) -> AuthenticatedAgent:
@@ -118,15 +120,92 @@ async def update_shop(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/faq", list_faq)
-    app.router.add_post("/api/faq", create_faq)
-    app.router.add_post("/api/faq/try", try_faq)
-    app.router.add_put("/api/faq/{faq_id}", update_faq)
-    app.router.add_delete("/api/faq/{faq_id}", delete_faq)
-    app.router.add_get("/api/phrases", list_phrases)
-    app.router.add_post("/api/phrases", create_phrase)
-    app.router.add_get("/api/phrases/search", search_phrases)
-    app.router.add_put("/api/phrases/{phrase_id}", update_phrase)
-    app.router.add_delete("/api/phrases/{phrase_id}", delete_phrase)
-    app.router.add_get("/api/shop", get_shop)
-    app.router.add_put("/api/shop", update_shop)
+    reader = api_key("faq:manage", roles=("agent", "supervisor", "admin"))
+    editor = api_key("faq:manage")
+    add(
+        app,
+        "问答与快捷语",
+        [
+            Route("GET", "/api/faq", list_faq, "问答列表", reader, response=FaqList),
+            Route(
+                "POST",
+                "/api/faq",
+                create_faq,
+                "新增问答",
+                editor,
+                body=FaqCreate,
+                response=FaqSaved,
+                status=201,
+                errors=("empty_text", "text_too_long", "conflict"),
+            ),
+            Route("POST", "/api/faq/try", try_faq, "试问机器人", STAFF, body=TryQuestion),
+            Route(
+                "PUT",
+                "/api/faq/{faq_id}",
+                update_faq,
+                "修改问答",
+                editor,
+                body=FaqUpdate,
+                response=FaqSaved,
+                errors=("empty_text", "text_too_long", "conflict"),
+            ),
+            Route(
+                "DELETE",
+                "/api/faq/{faq_id}",
+                delete_faq,
+                "删除问答",
+                editor,
+                response=Ok,
+            ),
+            Route("GET", "/api/phrases", list_phrases, "快捷语列表", STAFF, response=PhraseList),
+            Route(
+                "POST",
+                "/api/phrases",
+                create_phrase,
+                "新增快捷语",
+                SUPERVISORS,
+                body=PhraseCreate,
+                response=PhraseSaved,
+                status=201,
+                errors=("empty_text", "text_too_long", "conflict"),
+            ),
+            Route(
+                "GET",
+                "/api/phrases/search",
+                search_phrases,
+                "搜索快捷语（输入 / 后）",
+                STAFF,
+                query=(text("q", "快捷词或内容", max_length=64), integer("limit", "1-50", high=50)),
+                response=PhraseList,
+                errors=("text_too_long",),
+            ),
+            Route(
+                "PUT",
+                "/api/phrases/{phrase_id}",
+                update_phrase,
+                "修改快捷语",
+                SUPERVISORS,
+                body=PhraseUpdate,
+                response=PhraseSaved,
+                errors=("empty_text", "text_too_long", "conflict"),
+            ),
+            Route(
+                "DELETE",
+                "/api/phrases/{phrase_id}",
+                delete_phrase,
+                "删除快捷语",
+                SUPERVISORS,
+                response=Ok,
+            ),
+            Route("GET", "/api/shop", get_shop, "店铺设置", STAFF),
+            Route(
+                "PUT",
+                "/api/shop",
+                update_shop,
+                "修改店铺设置",
+                ADMINS,
+                body=ShopUpdate,
+                errors=("empty_text", "text_too_long"),
+            ),
+        ],
+    )

@@ -7,9 +7,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver.api.common import current_supervisor, json_body, parts_of, path_id
+from chatserver.api.routes import SUPERVISORS, Route, add, choice, integer
 from chatserver.commands.base import C, parse
 from chatserver.commands.complaints import ComplaintListQuery, EndComplaint, EscalateComplaint
 from chatserver.services.auth import AuthenticatedAgent
+from chatserver.views.schemas import Items
 
 _REFUSAL = "只有主管或管理员可以使用投诉管理"
 
@@ -47,6 +49,39 @@ async def settle(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/complaints", list_complaints)
-    app.router.add_post("/api/complaints/{complaint_id}/escalate", escalate)
-    app.router.add_post("/api/complaints/{complaint_id}/resolve", settle)
+    add(
+        app,
+        "投诉",
+        [
+            Route(
+                "GET",
+                "/api/complaints",
+                list_complaints,
+                "投诉列表",
+                SUPERVISORS,
+                query=(
+                    choice("status", ("open", "resolved", "closed", "all"), "默认 open"),
+                    integer("level", "只看这一级（0-3）", low=0, high=3),
+                ),
+                response=Items,
+            ),
+            Route(
+                "POST",
+                "/api/complaints/{complaint_id}/escalate",
+                escalate,
+                "升级投诉",
+                SUPERVISORS,
+                body=EscalateComplaint,
+                errors=("text_too_long", "conflict"),
+            ),
+            Route(
+                "POST",
+                "/api/complaints/{complaint_id}/resolve",
+                settle,
+                "结束投诉（解决或关闭）",
+                SUPERVISORS,
+                body=EndComplaint,
+                errors=("empty_text", "text_too_long", "conflict"),
+            ),
+        ],
+    )

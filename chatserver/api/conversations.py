@@ -5,6 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver.api.common import current_agent, parts_of, path_id
+from chatserver.api.routes import STAFF, Route, add
+from chatserver.views.schemas import ConversationDetail, ConversationHistory
 
 
 async def conversation_detail(request: web.Request) -> web.Response:
@@ -24,5 +26,25 @@ async def visitor_history(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/conversations/{conversation_id}", conversation_detail)
-    app.router.add_get("/api/visitors/{visitor_id}/conversations", visitor_history)
+    add(
+        app,
+        "会话",
+        [
+            Route(
+                "GET",
+                "/api/conversations/{conversation_id}",
+                conversation_detail,
+                "会话详情（消息、备注、评价、投诉）",
+                STAFF,
+                response=ConversationDetail,
+            ),
+            Route(
+                "GET",
+                "/api/visitors/{visitor_id}/conversations",
+                visitor_history,
+                "顾客的历史会话",
+                STAFF,
+                response=ConversationHistory,
+            ),
+        ],
+    )

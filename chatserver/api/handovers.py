@@ -7,7 +7,9 @@ from aiohttp import web
 
 from chatserver.actions.checks import SUPERVISING_ROLES
 from chatserver.api.common import current_agent, parts_of, path_id
+from chatserver.api.routes import STAFF, SUPERVISORS, Route, add
 from chatserver.errors import AppError
+from chatserver.views.schemas import Items, Ok
 
 
 async def unread(request: web.Request) -> web.Response:
@@ -32,6 +34,28 @@ async def dismiss(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/shift-handovers/unread", unread)
-    app.router.add_get("/api/shift-handovers", list_all)
-    app.router.add_post("/api/shift-handovers/{summary_id}/dismiss", dismiss)
+    add(
+        app,
+        "交接记录",
+        [
+            Route(
+                "GET",
+                "/api/shift-handovers/unread",
+                unread,
+                "未读的交接记录",
+                STAFF,
+                response=Items,
+            ),
+            Route(
+                "GET", "/api/shift-handovers", list_all, "全部交接记录", SUPERVISORS, response=Items
+            ),
+            Route(
+                "POST",
+                "/api/shift-handovers/{summary_id}/dismiss",
+                dismiss,
+                "已读交接记录",
+                STAFF,
+                response=Ok,
+            ),
+        ],
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver.api.common import parts_of
+from chatserver.api.routes import PUBLIC, Route, add
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -14,4 +15,17 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/healthz", healthz)
+    add(
+        app,
+        "运行状态",
+        [
+            Route(
+                "GET",
+                "/healthz",
+                healthz,
+                "健康检查（数据库可用时为 200）",
+                PUBLIC,
+                errors=("unavailable",),
+            )
+        ],
+    )

@@ -6,9 +6,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver.api.common import bearer_token, json_body, parts_of, path_id
+from chatserver.api.routes import Param, Route, add, api_key, choice, instant, integer
 from chatserver.commands.base import parse
 from chatserver.commands.integrations import ConversationQuery, PostIntegrationMessage
+from chatserver.domain.states import ALLOWED as STATUSES
 from chatserver.views.integrations import transcript_text
+from chatserver.views.schemas import ConversationPage, PostedMessage, Transcript
 
 
 async def list_conversations(request: web.Request) -> web.Response:
@@ -47,6 +50,46 @@ async def post_message(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/integrations/conversations", list_conversations)
-    app.router.add_get("/api/integrations/conversations/{conversation_id}/transcript", transcript)
-    app.router.add_post("/api/integrations/conversations/{conversation_id}/messages", post_message)
+    add(
+        app,
+        "集成接口",
+        [
+            Route(
+                "GET",
+                "/api/integrations/conversations",
+                list_conversations,
+                "会话列表（筛选、分页）",
+                api_key("conversations:read"),
+                query=(
+                    choice("status", STATUSES),
+                    integer("agent_id", "接待的客服"),
+                    Param("flag", {"type": "string"}, "颜色标记，或 none（无标记）"),
+                    instant("from", "会话开始时间下限（含）"),
+                    instant("to", "会话开始时间上限（不含）"),
+                    integer("limit", "1-100，默认 50", high=100),
+                    integer("cursor", "上一页的 next_cursor"),
+                ),
+                response=ConversationPage,
+            ),
+            Route(
+                "GET",
+                "/api/integrations/conversations/{conversation_id}/transcript",
+                transcript,
+                "会话记录（JSON 或纯文本）",
+                api_key("conversations:read"),
+                query=(choice("format", ("json", "text"), "text：纯文本"),),
+                response=Transcript,
+                files=("text",),
+            ),
+            Route(
+                "POST",
+                "/api/integrations/conversations/{conversation_id}/messages",
+                post_message,
+                "向会话发送系统通知或客服消息",
+                api_key("messages:write"),
+                body=PostIntegrationMessage,
+                response=PostedMessage,
+                errors=("empty_text", "text_too_long", "conflict"),
+            ),
+        ],
+    )

@@ -10,6 +10,7 @@ from aiohttp import web
 from chatserver.actions.faq_files import CONTENT_TYPES, MAX_IMPORT_BYTES
 from chatserver.actions.politeness import lint
 from chatserver.api.common import current_supervisor, file_body, json_body, parts_of, path_id
+from chatserver.api.routes import SUPERVISORS, Route, add, choice, instant
 from chatserver.commands.base import parse
 from chatserver.commands.learning import (
     AddSimilar,
@@ -18,6 +19,7 @@ from chatserver.commands.learning import (
     UnansweredQuery,
 )
 from chatserver.errors import invalid
+from chatserver.views.schemas import FaqExport, Items
 
 _REFUSAL = "只有主管或管理员可以修改"
 
@@ -115,12 +117,90 @@ async def import_faq(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/unanswered", unanswered)
-    app.router.add_post("/api/unanswered/similar", add_similar)
-    app.router.add_post("/api/unanswered/entry", create_entry)
-    app.router.add_post("/api/unanswered/dismiss", dismiss)
-    app.router.add_get("/api/faq/proposals", proposals)
-    app.router.add_post("/api/faq/proposals/{proposal_id}/approve", approve)
-    app.router.add_post("/api/faq/proposals/{proposal_id}/reject", reject)
-    app.router.add_get("/api/faq/export", export_faq)
-    app.router.add_post("/api/faq/import", import_faq)
+    period = (instant("from"), instant("to"))
+    add(
+        app,
+        "机器人学习",
+        [
+            Route(
+                "GET",
+                "/api/unanswered",
+                unanswered,
+                "机器人没答好的问题",
+                SUPERVISORS,
+                query=(*period, choice("order", ("count", "recent"))),
+            ),
+            Route(
+                "POST",
+                "/api/unanswered/similar",
+                add_similar,
+                "把问题加为已有问答的相似问法",
+                SUPERVISORS,
+                body=AddSimilar,
+                errors=("empty_text", "text_too_long"),
+            ),
+            Route(
+                "POST",
+                "/api/unanswered/entry",
+                create_entry,
+                "为问题新建问答",
+                SUPERVISORS,
+                body=EntryForQuestions,
+                status=201,
+                errors=("empty_text", "text_too_long", "conflict"),
+            ),
+            Route(
+                "POST",
+                "/api/unanswered/dismiss",
+                dismiss,
+                "忽略问题",
+                SUPERVISORS,
+                body=DismissQuestions,
+            ),
+            Route(
+                "GET",
+                "/api/faq/proposals",
+                proposals,
+                "客服回答中学到的相似问法",
+                SUPERVISORS,
+                query=(choice("status", ("pending", "approved", "rejected")),),
+                response=Items,
+            ),
+            Route(
+                "POST",
+                "/api/faq/proposals/{proposal_id}/approve",
+                approve,
+                "采纳相似问法",
+                SUPERVISORS,
+                errors=("conflict",),
+            ),
+            Route(
+                "POST",
+                "/api/faq/proposals/{proposal_id}/reject",
+                reject,
+                "不采纳相似问法",
+                SUPERVISORS,
+                errors=("conflict",),
+            ),
+            Route(
+                "GET",
+                "/api/faq/export",
+                export_faq,
+                "导出问答（JSON、CSV 或 Excel）",
+                SUPERVISORS,
+                query=(choice("format", CONTENT_TYPES),),
+                response=FaqExport,
+                files=("csv", "xlsx"),
+            ),
+            Route(
+                "POST",
+                "/api/faq/import",
+                import_faq,
+                "导入问答（预览或应用）",
+                SUPERVISORS,
+                upload=True,
+                query=(choice("format", CONTENT_TYPES), choice("mode", ("preview", "apply"))),
+                errors=("too_large",),
+            ),
+        ],
+    )

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from chatserver.actions.catalog import require_admin
 from chatserver.api.common import current_agent, json_body, parts_of
+from chatserver.api.routes import ADMINS, STAFF, Route, add
 from chatserver.commands.base import parse
 from chatserver.commands.politeness import PolitenessUpdate
 
@@ -23,5 +24,19 @@ async def update_politeness(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/politeness", get_politeness)
-    app.router.add_put("/api/politeness", update_politeness)
+    add(
+        app,
+        "文明用语",
+        [
+            Route("GET", "/api/politeness", get_politeness, "文明用语词表", STAFF),
+            Route(
+                "PUT",
+                "/api/politeness",
+                update_politeness,
+                "修改文明用语词表",
+                ADMINS,
+                body=PolitenessUpdate,
+                errors=("text_too_long",),
+            ),
+        ],
+    )

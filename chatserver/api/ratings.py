@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver.api.common import current_supervisor, parts_of
+from chatserver.api.routes import SUPERVISORS, Route, add, instant, integer
 from chatserver.commands.base import parse
 from chatserver.commands.ratings import RatingSummaryQuery
 
@@ -23,4 +24,17 @@ async def rating_summary(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/ratings/summary", rating_summary)
+    add(
+        app,
+        "满意度",
+        [
+            Route(
+                "GET",
+                "/api/ratings/summary",
+                rating_summary,
+                "满意度统计",
+                SUPERVISORS,
+                query=(instant("from"), instant("to"), integer("agent_id")),
+            )
+        ],
+    )

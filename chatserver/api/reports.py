@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from chatserver.api.common import current_supervisor, parts_of
+from chatserver.api.routes import SUPERVISORS, Param, Route, add, choice, integer
 from chatserver.commands.base import parse
 from chatserver.commands.reports import ReportQuery
 from chatserver.domain import reports as rules
@@ -104,4 +105,26 @@ async def report(request: web.Request) -> web.StreamResponse:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/reports/{dimension}", report)
+    add(
+        app,
+        "报表",
+        [
+            Route(
+                "GET",
+                "/api/reports/{dimension}",
+                report,
+                "报表（全店、客服、分组）",
+                SUPERVISORS,
+                path_schemas={"dimension": {"type": "string", "enum": list(DIMENSIONS)}},
+                query=(
+                    Param("from", {"type": "string"}, "ISO 8601 时间（带时区）或日期"),
+                    Param("to", {"type": "string"}, "ISO 8601 时间（带时区）或日期"),
+                    choice("period", ("day", "week", "month", "all")),
+                    integer("group", "分组 id"),
+                    integer("agent", "客服 id"),
+                    choice("format", ("json", *FILE_TYPES)),
+                ),
+                files=("json", "csv", "xlsx"),
+            )
+        ],
+    )

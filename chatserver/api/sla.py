@@ -6,7 +6,8 @@ from aiohttp import web
 
 from chatserver.actions.sla_policies import require_admin
 from chatserver.api.common import current_agent, json_body, parts_of, path_id
-from chatserver.commands.sla import parse_policy_change
+from chatserver.api.routes import ADMINS, SUPERVISORS, Route, add
+from chatserver.commands.sla import GroupPolicyChange, ShopPolicyChange, parse_policy_change
 
 
 async def get_policies(request: web.Request) -> web.Response:
@@ -40,7 +41,33 @@ async def delete_group_policy(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/sla/policies", get_policies)
-    app.router.add_put("/api/sla/policies/shop", put_shop_policy)
-    app.router.add_put("/api/sla/policies/groups/{group_id}", put_group_policy)
-    app.router.add_delete("/api/sla/policies/groups/{group_id}", delete_group_policy)
+    add(
+        app,
+        "服务时效",
+        [
+            Route("GET", "/api/sla/policies", get_policies, "服务时效设置", SUPERVISORS),
+            Route(
+                "PUT",
+                "/api/sla/policies/shop",
+                put_shop_policy,
+                "修改全店的服务时效",
+                ADMINS,
+                body=ShopPolicyChange,
+            ),
+            Route(
+                "PUT",
+                "/api/sla/policies/groups/{group_id}",
+                put_group_policy,
+                "修改分组的服务时效",
+                ADMINS,
+                body=GroupPolicyChange,
+            ),
+            Route(
+                "DELETE",
+                "/api/sla/policies/groups/{group_id}",
+                delete_group_policy,
+                "分组改用全店的服务时效",
+                ADMINS,
+            ),
+        ],
+    )

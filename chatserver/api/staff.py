@@ -9,10 +9,12 @@ from aiohttp import web
 
 from chatserver.actions.checks import SUPERVISING_ROLES
 from chatserver.api.common import current_agent, json_body, parts_of, path_id
+from chatserver.api.routes import ADMINS, SUPERVISORS, Route, add
 from chatserver.commands.base import parse
 from chatserver.commands.staff import CreateAgent, ResetPassword, SaveGroup, UpdateAgent
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
+from chatserver.views.schemas import Items, Ok
 from chatserver.wiring import Components
 
 
@@ -119,13 +121,83 @@ async def list_changes(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/agents", list_agents)
-    app.router.add_post("/api/agents", create_agent)
-    app.router.add_patch("/api/agents/{agent_id}", update_agent)
-    app.router.add_post("/api/agents/{agent_id}/password", reset_password)
-    app.router.add_post("/api/agents/{agent_id}/disable", _set_disabled(True))
-    app.router.add_post("/api/agents/{agent_id}/enable", _set_disabled(False))
-    app.router.add_post("/api/groups", create_group)
-    app.router.add_patch("/api/groups/{group_id}", update_group)
-    app.router.add_delete("/api/groups/{group_id}", delete_group)
-    app.router.add_get("/api/staff-changes", list_changes)
+    add(
+        app,
+        "客服与分组",
+        [
+            Route("GET", "/api/agents", list_agents, "客服和分组", SUPERVISORS),
+            Route(
+                "POST",
+                "/api/agents",
+                create_agent,
+                "新增客服账号",
+                ADMINS,
+                body=CreateAgent,
+                status=201,
+                errors=("conflict",),
+            ),
+            Route(
+                "PATCH",
+                "/api/agents/{agent_id}",
+                update_agent,
+                "修改客服账号",
+                ADMINS,
+                body=UpdateAgent,
+                errors=("conflict",),
+            ),
+            Route(
+                "POST",
+                "/api/agents/{agent_id}/password",
+                reset_password,
+                "重设密码",
+                ADMINS,
+                body=ResetPassword,
+                response=Ok,
+            ),
+            Route(
+                "POST",
+                "/api/agents/{agent_id}/disable",
+                _set_disabled(True),
+                "停用客服账号",
+                ADMINS,
+                errors=("conflict",),
+            ),
+            Route(
+                "POST",
+                "/api/agents/{agent_id}/enable",
+                _set_disabled(False),
+                "启用客服账号",
+                ADMINS,
+            ),
+            Route(
+                "POST",
+                "/api/groups",
+                create_group,
+                "新建分组",
+                ADMINS,
+                body=SaveGroup,
+                status=201,
+                errors=("conflict",),
+            ),
+            Route(
+                "PATCH",
+                "/api/groups/{group_id}",
+                update_group,
+                "修改分组",
+                ADMINS,
+                body=SaveGroup,
+                errors=("conflict",),
+            ),
+            Route(
+                "DELETE", "/api/groups/{group_id}", delete_group, "删除分组", ADMINS, response=Ok
+            ),
+            Route(
+                "GET",
+                "/api/staff-changes",
+                list_changes,
+                "账号变更记录",
+                SUPERVISORS,
+                response=Items,
+            ),
+        ],
+    )

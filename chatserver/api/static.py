@@ -28,13 +28,18 @@ NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>�
 <p>请运行 <code>make run</code>（或 <code>make widget</code>）构建前端后刷新本页。</p></body></html>"""
 
 
-def _resolve(dist: Path, tail: str) -> Path | None:
-    candidate = (dist / tail).resolve()
-    if dist.resolve() not in candidate.parents and candidate != dist.resolve():
+def resolve_in(dist: Path, tail: str) -> Path | None:
+    """The file `tail` names inside `dist`, or None (outside it, missing, or a name no file
+    system takes: too long, a NUL byte)."""
+    try:
+        candidate = (dist / tail).resolve()
+        if dist.resolve() not in candidate.parents and candidate != dist.resolve():
+            return None
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+    except (OSError, ValueError):
         return None
-    if candidate.is_dir():
-        candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
 
 
 def make_handler(dist: Path):  # type: ignore[no-untyped-def]
@@ -45,7 +50,7 @@ def make_handler(dist: Path):  # type: ignore[no-untyped-def]
         tail = request.match_info.get("tail", "")
         if section != "assets" and tail == "" and not request.path.endswith("/"):
             raise web.HTTPFound(f"/{section}/")
-        path = _resolve(dist, f"{section}/{tail}")
+        path = resolve_in(dist, f"{section}/{tail}")
         if path is None:
             if not built and section != "assets":
                 return web.Response(text=NOT_BUILT, content_type="text/html", status=503)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from chatserver.api.common import current_agent, parts_of
+from chatserver.api.routes import STAFF, Route, add
 
 
 async def team(request: web.Request) -> web.Response:
@@ -31,4 +32,4 @@ async def team(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/team", team)
+    add(app, "客服与分组", [Route("GET", "/api/team", team, "转接用的客服和分组", STAFF)])

@@ -15,9 +15,11 @@ from aiohttp.web_log import AccessLogger
 
 from chatserver.actions.photos import UploadTarget
 from chatserver.api.common import file_body, parts_of
+from chatserver.api.routes import PUBLIC, Access, Param, Route, add, integer
 from chatserver.commands.chat import parse_conversation_id
 from chatserver.domain.media import MAX_UPLOAD_BYTES, TOO_LARGE, content_type_of, is_media_key
 from chatserver.errors import AppError, invalid
+from chatserver.views.schemas import Uploaded
 
 
 def _credentials(request: web.Request) -> tuple[str, str]:
@@ -84,5 +86,36 @@ class AccessLogWithoutMediaSignatures(AccessLogger):
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_post("/api/uploads", upload)
-    app.router.add_get("/media/{key:.+}", media)
+    add(
+        app,
+        "图片",
+        [
+            Route(
+                "POST",
+                "/api/uploads",
+                upload,
+                "上传图片",
+                Access(roles=("agent", "supervisor", "admin"), visitor=True),
+                upload=True,
+                query=(integer("conversation_id", "客服上传时必填：发到哪个会话"),),
+                response=Uploaded,
+                status=201,
+                errors=("forbidden", "too_large", "unsupported_media", "rate_limited"),
+                description="顾客用 `Visitor <token>`，客服用 `Bearer <token>` 并带 `conversation_id`。",
+            ),
+            Route(
+                "GET",
+                "/media/{key}",
+                media,
+                "图片（签名链接）",
+                PUBLIC,
+                path_schemas={"key": {"type": "string"}},
+                query=(
+                    Param("exp", {"type": "string"}, "链接的过期时间（Unix 秒）", required=True),
+                    Param("sig", {"type": "string"}, "签名", required=True),
+                ),
+                files=("image",),
+                errors=("forbidden",),
+            ),
+        ],
+    )

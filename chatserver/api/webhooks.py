@@ -7,10 +7,12 @@ from aiohttp import web
 
 from chatserver.actions.api_keys import require_admin
 from chatserver.api.common import current_agent, json_body, parts_of, path_id
+from chatserver.api.routes import ADMINS, Route, add, integer
 from chatserver.commands.base import parse
 from chatserver.commands.integrations import CreateApiKey, CreateEndpoint, UpdateEndpoint
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
+from chatserver.views.schemas import Items
 
 
 async def admin(request: web.Request) -> AuthenticatedAgent:
@@ -87,12 +89,63 @@ async def deliveries(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/api-keys", list_keys)
-    app.router.add_post("/api/api-keys", create_key)
-    app.router.add_delete("/api/api-keys/{key_id}", revoke_key)
-    app.router.add_get("/api/webhooks", list_endpoints)
-    app.router.add_post("/api/webhooks", create_endpoint)
-    app.router.add_get("/api/webhooks/deliveries", deliveries)
-    app.router.add_put("/api/webhooks/{endpoint_id}", update_endpoint)
-    app.router.add_delete("/api/webhooks/{endpoint_id}", delete_endpoint)
-    app.router.add_post("/api/webhooks/{endpoint_id}/test", send_test)
+    add(
+        app,
+        "集成设置",
+        [
+            Route("GET", "/api/api-keys", list_keys, "API 密钥列表", ADMINS, response=Items),
+            Route(
+                "POST",
+                "/api/api-keys",
+                create_key,
+                "新建 API 密钥",
+                ADMINS,
+                body=CreateApiKey,
+                errors=("conflict",),
+            ),
+            Route("DELETE", "/api/api-keys/{key_id}", revoke_key, "撤销 API 密钥", ADMINS),
+            Route(
+                "GET", "/api/webhooks", list_endpoints, "Webhook 地址列表", ADMINS, response=Items
+            ),
+            Route(
+                "POST",
+                "/api/webhooks",
+                create_endpoint,
+                "新增 Webhook 地址",
+                ADMINS,
+                body=CreateEndpoint,
+                errors=("conflict",),
+            ),
+            Route(
+                "GET",
+                "/api/webhooks/deliveries",
+                deliveries,
+                "Webhook 发送记录",
+                ADMINS,
+                query=(integer("endpoint_id", "只看这个地址"),),
+                response=Items,
+            ),
+            Route(
+                "PUT",
+                "/api/webhooks/{endpoint_id}",
+                update_endpoint,
+                "修改 Webhook 地址",
+                ADMINS,
+                body=UpdateEndpoint,
+            ),
+            Route(
+                "DELETE",
+                "/api/webhooks/{endpoint_id}",
+                delete_endpoint,
+                "删除 Webhook 地址",
+                ADMINS,
+            ),
+            Route(
+                "POST",
+                "/api/webhooks/{endpoint_id}/test",
+                send_test,
+                "发送测试事件",
+                ADMINS,
+            ),
+        ],
+    )

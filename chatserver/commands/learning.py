@@ -23,7 +23,9 @@ def _question_ids(value: Any) -> list[int]:
         raise invalid(f"一次最多处理 {MAX_QUESTION_IDS} 个问题", field="question_ids")
     if not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
         raise invalid("question_ids 必须是整数列表", field="question_ids")
-    return list(dict.fromkeys(value))
+    # An id past 64 bits names no question (the database could not even compare it): it is
+    # left alone like any other id that is not one of the shop's open questions.
+    return [item for item in dict.fromkeys(value) if 0 < item < 2**62]
 
 
 def _faq_id(value: Any) -> int:

@@ -8,24 +8,43 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
 from chatserver.domain.sla_policy import (
     REASSIGN_LIMITS,
     RESOLUTION_LIMITS,
     RESPONSE_LIMITS,
+    WARN_PERCENT_LIMITS,
     clean_flag,
     clean_percent,
     clean_seconds,
 )
 from chatserver.errors import invalid
 
-POLICY_FIELDS = (
-    "first_response_s",
-    "next_response_s",
-    "resolution_s",
-    "warn_percent",
-    "business_hours_only",
+
+def _seconds(limits: tuple[int, int]) -> Any:
+    return (int | None, Field(None, ge=limits[0], le=limits[1]))
+
+
+# The bodies' shapes: the fields parse_policy_change allows, and the OpenAPI document's schema.
+_POLICY_SHAPE: dict[str, Any] = {
+    "first_response_s": _seconds(RESPONSE_LIMITS),
+    "next_response_s": _seconds(RESPONSE_LIMITS),
+    "resolution_s": _seconds(RESOLUTION_LIMITS),
+    "warn_percent": _seconds(WARN_PERCENT_LIMITS),
+    "business_hours_only": (bool | None, None),
+}
+GroupPolicyChange: type[BaseModel] = create_model(
+    "GroupPolicyChange", __config__=ConfigDict(extra="forbid"), **_POLICY_SHAPE
 )
-SHOP_FIELDS = (*POLICY_FIELDS, "reassign_after_s")
+ShopPolicyChange: type[BaseModel] = create_model(
+    "ShopPolicyChange",
+    __config__=ConfigDict(extra="forbid"),
+    **_POLICY_SHAPE,
+    reassign_after_s=_seconds(REASSIGN_LIMITS),
+)
+POLICY_FIELDS = tuple(GroupPolicyChange.model_fields)
+SHOP_FIELDS = tuple(ShopPolicyChange.model_fields)
 
 
 def _clean(name: str, value: Any) -> Any:
