@@ -19,6 +19,7 @@ from chatserver.api import handovers as handovers_api
 from chatserver.api import health as health_api
 from chatserver.api import integrations as integrations_api
 from chatserver.api import learning as learning_api
+from chatserver.api import live as live_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
 from chatserver.api import reports as reports_api
@@ -85,6 +86,7 @@ def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     handovers_api.add_routes(app)
     team_api.add_routes(app)
     staff_api.add_routes(app)
+    live_api.add_routes(app)
     static_api.add_routes(app)
 
     async def on_startup(_app: web.Application) -> None:

@@ -37,6 +37,7 @@ from chatserver.db.learning import BotQuestion as BotQuestion
 from chatserver.db.learning import FaqProposal as FaqProposal
 from chatserver.db.sla import SlaPolicyRow as SlaPolicyRow
 from chatserver.db.staff import StaffChange as StaffChange
+from chatserver.db.supervision import SupervisionAudit as SupervisionAudit
 from chatserver.domain.greeting import DEFAULT_FAREWELL
 
 
