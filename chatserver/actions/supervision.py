@@ -59,8 +59,9 @@ class Supervision:
         """The supervisor becomes the chat's agent; the shopper reads the transfer line."""
         check_supervising(actor)
         async with self.db.sessions() as session:
-            me = await session.get_one(Agent, actor.agent.id)
-            status = me.status
+            # Another shop's chat is not_found before anything about the supervisor is said.
+            check_in_shop(await session.get(Conversation, command.conversation_id), actor)
+            status = (await session.get_one(Agent, actor.agent.id)).status
         # Checked first with words for this case: the transfer's own check says "transfer".
         if status == "offline" or not await self.is_connected(actor.agent.id):
             raise AppError("forbidden", "请先打开客服工作台并上线，再接管会话")
