@@ -19,6 +19,7 @@ import type {
   RatingPrompt,
   SlaKind,
   ShiftSummary,
+  SlaInfo,
   Suggestion,
 } from './types';
 import type { Complaint, ComplaintEscalatedPayload, ComplaintStatus, DemandKind } from './complaints';
@@ -28,6 +29,7 @@ export const SOCKET_PATH = '/socket.io/';
 export const Namespace = {
   visitor: '/visitor',
   agent: '/agent',
+  supervisor: '/supervisor',
 } as const;
 
 /** Events on the /visitor namespace. */
@@ -87,6 +89,19 @@ export const AgentEvent = {
   resolveComplaint: 'complaint_resolve',
   transfer: 'transfer',
   endShift: 'end_shift',
+} as const;
+
+/** Events on the /supervisor namespace (the admin console's live view). */
+export const SupervisorEvent = {
+  // server → supervisor
+  live: 'live',
+  audit: 'audit',
+  message: 'message',
+  // supervisor → server
+  reassign: 'reassign',
+  takeOver: 'take_over',
+  watch: 'watch',
+  unwatch: 'unwatch',
 } as const;
 
 /** Socket.IO's own events, named here so no module spells them by hand. */
@@ -325,4 +340,62 @@ export interface SlaAlertPayload {
   status: ConversationStatus;
   agent: PersonRef | null;
   visitor: PersonRef;
+}
+
+// ---- the supervisors' live view (/supervisor) ------------------------------------------------
+
+export interface LiveQueue {
+  group: PersonRef | null;
+  count: number;
+  oldest_queued_at: string | null;
+  longest_wait_s: number | null;
+}
+
+export interface LiveAgent {
+  id: number;
+  name: string;
+  role: string;
+  status: AgentStatus;
+  connected: boolean;
+  open_chats: number;
+  max_chats: number;
+  oldest_unanswered: { conversation_id: number; age_s: number } | null;
+}
+
+export interface LiveChat {
+  id: number;
+  status: ConversationStatus;
+  priority: number;
+  visitor: PersonRef;
+  group: PersonRef | null;
+  agent: PersonRef | null;
+  queued_at: string | null;
+  assigned_at: string | null;
+  sla: SlaInfo;
+}
+
+/** `live` and GET /api/live: the shop as it stands at `as_of`. */
+export interface LiveBoard {
+  as_of: string;
+  queues: LiveQueue[];
+  agents: LiveAgent[];
+  chats: LiveChat[];
+}
+
+export type AuditAction = 'reassign' | 'take_over' | 'watch' | 'unwatch';
+
+/** `audit` and GET /api/live/audit: one supervisor action, stored. */
+export interface AuditRecord {
+  id: number;
+  action: AuditAction;
+  by: { id: number | null; name: string };
+  conversation_id: number | null;
+  target_agent: PersonRef | null;
+  detail: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface WatchAck {
+  chat: AssignedPayload;
+  audit: AuditRecord;
 }
