@@ -73,7 +73,12 @@ class Supervision:
         return await self.transfers.do_transfer(actor, transfer, audit_as="take_over")
 
     async def do_watch(
-        self, actor: AuthenticatedAgent, command: ConversationRef, *, joining: bool
+        self,
+        actor: AuthenticatedAgent,
+        command: ConversationRef,
+        *,
+        joining: bool,
+        detail: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Audit a silent join (`joining`) or leave; the namespace moves the socket."""
         check_supervising(actor)
@@ -83,5 +88,10 @@ class Supervision:
                 await tx.session.get(Conversation, command.conversation_id), actor
             )
             return await write_audit(
-                tx, actor, "watch" if joining else "unwatch", conversation.id, now=now
+                tx,
+                actor,
+                "watch" if joining else "unwatch",
+                conversation.id,
+                now=now,
+                detail=detail,
             )

@@ -5,6 +5,7 @@ logout takes effect at once). Thin: authenticate, parse, call the action, ack.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,8 @@ from chatserver.realtime.connection import after_connect
 from chatserver.services.auth import AuthenticatedAgent, AuthService
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.supervision import SupervisionViews
+
+log = logging.getLogger(__name__)
 
 
 def _first(args: tuple[Any, ...]) -> Any:
@@ -48,7 +51,7 @@ class SupervisorNamespace(socketio.AsyncNamespace):
             check_supervising(actor)
         except AppError as error:
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
-        await self.save_session(sid, {"token": token})
+        await self.save_session(sid, {"token": token, "watching": []})
         await self.enter_room(sid, events.shop_supervisors_room(actor.shop.id))
 
         async def first_board() -> None:
@@ -86,6 +89,7 @@ class SupervisorNamespace(socketio.AsyncNamespace):
         # In the room before the history is read: a line posted in between arrives twice at
         # worst (the page merges by id), never not at all.
         await self.enter_room(sid, events.watch_room(command.conversation_id))
+        await self._remember_watch(sid, command.conversation_id, watching=True)
         chat = await self.desk.conversations.detail(actor.shop.id, command.conversation_id)
         return {"chat": chat, "audit": audit}
 
@@ -94,5 +98,34 @@ class SupervisorNamespace(socketio.AsyncNamespace):
         actor = await self._actor(sid)
         command = parse(ConversationRef, _first(args))
         await self.leave_room(sid, events.watch_room(command.conversation_id))
+        await self._remember_watch(sid, command.conversation_id, watching=False)
         audit = await self.desk.supervision.do_watch(actor, command, joining=False)
         return {"audit": audit}
+
+    async def _remember_watch(self, sid: str, conversation_id: int, *, watching: bool) -> None:
+        session = await self.get_session(sid)
+        ids = set(session.get("watching", [])) - {conversation_id}
+        session["watching"] = sorted(ids | {conversation_id} if watching else ids)
+        await self.save_session(sid, session)
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        """A closed page ends its watches: each gets its `unwatch` audit record, so the trail
+        never shows a supervisor still listening who left long ago."""
+        session = await self.get_session(sid)
+        watching = session.get("watching", [])
+        if not watching:
+            return
+        try:
+            actor = await self.desk.auth.authenticate(session.get("token"))
+        except AppError:
+            return  # logged out: the session ended with the watch
+        for conversation_id in watching:
+            try:
+                await self.desk.supervision.do_watch(
+                    actor,
+                    ConversationRef(conversation_id=conversation_id),
+                    joining=False,
+                    detail={"reason": "disconnected"},
+                )
+            except AppError:
+                log.warning("no unwatch audit for chat %s on disconnect", conversation_id)

@@ -160,6 +160,15 @@ async def test_silent_join_reads_live_without_the_shopper_knowing_and_cannot_sen
     assert status == 200
     assert [i["action"] for i in listed["items"]][:2] == ["unwatch", "watch"]
 
+    # Closing the page ends the watch, and the trail says so (as another open view hears).
+    other_view, _token = await supervisor_view(server, "boss")
+    assert (await view.call("watch", {"conversation_id": conversation_id}))["ok"]
+    await view.disconnect()
+    left = await other_view.wait_for("audit", lambda a: a["detail"].get("reason") is not None)
+    assert (left["action"], left["detail"]) == ("unwatch", {"reason": "disconnected"})
+    _status, listed = await call(server, "GET", "/api/live/audit", token)
+    assert listed["items"][0]["id"] == left["id"]
+
 
 async def test_live_view_is_refused_to_agents_and_other_shops(server: LiveServer) -> None:
     await server.add_agent("boss", "王主管", role="supervisor")
