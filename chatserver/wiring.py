@@ -151,6 +151,12 @@ def build_components(
         if settings.redis_url is not None
         else LocalPresenceStore()
     )
+    # The supervisors' live views, by login session (closed at logout like the panels).
+    view_store: PresenceStore = (
+        RedisPresenceStore(settings.redis_url, f"{settings.redis_channel}:live-views")
+        if settings.redis_url is not None
+        else LocalPresenceStore()
+    )
     connected = partial(has_live_connection, store)
     assignment = Assignment(db, connected)
     availability = AgentAvailability(db, assignment)
@@ -175,6 +181,8 @@ def build_components(
         came_back=availability.do_come_online,
         gone=assignment.do_release_agent,
         close_sockets=fanout.disconnect_agent_sockets,
+        views=view_store,
+        close_views=fanout.disconnect_supervisor_sockets,
     )
 
     # Who hears what. The fan-out first: listeners run side by side, but a reader of this
@@ -251,6 +259,7 @@ def build_components(
         SupervisorNamespace(
             SupervisorDesk(
                 auth=auth,
+                presence=presence,
                 supervision=Supervision(db, transfers, connected),
                 views=supervision_views,
                 conversations=conversations,

@@ -141,6 +141,11 @@ class Fanout:
         for sid in sids:
             await self.sio.disconnect(sid, namespace=names.AGENT_NAMESPACE)
 
+    async def disconnect_supervisor_sockets(self, sids: list[str]) -> None:
+        """Close these /supervisor sockets (live views), wherever they are (logout)."""
+        for sid in sids:
+            await self.sio.disconnect(sid, namespace=names.SUPERVISOR_NAMESPACE)
+
     # ---- what -----------------------------------------------------------------------------
 
     async def message_posted(self, event: MessagePosted) -> None:

@@ -21,6 +21,7 @@ from chatserver.realtime import events
 from chatserver.realtime.acks import acked
 from chatserver.realtime.connection import after_connect
 from chatserver.services.auth import AuthenticatedAgent, AuthService
+from chatserver.services.presence import AgentPresence
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.supervision import SupervisionViews
 
@@ -34,6 +35,7 @@ def _first(args: tuple[Any, ...]) -> Any:
 @dataclass(frozen=True)
 class SupervisorDesk:
     auth: AuthService
+    presence: AgentPresence
     supervision: Supervision
     views: SupervisionViews
     conversations: ConversationViews
@@ -51,7 +53,16 @@ class SupervisorNamespace(socketio.AsyncNamespace):
             check_supervising(actor)
         except AppError as error:
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
-        await self.save_session(sid, {"token": token, "watching": []})
+        await self.save_session(
+            sid,
+            {
+                "token": token,
+                "agent_id": actor.agent.id,
+                "session_id": actor.session_id,
+                "watching": [],
+            },
+        )
+        await self.desk.presence.view_connected(actor, sid)
         await self.enter_room(sid, events.shop_supervisors_room(actor.shop.id))
 
         async def first_board() -> None:
@@ -112,6 +123,9 @@ class SupervisorNamespace(socketio.AsyncNamespace):
         """A closed page ends its watches: each gets its `unwatch` audit record, so the trail
         never shows a supervisor still listening who left long ago."""
         session = await self.get_session(sid)
+        agent_id, session_id = session.get("agent_id"), session.get("session_id")
+        if isinstance(agent_id, int) and isinstance(session_id, int):
+            await self.desk.presence.view_disconnected(agent_id, session_id, sid)
         watching = session.get("watching", [])
         if not watching:
             return

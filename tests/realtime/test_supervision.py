@@ -3,6 +3,7 @@ and the audit of each (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -208,3 +209,16 @@ async def test_live_view_is_refused_to_agents_and_other_shops(server: LiveServer
         assert (await session.scalar(select(SupervisionAudit))) is None
         conversation = await session.get(Conversation, conversation_id)
     assert conversation is not None and conversation.status == "queued"
+
+
+async def test_logout_closes_the_live_view(server: LiveServer) -> None:
+    await server.add_agent("boss", "王主管", role="supervisor")
+    view, token = await supervisor_view(server, "boss")
+    closed = asyncio.Event()
+    view.sio.on("disconnect", closed.set, namespace="/supervisor")
+
+    assert (await call(server, "POST", "/api/auth/logout", token))[0] == 200
+    await asyncio.wait_for(closed.wait(), 10)
+    # Nothing of the shop reaches it any more, and its old token cannot come back.
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await EventClient(namespace="/supervisor").connect(server.url, {"token": token})
