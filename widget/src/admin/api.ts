@@ -1,7 +1,7 @@
 // REST calls of the admin console (docs/protocol.md, "Editing"), on the shared client.
 import { authApi, request, send } from '../shared/api';
 import type { Complaint, ComplaintLevel, ComplaintStatus } from '../shared/complaints';
-import type { AuditRecord, LiveBoard } from '../shared/events';
+import type { AuditRecord, LiveBoard } from '../shared/live';
 import type {
   Block,
   FaqEntry,

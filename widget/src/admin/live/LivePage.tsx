@@ -3,7 +3,7 @@
 // state comes from GET /api/live; after that the server pushes `live` when something changes
 // (debounced), and the clocks tick here from their start times. Every action is audited.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AuditRecord, LiveBoard, LiveChat } from '../../shared/events';
+import type { AuditRecord, LiveBoard, LiveChat } from '../../shared/live';
 import type { Message } from '../../shared/types';
 import { adminApi } from '../api';
 import { errorText } from '../errors';

@@ -1,6 +1,6 @@
 // Beside the tables: the silently watched chat (read only) and the audit list of what the
 // shop's supervisors did. Every text a person typed is rendered as text, never markup.
-import type { AuditRecord } from '../../shared/events';
+import type { AuditRecord } from '../../shared/live';
 import { dateTime } from '../../shared/format';
 import type { Message } from '../../shared/types';
 

@@ -1,6 +1,6 @@
 // The live view's three tables: queues per group, agents, open chats with their SLA clocks.
 // Every time shown ticks in the page from the start times the server sent.
-import type { LiveAgent, LiveBoard, LiveChat, LiveQueue } from '../../shared/events';
+import type { LiveAgent, LiveBoard, LiveChat, LiveQueue } from '../../shared/live';
 import { durationText } from '../../shared/format';
 import { fromServer } from '../../shared/slaClock';
 

@@ -2,15 +2,8 @@
 // chat's messages, and the supervisor's actions with their acknowledgements.
 import { io, type Socket } from 'socket.io-client';
 import { emitWithAck } from '../../shared/ack';
-import {
-  Namespace,
-  SOCKET_PATH,
-  SocketEvent,
-  SupervisorEvent,
-  type AuditRecord,
-  type LiveBoard,
-  type WatchAck,
-} from '../../shared/events';
+import { Namespace, SOCKET_PATH, SocketEvent, SupervisorEvent } from '../../shared/events';
+import type { AuditRecord, LiveBoard, WatchAck } from '../../shared/live';
 import type { Ack, Message } from '../../shared/types';
 
 export interface LiveHandlers {
