@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from chatserver.db.models import Conversation, SupervisionAudit
 from tests.conftest import AgentClient, EventClient, LiveServer, Visitor
+from tests.realtime.group_helpers import group_ids
 from tests.rest import call
 
 
@@ -222,3 +223,40 @@ async def test_logout_closes_the_live_view(server: LiveServer) -> None:
     # Nothing of the shop reaches it any more, and its old token cannot come back.
     with pytest.raises(socketio.exceptions.ConnectionError):
         await EventClient(namespace="/supervisor").connect(server.url, {"token": token})
+
+
+async def test_a_supervisor_moves_a_waiting_chat_to_another_groups_queue(
+    server: LiveServer,
+) -> None:
+    await server.add_agent("boss", "王主管", role="supervisor")
+    view, _token = await supervisor_view(server, "boss")
+    boss_panel = await server.agent("boss", "secret123", status="away")
+    shopper = await queued_chat(server)
+    conversation_id = shopper.session["conversation_id"]
+    groups = await group_ids(server)
+
+    ack = await boss_panel.call(
+        "transfer",
+        {"conversation_id": conversation_id, "to_group_id": groups["售后"], "note": "是退货问题"},
+    )
+    assert ack["ok"], ack
+    line = await shopper.wait_for("message", lambda m: m["meta"].get("event") == "transferred")
+    assert line["text"].startswith("正在为您转接售后专员")
+    board = await view.wait_for(
+        "live",
+        lambda b: (
+            (c := chat_on_board(b, conversation_id)) is not None
+            and (c["group"] or {}).get("name") == "售后"
+        ),
+    )
+    chat = chat_on_board(board, conversation_id)
+    assert chat is not None and chat["status"] == "queued"
+    after_sales = next(q for q in board["queues"] if (q["group"] or {}).get("name") == "售后")
+    assert after_sales["count"] == 1
+    audit = await view.wait_for("audit")
+    assert audit["action"] == "reassign" and audit["detail"]["to_group_id"] == groups["售后"]
+    assert audit["detail"]["was_queued"] is True
+    async with server.db.sessions() as session:
+        conversation = await session.get(Conversation, conversation_id)
+    assert conversation is not None and conversation.group_id == groups["售后"]
+    assert conversation.status == "queued"
