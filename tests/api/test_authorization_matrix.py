@@ -198,7 +198,7 @@ async def test_rest_routes_refuse_anonymous_lower_roles_and_other_shops(
             checks.append((role, demo.tokens[role], {403}))
         if rule.key_scope is not None:
             checks.append(("key without the scope", demo.keys["demo_faq"], {403}))
-        elif rule.who != "agent" or rule.shopper:
+        else:
             checks.append(("an API key", demo.keys["demo"], {401, 403}))
         for caller, token, expected in checks:
             if rule.key_scope == "faq:manage" and caller == "key without the scope":
