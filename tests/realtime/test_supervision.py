@@ -4,7 +4,6 @@ and the audit of each (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 import socketio
@@ -13,21 +12,8 @@ from sqlalchemy import select
 from chatserver.db.models import Conversation, SupervisionAudit
 from tests.conftest import AgentClient, EventClient, LiveServer, Visitor
 from tests.realtime.group_helpers import group_ids
+from tests.realtime.supervision_helpers import chat_on_board, supervisor_view
 from tests.rest import call
-
-
-async def supervisor_view(server: LiveServer, username: str) -> tuple[EventClient, str]:
-    """A supervisor's live view: the /supervisor socket (with its first board) and the token."""
-    login = await server.login(username)
-    view = EventClient(namespace="/supervisor")
-    await view.connect(server.url, {"token": login["token"]})
-    await view.wait_for("live")
-    server.clients.append(view)
-    return view, login["token"]
-
-
-def chat_on_board(board: dict[str, Any], conversation_id: int) -> dict[str, Any] | None:
-    return next((c for c in board["chats"] if c["id"] == conversation_id), None)
 
 
 async def queued_chat(server: LiveServer) -> Visitor:
