@@ -96,6 +96,10 @@ class AgentPresence:
     async def view_disconnected(self, agent_id: int, session_id: int, sid: str) -> None:
         await self.views.remove(agent_id, session_id, sid)
 
+    async def close_live_views(self, agent_id: int) -> None:
+        """Close this account's live views on every process (no longer a supervisor)."""
+        await self.close_views(await self.views.agent_sids(agent_id))
+
     async def disconnect_session(self, session_id: int) -> None:
         """Close every socket opened with a revoked session token (panels and live views), on
         every process."""

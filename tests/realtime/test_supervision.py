@@ -246,3 +246,18 @@ async def test_a_supervisor_moves_a_waiting_chat_to_another_groups_queue(
         conversation = await session.get(Conversation, conversation_id)
     assert conversation is not None and conversation.group_id == groups["售后"]
     assert conversation.status == "queued"
+
+
+async def test_a_supervisor_made_an_agent_loses_the_live_view_at_once(server: LiveServer) -> None:
+    await server.add_agent("boss", "王主管", role="supervisor")
+    view, token = await supervisor_view(server, "boss")
+    closed = asyncio.Event()
+    view.sio.on("disconnect", closed.set, namespace="/supervisor")
+    admin = (await server.login("admin", "admin123"))["token"]
+    boss_id = (await server.login("boss"))["agent"]["id"]
+
+    status, body = await call(server, "PATCH", f"/api/agents/{boss_id}", admin, {"role": "agent"})
+    assert status == 200 and body["agent"]["role"] == "agent", body
+    await asyncio.wait_for(closed.wait(), 10)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await EventClient(namespace="/supervisor").connect(server.url, {"token": token})
