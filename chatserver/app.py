@@ -19,6 +19,7 @@ from chatserver.api import handovers as handovers_api
 from chatserver.api import health as health_api
 from chatserver.api import integrations as integrations_api
 from chatserver.api import learning as learning_api
+from chatserver.api import live as live_api
 from chatserver.api import openapi as openapi_api
 from chatserver.api import politeness as politeness_api
 from chatserver.api import ratings as ratings_api
@@ -86,6 +87,7 @@ def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     handovers_api.add_routes(app)
     team_api.add_routes(app)
     staff_api.add_routes(app)
+    live_api.add_routes(app)
     openapi_api.add_routes(app)
     static_api.add_routes(app)
 

@@ -38,6 +38,7 @@ from chatserver.actions.shifts import Shifts
 from chatserver.actions.sla import SlaActions
 from chatserver.actions.sla_policies import SlaPolicies
 from chatserver.actions.staff import StaffAdmin
+from chatserver.actions.supervision import Supervision
 from chatserver.actions.transfers import Transfers
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
@@ -50,6 +51,7 @@ from chatserver.dispatch import Dispatcher
 from chatserver.listeners.bot import BotListener
 from chatserver.listeners.catalog import CatalogWatcher
 from chatserver.listeners.learning import LearningListener
+from chatserver.listeners.live_board import LiveBoard
 from chatserver.listeners.queue_board import QueueBoard
 from chatserver.listeners.sla_watch import SlaWatch
 from chatserver.listeners.suggestions import Suggestions
@@ -57,6 +59,7 @@ from chatserver.listeners.upload_sweep import UnsentUploadSweep
 from chatserver.listeners.webhooks import WebhookWaker
 from chatserver.realtime.agent import AgentDesk, AgentNamespace
 from chatserver.realtime.fanout import Fanout
+from chatserver.realtime.supervisor import SupervisorDesk, SupervisorNamespace
 from chatserver.realtime.visitor import VisitorNamespace
 from chatserver.services.auth import AuthService
 from chatserver.services.faq_registry import FaqRegistry
@@ -81,6 +84,7 @@ from chatserver.views.reports import ReportViews
 from chatserver.views.session import ShopperSessionView
 from chatserver.views.shifts import ShiftViews
 from chatserver.views.staff import StaffViews
+from chatserver.views.supervision import SupervisionViews
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,7 @@ class Components:
     staff_views: StaffViews
     staff_admin: StaffAdmin
     groups_admin: GroupsAdmin
+    supervision_views: SupervisionViews
 
 
 def build_components(
@@ -153,6 +158,12 @@ def build_components(
         if settings.redis_url is not None
         else LocalPresenceStore()
     )
+    # The supervisors' live views, by login session (closed at logout like the panels).
+    view_store: PresenceStore = (
+        RedisPresenceStore(settings.redis_url, f"{settings.redis_channel}:live-views")
+        if settings.redis_url is not None
+        else LocalPresenceStore()
+    )
     connected = partial(has_live_connection, store)
     assignment = Assignment(db, connected)
     availability = AgentAvailability(db, assignment)
@@ -177,6 +188,8 @@ def build_components(
         came_back=availability.do_come_online,
         gone=assignment.do_release_agent,
         close_sockets=fanout.disconnect_agent_sockets,
+        views=view_store,
+        close_views=fanout.disconnect_supervisor_sockets,
     )
 
     # Who hears what. The fan-out first: listeners run side by side, but a reader of this
@@ -198,6 +211,9 @@ def build_components(
     )
     WebhookWaker(webhook_sender).subscribe(dispatcher)
     LearningListener(bot_gaps, proposals).subscribe(dispatcher)
+    supervision_views = SupervisionViews(db, connected)
+    LiveBoard(supervision_views, dispatcher).subscribe(dispatcher)
+    transfers = Transfers(db, connected)
     # The SLA timers: with Redis one process leads; its lock outlives a few missed ticks.
     leader: Leadership = (
         RedisLeadership(
@@ -241,8 +257,19 @@ def build_components(
                 read_state=read_state,
                 blocks=blocks,
                 complaints=complaints,
-                transfers=Transfers(db, connected),
+                transfers=transfers,
                 shifts=shifts,
+            )
+        )
+    )
+    sio.register_namespace(
+        SupervisorNamespace(
+            SupervisorDesk(
+                auth=auth,
+                presence=presence,
+                supervision=Supervision(db, transfers, connected),
+                views=supervision_views,
+                conversations=conversations,
             )
         )
     )
@@ -282,4 +309,5 @@ def build_components(
         staff_views=StaffViews(db),
         staff_admin=StaffAdmin(db),
         groups_admin=GroupsAdmin(db),
+        supervision_views=supervision_views,
     )

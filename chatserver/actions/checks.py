@@ -29,3 +29,9 @@ def check_may_close(conversation: Conversation, actor: AuthenticatedAgent) -> No
     """The agent serving it, or a supervisor or admin of the shop (a chat stuck in the queue)."""
     if conversation.agent_id != actor.agent.id and actor.agent.role not in SUPERVISING_ROLES:
         raise AppError("forbidden", "这不是您正在接待的会话")
+
+
+def check_supervising(actor: AuthenticatedAgent) -> None:
+    """Supervisors and admins only (the live view and its actions)."""
+    if actor.agent.role not in SUPERVISING_ROLES:
+        raise AppError("forbidden", "只有主管或管理员可以使用实时监控")

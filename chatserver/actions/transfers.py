@@ -2,7 +2,9 @@
 note the receiver reads first.
 
 The agent serving the chat may transfer it; so may a supervisor or admin of the shop, whoever
-serves it. A colleague must be reachable (online or away, a panel open, room under max_chats):
+serves it, and only they may transfer or assign a chat still waiting in the queue (to a named
+agent: assigned at once; to a group: it keeps its place in line under that group). A
+supervisor's transfer of someone else's chat is audited (actions/supervision.py). A colleague must be reachable (online or away, a panel open, room under max_chats):
 a chat is never parked on someone who cannot see it. A chat sent to a group goes back to the
 queue with its original place in line (it has waited longest), and routing never gives it
 straight back to the agent who handed it over.
@@ -13,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from chatserver.actions.assignment import announce_assignment, has_room
+from chatserver.actions.assignment import announce_assignment, assign, has_room
 from chatserver.actions.checks import SUPERVISING_ROLES, check_in_shop
 from chatserver.actions.closing import SYSTEM_NAME
 from chatserver.actions.handover_notes import add_handover
+from chatserver.actions.supervision_audit import write_audit
 from chatserver.commands.transfers import TransferChat
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, Group, utcnow
@@ -37,18 +40,25 @@ class Transfers:
         if agent.status == "offline" or not await self.is_connected(agent.id):
             raise AppError("forbidden", f"客服 {agent.name} 当前不在线，无法转接")
 
-    async def do_transfer(self, actor: AuthenticatedAgent, command: TransferChat) -> dict[str, Any]:
-        """Returns `{conversation_id, handover}` once stored."""
+    async def do_transfer(
+        self, actor: AuthenticatedAgent, command: TransferChat, *, audit_as: str = "reassign"
+    ) -> dict[str, Any]:
+        """Returns `{conversation_id, handover}` once stored. A supervisor acting on a chat that
+        is not their own leaves an audit record named `audit_as` in the same transaction."""
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session
             conversation = check_in_shop(
                 await lock_row(session, Conversation, command.conversation_id), actor
             )
-            if conversation.status != states.ASSIGNED:
-                raise AppError("forbidden", "只能转接正在接待中的会话")
+            supervising = actor.agent.role in SUPERVISING_ROLES
+            if conversation.status == states.QUEUED and not supervising:
+                raise AppError("forbidden", "排队中的会话只能由主管转接或指派")
+            if conversation.status not in (states.ASSIGNED, states.QUEUED):
+                raise AppError("forbidden", "只能转接正在接待或排队中的会话")
+            was_queued = conversation.status == states.QUEUED
             owner_id = conversation.agent_id
-            if owner_id != actor.agent.id and actor.agent.role not in SUPERVISING_ROLES:
+            if owner_id != actor.agent.id and not supervising:
                 raise AppError("forbidden", "这不是您正在接待的会话")
             target_agent: Agent | None = None
             target_group: Group | None = None
@@ -78,7 +88,10 @@ class Transfers:
                 "to_group_id": command.to_group_id,
                 "note": command.note,
             }
-            if target_agent is not None:
+            if target_agent is not None and was_queued:
+                # Assigned below, once the note is stored: the receiver's `assigned` carries it.
+                line = handovers.transfer_line_to_agent(target_agent.name)
+            elif target_agent is not None:
                 record_event(
                     session,
                     conversation,
@@ -96,17 +109,31 @@ class Transfers:
                 line = handovers.transfer_line_to_agent(target_agent.name)
             else:
                 assert target_group is not None
-                transition(
-                    session,
-                    conversation,
-                    states.QUEUED,
-                    event="transferred",
-                    now=now,
-                    actor_type="agent",
-                    actor_id=actor.agent.id,
-                    reason="to_group",
-                    data=data,
-                )
+                if was_queued:
+                    record_event(
+                        session,
+                        conversation,
+                        type="transferred",
+                        now=now,
+                        actor_type="agent",
+                        actor_id=actor.agent.id,
+                        from_status=states.QUEUED,
+                        to_status=states.QUEUED,
+                        reason="to_group",
+                        data=data,
+                    )
+                else:
+                    transition(
+                        session,
+                        conversation,
+                        states.QUEUED,
+                        event="transferred",
+                        now=now,
+                        actor_type="agent",
+                        actor_id=actor.agent.id,
+                        reason="to_group",
+                        data=data,
+                    )
                 # Keeps its queued_at: it has waited longest, so it goes to the front.
                 conversation.agent_id = None
                 conversation.assigned_at = None
@@ -150,6 +177,27 @@ class Transfers:
                     notice=message_dict(notice),
                 )
             )
-            if target_agent is not None:
+            if target_agent is not None and was_queued:
+                # The conditional UPDATE: routing may have been faster (the whole change rolls back).
+                if not await assign(
+                    tx, conversation.id, target_agent.id, now, accepted_by=actor.agent.id
+                ):
+                    raise AppError("conflict", "该会话已被其他客服接入")
+            elif target_agent is not None:
                 await announce_assignment(tx, conversation, target_agent, now, how="transferred")
+            if supervising and owner_id != actor.agent.id:
+                await write_audit(
+                    tx,
+                    actor,
+                    audit_as,
+                    conversation.id,
+                    target_agent_id=command.to_agent_id,
+                    detail={
+                        "from_agent_id": owner_id,
+                        "to_group_id": command.to_group_id,
+                        "was_queued": was_queued,
+                        "note": command.note,
+                    },
+                    now=now,
+                )
         return {"conversation_id": command.conversation_id, "handover": handover}

@@ -66,7 +66,11 @@ async def update_agent(request: web.Request) -> web.Response:
     agent_id = path_id(request, "agent_id")
     command = parse(UpdateAgent, await json_body(request))
     await parts.staff_admin.do_update_agent(actor, agent_id, command)
-    return web.json_response({"agent": await _agent(parts, actor.shop.id, agent_id)})
+    agent = await _agent(parts, actor.shop.id, agent_id)
+    if agent["role"] not in SUPERVISING_ROLES:
+        # A supervisor made an agent loses the live view at once, not at their next action.
+        await parts.presence.close_live_views(agent_id)
+    return web.json_response({"agent": agent})
 
 
 async def reset_password(request: web.Request) -> web.Response:

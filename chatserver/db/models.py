@@ -38,6 +38,7 @@ from chatserver.db.learning import FaqProposal as FaqProposal
 from chatserver.db.media import MediaBlob as MediaBlob
 from chatserver.db.sla import SlaPolicyRow as SlaPolicyRow
 from chatserver.db.staff import StaffChange as StaffChange
+from chatserver.db.supervision import SupervisionAudit as SupervisionAudit
 from chatserver.domain.greeting import DEFAULT_FAREWELL
 
 

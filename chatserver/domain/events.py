@@ -285,3 +285,22 @@ class QueueChanged(Event):
     @property
     def lane(self) -> Lane:
         return ("shop", self.shop_id)
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisorActed(ConversationFact):
+    """A supervisor reassigned, took over or silently joined a chat (the audit record)."""
+
+    audit: Wire
+
+
+@dataclass(frozen=True, slots=True)
+class LiveBoardChanged(Event):
+    """The supervisors' live view of one shop as it now stands (derived, never stored)."""
+
+    shop_id: int
+    board: Wire
+
+    @property
+    def lane(self) -> Lane:
+        return ("shop", self.shop_id)

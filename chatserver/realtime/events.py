@@ -6,6 +6,8 @@ from typing import Final
 
 VISITOR_NAMESPACE: Final = "/visitor"
 AGENT_NAMESPACE: Final = "/agent"
+# The supervisors' live view (admin console): supervisors and admins only.
+SUPERVISOR_NAMESPACE: Final = "/supervisor"
 
 SESSION: Final = "session"
 MESSAGE: Final = "message"
@@ -56,6 +58,15 @@ SLA_BREACH: Final = "sla_breach"
 TRANSFER: Final = "transfer"
 END_SHIFT: Final = "end_shift"
 
+# The live view (/supervisor): the board and each audit record to the shop's supervisors;
+# their actions; a silently watched chat's `message`s.
+LIVE: Final = "live"
+AUDIT: Final = "audit"
+REASSIGN: Final = "reassign"
+TAKE_OVER: Final = "take_over"
+WATCH: Final = "watch"
+UNWATCH: Final = "unwatch"
+
 
 def conversation_room(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"
@@ -72,3 +83,8 @@ def shop_agents_room(shop_id: int) -> str:
 def shop_supervisors_room(shop_id: int) -> str:
     """The shop's supervisors and admins (alerts that are theirs to act on)."""
     return f"shop:{shop_id}:supervisors"
+
+
+def watch_room(conversation_id: int) -> str:
+    """Supervisors silently watching a chat (on /supervisor: read only, never the shopper's)."""
+    return f"watch:{conversation_id}"

@@ -26,6 +26,7 @@ from chatserver.domain.events import (
     ComplaintEscalated,
     Event,
     FlagChanged,
+    LiveBoardChanged,
     MessagePosted,
     NoteAdded,
     QueueChanged,
@@ -34,6 +35,7 @@ from chatserver.domain.events import (
     ShopperUnblocked,
     SlaAlerted,
     SuggestionsFound,
+    SupervisorActed,
     TypingChanged,
 )
 from chatserver.realtime import events as names
@@ -66,6 +68,8 @@ class Fanout:
             ComplaintChanged: self.complaint_changed,
             ComplaintEscalated: self.complaint_escalated,
             SlaAlerted: self.sla_alerted,
+            LiveBoardChanged: self.live_board_changed,
+            SupervisorActed: self.supervisor_acted,
         }
         # A queue snapshot read just before a chat was taken must not reach its shopper after
         # `assigned` (the widget would show the queue again): positions older than the message
@@ -91,7 +95,8 @@ class Fanout:
     async def to_shopper(
         self, conversation_id: int, event: str, data: Any, *, skip_sid: str | None = None
     ) -> None:
-        """Every widget that has this conversation open."""
+        """Every widget that has this conversation open; its lines also reach the supervisors
+        silently watching it (read only, on /supervisor)."""
         await self.sio.emit(
             event,
             data,
@@ -99,6 +104,13 @@ class Fanout:
             namespace=names.VISITOR_NAMESPACE,
             skip_sid=skip_sid,
         )
+        if event == names.MESSAGE:
+            await self.sio.emit(
+                names.MESSAGE,
+                data,
+                room=names.watch_room(conversation_id),
+                namespace=names.SUPERVISOR_NAMESPACE,
+            )
 
     async def to_agent(
         self, agent_id: int, event: str, data: Any, *, skip_sid: str | None = None
@@ -128,6 +140,11 @@ class Fanout:
         """Close these /agent sockets, on whichever process holds them (logout)."""
         for sid in sids:
             await self.sio.disconnect(sid, namespace=names.AGENT_NAMESPACE)
+
+    async def disconnect_supervisor_sockets(self, sids: list[str]) -> None:
+        """Close these /supervisor sockets (live views), wherever they are (logout)."""
+        for sid in sids:
+            await self.sio.disconnect(sid, namespace=names.SUPERVISOR_NAMESPACE)
 
     # ---- what -----------------------------------------------------------------------------
 
@@ -301,3 +318,19 @@ class Fanout:
         name = names.SLA_WARNING if event.alert == "sla_warning" else names.SLA_BREACH
         for agent_id in event.recipients:
             await self.to_agent(agent_id, name, event.payload)
+
+    # The live view: to the shop's supervisors on /supervisor.
+
+    async def to_supervisors(self, shop_id: int, event: str, data: Any) -> None:
+        await self.sio.emit(
+            event,
+            data,
+            room=names.shop_supervisors_room(shop_id),
+            namespace=names.SUPERVISOR_NAMESPACE,
+        )
+
+    async def live_board_changed(self, event: LiveBoardChanged) -> None:
+        await self.to_supervisors(event.shop_id, names.LIVE, event.board)
+
+    async def supervisor_acted(self, event: SupervisorActed) -> None:
+        await self.to_supervisors(event.shop_id, names.AUDIT, event.audit)

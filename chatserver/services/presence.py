@@ -48,12 +48,18 @@ class AgentPresence:
         came_back: Callable[[int], Awaitable[None]],
         gone: Callable[[int, str], Awaitable[None]],
         close_sockets: Callable[[list[str]], Awaitable[None]],
+        views: PresenceStore,
+        close_views: Callable[[list[str]], Awaitable[None]],
     ) -> None:
         """`came_back(agent_id)` runs on connect (an offline agent becomes online);
         `gone(agent_id, reason)` when the grace period ran out (their chats go back);
-        `close_sockets(sids)` closes sockets on whichever process holds them."""
+        `close_sockets(sids)` closes sockets on whichever process holds them. `views` and
+        `close_views`: the same for the supervisors' live views (/supervisor), kept apart
+        because a live view is no panel: it never makes its owner "connected" for routing."""
         self.db = db
         self.store = store
+        self.views = views
+        self.close_views = close_views
         self.grace_seconds = grace_seconds
         self.came_back = came_back
         self.gone = gone
@@ -84,9 +90,21 @@ class AgentPresence:
         if not await self.is_connected(agent_id):
             self._start_grace(agent_id)
 
+    async def view_connected(self, actor: AuthenticatedAgent, sid: str) -> None:
+        await self.views.add(actor.agent.id, actor.session_id, sid)
+
+    async def view_disconnected(self, agent_id: int, session_id: int, sid: str) -> None:
+        await self.views.remove(agent_id, session_id, sid)
+
+    async def close_live_views(self, agent_id: int) -> None:
+        """Close this account's live views on every process (no longer a supervisor)."""
+        await self.close_views(await self.views.agent_sids(agent_id))
+
     async def disconnect_session(self, session_id: int) -> None:
-        """Close every socket opened with a revoked session token, on every process."""
+        """Close every socket opened with a revoked session token (panels and live views), on
+        every process."""
         await self.close_sockets(await self.store.session_sids(session_id))
+        await self.close_views(await self.views.session_sids(session_id))
 
     def _start_grace(self, agent_id: int) -> None:
         previous = self._grace_timers.pop(agent_id, None)
@@ -113,6 +131,7 @@ class AgentPresence:
 
     async def start(self) -> None:
         await self.store.start()
+        await self.views.start()
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
 
     async def _sweep_forever(self) -> None:
@@ -142,3 +161,4 @@ class AgentPresence:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._grace_timers.clear()
         await self.store.stop()
+        await self.views.stop()

@@ -28,6 +28,7 @@ class PresenceStore(Protocol):
     async def remove(self, agent_id: int, session_id: int, sid: str) -> None: ...
     async def count(self, agent_id: int) -> int: ...
     async def session_sids(self, session_id: int) -> list[str]: ...
+    async def agent_sids(self, agent_id: int) -> list[str]: ...
 
 
 class LocalPresenceStore:
@@ -60,6 +61,9 @@ class LocalPresenceStore:
 
     async def session_sids(self, session_id: int) -> list[str]:
         return sorted(self._by_session.get(session_id, ()))
+
+    async def agent_sids(self, agent_id: int) -> list[str]:
+        return sorted(self._by_agent.get(agent_id, ()))
 
 
 class RedisPresenceStore:
@@ -151,3 +155,6 @@ class RedisPresenceStore:
 
     async def session_sids(self, session_id: int) -> list[str]:
         return await self._live(self._session_key(session_id))
+
+    async def agent_sids(self, agent_id: int) -> list[str]:
+        return await self._live(self._agent_key(agent_id))

@@ -1,4 +1,4 @@
-"""Hostile payloads for every event a shopper or an agent can send, over real Socket.IO
+"""Hostile payloads for every event a shopper, an agent or a supervisor can send, over real Socket.IO
 connections: each gets the contract's error or a normal answer, never a server failure, and the
 connection keeps working. The events are read off the namespaces, so a new event is fuzzed the
 day it is declared."""
@@ -16,6 +16,7 @@ import pytest
 from chatserver.errors import ErrorCode
 from chatserver.realtime.agent import AgentNamespace
 from chatserver.realtime.server import RESERVED_EVENTS
+from chatserver.realtime.supervisor import SupervisorNamespace
 from chatserver.realtime.visitor import VisitorNamespace
 from tests.conftest import EventClient, LiveServer
 
@@ -51,6 +52,11 @@ VALID: dict[str, dict[str, Any]] = {
     "complaint_resolve": {"complaint_id": "$complaint", "status": "resolved", "result": "已退款"},
     "transfer": {"conversation_id": "$chat", "to_group_id": 1, "note": "请跟进退款进度"},
     "end_shift": {"notes": [], "summary": "今天没有紧急事项"},
+    # The live view (/supervisor).
+    "reassign": {"conversation_id": "$chat", "to_agent_id": 1, "note": "请跟进"},
+    "take_over": {"conversation_id": "$chat"},
+    "watch": {"conversation_id": "$chat"},
+    "unwatch": {"conversation_id": "$chat"},
 }
 # Fuzzed last: they end the chat the others act on.
 LAST = ("transfer", "end_shift", "status", "close", "block")
@@ -153,6 +159,12 @@ async def test_every_event_survives_hostile_payloads(
 
     outcomes = await fuzz(visitor, visitor_events, rng, ids)
     outcomes |= await fuzz(agent, agent_events, rng, ids)
+    supervisor = EventClient(namespace="/supervisor")
+    await supervisor.connect(
+        server.url, {"token": (await server.login("admin", "admin123"))["token"]}
+    )
+    server.clients.append(supervisor)
+    outcomes |= await fuzz(supervisor, declared_events(SupervisorNamespace), rng, ids)
     await server.settle()
 
     assert_no_server_failure(caplog)
@@ -161,6 +173,6 @@ async def test_every_event_survives_hostile_payloads(
     deep = [event for event, codes in outcomes.items() if set(codes) - {"invalid_payload"}]
     assert len(deep) >= len(outcomes) * 0.7, outcomes
     # Both connections still work after all that.
-    assert visitor.sio.connected and agent.sio.connected
+    assert visitor.sio.connected and agent.sio.connected and supervisor.sio.connected
     ping = await agent.call("typing", {"conversation_id": conversation_id, "typing": True})
     assert ping.get("ok") is True or ping["error"]["code"] in ERROR_CODES

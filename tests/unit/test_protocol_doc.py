@@ -30,3 +30,4 @@ def test_every_error_code_is_documented() -> None:
 def test_namespaces_are_documented() -> None:
     assert f"`{events.VISITOR_NAMESPACE}`" in PROTOCOL
     assert f"`{events.AGENT_NAMESPACE}`" in PROTOCOL
+    assert f"`{events.SUPERVISOR_NAMESPACE}`" in PROTOCOL

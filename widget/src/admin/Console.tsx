@@ -11,6 +11,7 @@ import { LearningPage } from './LearningPage';
 import { HoursPage } from './HoursPage';
 import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
+import { LazyLivePage } from './live/LazyLivePage';
 import { LazyReportsPage } from './reports/LazyReportsPage';
 import { ShopPage } from './ShopPage';
 import { SlaPage } from './SlaPage';
@@ -23,6 +24,7 @@ const TABS = [
   { id: 'learning', label: '机器人学习' },
   { id: 'phrases', label: '常用语' },
   { id: 'shop', label: '店铺设置' },
+  { id: 'live', label: '实时监控' },
   { id: 'blocks', label: '拒访名单' },
   { id: 'team', label: '客服与分组' },
   { id: 'complaints', label: '投诉管理' },
@@ -33,7 +35,7 @@ const TABS = [
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
 /** Tabs only supervisors and admins see (the server refuses the rest too). */
-const SUPERVISOR_TABS: readonly Tab[] = ['blocks', 'team', 'complaints', 'learning', 'hours', 'sla', 'reports'];
+const SUPERVISOR_TABS: readonly Tab[] = ['live', 'blocks', 'team', 'complaints', 'learning', 'hours', 'sla', 'reports'];
 /** Tabs only admins see (the server refuses the rest too). */
 const ADMIN_TABS: readonly Tab[] = ['integrations'];
 
@@ -154,6 +156,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
               <PolitenessSettings />
             </>
           )}
+          {tab === 'live' && <LazyLivePage />}
           {tab === 'blocks' && <BlocksPage />}
           {tab === 'complaints' && <ComplaintsPage />}
           {tab === 'integrations' && <IntegrationsPage />}

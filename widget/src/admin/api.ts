@@ -1,6 +1,7 @@
 // REST calls of the admin console (docs/protocol.md, "Editing"), on the shared client.
 import { authApi, request, send } from '../shared/api';
 import type { Complaint, ComplaintLevel, ComplaintStatus } from '../shared/complaints';
+import type { AuditRecord, LiveBoard } from '../shared/live';
 import type {
   Block,
   FaqEntry,
@@ -124,6 +125,8 @@ export const adminApi = {
   slaGroupUpdate: (token: string, id: number, body: Record<string, unknown>) =>
     request<SlaPolicyPage>('PUT', `/api/sla/policies/groups/${id}`, token, body),
   slaGroupReset: (token: string, id: number) => request<SlaPolicyPage>('DELETE', `/api/sla/policies/groups/${id}`, token),
+  liveBoard: (token: string) => request<LiveBoard>('GET', '/api/live', token),
+  liveAudit: (token: string) => request<{ items: AuditRecord[] }>('GET', '/api/live/audit', token),
   hours: (token: string) => request<BusinessHoursAnswer>('GET', '/api/business-hours', token),
   hoursUpdate: (token: string, body: Partial<BusinessHours>) =>
     request<BusinessHoursAnswer>('PUT', '/api/business-hours', token, body),

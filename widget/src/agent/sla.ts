@@ -3,38 +3,14 @@
 // clock, the shopper's next unanswered message starts the next-response one). Pure functions.
 import type { SlaAlertPayload } from '../shared/events';
 import { durationText } from '../shared/format';
-import type { Conversation, Message, SlaClock, SlaKind, SlaState } from '../shared/types';
+import { fromServer, stateOf, type LiveClock } from '../shared/slaClock';
+import type { Conversation, Message, SlaKind, SlaState } from '../shared/types';
 import type { ChatEntry } from './deskState';
 import { waitingSince } from './views/labels';
 
-export interface LiveClock {
-  kind: SlaKind;
-  since: string;
-  elapsedS: number;
-  targetS: number;
-  warnS: number;
-  state: SlaState;
-}
+export type { LiveClock };
 
 const RANK: Record<SlaState, number> = { breached: 0, warning: 1, ok: 2 };
-
-function stateOf(elapsedS: number, warnS: number, targetS: number): SlaState {
-  if (elapsedS >= targetS) return 'breached';
-  return elapsedS >= warnS ? 'warning' : 'ok';
-}
-
-function fromServer(clock: SlaClock, now: number): LiveClock {
-  const since = clock.running ? Math.max(0, (now - Date.parse(clock.as_of)) / 1000) : 0;
-  const elapsedS = clock.elapsed_s + since;
-  return {
-    kind: clock.kind,
-    since: clock.started_at,
-    elapsedS,
-    targetS: clock.target_s,
-    warnS: clock.warn_s,
-    state: stateOf(elapsedS, clock.warn_s, clock.target_s),
-  };
-}
 
 /** The response clock of a waiting shopper in the queue (first response, or the next one for a
  * chat handed back), as the server counts it. */

@@ -28,6 +28,7 @@ export const SOCKET_PATH = '/socket.io/';
 export const Namespace = {
   visitor: '/visitor',
   agent: '/agent',
+  supervisor: '/supervisor',
 } as const;
 
 /** Events on the /visitor namespace. */
@@ -87,6 +88,19 @@ export const AgentEvent = {
   resolveComplaint: 'complaint_resolve',
   transfer: 'transfer',
   endShift: 'end_shift',
+} as const;
+
+/** Events on the /supervisor namespace (the admin console's live view). */
+export const SupervisorEvent = {
+  // server → supervisor
+  live: 'live',
+  audit: 'audit',
+  message: 'message',
+  // supervisor → server
+  reassign: 'reassign',
+  takeOver: 'take_over',
+  watch: 'watch',
+  unwatch: 'unwatch',
 } as const;
 
 /** Socket.IO's own events, named here so no module spells them by hand. */

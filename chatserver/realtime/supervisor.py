@@ -1,0 +1,145 @@
+"""Namespace /supervisor: the admin console's live view. Supervisors and admins only; an agent
+is refused at connect, and every event checks the token and the role again (a demotion or a
+logout takes effect at once). Thin: authenticate, parse, call the action, ack.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import socketio
+
+from chatserver.actions.checks import check_supervising
+from chatserver.actions.supervision import Supervision
+from chatserver.commands.base import parse
+from chatserver.commands.chat import ConversationRef
+from chatserver.commands.supervision import Reassign
+from chatserver.errors import AppError
+from chatserver.realtime import events
+from chatserver.realtime.acks import acked
+from chatserver.realtime.connection import after_connect
+from chatserver.services.auth import AuthenticatedAgent, AuthService
+from chatserver.services.presence import AgentPresence
+from chatserver.views.conversations import ConversationViews
+from chatserver.views.supervision import SupervisionViews
+
+log = logging.getLogger(__name__)
+
+
+def _first(args: tuple[Any, ...]) -> Any:
+    return args[0] if args else None
+
+
+@dataclass(frozen=True)
+class SupervisorDesk:
+    auth: AuthService
+    presence: AgentPresence
+    supervision: Supervision
+    views: SupervisionViews
+    conversations: ConversationViews
+
+
+class SupervisorNamespace(socketio.AsyncNamespace):
+    def __init__(self, desk: SupervisorDesk) -> None:
+        super().__init__(events.SUPERVISOR_NAMESPACE)
+        self.desk = desk
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        try:
+            actor = await self.desk.auth.authenticate(token)
+            check_supervising(actor)
+        except AppError as error:
+            raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
+        await self.save_session(
+            sid,
+            {
+                "token": token,
+                "agent_id": actor.agent.id,
+                "session_id": actor.session_id,
+                "watching": [],
+            },
+        )
+        await self.desk.presence.view_connected(actor, sid)
+        await self.enter_room(sid, events.shop_supervisors_room(actor.shop.id))
+
+        async def first_board() -> None:
+            await self.emit(events.LIVE, await self.desk.views.board(actor.shop.id), to=sid)
+
+        after_connect(self.server, sid, self.namespace, first_board)
+
+    async def _actor(self, sid: str) -> AuthenticatedAgent:
+        session = await self.get_session(sid)
+        try:
+            actor = await self.desk.auth.authenticate(session.get("token"))
+            check_supervising(actor)
+        except AppError:
+            await self.disconnect(sid)
+            raise
+        return actor
+
+    @acked
+    async def on_reassign(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        return await self.desk.supervision.do_reassign(actor, parse(Reassign, _first(args)))
+
+    @acked
+    async def on_take_over(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(ConversationRef, _first(args))
+        return await self.desk.supervision.do_take_over(actor, command)
+
+    @acked
+    async def on_watch(self, sid: str, *args: Any) -> dict[str, Any]:
+        """Join silently: the chat's history now, its new lines as `message` events after."""
+        actor = await self._actor(sid)
+        command = parse(ConversationRef, _first(args))
+        audit = await self.desk.supervision.do_watch(actor, command, joining=True)
+        # In the room before the history is read: a line posted in between arrives twice at
+        # worst (the page merges by id), never not at all.
+        await self.enter_room(sid, events.watch_room(command.conversation_id))
+        await self._remember_watch(sid, command.conversation_id, watching=True)
+        chat = await self.desk.conversations.detail(actor.shop.id, command.conversation_id)
+        return {"chat": chat, "audit": audit}
+
+    @acked
+    async def on_unwatch(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(ConversationRef, _first(args))
+        await self.leave_room(sid, events.watch_room(command.conversation_id))
+        await self._remember_watch(sid, command.conversation_id, watching=False)
+        audit = await self.desk.supervision.do_watch(actor, command, joining=False)
+        return {"audit": audit}
+
+    async def _remember_watch(self, sid: str, conversation_id: int, *, watching: bool) -> None:
+        session = await self.get_session(sid)
+        ids = set(session.get("watching", [])) - {conversation_id}
+        session["watching"] = sorted(ids | {conversation_id} if watching else ids)
+        await self.save_session(sid, session)
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        """A closed page ends its watches: each gets its `unwatch` audit record, so the trail
+        never shows a supervisor still listening who left long ago."""
+        session = await self.get_session(sid)
+        agent_id, session_id = session.get("agent_id"), session.get("session_id")
+        if isinstance(agent_id, int) and isinstance(session_id, int):
+            await self.desk.presence.view_disconnected(agent_id, session_id, sid)
+        watching = session.get("watching", [])
+        if not watching:
+            return
+        try:
+            actor = await self.desk.auth.authenticate(session.get("token"))
+        except AppError:
+            return  # logged out: the session ended with the watch
+        for conversation_id in watching:
+            try:
+                await self.desk.supervision.do_watch(
+                    actor,
+                    ConversationRef(conversation_id=conversation_id),
+                    joining=False,
+                    detail={"reason": "disconnected"},
+                )
+            except AppError:
+                log.warning("no unwatch audit for chat %s on disconnect", conversation_id)
