@@ -54,8 +54,8 @@ REST: dict[tuple[str, str], Rule] = {
     ("GET", "/api/faq/proposals"): Rule("supervisor"),
     ("POST", "/api/faq/proposals/{proposal_id}/approve"): Rule("supervisor"),
     ("POST", "/api/faq/proposals/{proposal_id}/reject"): Rule("supervisor"),
-    ("GET", "/api/faq/export"): Rule("supervisor", key_scope="faq:manage"),
-    ("POST", "/api/faq/import"): Rule("supervisor", key_scope="faq:manage"),
+    ("GET", "/api/faq/export"): Rule("supervisor"),
+    ("POST", "/api/faq/import"): Rule("supervisor"),
     ("GET", "/api/faq"): Rule("agent", key_scope="faq:manage"),
     ("POST", "/api/faq"): Rule("supervisor", key_scope="faq:manage"),
     ("POST", "/api/faq/try"): Rule("agent"),
@@ -123,6 +123,10 @@ REST: dict[tuple[str, str], Rule] = {
     ("GET", "/api/staff-changes"): Rule("supervisor"),
     ("GET", "/api/live"): Rule("supervisor"),
     ("GET", "/api/live/audit"): Rule("supervisor"),
+    # The API's own description and its viewer.
+    ("GET", "/api/openapi.json"): Rule("public"),
+    ("GET", "/api/docs"): Rule("public"),
+    ("GET", "/api/docs/{file}"): Rule("public"),
     # The pages and their assets (the console's own routes check the token they send).
     ("GET", "/{section}"): Rule("public"),
     ("GET", "/{section}/{tail}"): Rule("public"),

@@ -16,6 +16,7 @@ import pytest
 import socketio
 from sqlalchemy import select
 
+from chatserver.api.routes import ROUTES
 from chatserver.app import SIO_KEY, build_app
 from chatserver.config import load_settings
 from chatserver.db.models import (
@@ -74,6 +75,29 @@ def test_every_route_and_event_is_declared(tmp_path: Path) -> None:
     for namespace, events in namespaces.items():
         declared = set(EVENTS.get(namespace, {}))
         assert events == declared, (namespace, sorted(events ^ declared))
+
+
+def test_the_openapi_document_declares_the_same_callers_as_this_table(tmp_path: Path) -> None:
+    """Two declarations, one written for the router and the document (api/routes.py), one here
+    from the rules: they must agree, route by route."""
+    settings = load_settings(
+        {
+            "CHATSERVER_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}",
+        },
+        host="127.0.0.1",
+        port=0,
+    )
+    app = build_app(settings)
+    disagreements = []
+    for route in app[ROUTES]:
+        rule = REST[(route.method, route.path)]
+        roles = () if rule.who == "public" else STAFF_ORDER[STAFF_ORDER.index(rule.who) :]
+        declared = (route.access.roles, route.access.scope, route.access.visitor)
+        expected = (roles, rule.key_scope, rule.shopper)
+        if declared != expected:
+            disagreements.append((route.method, route.path, declared, expected))
+    assert not disagreements, disagreements
 
 
 # ---- the shop whose things the callers reach for -------------------------------------------
@@ -206,12 +230,15 @@ async def test_rest_routes_refuse_anonymous_lower_roles_and_other_shops(
             status = await rest(server, method, path, rule, token, nobody)
             if status not in expected:
                 holes.append((method, path, caller, status))
-        # The lowest allowed role is let through (whatever the answer about the object).
-        if path != "/api/auth/logout":
-            token = demo.tokens[rule.who]
+        # The lowest allowed role, and a key holding the scope, are let through (whatever
+        # the answer about the object).
+        allowed = [] if path == "/api/auth/logout" else [(rule.who, demo.tokens[rule.who])]
+        if rule.key_scope is not None:
+            allowed.append(("a key with the scope", demo.keys["demo"]))
+        for caller, token in allowed:
             status = await rest(server, method, path, rule, token, {})
             if status in (401, 403):
-                holes.append((method, path, f"{rule.who} (allowed)", status))
+                holes.append((method, path, f"{caller} (allowed)", status))
     assert not holes, holes
 
 
