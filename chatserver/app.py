@@ -17,6 +17,7 @@ from chatserver.api import complaints as complaints_api
 from chatserver.api import conversations as conversations_api
 from chatserver.api import handovers as handovers_api
 from chatserver.api import health as health_api
+from chatserver.api import identity as identity_api
 from chatserver.api import integrations as integrations_api
 from chatserver.api import learning as learning_api
 from chatserver.api import politeness as politeness_api
@@ -75,6 +76,7 @@ def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     ratings_api.add_routes(app)
     reports_api.add_routes(app)
     politeness_api.add_routes(app)
+    identity_api.add_routes(app)
     uploads_api.add_routes(app)
     blocks_api.add_routes(app)
     complaints_api.add_routes(app)

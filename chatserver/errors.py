@@ -16,6 +16,7 @@ ErrorCode = Literal[
     "unauthorized",
     "too_large",
     "unsupported_media",
+    "identity_refused",
 ]
 
 HTTP_STATUS: dict[str, int] = {
@@ -24,6 +25,7 @@ HTTP_STATUS: dict[str, int] = {
     "text_too_long": 400,
     "unauthorized": 401,
     "forbidden": 403,
+    "identity_refused": 403,
     "not_found": 404,
     "conflict": 409,
     "too_large": 413,

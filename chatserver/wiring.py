@@ -25,6 +25,7 @@ from chatserver.actions.complaints import Complaints
 from chatserver.actions.faq_files import FaqFiles
 from chatserver.actions.groups_admin import GroupsAdmin
 from chatserver.actions.handoff import Handoff
+from chatserver.actions.identity_secret import IdentitySecrets
 from chatserver.actions.integration_messages import IntegrationMessages
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
@@ -97,6 +98,7 @@ class Components:
     ratings: RatingViews
     reports: ReportViews
     politeness: Politeness
+    identity_secrets: IdentitySecrets
     photos: Photos
     media_store: MediaStore
     media_links: media_links.MediaLinks
@@ -251,6 +253,7 @@ def build_components(
         ratings=RatingViews(db),
         reports=ReportViews(db),
         politeness=politeness,
+        identity_secrets=IdentitySecrets(db),
         photos=photos,
         media_store=media_store,
         media_links=links,

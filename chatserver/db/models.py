@@ -59,6 +59,13 @@ class Shop(Base):
     politeness_words: Mapped[dict[str, Any] | None] = mapped_column(
         JSON(none_as_null=True), nullable=True
     )
+    # The secret a shop signs its logged-in customers' ids with (identify() in the loader):
+    # hex, shown to admins only; None until an admin first opens it (actions/identity.py).
+    identity_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Pre-chat fields and the proactive invitation (domain/widget_settings.py); None: defaults.
+    widget_settings: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -93,6 +100,8 @@ class AgentSession(Base):
 
 class Visitor(Base):
     __tablename__ = "visitors"
+    # One visitor per shop customer: every device that identifies as them lands here.
+    __table_args__ = (UniqueConstraint("shop_id", "customer_id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
@@ -104,6 +113,15 @@ class Visitor(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The shop's own customer id, set by a verified identify(); None: anonymous.
+    customer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    customer_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # An anonymous visitor merged into a customer: its token now opens that customer. A record
+    # without a foreign key, like conversation_events.actor_id.
+    merged_into_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # What the widget last told us: the product on screen, recent pages, the device
+    # (domain/shopper_context.py). Never anything the shopper typed.
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class Conversation(Base):

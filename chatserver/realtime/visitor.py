@@ -18,6 +18,7 @@ from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTypi
 from chatserver.commands.leave_message import LeaveMessage
 from chatserver.commands.ratings import RateService
 from chatserver.commands.read_state import VisitorRead
+from chatserver.domain.identity import parse_identity
 from chatserver.domain.ratelimit import TokenBucket, blocked_shopper_messages, shopper_messages
 from chatserver.domain.text import is_encodable
 from chatserver.errors import AppError
@@ -69,7 +70,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
             )
         except AppError as error:
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
-        await self.save_session(sid, {"context": context})
+        await self.save_session(sid, {"context": context, "token": token})
         # Join before reading the history: whatever is sent from now on reaches this socket,
         # and anything earlier is in the snapshot (clients de-duplicate by message id).
         await self.enter_room(sid, events.conversation_room(context.conversation_id))
@@ -114,6 +115,25 @@ class VisitorNamespace(socketio.AsyncNamespace):
             admit=lambda: self._take_token(sid),
             admit_blocked=lambda: self._take_blocked_token(sid),
         )
+
+    @acked
+    async def on_identify(self, sid: str, *args: Any) -> dict[str, Any]:
+        """The shop's logged-in customer (identify() in the loader). On success this socket
+        speaks for the customer from now on and gets their `session` again; a refused
+        signature leaves it the anonymous shopper it was."""
+        before = await self._context(sid)
+        identity = parse_identity(_first(args))
+        self._take_token(sid)
+        fresh_token, context = await self.sessions.do_identify(before, identity)
+        session = await self.get_session(sid)
+        token = fresh_token or session["token"]
+        await self.save_session(sid, {"context": context, "token": token})
+        if context.conversation_id != before.conversation_id:
+            await self.leave_room(sid, events.conversation_room(before.conversation_id))
+            await self.enter_room(sid, events.conversation_room(context.conversation_id))
+        payload = await self.session_view.snapshot(context.conversation_id, token)
+        await self.emit(events.SESSION, payload, to=sid)
+        return {"conversation_id": context.conversation_id, "customer_id": identity.customer_id}
 
     @acked
     async def on_handoff(self, sid: str, *args: Any) -> dict[str, Any]:

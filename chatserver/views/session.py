@@ -35,7 +35,11 @@ class ShopperSessionView:
                 "agent": agent_brief(agent) if conversation.status == states.ASSIGNED else None,
                 "queue": None,
                 "shop": {"slug": shop.slug, "name": shop.name},
-                "visitor": {"id": visitor.id, "name": visitor.name},
+                "visitor": {
+                    "id": visitor.id,
+                    "name": visitor.name,
+                    "customer_id": visitor.customer_id,
+                },
                 "rating": await rating_prompt(session, conversation),
                 "read": read_marks(conversation),
             }
