@@ -36,6 +36,7 @@ from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
 from chatserver.actions.service_hours import Clock
 from chatserver.actions.shifts import Shifts
+from chatserver.actions.shopper_context import ShopperContexts
 from chatserver.actions.sla import SlaActions
 from chatserver.actions.sla_policies import SlaPolicies
 from chatserver.actions.staff import StaffAdmin
@@ -216,6 +217,7 @@ def build_components(
             typing,
             Ratings(db),
             read_state,
+            ShopperContexts(db),
         )
     )
     sio.register_namespace(

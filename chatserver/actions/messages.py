@@ -100,7 +100,13 @@ class ChatMessages:
                 sender_name=visitor.name,
                 text=command.text,
                 kind=command.kind,
-                meta=photo_meta(photo) if photo else leave.meta() if leave else None,
+                meta=photo_meta(photo)
+                if photo
+                else leave.meta()
+                if leave
+                else {"card": command.card}
+                if command.card
+                else None,
                 client_id=command.client_id,
                 now=now,
             )

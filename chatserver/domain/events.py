@@ -118,6 +118,16 @@ class ChatClosed(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
+class VisitorContextChanged(ConversationFact):
+    """The widget reported a new page or product (domain/shopper_context.py) while a person
+    serves or is about to serve the chat."""
+
+    visitor_id: int
+    agent_id: int | None
+    context: Wire
+
+
+@dataclass(frozen=True, slots=True)
 class ChatReopened(ConversationFact):
     """A shopper wrote into a closed chat: the bot has it again."""
 

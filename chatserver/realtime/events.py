@@ -22,6 +22,7 @@ SUGGESTIONS: Final = "suggestions"
 # Staff only: private notes and coloured flags (never on /visitor).
 NOTE: Final = "note"
 FLAG: Final = "flag"
+VISITOR_CONTEXT: Final = "visitor_context"
 
 # Satisfaction ratings: the shopper's `rate`, and `rated` to the agent who served.
 RATE: Final = "rate"

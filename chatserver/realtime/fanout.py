@@ -35,6 +35,7 @@ from chatserver.domain.events import (
     SlaAlerted,
     SuggestionsFound,
     TypingChanged,
+    VisitorContextChanged,
 )
 from chatserver.realtime import events as names
 from chatserver.views.wire import iso
@@ -59,6 +60,7 @@ class Fanout:
             QueueChanged: self.queue_changed,
             NoteAdded: self.note_added,
             FlagChanged: self.flag_changed,
+            VisitorContextChanged: self.visitor_context_changed,
             ChatRated: self.chat_rated,
             ReadUpTo: self.read_up_to,
             ShopperBlocked: self.shopper_blocked,
@@ -219,6 +221,18 @@ class Fanout:
 
     async def note_added(self, event: NoteAdded) -> None:
         await self.to_shop_agents(event.shop_id, names.NOTE, event.note, skip_sid=event.origin_sid)
+
+    async def visitor_context_changed(self, event: VisitorContextChanged) -> None:
+        """To the agent serving the chat; while it waits, to the shop's panels (the queue)."""
+        data = {
+            "conversation_id": event.conversation_id,
+            "visitor_id": event.visitor_id,
+            "context": event.context,
+        }
+        if event.agent_id is not None:
+            await self.to_agent(event.agent_id, names.VISITOR_CONTEXT, data)
+        else:
+            await self.to_shop_agents(event.shop_id, names.VISITOR_CONTEXT, data)
 
     async def flag_changed(self, event: FlagChanged) -> None:
         await self.to_shop_agents(
