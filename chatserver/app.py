@@ -17,7 +17,6 @@ from chatserver.api import complaints as complaints_api
 from chatserver.api import conversations as conversations_api
 from chatserver.api import handovers as handovers_api
 from chatserver.api import health as health_api
-from chatserver.api import identity as identity_api
 from chatserver.api import integrations as integrations_api
 from chatserver.api import learning as learning_api
 from chatserver.api import politeness as politeness_api
@@ -29,6 +28,7 @@ from chatserver.api import static as static_api
 from chatserver.api import team as team_api
 from chatserver.api import uploads as uploads_api
 from chatserver.api import webhooks as webhooks_api
+from chatserver.api import widget_setup as widget_setup_api
 from chatserver.api.common import COMPONENTS, error_middleware
 from chatserver.config import Settings
 from chatserver.db.base import utcnow
@@ -76,7 +76,7 @@ def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     ratings_api.add_routes(app)
     reports_api.add_routes(app)
     politeness_api.add_routes(app)
-    identity_api.add_routes(app)
+    widget_setup_api.add_routes(app)
     uploads_api.add_routes(app)
     blocks_api.add_routes(app)
     complaints_api.add_routes(app)

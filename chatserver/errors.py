@@ -17,6 +17,7 @@ ErrorCode = Literal[
     "too_large",
     "unsupported_media",
     "identity_refused",
+    "prechat_required",
 ]
 
 HTTP_STATUS: dict[str, int] = {
@@ -26,6 +27,7 @@ HTTP_STATUS: dict[str, int] = {
     "unauthorized": 401,
     "forbidden": 403,
     "identity_refused": 403,
+    "prechat_required": 409,
     "not_found": 404,
     "conflict": 409,
     "too_large": 413,

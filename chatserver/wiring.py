@@ -44,6 +44,7 @@ from chatserver.actions.transfers import Transfers
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.actions.webhooks import Webhooks
+from chatserver.actions.widget_settings import WidgetSettings
 from chatserver.config import Settings
 from chatserver.db.base import utcnow
 from chatserver.db.engine import Database
@@ -100,6 +101,7 @@ class Components:
     reports: ReportViews
     politeness: Politeness
     identity_secrets: IdentitySecrets
+    widget_settings: WidgetSettings
     photos: Photos
     media_store: MediaStore
     media_links: media_links.MediaLinks
@@ -163,6 +165,7 @@ def build_components(
     blocks = Blocks(db)
     complaints = Complaints(db)
     shifts = Shifts(db)
+    widget_settings = WidgetSettings(db)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
@@ -218,6 +221,7 @@ def build_components(
             Ratings(db),
             read_state,
             ShopperContexts(db),
+            widget_settings,
         )
     )
     sio.register_namespace(
@@ -256,6 +260,7 @@ def build_components(
         reports=ReportViews(db),
         politeness=politeness,
         identity_secrets=IdentitySecrets(db),
+        widget_settings=widget_settings,
         photos=photos,
         media_store=media_store,
         media_links=links,

@@ -59,8 +59,7 @@ class Shop(Base):
     politeness_words: Mapped[dict[str, Any] | None] = mapped_column(
         JSON(none_as_null=True), nullable=True
     )
-    # The secret a shop signs its logged-in customers' ids with (identify() in the loader):
-    # hex, shown to admins only; None until an admin first opens it (actions/identity.py).
+    # Signs logged-in customers' ids for identify(); admins only (actions/identity_secret.py).
     identity_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Pre-chat fields and the proactive invitation (domain/widget_settings.py); None: defaults.
     widget_settings: Mapped[dict[str, Any] | None] = mapped_column(
@@ -116,11 +115,9 @@ class Visitor(Base):
     # The shop's own customer id, set by a verified identify(); None: anonymous.
     customer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     customer_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    # An anonymous visitor merged into a customer: its token now opens that customer. A record
-    # without a foreign key, like conversation_events.actor_id.
+    # Merged into a customer (actions/customers.py): this token opens them. No foreign key.
     merged_into_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    # What the widget last told us: the product on screen, recent pages, the device
-    # (domain/shopper_context.py). Never anything the shopper typed.
+    # Product on screen, recent pages, device, pre-chat answers (domain/shopper_context.py).
     context: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 

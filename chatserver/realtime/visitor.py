@@ -14,6 +14,7 @@ from chatserver.actions.read_state import ReadState
 from chatserver.actions.shopper_context import ShopperContexts
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorContext, VisitorSessions
+from chatserver.actions.widget_settings import WidgetSettings
 from chatserver.commands.base import parse
 from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
 from chatserver.commands.leave_message import LeaveMessage
@@ -54,6 +55,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         ratings: Ratings,
         read_state: ReadState,
         contexts: ShopperContexts,
+        widget_settings: WidgetSettings,
     ) -> None:
         super().__init__(events.VISITOR_NAMESPACE)
         self.sessions = sessions
@@ -64,6 +66,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         self.ratings = ratings
         self.read_state = read_state
         self.contexts = contexts
+        self.widget_settings = widget_settings
         self._buckets: dict[str, TokenBucket] = {}
         self._blocked_buckets: dict[str, TokenBucket] = {}
         self._context_buckets: dict[str, TokenBucket] = {}
@@ -158,6 +161,13 @@ class VisitorNamespace(socketio.AsyncNamespace):
         return await self.contexts.do_report(
             context, _first(args), user_agent=session.get("user_agent")
         )
+
+    @acked
+    async def on_prechat(self, sid: str, *args: Any) -> dict[str, Any]:
+        """The pre-chat form's answers (the shop's fields; required ones before chatting)."""
+        context = await self._context(sid)
+        self._take_token(sid)
+        return await self.widget_settings.do_prechat(context, _first(args))
 
     @acked
     async def on_handoff(self, sid: str, *args: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, Shop, Visitor
 from chatserver.db.records import messages_of
 from chatserver.domain import states
+from chatserver.domain.widget_settings import effective
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import rating_prompt
 from chatserver.views.wire import agent_brief, message_dict, read_marks
@@ -41,6 +42,9 @@ class ShopperSessionView:
                     "customer_id": visitor.customer_id,
                 },
                 "rating": await rating_prompt(session, conversation),
+                # Pre-chat fields and the invitation (domain/widget_settings.py).
+                "widget": effective(shop.widget_settings),
+                "prechat_done": "prechat" in (visitor.context or {}),
                 "read": read_marks(conversation),
             }
         if payload["status"] == states.QUEUED:
