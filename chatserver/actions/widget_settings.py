@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from chatserver.actions.catalog import require_admin
 from chatserver.actions.visitor_session import VisitorContext
 from chatserver.db.engine import Database
@@ -23,6 +25,14 @@ class WidgetSettings:
         async with self.db.sessions() as session:
             shop = await session.get_one(Shop, actor.agent.shop_id)
             return {"settings": effective(shop.widget_settings)}
+
+    async def public_invite(self, shop_slug: str | None) -> dict[str, Any]:
+        """What the loader on a shop's page may know before any chat: the invitation only."""
+        async with self.db.sessions() as session:
+            shop = await session.scalar(select(Shop).where(Shop.slug == (shop_slug or "")))
+            if shop is None:
+                raise AppError("not_found", "店铺不存在")
+            return {"invite": effective(shop.widget_settings)["invite"]}
 
     async def do_update(self, actor: AuthenticatedAgent, raw: Any) -> dict[str, Any]:
         require_admin(actor)

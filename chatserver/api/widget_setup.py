@@ -8,6 +8,8 @@ from aiohttp import web
 
 from chatserver.actions.catalog import require_admin
 from chatserver.api.common import current_agent, json_body, parts_of
+from chatserver.domain.text import is_encodable
+from chatserver.errors import AppError
 
 
 async def get_identity_secret(request: web.Request) -> web.Response:
@@ -32,8 +34,18 @@ async def update_widget_settings(request: web.Request) -> web.Response:
     return web.json_response(await parts_of(request).widget_settings.do_update(actor, body))
 
 
+async def get_widget_config(request: web.Request) -> web.Response:
+    """Public, for the loader on any shop page (hence CORS): the invitation settings only."""
+    shop = request.query.get("shop")
+    if shop is not None and (len(shop) > 64 or not is_encodable(shop)):
+        raise AppError("not_found", "店铺不存在")
+    config = await parts_of(request).widget_settings.public_invite(shop)
+    return web.json_response(config, headers={"Access-Control-Allow-Origin": "*"})
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/shop/identity-secret", get_identity_secret)
     app.router.add_post("/api/shop/identity-secret/rotate", rotate_identity_secret)
     app.router.add_get("/api/shop/widget-settings", get_widget_settings)
     app.router.add_put("/api/shop/widget-settings", update_widget_settings)
+    app.router.add_get("/api/widget/config", get_widget_config)

@@ -13,6 +13,7 @@ import { PhrasesPage } from './PhrasesPage';
 import { PolitenessSettings } from './PolitenessSettings';
 import { LazyReportsPage } from './reports/LazyReportsPage';
 import { ShopPage } from './ShopPage';
+import { WidgetSetupPanel } from './WidgetSetupPanel';
 import { SlaPage } from './SlaPage';
 import { ROLE_LABELS } from './staffApi';
 import { TeamPage } from './TeamPage';
@@ -151,6 +152,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
           {tab === 'shop' && (
             <>
               <ShopPage />
+              <WidgetSetupPanel />
               <PolitenessSettings />
             </>
           )}

@@ -121,6 +121,7 @@ interface ChatWidgetApi {
   let frame: HTMLIFrameElement | null = null;
   let open = false;
   let frameReady = false;
+  let inviteText = '';
 
   function post(type: string, extra: Fields = {}): void {
     frame?.contentWindow?.postMessage({ type, ...extra }, origin);
@@ -166,6 +167,8 @@ interface ChatWidgetApi {
     else if (data.type === 'chatserver:ready') {
       frameReady = true;
       sendContext();
+      if (inviteText) post('chatserver:invite', { text: inviteText });
+      inviteText = '';
     }
     else if (data.type === 'chatserver:unread' && !open) setUnread(Number(data.count) || 0);
   });
@@ -200,6 +203,28 @@ interface ChatWidgetApi {
 
   function attach(): void {
     document.body.appendChild(host);
+    void scheduleInvite();
+  }
+
+  /** 主动邀请: when the shop turned it on, open the chat by itself after N seconds on a page,
+   * at most once per browser session (a shopper who closed it is not asked again). */
+  async function scheduleInvite(): Promise<void> {
+    const key = `chatserver:invited:${shop}`;
+    try {
+      if (sessionStorage.getItem(key)) return;
+      const response = await fetch(`${origin}/api/widget/config?shop=${encodeURIComponent(shop)}`);
+      if (!response.ok) return;
+      const invite = ((await response.json()) as { invite?: { enabled?: boolean; delay_seconds?: number; text?: string } }).invite;
+      if (!invite?.enabled) return;
+      window.setTimeout(() => {
+        if (open || frame) return; // the shopper already found the chat
+        sessionStorage.setItem(key, '1');
+        inviteText = String(invite.text || '');
+        setOpen(true);
+      }, Math.max(3, Number(invite.delay_seconds) || 30) * 1000);
+    } catch {
+      // no invitation when storage or the network is unavailable: the button still works
+    }
   }
   if (document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach);

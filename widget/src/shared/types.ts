@@ -20,7 +20,47 @@ export interface MessageImage {
   thumb_height?: number;
 }
 
+/** 商品卡片 (`kind: "product"`, `meta.card`; also the product on screen in ShopperContext). */
+export interface ProductCard {
+  id: string;
+  title: string;
+  price: number | null;
+  image: string | null;
+  url: string | null;
+}
+
+/** 订单卡片 (`kind: "order"`, `meta.card`). */
+export interface OrderCard {
+  order_no: string;
+  status: string | null;
+  amount: number;
+  items: { title: string; quantity: number; price: number | null; image: string | null }[];
+}
+
+/** What the widget told the server about the shopper (staff only, docs/protocol.md). */
+export interface ShopperContext {
+  product?: ProductCard | null;
+  pages?: { url: string; title: string; referrer: string; at: string }[];
+  device?: { type: string; os: string; browser: string };
+  prechat?: { name?: string; phone?: string; order_no?: string };
+}
+
+export type PrechatRequirement = 'off' | 'optional' | 'required';
+
+/** The shop's pre-chat fields and proactive invitation (`session.widget`). */
+export interface WidgetSettings {
+  prechat: { name: PrechatRequirement; phone: PrechatRequirement; order_no: PrechatRequirement };
+  invite: { enabled: boolean; delay_seconds: number; text: string };
+}
+
+/** The shopper as staff see them in a Conversation. */
+export interface VisitorRef extends PersonRef {
+  customer?: { id: string; phone: string | null } | null;
+  context?: ShopperContext | null;
+}
+
 export interface MessageMeta {
+  card?: ProductCard | OrderCard;
   choices?: SuggestionChoice[];
   event?: string;
   image?: MessageImage;
@@ -74,7 +114,7 @@ export interface Conversation {
   shop: ShopRef;
   status: ConversationStatus;
   priority: number;
-  visitor: PersonRef;
+  visitor: VisitorRef;
   agent: PersonRef | null;
   created_at: string;
   queued_at: string | null;
@@ -314,6 +354,8 @@ export type ErrorCode =
   | 'unauthorized'
   | 'too_large'
   | 'unsupported_media'
+  | 'identity_refused'
+  | 'prechat_required'
   // produced by the client itself when no acknowledgement came back in time
   | 'timeout'
   | (string & {});
