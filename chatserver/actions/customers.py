@@ -117,6 +117,8 @@ async def _merge(tx: Transaction, anonymous: Visitor, customer: Visitor, now: da
     moving = await current_conversation(session, anonymous.id)
     kept = await current_conversation(session, customer.id)
     anonymous.merged_into_id = customer.id
+    # What this device reported (pages, product, pre-chat answers) fills in what is missing.
+    customer.context = {**(anonymous.context or {}), **(customer.context or {})} or None
     await session.execute(
         update(Conversation)
         .where(Conversation.visitor_id == anonymous.id)
@@ -164,7 +166,7 @@ async def _merge(tx: Transaction, anonymous: Visitor, customer: Visitor, now: da
             moving.id,
             moving.shop_id,
             owner_id=owner,
-            closed_by=0,
+            closed_by=None,
             reason="merged",
             farewell=message_dict(note),
         )

@@ -110,7 +110,8 @@ class ChatTransferred(ConversationFact):
 @dataclass(frozen=True, slots=True)
 class ChatClosed(ConversationFact):
     owner_id: int | None
-    closed_by: int
+    # The agent who closed it; None when no agent did (merged on the shopper's login).
+    closed_by: int | None
     reason: str
     farewell: Wire
     # The shopper's rating prompt ({requested, round, agent}); None: not asked.

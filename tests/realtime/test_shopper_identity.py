@@ -168,3 +168,34 @@ async def test_bad_identity_payloads_get_clear_errors(server: LiveServer) -> Non
             else await visitor.call("identify", [])
         )
         assert not ack["ok"] and ack["error"]["code"] == code, (payload, ack)
+
+
+async def test_a_chat_a_person_serves_is_kept_and_the_other_device_follows_it(
+    server: LiveServer,
+) -> None:
+    secret = await _secret(server)
+    phone = await server.visitor()
+    assert (await _identify(phone, _identity(secret, "c-77")))["ok"]
+    await phone.send("这件大衣有黑色吗")
+    await server.settle()
+
+    agent = await server.agent(status="online")
+    laptop = await server.visitor()
+    await laptop.send("转人工")
+    assigned = await agent.wait_for("assigned")
+    served = assigned["conversation"]["id"]
+    ack = await _identify(laptop, _identity(secret, "c-77"))
+    assert ack["ok"] and ack["conversation_id"] == served
+
+    # The phone's chat is closed as merged; its question now sits in the served chat.
+    merged = await phone.wait_for("message", lambda m: m["meta"].get("event") == "merged")
+    assert merged["meta"]["merged_into"] == served
+    closed = await phone.wait_for("closed")
+    assert closed["reason"] == "merged"
+    texts = [m["text"] for m in laptop.session["messages"]]
+    assert "这件大衣有黑色吗" in texts and "转人工" in texts
+    # The phone's widget reconnects (as it does on that line) and lands in the served chat.
+    again = await server.visitor(token=phone.session["token"])
+    assert again.session["conversation_id"] == served
+    assert again.session["status"] == "assigned"
+    assert agent.received("closed") == []  # the agent's chat goes on

@@ -94,10 +94,11 @@ export class HostBridge {
       this.identifying = true;
       const ack = await this.deps.emit(VisitorEvent.identify, identity);
       this.identifying = false;
-      // on success a new `session` follows and calls sync() again; a refusal leaves the
-      // shopper anonymous, which is all the shopper needs to know (nothing is shown)
-      if (!ack.ok) this.refused = key;
-      else return;
+      // on success a new `session` follows and calls sync() again
+      if (ack.ok) return;
+      this.refused = key;
+      // for the shop's developers: the shopper sees nothing and chats on anonymously
+      console.warn(`[chatserver] identify refused: ${ack.error.code} ${ack.error.message}`);
     }
     if (!this.reported && (this.page || this.store.state.product)) {
       this.reported = true;
