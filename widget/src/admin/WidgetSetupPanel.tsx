@@ -2,7 +2,7 @@
 // supervisors read), and for admins the identity secret the shop's server signs its customers'
 // ids with for identify() (shown on request, rotatable), with a signing example.
 import { useEffect, useState } from 'preact/hooks';
-import type { PrechatRequirement, WidgetSettings } from '../shared/types';
+import type { PrechatRequirement, WidgetSettings } from '../shared/shopperContext';
 import { errorText } from './errors';
 import { Field, FormError, LoadState, useAdmin, useFormErrors } from './ui';
 import { widgetSetupApi } from './widgetSetupApi';

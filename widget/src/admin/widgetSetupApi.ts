@@ -1,7 +1,7 @@
 // REST calls of the 网页接入 panel (docs/protocol.md, REST): the identity secret for identify()
 // (admins only) and the pre-chat and invitation settings (staff read, admins save).
 import { request } from '../shared/api';
-import type { WidgetSettings } from '../shared/types';
+import type { WidgetSettings } from '../shared/shopperContext';
 
 export interface IdentitySecret {
   secret: string;

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { ProductCardView } from '../shared/CardView';
 import { useStore } from '../shared/store';
-import type { PrechatRequirement } from '../shared/types';
+import type { PrechatRequirement } from '../shared/shopperContext';
 import type { ShopperChat } from './client';
 
 const FIELDS = [

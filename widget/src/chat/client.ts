@@ -69,8 +69,7 @@ export class ShopperChat {
   readonly rating: ShopperRating;
   /** 留言: the form offered when nobody can answer now (its own store). */
   readonly leave: ShopperLeaveMessage;
-  /** What the shop's page told the loader: customer, product, order, page (its own store). */
-  readonly host: HostBridge;
+  readonly host: HostBridge; // what the shop's page told the loader (its own store)
   private socket: Socket;
   private token: string | null;
   private readonly outbox: Outbox<ShopperOutgoing>;
@@ -133,13 +132,7 @@ export class ShopperChat {
       () => this.socket.connected,
       (message, status) => (this.receive([message]), this.store.set({ status })),
     );
-    this.host = new HostBridge({
-      emit: (event, payload) => emitWithAck(this.socket, event, payload),
-      connected: () => this.socket.connected,
-      sendCard: (kind, card) => {
-        this.outbox.add({ text: kind === 'product' ? '[商品]' : '[订单]', kind, card });
-      },
-    });
+    this.host = new HostBridge(() => this.socket, (item) => this.outbox.add(item));
     // A person is on the way again (转人工, or a photo sent to the bot): that round's card goes.
     this.store.subscribe(() => {
       if (this.store.state.status === 'queued' || this.store.state.status === 'assigned') this.rating.prompt(undefined);

@@ -3,9 +3,12 @@
 // connection, `context` after every `session` and change, an order as a card once. Also keeps
 // the shop's pre-chat settings and answers them with `prechat`. Nothing typed on the shop's page
 // ever arrives here: the loader sends only what the shop's own script handed it.
+import type { Socket } from 'socket.io-client';
+import { emitWithAck } from '../shared/ack';
 import { VisitorEvent, type SessionPayload } from '../shared/events';
 import { Store } from '../shared/store';
-import type { Ack, OrderCard, ProductCard, WidgetSettings } from '../shared/types';
+import type { OrderCard, ProductCard, WidgetSettings } from '../shared/shopperContext';
+import type { Ack } from '../shared/types';
 
 export interface HostContext {
   identity?: Record<string, unknown> | null;
@@ -21,12 +24,11 @@ export interface HostState {
   prechatDone: boolean;
 }
 
-type Emit = (event: string, payload: unknown) => Promise<Ack<Record<string, unknown>>>;
-
-export interface HostBridgeDeps {
-  emit: Emit;
-  connected: () => boolean;
-  sendCard: (kind: 'product' | 'order', card: ProductCard | OrderCard) => void;
+/** A card for the outbox (client.ts): sent in order with the shopper's messages, never twice. */
+export interface CardItem {
+  text: string;
+  kind: 'product' | 'order';
+  card: ProductCard | OrderCard;
 }
 
 export class HostBridge {
@@ -41,7 +43,14 @@ export class HostBridge {
   private identifying = false;
   private reported = false;
 
-  constructor(private readonly deps: HostBridgeDeps) {}
+  constructor(
+    private readonly socket: () => Socket,
+    private readonly queue: (item: CardItem) => void,
+  ) {}
+
+  private emit(event: string, payload: unknown): Promise<Ack<Record<string, unknown>>> {
+    return emitWithAck(this.socket(), event, payload);
+  }
 
   /** The loader's `chatserver:context` message. */
   fromParent(context: HostContext): void {
@@ -73,7 +82,7 @@ export class HostBridge {
   }
 
   async submitPrechat(values: Record<string, string>): Promise<Ack<Record<string, unknown>>> {
-    const ack = await this.deps.emit(VisitorEvent.prechat, values);
+    const ack = await this.emit(VisitorEvent.prechat, values);
     if (ack.ok) {
       this.store.set({ prechatDone: true });
       void this.sync();
@@ -83,16 +92,16 @@ export class HostBridge {
 
   sendProduct(): void {
     const product = this.store.state.product;
-    if (product) this.deps.sendCard('product', product);
+    if (product) this.queue({ text: '[商品]', kind: 'product', card: product });
   }
 
   private async sync(): Promise<void> {
-    if (!this.sessionSeen || !this.deps.connected()) return;
+    if (!this.sessionSeen || !this.socket().connected) return;
     const identity = this.identity;
     const key = identity ? JSON.stringify(identity) : null;
     if (identity && key !== this.refused && String(identity.id) !== this.customerId && !this.identifying) {
       this.identifying = true;
-      const ack = await this.deps.emit(VisitorEvent.identify, identity);
+      const ack = await this.emit(VisitorEvent.identify, identity);
       this.identifying = false;
       // on success a new `session` follows and calls sync() again
       if (ack.ok) return;
@@ -102,13 +111,13 @@ export class HostBridge {
     }
     if (!this.reported && (this.page || this.store.state.product)) {
       this.reported = true;
-      const ack = await this.deps.emit(VisitorEvent.context, { page: this.page, product: this.store.state.product });
+      const ack = await this.emit(VisitorEvent.context, { page: this.page, product: this.store.state.product });
       if (!ack.ok) this.reported = false;
     }
     if (this.pendingOrder && this.store.state.prechatDone) {
       const order = this.pendingOrder;
       this.pendingOrder = null;
-      this.deps.sendCard('order', order);
+      this.queue({ text: '[订单]', kind: 'order', card: order });
     }
   }
 }

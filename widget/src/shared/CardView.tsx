@@ -2,7 +2,7 @@
 // agent's side panel. Every field is shown as a text node; links only when http(s) (the server
 // checks too) and opened without access to this page. Images load only from this server's own
 // origin: the pages' CSP (img-src 'self') would block any other, so those show a placeholder.
-import type { OrderCard, ProductCard } from './types';
+import type { OrderCard, ProductCard } from './shopperContext';
 import './cards.css';
 
 const ORDER_ITEMS_SHOWN = 3;

@@ -19,10 +19,9 @@ import type {
   RatingPrompt,
   SlaKind,
   ShiftSummary,
-  ShopperContext,
   Suggestion,
-  WidgetSettings,
 } from './types';
+import type { ShopperContext, WidgetSettings } from './shopperContext';
 import type { Complaint, ComplaintEscalatedPayload, ComplaintStatus, DemandKind } from './complaints';
 
 export const SOCKET_PATH = '/socket.io/';

@@ -1,4 +1,5 @@
 // The objects of the event contract (docs/protocol.md), as the front end sees them.
+import type { OrderCard, ProductCard, VisitorRef } from './shopperContext';
 
 export type Sender = 'visitor' | 'bot' | 'agent' | 'system';
 export type MessageKind = 'text' | 'suggestions' | 'event' | 'image' | (string & {});
@@ -18,45 +19,6 @@ export interface MessageImage {
   height: number;
   thumb_width?: number;
   thumb_height?: number;
-}
-
-/** 商品卡片 (`kind: "product"`, `meta.card`; also the product on screen in ShopperContext). */
-export interface ProductCard {
-  id: string;
-  title: string;
-  price: number | null;
-  image: string | null;
-  url: string | null;
-}
-
-/** 订单卡片 (`kind: "order"`, `meta.card`). */
-export interface OrderCard {
-  order_no: string;
-  status: string | null;
-  amount: number;
-  items: { title: string; quantity: number; price: number | null; image: string | null }[];
-}
-
-/** What the widget told the server about the shopper (staff only, docs/protocol.md). */
-export interface ShopperContext {
-  product?: ProductCard | null;
-  pages?: { url: string; title: string; referrer: string; at: string }[];
-  device?: { type: string; os: string; browser: string };
-  prechat?: { name?: string; phone?: string; order_no?: string };
-}
-
-export type PrechatRequirement = 'off' | 'optional' | 'required';
-
-/** The shop's pre-chat fields and proactive invitation (`session.widget`). */
-export interface WidgetSettings {
-  prechat: { name: PrechatRequirement; phone: PrechatRequirement; order_no: PrechatRequirement };
-  invite: { enabled: boolean; delay_seconds: number; text: string };
-}
-
-/** The shopper as staff see them in a Conversation. */
-export interface VisitorRef extends PersonRef {
-  customer?: { id: string; phone: string | null } | null;
-  context?: ShopperContext | null;
 }
 
 export interface MessageMeta {

@@ -4,7 +4,7 @@
 import { Fragment } from 'preact';
 import { ProductCardView } from '../../shared/CardView';
 import { clockTime } from '../../shared/format';
-import type { VisitorRef } from '../../shared/types';
+import type { VisitorRef } from '../../shared/shopperContext';
 
 const PRECHAT_LABELS: Record<string, string> = { name: '称呼', phone: '手机号', order_no: '订单号' };
 
