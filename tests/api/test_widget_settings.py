@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
+
 from tests.conftest import LiveServer
 from tests.rest import call
 
@@ -81,3 +83,17 @@ async def test_required_prechat_fields_come_before_the_first_message(server: Liv
     assert brief["context"]["prechat"]["phone"] == "13800001111"
     again = await server.visitor(token=visitor.session["token"])
     assert again.session["prechat_done"] is True
+
+
+async def test_the_loader_reads_only_the_invitation_without_logging_in(server: LiveServer) -> None:
+    admin = (await server.login("admin", "admin123"))["token"]
+    await call(server, "PUT", "/api/shop/widget-settings", admin, SETTINGS)
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{server.url}/api/widget/config?shop=demo") as response,
+    ):
+        assert response.status == 200
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert await response.json() == {"invite": SETTINGS["invite"]}  # no pre-chat, no secret
+    status, missing = await call(server, "GET", "/api/widget/config?shop=nope")
+    assert status == 404 and missing["error"]["code"] == "not_found"
