@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from chatserver.domain.identity import sign
+
 from .browser_ui import TIMEOUT_MS, AdminConsole, Agent, Shopper, tid
 from .test_business_hours import admin_token
 
@@ -205,3 +207,46 @@ def test_proactive_invitation_opens_the_chat_by_itself(
         "您好，需要帮您挑选尺码吗？", timeout=TIMEOUT_MS
     )
     shopper.screenshot(screenshot_dir, "context-05-desktop-invitation")
+
+
+def test_a_logged_in_customer_has_the_same_history_in_a_second_browser(
+    server, phone, new_context, shop_site: ShopSite
+) -> None:
+    page = phone.new_page()
+    token = admin_token(page, server)
+    secret = page.request.get(
+        server.url + "/api/shop/identity-secret", headers={"Authorization": f"Bearer {token}"}
+    ).json()["secret"]
+    identity = {"id": "c-2046", "name": "周先生", "signature": sign(secret, "c-2046")}
+
+    shop_site.open(page, server.url, [["identify", identity]])
+    shopper = Shopper(page, server.url)
+    shopper.open_chat()
+    shopper.send("上次买的衬衫想换个尺码")
+    shopper.expect_sent("上次买的衬衫想换个尺码")
+
+    # The same customer on a laptop, anonymous first, then logged in by the page.
+    laptop = new_context().new_page()
+    shop_site.open(laptop, server.url, [["identify", identity]])
+    other = Shopper(laptop, server.url)
+    other.page.locator(tid("chat-launcher")).click()
+    expect(
+        other.messages(sender="visitor").filter(has_text="上次买的衬衫想换个尺码")
+    ).to_have_count(1, timeout=TIMEOUT_MS)
+
+    # A forged signature: refused, that browser chats on anonymously and sees nothing of it.
+    forged = new_context().new_page()
+    shop_site.open(forged, server.url, [["identify", {**identity, "signature": "0" * 64}]])
+    stranger = Shopper(forged, server.url)
+    stranger.open_chat()
+    stranger.send("你好")
+    stranger.expect_sent("你好")
+    expect(stranger.frame.locator(tid("message-list"))).not_to_contain_text("衬衫")
+
+    agent = Agent(new_context().new_page(), server.url)
+    agent.login()
+    other.ask_for_person()
+    expect(agent.conversation(0)).to_be_visible(timeout=TIMEOUT_MS)
+    agent.conversation(0).click()
+    expect(agent.page.locator(tid("visitor-info-name"))).to_have_text("周先生")
+    expect(agent.page.locator(tid("visitor-info-customer"))).to_contain_text("c-2046")
