@@ -199,3 +199,30 @@ async def test_a_chat_a_person_serves_is_kept_and_the_other_device_follows_it(
     assert again.session["conversation_id"] == served
     assert again.session["status"] == "assigned"
     assert agent.received("closed") == []  # the agent's chat goes on
+
+
+async def test_another_customer_on_the_same_device_never_sees_the_first_ones_chat(
+    server: LiveServer,
+) -> None:
+    secret = await _secret(server)
+    shared = await server.visitor()
+    assert (await _identify(shared, _identity(secret, "mum")))["ok"]
+    await shared.send("我的订单地址是杭州市西湖区")
+    mums_chat, mums_token = shared.session["conversation_id"], shared.session["token"]
+
+    ack = await _identify(shared, _identity(secret, "son", name="小周"))
+    assert ack["ok"] and ack["conversation_id"] != mums_chat
+    assert shared.session["token"] != mums_token  # this device now opens the son's chat
+    assert all("西湖区" not in m["text"] for m in shared.session["messages"])
+    await shared.send("有没有篮球鞋")
+    await server.settle()
+    again = await server.visitor(token=shared.session["token"])
+    assert again.session["conversation_id"] == ack["conversation_id"]
+
+    # Back to the first customer: their chat again, under yet another token for this device.
+    ack = await _identify(shared, _identity(secret, "mum"))
+    assert ack["conversation_id"] == mums_chat
+    assert any("西湖区" in m["text"] for m in shared.session["messages"])
+    assert all("篮球鞋" not in m["text"] for m in shared.session["messages"])
+    back = await server.visitor(token=shared.session["token"])
+    assert back.session["conversation_id"] == mums_chat
