@@ -19,7 +19,7 @@ from chatserver.db.engine import Transaction
 from chatserver.db.models import Conversation, Message, Shop, Visitor
 from chatserver.db.records import lock_row, transition
 from chatserver.domain import states
-from chatserver.domain.events import ChatClosed
+from chatserver.domain.events import ChatClosed, MessagesMerged, Wire
 from chatserver.domain.identity import CustomerIdentity, refused, signature_matches
 from chatserver.views.wire import message_dict
 
@@ -133,7 +133,12 @@ async def _merge(tx: Transaction, anonymous: Visitor, customer: Visitor, now: da
     assert moving is not None and kept is not None
     if _STAGE.get(moving.status, 0) > _STAGE.get(kept.status, 0):
         moving, kept = kept, moving
-    await _append_messages(session, moving, kept, now)
+    moved = await _append_messages(session, moving, kept, now)
+    tx.record(
+        MessagesMerged(
+            kept.id, kept.shop_id, agent_id=kept.agent_id, status=kept.status, messages=moved
+        )
+    )
     owner = moving.agent_id
     transition(
         session,
@@ -175,7 +180,7 @@ async def _merge(tx: Transaction, anonymous: Visitor, customer: Visitor, now: da
 
 async def _append_messages(
     session: AsyncSession, source: Conversation, target: Conversation, now: datetime
-) -> None:
+) -> tuple[Wire, ...]:
     """The source's messages, in order, after the target's: renumbered, ids kept. The
     anonymous chat's own bot greeting is dropped (the kept chat has its own)."""
     rows = list(
@@ -191,5 +196,5 @@ async def _append_messages(
         message.conversation_id = target.id
         message.seq = target.last_seq
     target.updated_at = now
-    source.last_seq = 0
     await session.flush()
+    return tuple(message_dict(m) for m in rows if m.conversation_id == target.id)

@@ -119,6 +119,16 @@ class ChatClosed(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
+class MessagesMerged(ConversationFact):
+    """A shopper's login moved their other chat's messages here (actions/customers.py): shown
+    to the chat's widgets and its agent, not new messages for the bot or webhooks."""
+
+    agent_id: int | None
+    status: str
+    messages: tuple[Wire, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class VisitorContextChanged(ConversationFact):
     """The widget reported a new page or product (domain/shopper_context.py) while a person
     serves or is about to serve the chat."""

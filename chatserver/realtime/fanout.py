@@ -27,6 +27,7 @@ from chatserver.domain.events import (
     Event,
     FlagChanged,
     MessagePosted,
+    MessagesMerged,
     NoteAdded,
     QueueChanged,
     ReadUpTo,
@@ -61,6 +62,7 @@ class Fanout:
             NoteAdded: self.note_added,
             FlagChanged: self.flag_changed,
             VisitorContextChanged: self.visitor_context_changed,
+            MessagesMerged: self.messages_merged,
             ChatRated: self.chat_rated,
             ReadUpTo: self.read_up_to,
             ShopperBlocked: self.shopper_blocked,
@@ -221,6 +223,12 @@ class Fanout:
 
     async def note_added(self, event: NoteAdded) -> None:
         await self.to_shop_agents(event.shop_id, names.NOTE, event.note, skip_sid=event.origin_sid)
+
+    async def messages_merged(self, event: MessagesMerged) -> None:
+        for message in event.messages:
+            await self.to_shopper(event.conversation_id, names.MESSAGE, message)
+            if event.status == states.ASSIGNED and event.agent_id is not None:
+                await self.to_agent(event.agent_id, names.MESSAGE, message)
 
     async def visitor_context_changed(self, event: VisitorContextChanged) -> None:
         """To the agent serving the chat; while it waits, to the shop's panels (the queue)."""

@@ -198,7 +198,10 @@ async def test_a_chat_a_person_serves_is_kept_and_the_other_device_follows_it(
     again = await server.visitor(token=phone.session["token"])
     assert again.session["conversation_id"] == served
     assert again.session["status"] == "assigned"
-    assert agent.received("closed") == []  # the agent's chat goes on
+    assert agent.received("closed") == []  # the agent's chat goes on, with the moved question
+    moved = await agent.wait_for("message", lambda m: m["text"] == "这件大衣有黑色吗")
+    assert moved["conversation_id"] == served
+    assert merged["seq"] > max(m["seq"] for m in phone.session["messages"])
 
 
 async def test_another_customer_on_the_same_device_never_sees_the_first_ones_chat(
