@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.customers import become_customer, check_signature, current_conversation
@@ -91,6 +92,15 @@ class VisitorSessions:
         """The socket's context once its shopper is the verified customer, and the token the
         device must keep from now on (None: its own still opens the customer). A forged
         signature raises `identity_refused` and changes nothing."""
+        try:
+            return await self._identify(context, identity)
+        except IntegrityError:
+            # Two devices made the same new customer at once: the other one won; join it.
+            return await self._identify(context, identity)
+
+    async def _identify(
+        self, context: VisitorContext, identity: CustomerIdentity
+    ) -> tuple[str | None, VisitorContext]:
         now = utcnow()
         fresh_token = new_token()
         async with self.db.transaction() as tx:

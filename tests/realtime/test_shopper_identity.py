@@ -4,6 +4,7 @@ every device shows the same history."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import func, select
@@ -229,3 +230,23 @@ async def test_another_customer_on_the_same_device_never_sees_the_first_ones_cha
     assert all("篮球鞋" not in m["text"] for m in shared.session["messages"])
     back = await server.visitor(token=shared.session["token"])
     assert back.session["conversation_id"] == mums_chat
+
+
+async def test_two_devices_logging_in_as_a_new_customer_at_once_share_one_chat(
+    server: LiveServer,
+) -> None:
+    secret = await _secret(server)
+    first, second = await server.visitor(), await server.visitor()
+    acks = await asyncio.gather(
+        _identify(first, _identity(secret, "twin")), _identify(second, _identity(secret, "twin"))
+    )
+    assert all(ack["ok"] for ack in acks), acks
+    assert acks[0]["conversation_id"] == acks[1]["conversation_id"]
+    async with server.db.sessions() as session:
+        open_chats = await session.scalar(
+            select(func.count()).where(
+                Conversation.visitor_id == first.session["visitor"]["id"],
+                Conversation.status != "closed",
+            )
+        )
+    assert open_chats == 1 and first.session["visitor"] == second.session["visitor"]

@@ -105,7 +105,8 @@ export class HostBridge {
       this.identifying = false;
       // on success a new `session` follows and calls sync() again
       if (ack.ok) return;
-      this.refused = key;
+      // refused or malformed: not again for this identity; anything else: again next session
+      if (ack.error.code === 'identity_refused' || ack.error.code === 'invalid_payload') this.refused = key;
       // for the shop's developers: the shopper sees nothing and chats on anonymously
       console.warn(`[chatserver] identify refused: ${ack.error.code} ${ack.error.message}`);
     }
