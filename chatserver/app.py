@@ -30,6 +30,7 @@ from chatserver.api import static as static_api
 from chatserver.api import team as team_api
 from chatserver.api import uploads as uploads_api
 from chatserver.api import webhooks as webhooks_api
+from chatserver.api import widget_setup as widget_setup_api
 from chatserver.api.common import COMPONENTS, error_middleware
 from chatserver.config import Settings
 from chatserver.db.base import utcnow
@@ -77,6 +78,7 @@ def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     ratings_api.add_routes(app)
     reports_api.add_routes(app)
     politeness_api.add_routes(app)
+    widget_setup_api.add_routes(app)
     uploads_api.add_routes(app)
     blocks_api.add_routes(app)
     complaints_api.add_routes(app)

@@ -16,6 +16,8 @@ ErrorCode = Literal[
     "unauthorized",
     "too_large",
     "unsupported_media",
+    "identity_refused",
+    "prechat_required",
 ]
 
 HTTP_STATUS: dict[str, int] = {
@@ -24,6 +26,8 @@ HTTP_STATUS: dict[str, int] = {
     "text_too_long": 400,
     "unauthorized": 401,
     "forbidden": 403,
+    "identity_refused": 403,
+    "prechat_required": 409,
     "not_found": 404,
     "conflict": 409,
     "too_large": 413,

@@ -25,6 +25,7 @@ from chatserver.actions.complaints import Complaints
 from chatserver.actions.faq_files import FaqFiles
 from chatserver.actions.groups_admin import GroupsAdmin
 from chatserver.actions.handoff import Handoff
+from chatserver.actions.identity_secret import IdentitySecrets
 from chatserver.actions.integration_messages import IntegrationMessages
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
@@ -35,6 +36,7 @@ from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
 from chatserver.actions.service_hours import Clock
 from chatserver.actions.shifts import Shifts
+from chatserver.actions.shopper_context import ShopperContexts
 from chatserver.actions.sla import SlaActions
 from chatserver.actions.sla_policies import SlaPolicies
 from chatserver.actions.staff import StaffAdmin
@@ -43,6 +45,7 @@ from chatserver.actions.transfers import Transfers
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorSessions
 from chatserver.actions.webhooks import Webhooks
+from chatserver.actions.widget_settings import WidgetSettings
 from chatserver.config import Settings
 from chatserver.db.base import utcnow
 from chatserver.db.engine import Database
@@ -102,6 +105,8 @@ class Components:
     ratings: RatingViews
     reports: ReportViews
     politeness: Politeness
+    identity_secrets: IdentitySecrets
+    widget_settings: WidgetSettings
     photos: Photos
     media_store: MediaStore
     media_links: media_links.MediaLinks
@@ -178,6 +183,7 @@ def build_components(
     blocks = Blocks(db)
     complaints = Complaints(db)
     shifts = Shifts(db)
+    widget_settings = WidgetSettings(db)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)
@@ -237,6 +243,8 @@ def build_components(
             typing,
             Ratings(db),
             read_state,
+            ShopperContexts(db),
+            widget_settings,
         )
     )
     sio.register_namespace(
@@ -285,6 +293,8 @@ def build_components(
         ratings=RatingViews(db),
         reports=ReportViews(db),
         politeness=politeness,
+        identity_secrets=IdentitySecrets(db),
+        widget_settings=widget_settings,
         photos=photos,
         media_store=media_store,
         media_links=links,

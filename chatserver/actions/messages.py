@@ -22,11 +22,12 @@ from chatserver.actions.visitor_session import VisitorContext
 from chatserver.commands.chat import AgentMessage, VisitorMessage
 from chatserver.commands.leave_message import LeaveMessage
 from chatserver.db.engine import Database, Transaction
-from chatserver.db.models import Conversation, Visitor, utcnow
+from chatserver.db.models import Conversation, Shop, Visitor, utcnow
 from chatserver.db.records import append_message, find_by_client_id, lock_row
 from chatserver.domain import handoff, sla, states
 from chatserver.domain.events import MessagePosted
 from chatserver.domain.leave_message import LEAVE_MESSAGE_REASON, LeaveMessageForm
+from chatserver.domain.widget_settings import prechat_missing
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
 from chatserver.views.blocks import active_block
@@ -78,6 +79,13 @@ class ChatMessages:
                 if existing.sender != "visitor":
                     raise _conflict()
                 return {"message": message_dict(existing), "status": conversation.status}
+            visitor = await session.get_one(Visitor, visitor_id)
+            if leave is None:
+                shop = await session.get_one(Shop, conversation.shop_id)
+                answered = "prechat" in (visitor.context or {})
+                refusal = prechat_missing(shop.widget_settings, answered)
+                if refusal is not None:
+                    raise refusal
             admit()
             block = await active_block(session, visitor_id)
             if block is not None:
@@ -91,7 +99,6 @@ class ChatMessages:
                 if command.attachment_id is not None and command.kind == "image"
                 else None
             )
-            visitor = await session.get_one(Visitor, visitor_id)
             visitor.last_seen_at = now
             message = await append_message(
                 session,
@@ -100,7 +107,13 @@ class ChatMessages:
                 sender_name=visitor.name,
                 text=command.text,
                 kind=command.kind,
-                meta=photo_meta(photo) if photo else leave.meta() if leave else None,
+                meta=photo_meta(photo)
+                if photo
+                else leave.meta()
+                if leave
+                else {"card": command.card}
+                if command.card
+                else None,
                 client_id=command.client_id,
                 now=now,
             )

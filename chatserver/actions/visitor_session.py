@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chatserver.actions.customers import become_customer, check_signature, current_conversation
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, Shop, Visitor, utcnow
-from chatserver.db.records import append_message, record_event
+from chatserver.db.records import append_message, lock_row, record_event
 from chatserver.domain import states
 from chatserver.domain.events import ChatCreated
 from chatserver.domain.greeting import render_greeting
+from chatserver.domain.identity import CustomerIdentity
 from chatserver.errors import AppError
 from chatserver.services.auth import new_token
 
@@ -61,6 +64,9 @@ class VisitorSessions:
                 )
                 if visitor is not None and visitor.shop_id != shop.id:
                     visitor = None
+                if visitor is not None and visitor.merged_into_id is not None:
+                    # A device that logged in: its token opens the customer it became.
+                    visitor = await session.get(Visitor, visitor.merged_into_id)
             if visitor is None:
                 token = new_token()
                 visitor = Visitor(
@@ -74,16 +80,46 @@ class VisitorSessions:
                 await session.flush()
             else:
                 visitor.last_seen_at = now
-            conversation = await session.scalar(
-                select(Conversation)
-                .where(Conversation.visitor_id == visitor.id)
-                .order_by(Conversation.id.desc())
-                .limit(1)
-            )
+            conversation = await current_conversation(session, visitor.id)
             if conversation is None:
                 conversation = await start_conversation(tx, shop, visitor, now)
             assert token is not None
             return token, VisitorContext(shop.id, visitor.id, conversation.id)
+
+    async def do_identify(
+        self, context: VisitorContext, identity: CustomerIdentity
+    ) -> tuple[str | None, VisitorContext]:
+        """The socket's context once its shopper is the verified customer, and the token the
+        device must keep from now on (None: its own still opens the customer). A forged
+        signature raises `identity_refused` and changes nothing."""
+        try:
+            return await self._identify(context, identity)
+        except IntegrityError:
+            # Two devices made the same new customer at once: the other one won; join it.
+            return await self._identify(context, identity)
+
+    async def _identify(
+        self, context: VisitorContext, identity: CustomerIdentity
+    ) -> tuple[str | None, VisitorContext]:
+        now = utcnow()
+        fresh_token = new_token()
+        async with self.db.transaction() as tx:
+            session = tx.session
+            shop = await session.get_one(Shop, context.shop_id)
+            check_signature(shop, identity)
+            device = await lock_row(session, Visitor, context.visitor_id)
+            if device is None:
+                raise AppError("not_found", "访客不存在")
+            customer, fresh = await become_customer(
+                tx, shop, device, identity, now, self.digest(fresh_token)
+            )
+            conversation = await current_conversation(session, customer.id)
+            if conversation is None:
+                conversation = await start_conversation(tx, shop, customer, now)
+            return (
+                fresh_token if fresh else None,
+                VisitorContext(shop.id, customer.id, conversation.id),
+            )
 
 
 async def start_conversation(

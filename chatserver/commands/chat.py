@@ -7,6 +7,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import PlainValidator, ValidationInfo, model_validator
 
 from chatserver.commands.base import Command
+from chatserver.domain.cards import CARD_KINDS, card_text, parse_card
 from chatserver.domain.media import ATTACHMENT_ID
 from chatserver.domain.text import clean_client_id, clean_text
 from chatserver.errors import AppError, invalid
@@ -80,10 +81,36 @@ def _attachment_id(value: Any) -> str | None:
 
 
 def _text_or_photo(value: Any, info: ValidationInfo) -> str:
-    """A photo's text is ours (IMAGE_TEXT); anything else is the contract's chat text."""
-    if info.data.get("kind") == "image":
+    """A photo's or a card's text is ours (IMAGE_TEXT, card_text); anything else is the
+    contract's chat text."""
+    kind = info.data.get("kind")
+    if kind == "image":
         return IMAGE_TEXT
+    if kind in CARD_KINDS:
+        card = info.data.get("card")
+        return card_text(kind, card) if card else IMAGE_TEXT
     return clean_text(value)
+
+
+ShopperKind = Literal["text", "image", "product", "order"]
+
+
+def _shopper_kind(value: Any) -> ShopperKind:
+    if value is None:
+        return "text"
+    if value not in ("text", "image", *CARD_KINDS):
+        raise invalid("kind 只能是 text、image、product 或 order")
+    return value  # type: ignore[no-any-return]
+
+
+def _card(value: Any, info: ValidationInfo) -> dict[str, Any] | None:
+    """商品卡片 / 订单卡片 (domain/cards.py): required with those kinds, ignored otherwise."""
+    kind = info.data.get("kind")
+    if kind not in CARD_KINDS:
+        return None
+    if value is None:
+        raise invalid("发送卡片需要 card", field="card")
+    return parse_card(kind, value)
 
 
 def _photo_needs_attachment(kind: str, attachment_id: str | None) -> None:
@@ -99,19 +126,27 @@ Kind = Annotated[MessageKind, PlainValidator(_message_kind, json_schema_input_ty
 AttachmentId = Annotated[
     str | None, PlainValidator(_attachment_id, json_schema_input_type=str | None)
 ]
-# Declared after `kind` in each command: a photo message needs no text.
+VisitorKind = Annotated[
+    ShopperKind, PlainValidator(_shopper_kind, json_schema_input_type=str | None)
+]
+Card = Annotated[
+    dict[str, Any] | None, PlainValidator(_card, json_schema_input_type=dict[str, Any] | None)
+]
+# Declared after `kind` (and `card`) in each command: a photo or card message needs no text.
 MessageText = Annotated[str, PlainValidator(_text_or_photo, json_schema_input_type=str)]
 TypingFlag = Annotated[bool, PlainValidator(_typing_flag, json_schema_input_type=bool)]
 Status = Annotated[AgentStatus, PlainValidator(_status, json_schema_input_type=AgentStatus)]
 
 
 class VisitorMessage(Command):
-    """`message` on /visitor: a text, or a photo uploaded before (`kind: "image"`)."""
+    """`message` on /visitor: a text, a photo uploaded before (`kind: "image"`), or a product
+    or order card (`kind: "product"|"order"` with `card`)."""
 
     shape_error: ClassVar[str] = "消息格式不正确"
     client_id: ClientId
-    kind: Kind = "text"
+    kind: VisitorKind = "text"
     attachment_id: AttachmentId = None
+    card: Card = None
     text: MessageText
     faq_id: FaqChoice = None
 

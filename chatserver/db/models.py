@@ -61,6 +61,12 @@ class Shop(Base):
     politeness_words: Mapped[dict[str, Any] | None] = mapped_column(
         JSON(none_as_null=True), nullable=True
     )
+    # Signs logged-in customers' ids for identify(); admins only (actions/identity_secret.py).
+    identity_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Pre-chat fields and the proactive invitation (domain/widget_settings.py); None: defaults.
+    widget_settings: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -95,6 +101,8 @@ class AgentSession(Base):
 
 class Visitor(Base):
     __tablename__ = "visitors"
+    # One visitor per shop customer: every device that identifies as them lands here.
+    __table_args__ = (UniqueConstraint("shop_id", "customer_id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
@@ -106,6 +114,13 @@ class Visitor(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The shop's own customer id, set by a verified identify(); None: anonymous.
+    customer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    customer_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # Merged into a customer (actions/customers.py): this token opens them. No foreign key.
+    merged_into_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Product on screen, recent pages, device, pre-chat answers (domain/shopper_context.py).
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class Conversation(Base):

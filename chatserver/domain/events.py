@@ -110,11 +110,32 @@ class ChatTransferred(ConversationFact):
 @dataclass(frozen=True, slots=True)
 class ChatClosed(ConversationFact):
     owner_id: int | None
-    closed_by: int
+    # The agent who closed it; None when no agent did (merged on the shopper's login).
+    closed_by: int | None
     reason: str
     farewell: Wire
     # The shopper's rating prompt ({requested, round, agent}); None: not asked.
     rating: Wire | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessagesMerged(ConversationFact):
+    """A shopper's login moved their other chat's messages here (actions/customers.py): shown
+    to the chat's widgets and its agent, not new messages for the bot or webhooks."""
+
+    agent_id: int | None
+    status: str
+    messages: tuple[Wire, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorContextChanged(ConversationFact):
+    """The widget reported a new page or product (domain/shopper_context.py) while a person
+    serves or is about to serve the chat."""
+
+    visitor_id: int
+    agent_id: int | None
+    context: Wire
 
 
 @dataclass(frozen=True, slots=True)

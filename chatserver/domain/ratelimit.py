@@ -42,6 +42,12 @@ def shopper_messages() -> TokenBucket:
     return TokenBucket(capacity=8, refill_per_second=2)
 
 
+def shopper_context_reports() -> TokenBucket:
+    """The widget's page and product reports: a burst as a page sets things up, then one a
+    second, never taking from the shopper's message allowance."""
+    return TokenBucket(capacity=20, refill_per_second=1)
+
+
 def agent_messages() -> TokenBucket:
     """An agent on several chats types in bursts: 30 at once, then 10 a second."""
     return TokenBucket(capacity=30, refill_per_second=10)

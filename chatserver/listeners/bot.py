@@ -5,6 +5,7 @@ from __future__ import annotations
 from chatserver.actions.bot import BotTurns
 from chatserver.dispatch import Dispatcher
 from chatserver.domain import states
+from chatserver.domain.cards import CARD_KINDS
 from chatserver.domain.events import MessagePosted
 
 
@@ -16,7 +17,12 @@ class BotListener:
         dispatcher.subscribe(
             MessagePosted,
             self.on_message,
-            when=lambda event: event.sender == "visitor" and event.status == states.BOT,
+            # A product or order card is context for the question that follows, not one.
+            when=lambda event: (
+                event.sender == "visitor"
+                and event.status == states.BOT
+                and event.message.get("kind") not in CARD_KINDS
+            ),
         )
 
     async def on_message(self, event: MessagePosted) -> None:

@@ -7,6 +7,7 @@ import logging
 
 from chatserver.dispatch import Dispatcher
 from chatserver.domain import states
+from chatserver.domain.cards import CARD_KINDS
 from chatserver.domain.events import ChatAssigned, MessagePosted, SuggestionsFound
 from chatserver.services.faq_registry import FaqRegistry
 from chatserver.views.conversations import ConversationViews
@@ -32,12 +33,12 @@ class Suggestions:
         dispatcher.subscribe(
             MessagePosted,
             self.on_message,
-            # A photo has no words to match answers against.
+            # A photo or a card has no words to match answers against.
             when=lambda e: (
                 e.sender == "visitor"
                 and e.status == states.ASSIGNED
                 and bool(e.agent_id)
-                and e.message.get("kind") != "image"
+                and e.message.get("kind") not in ("image", *CARD_KINDS)
             ),
         )
         dispatcher.subscribe(ChatAssigned, self.on_assigned)

@@ -24,6 +24,13 @@ SUGGESTIONS: Final = "suggestions"
 # Staff only: private notes and coloured flags (never on /visitor).
 NOTE: Final = "note"
 FLAG: Final = "flag"
+VISITOR_CONTEXT: Final = "visitor_context"
+
+# Shopper context (docs/protocol.md, "Shopper context"): the loader's identify(), page reports
+# and the pre-chat form, on /visitor.
+IDENTIFY: Final = "identify"
+CONTEXT: Final = "context"
+PRECHAT: Final = "prechat"
 
 # Satisfaction ratings: the shopper's `rate`, and `rated` to the agent who served.
 RATE: Final = "rate"

@@ -28,6 +28,7 @@ from chatserver.domain.events import (
     FlagChanged,
     LiveBoardChanged,
     MessagePosted,
+    MessagesMerged,
     NoteAdded,
     QueueChanged,
     ReadUpTo,
@@ -37,6 +38,7 @@ from chatserver.domain.events import (
     SuggestionsFound,
     SupervisorActed,
     TypingChanged,
+    VisitorContextChanged,
 )
 from chatserver.realtime import events as names
 from chatserver.views.wire import iso
@@ -61,6 +63,8 @@ class Fanout:
             QueueChanged: self.queue_changed,
             NoteAdded: self.note_added,
             FlagChanged: self.flag_changed,
+            VisitorContextChanged: self.visitor_context_changed,
+            MessagesMerged: self.messages_merged,
             ChatRated: self.chat_rated,
             ReadUpTo: self.read_up_to,
             ShopperBlocked: self.shopper_blocked,
@@ -236,6 +240,24 @@ class Fanout:
 
     async def note_added(self, event: NoteAdded) -> None:
         await self.to_shop_agents(event.shop_id, names.NOTE, event.note, skip_sid=event.origin_sid)
+
+    async def messages_merged(self, event: MessagesMerged) -> None:
+        for message in event.messages:
+            await self.to_shopper(event.conversation_id, names.MESSAGE, message)
+            if event.status == states.ASSIGNED and event.agent_id is not None:
+                await self.to_agent(event.agent_id, names.MESSAGE, message)
+
+    async def visitor_context_changed(self, event: VisitorContextChanged) -> None:
+        """To the agent serving the chat; while it waits, to the shop's panels (the queue)."""
+        data = {
+            "conversation_id": event.conversation_id,
+            "visitor_id": event.visitor_id,
+            "context": event.context,
+        }
+        if event.agent_id is not None:
+            await self.to_agent(event.agent_id, names.VISITOR_CONTEXT, data)
+        else:
+            await self.to_shop_agents(event.shop_id, names.VISITOR_CONTEXT, data)
 
     async def flag_changed(self, event: FlagChanged) -> None:
         await self.to_shop_agents(

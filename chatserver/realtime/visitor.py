@@ -11,14 +11,22 @@ from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
+from chatserver.actions.shopper_context import ShopperContexts
 from chatserver.actions.typing import Typing
 from chatserver.actions.visitor_session import VisitorContext, VisitorSessions
+from chatserver.actions.widget_settings import WidgetSettings
 from chatserver.commands.base import parse
 from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
 from chatserver.commands.leave_message import LeaveMessage
 from chatserver.commands.ratings import RateService
 from chatserver.commands.read_state import VisitorRead
-from chatserver.domain.ratelimit import TokenBucket, blocked_shopper_messages, shopper_messages
+from chatserver.domain.identity import parse_identity
+from chatserver.domain.ratelimit import (
+    TokenBucket,
+    blocked_shopper_messages,
+    shopper_context_reports,
+    shopper_messages,
+)
 from chatserver.domain.text import is_encodable
 from chatserver.errors import AppError
 from chatserver.realtime import events
@@ -46,6 +54,8 @@ class VisitorNamespace(socketio.AsyncNamespace):
         typing: Typing,
         ratings: Ratings,
         read_state: ReadState,
+        contexts: ShopperContexts,
+        widget_settings: WidgetSettings,
     ) -> None:
         super().__init__(events.VISITOR_NAMESPACE)
         self.sessions = sessions
@@ -55,8 +65,11 @@ class VisitorNamespace(socketio.AsyncNamespace):
         self.typing = typing
         self.ratings = ratings
         self.read_state = read_state
+        self.contexts = contexts
+        self.widget_settings = widget_settings
         self._buckets: dict[str, TokenBucket] = {}
         self._blocked_buckets: dict[str, TokenBucket] = {}
+        self._context_buckets: dict[str, TokenBucket] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
@@ -69,7 +82,8 @@ class VisitorNamespace(socketio.AsyncNamespace):
             )
         except AppError as error:
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
-        await self.save_session(sid, {"context": context})
+        user_agent = environ.get("HTTP_USER_AGENT")
+        await self.save_session(sid, {"context": context, "token": token, "user_agent": user_agent})
         # Join before reading the history: whatever is sent from now on reaches this socket,
         # and anything earlier is in the snapshot (clients de-duplicate by message id).
         await self.enter_room(sid, events.conversation_room(context.conversation_id))
@@ -83,6 +97,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         self._buckets.pop(sid, None)
         self._blocked_buckets.pop(sid, None)
+        self._context_buckets.pop(sid, None)
 
     async def _context(self, sid: str) -> VisitorContext:
         session = await self.get_session(sid)
@@ -114,6 +129,45 @@ class VisitorNamespace(socketio.AsyncNamespace):
             admit=lambda: self._take_token(sid),
             admit_blocked=lambda: self._take_blocked_token(sid),
         )
+
+    @acked
+    async def on_identify(self, sid: str, *args: Any) -> dict[str, Any]:
+        """The shop's logged-in customer (identify() in the loader). On success this socket
+        speaks for the customer from now on and gets their `session` again; a refused
+        signature leaves it the anonymous shopper it was."""
+        before = await self._context(sid)
+        identity = parse_identity(_first(args))
+        self._take_token(sid)
+        fresh_token, context = await self.sessions.do_identify(before, identity)
+        session = await self.get_session(sid)
+        token = fresh_token or session["token"]
+        await self.save_session(sid, {**session, "context": context, "token": token})
+        if context.conversation_id != before.conversation_id:
+            await self.leave_room(sid, events.conversation_room(before.conversation_id))
+            await self.enter_room(sid, events.conversation_room(context.conversation_id))
+        payload = await self.session_view.snapshot(context.conversation_id, token)
+        await self.emit(events.SESSION, payload, to=sid)
+        return {"conversation_id": context.conversation_id, "customer_id": identity.customer_id}
+
+    @acked
+    async def on_context(self, sid: str, *args: Any) -> dict[str, Any]:
+        """The page the shopper is on and the product the shop set (the loader's report)."""
+        context = await self._context(sid)
+        buckets = self._context_buckets
+        bucket = buckets.get(sid) or buckets.setdefault(sid, shopper_context_reports())
+        if not bucket.take(time.monotonic()):
+            raise AppError("rate_limited", "页面信息更新太频繁，请稍后再试")
+        session = await self.get_session(sid)
+        return await self.contexts.do_report(
+            context, _first(args), user_agent=session.get("user_agent")
+        )
+
+    @acked
+    async def on_prechat(self, sid: str, *args: Any) -> dict[str, Any]:
+        """The pre-chat form's answers (the shop's fields; required ones before chatting)."""
+        context = await self._context(sid)
+        self._take_token(sid)
+        return await self.widget_settings.do_prechat(context, _first(args))
 
     @acked
     async def on_handoff(self, sid: str, *args: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, Shop, Visitor
 from chatserver.db.records import messages_of
 from chatserver.domain import states
+from chatserver.domain.widget_settings import effective
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import rating_prompt
 from chatserver.views.wire import agent_brief, message_dict, read_marks
@@ -35,8 +36,15 @@ class ShopperSessionView:
                 "agent": agent_brief(agent) if conversation.status == states.ASSIGNED else None,
                 "queue": None,
                 "shop": {"slug": shop.slug, "name": shop.name},
-                "visitor": {"id": visitor.id, "name": visitor.name},
+                "visitor": {
+                    "id": visitor.id,
+                    "name": visitor.name,
+                    "customer_id": visitor.customer_id,
+                },
                 "rating": await rating_prompt(session, conversation),
+                # Pre-chat fields and the invitation (domain/widget_settings.py).
+                "widget": effective(shop.widget_settings),
+                "prechat_done": "prechat" in (visitor.context or {}),
                 "read": read_marks(conversation),
             }
         if payload["status"] == states.QUEUED:

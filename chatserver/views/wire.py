@@ -56,7 +56,19 @@ def agent_dict(agent: Agent, shop: Shop) -> dict[str, Any]:
 
 
 def visitor_brief(visitor: Visitor) -> dict[str, Any]:
-    return {"id": visitor.id, "name": visitor.name}
+    """Who the shopper is for staff: `customer` is the shop's own verified customer (identify()),
+    `context` what the widget last reported (domain/shopper_context.py); both null if unknown."""
+    customer = (
+        None
+        if visitor.customer_id is None
+        else {"id": visitor.customer_id, "phone": visitor.customer_phone}
+    )
+    return {
+        "id": visitor.id,
+        "name": visitor.name,
+        "customer": customer,
+        "context": visitor.context,
+    }
 
 
 def conversation_dict(

@@ -123,6 +123,17 @@ REST: dict[tuple[str, str], Rule] = {
     ("GET", "/api/staff-changes"): Rule("supervisor"),
     ("GET", "/api/live"): Rule("supervisor"),
     ("GET", "/api/live/audit"): Rule("supervisor"),
+    ("GET", "/api/shop/identity-secret"): Rule("admin"),
+    ("POST", "/api/shop/identity-secret/rotate"): Rule("admin"),
+    ("GET", "/api/shop/widget-settings"): Rule("agent"),
+    ("PUT", "/api/shop/widget-settings"): Rule(
+        "admin",
+        body={
+            "prechat": {"name": "off", "phone": "off", "order_no": "off"},
+            "invite": {"enabled": False, "delay_seconds": 30},
+        },
+    ),
+    ("GET", "/api/widget/config"): Rule("public"),
     # The API's own description and its viewer.
     ("GET", "/api/openapi.json"): Rule("public"),
     ("GET", "/api/docs"): Rule("public"),
@@ -156,6 +167,10 @@ EVENTS: dict[str, dict[str, EventRule]] = {
         "rate": EventRule("shopper"),
         "read": EventRule("shopper"),
         "leave_message": EventRule("shopper"),
+        # The shop's page tells who the shopper is (signed) and what they are looking at.
+        "identify": EventRule("shopper"),
+        "context": EventRule("shopper"),
+        "prechat": EventRule("shopper"),
     },
     "/agent": {
         "status": EventRule("agent"),

@@ -14,6 +14,7 @@ import { PolitenessSettings } from './PolitenessSettings';
 import { LazyLivePage } from './live/LazyLivePage';
 import { LazyReportsPage } from './reports/LazyReportsPage';
 import { ShopPage } from './ShopPage';
+import { WidgetSetupPanel } from './WidgetSetupPanel';
 import { SlaPage } from './SlaPage';
 import { ROLE_LABELS } from './staffApi';
 import { TeamPage } from './TeamPage';
@@ -153,6 +154,7 @@ export function Console({ session, onLogout, onExpired }: ConsoleProps) {
           {tab === 'shop' && (
             <>
               <ShopPage />
+              <WidgetSetupPanel />
               <PolitenessSettings />
             </>
           )}

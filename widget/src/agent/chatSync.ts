@@ -11,6 +11,7 @@ import type {
   SlaAlertPayload,
   SuggestionsPayload,
   UnblockedPayload,
+  VisitorContextPayload,
 } from '../shared/events';
 import { mergeComplaints, type Complaint, type ComplaintEscalatedPayload } from '../shared/complaints';
 import { mergeMessages } from '../shared/messages';
@@ -163,6 +164,14 @@ export class ChatSync implements AgentServerEvents {
 
   flag(p: FlagPayload): void {
     applyFlag(this.store, p);
+  }
+
+  /** The shopper moved to another page or product: the side panel follows. */
+  visitor_context(p: VisitorContextPayload): void {
+    const withContext = (c: Conversation): Conversation =>
+      c.visitor.id === p.visitor_id ? { ...c, visitor: { ...c.visitor, context: p.context } } : c;
+    patchChat(this.store, p.conversation_id, (entry) => ({ conversation: withContext(entry.conversation) }));
+    this.store.set((s) => ({ queue: s.queue.map(withContext) }));
   }
 
   closed(p: { conversation_id: number; reason: string }): void {

@@ -17,6 +17,7 @@ import {
   type SlaAlertPayload,
   type SuggestionsPayload,
   type UnblockedPayload,
+  type VisitorContextPayload,
 } from '../shared/events';
 import type { Complaint, ComplaintEscalatedPayload } from '../shared/complaints';
 import type { Ack, Block, Conversation, Message, Note } from '../shared/types';
@@ -75,6 +76,7 @@ export class DeskConnection {
     sock.on(AgentEvent.unblocked, (p: UnblockedPayload) => events.unblocked(p));
     sock.on(AgentEvent.complaint, (c: Complaint) => events.complaint(c));
     sock.on(AgentEvent.complaintEscalated, (p: ComplaintEscalatedPayload) => events.complaint_escalated(p));
+    sock.on(AgentEvent.visitorContext, (p: VisitorContextPayload) => events.visitor_context(p));
   }
 
   get connected(): boolean {

@@ -7,6 +7,7 @@ import { useStore } from '../shared/store';
 import type { ChatState, ShopperChat } from './client';
 import { Composer } from './Composer';
 import { MessageList } from './Messages';
+import { PrechatForm, ProductBar } from './ShopperExtras';
 
 const STATUS_LINE: Record<ChatState['status'], string> = {
   bot: '智能客服为您服务',
@@ -27,6 +28,7 @@ export function App({ chat, embedded }: { chat: ShopperChat; embedded: boolean }
     handoffBusy: st.handoffBusy,
     ready: st.ready,
   }));
+  const mustAnswer = useStore(chat.host.store, (h) => !h.prechatDone);
   // a 留言 waiting for the next shift is not a transfer in progress
   const leftMessage = useStore(chat.store, (st) => st.status === 'queued' && st.messages.some((m) => m.meta?.leave_message));
   const statusLine =
@@ -100,7 +102,14 @@ export function App({ chat, embedded }: { chat: ShopperChat; embedded: boolean }
           {s.notice}
         </div>
       )}
-      <Composer chat={chat} canHandoff={canHandoff} handoffBusy={s.handoffBusy} canSendPhotos={s.ready} />
+      {mustAnswer ? (
+        <PrechatForm chat={chat} />
+      ) : (
+        <>
+          <ProductBar chat={chat} />
+          <Composer chat={chat} canHandoff={canHandoff} handoffBusy={s.handoffBusy} canSendPhotos={s.ready} />
+        </>
+      )}
       <Lightbox />
     </div>
   );

@@ -3,6 +3,7 @@
 // 重试, a photo with its upload progress). Every text a person typed is a Preact text node.
 import { Fragment } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import { MessageCard, isCardKind } from '../shared/CardView';
 import { PendingPhoto, PhotoThumb } from '../shared/PhotoView';
 import { clockTime } from '../shared/format';
 import { PHOTO_ERROR_TEXT, mayRetry, type PhotoProgress } from '../shared/photos';
@@ -98,6 +99,7 @@ function MessageRow({ m, chat, choicesActive, readLabel }: RowProps) {
   const mine = m.sender === 'visitor';
   const choices: SuggestionChoice[] = m.kind === 'suggestions' ? (m.meta?.choices ?? []) : [];
   const image = m.kind === 'image' ? m.meta?.image : undefined;
+  const card = isCardKind(m.kind) ? <MessageCard kind={m.kind} card={m.meta?.card} testid="message" /> : null;
   return (
     <div
       class={`row ${mine ? 'row-mine' : 'row-theirs'}`}
@@ -119,9 +121,11 @@ function MessageRow({ m, chat, choicesActive, readLabel }: RowProps) {
             {m.sender === 'bot' ? m.sender_name || '智能客服' : m.sender_name || '客服'} · {clockTime(m.created_at)}
           </div>
         )}
-        <div class={`bubble ${image ? 'bubble-photo' : ''}`}>
+        <div class={`bubble ${image ? 'bubble-photo' : ''} ${card ? 'bubble-card' : ''}`}>
           {image ? (
             <PhotoThumb image={image} testid="message-image" />
+          ) : card ? (
+            card
           ) : (
             <span class="text" data-testid="message-text">
               {m.text}
@@ -171,13 +175,17 @@ function PendingRow({ o, chat, progress }: { o: ShopperOutgoing; chat: ShopperCh
       class="row row-mine"
       data-testid="message"
       data-sender="visitor"
-      data-kind={photo ? 'image' : 'text'}
+      data-kind={o.kind ?? 'text'}
       data-client-id={o.client_id}
       data-state={failed ? 'failed' : 'sending'}
     >
       <div class="bubble-wrap">
         {photo ? (
           <PendingPhoto item={o} progress={progress} testid="upload-progress" />
+        ) : o.card ? (
+          <div class={`bubble bubble-card ${failed ? 'bubble-failed' : 'bubble-pending'}`}>
+            <MessageCard kind={o.kind ?? ''} card={o.card} testid="pending" />
+          </div>
         ) : (
           <div class={`bubble ${failed ? 'bubble-failed' : 'bubble-pending'}`}>
             <span class="text" data-testid="message-text">

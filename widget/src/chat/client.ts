@@ -21,6 +21,7 @@ import { PhotoSender, UPLOAD_PATH, markLostPhotos, type PhotoProgress } from '..
 import { ReadReporter } from '../shared/readState';
 import { Store, storage } from '../shared/store';
 import { TypingSignal } from '../shared/typing';
+import { HostBridge } from './hostBridge';
 import { ShopperRating } from './rating';
 import { ERROR_TEXT } from './errorText';
 import { ShopperLeaveMessage } from './leaveMessage';
@@ -68,6 +69,7 @@ export class ShopperChat {
   readonly rating: ShopperRating;
   /** 留言: the form offered when nobody can answer now (its own store). */
   readonly leave: ShopperLeaveMessage;
+  readonly host: HostBridge; // what the shop's page told the loader (its own store)
   private socket: Socket;
   private token: string | null;
   private readonly outbox: Outbox<ShopperOutgoing>;
@@ -116,6 +118,7 @@ export class ShopperChat {
           text: item.text,
           ...(item.faq_id ? { faq_id: item.faq_id } : {}),
           ...(item.kind === 'image' ? { kind: 'image', attachment_id: item.attachment_id } : {}),
+          ...(item.card ? { kind: item.kind, card: item.card } : {}),
         }),
       delivered: (_item, message) => this.receive([message]),
     });
@@ -129,6 +132,7 @@ export class ShopperChat {
       () => this.socket.connected,
       (message, status) => (this.receive([message]), this.store.set({ status })),
     );
+    this.host = new HostBridge(() => this.socket, (item) => this.outbox.add(item));
     // A person is on the way again (转人工, or a photo sent to the bot): that round's card goes.
     this.store.subscribe(() => {
       if (this.store.state.status === 'queued' || this.store.state.status === 'assigned') this.rating.prompt(undefined);
@@ -188,6 +192,8 @@ export class ShopperChat {
     const closedAt = [...this.store.state.messages].reverse().find((m) => m.meta?.event === 'closed')?.seq ?? 0;
     const reopened = fresh.some((m) => (m.sender === 'bot' || m.sender === 'visitor') && m.seq > closedAt);
     if (this.store.state.status === 'closed' && reopened) this.store.set({ status: 'bot', agent: null });
+    // merged into the customer's conversation on another device's login: reconnect to it
+    if (fresh.some((m) => m.meta?.event === 'merged')) this.reloadHistory();
     if (replies.some((m) => m.sender === 'agent')) this.setAgentTyping(false);
     const all = this.store.state.messages;
     const shownUpTo = all[all.length - 1]?.seq;
@@ -203,6 +209,7 @@ export class ShopperChat {
     sock.on(SocketEvent.connect, () => this.store.set({ connection: 'online' }));
     sock.on(SocketEvent.disconnect, () => {
       this.store.set({ connection: 'offline', agentTyping: false });
+      this.host.onDisconnect();
       // attempts cut by the disconnect go back to the queue and are resent after `session`
       this.outbox.requeue();
     });
@@ -234,6 +241,7 @@ export class ShopperChat {
       this.reader.known(p.conversation_id, p.read?.visitor ?? 0);
       this.receive(p.messages ?? []);
       this.rating.prompt(p.rating);
+      this.host.onSession(p);
       void this.outbox.flush();
     });
     sock.on(VisitorEvent.message, (m: Message) => this.receive([m]));

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { onExpiredPhotos } from '../shared/PhotoView';
 import { App } from './App';
 import { ShopperChat } from './client';
+import type { HostContext } from './hostBridge';
 import './chat.css';
 
 const params = new URLSearchParams(window.location.search);
@@ -11,10 +12,14 @@ const embedded = window.parent !== window;
 const chat = new ShopperChat(shop);
 onExpiredPhotos(() => chat.reloadHistory());
 
-window.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
+window.addEventListener('message', (event: MessageEvent<{ type?: string; context?: HostContext; text?: string }>) => {
   if (event.source !== window.parent) return;
   if (event.data?.type === 'chatserver:open') chat.setVisible(true);
   else if (event.data?.type === 'chatserver:hidden') chat.setVisible(false);
+  else if (event.data?.type === 'chatserver:context' && event.data.context) chat.host.fromParent(event.data.context);
+  else if (event.data?.type === 'chatserver:invite' && event.data.text) chat.showNotice(String(event.data.text));
 });
+// The loader answers with what the shop's page told it (identify, setProduct, sendOrder, page).
+chat.tellParent({ type: 'chatserver:ready' });
 
 render(<App chat={chat} embedded={embedded} />, document.getElementById('app') as HTMLElement);

@@ -4,10 +4,31 @@
 // chat server's own origin. Button and iframe live in an open shadow root whose host element is
 // reset with inline !important styles, so the shop's CSS cannot restyle them, and nothing here
 // touches the shop's page outside that host. No framework: this file must stay a few KB.
+//
+// The shop's page talks to it through `window.chatserver` (docs/frontend.md): identify() its
+// logged-in customer, setProduct() the product on screen, sendOrder() an order to ask about.
+// What it knows goes to the chat app by postMessage, to the chat server's origin only, together
+// with this page's URL, title and referrer (never anything typed on the page).
 
 interface FrameMessage {
-  type: 'chatserver:close' | 'chatserver:unread';
+  type: 'chatserver:close' | 'chatserver:unread' | 'chatserver:ready';
   count?: number;
+}
+
+type Fields = Record<string, unknown>;
+
+interface HostContext {
+  identity: Fields | null;
+  product: Fields | null;
+  order: Fields | null;
+  page: { url: string; title: string; referrer: string };
+}
+
+interface ChatWidgetApi {
+  identify(identity: Fields): void;
+  setProduct(product: Fields | null): void;
+  sendOrder(order: Fields): void;
+  open(): void;
 }
 
 (function mountChatWidget(): void {
@@ -24,6 +45,12 @@ interface FrameMessage {
   const origin = new URL(script.src, location.href).origin;
   const shop = script.getAttribute('data-shop') || 'demo';
   const chatUrl = `${origin}/widget/chat.html?shop=${encodeURIComponent(shop)}`;
+  const context: HostContext = {
+    identity: null,
+    product: productFromAttributes(script),
+    order: null,
+    page: { url: location.href, title: document.title, referrer: document.referrer },
+  };
 
   const host = document.createElement('div');
   host.setAttribute('data-chatserver-widget', shop);
@@ -93,9 +120,18 @@ interface FrameMessage {
   const badge = root.querySelector('.badge') as HTMLSpanElement;
   let frame: HTMLIFrameElement | null = null;
   let open = false;
+  let frameReady = false;
+  let inviteText = '';
 
-  function post(type: string): void {
-    frame?.contentWindow?.postMessage({ type }, origin);
+  function post(type: string, extra: Fields = {}): void {
+    frame?.contentWindow?.postMessage({ type, ...extra }, origin);
+  }
+
+  /** Everything the chat app should know about this page; it asks again when (re)loaded. */
+  function sendContext(): void {
+    if (!frameReady) return; // sent when the chat app says it is ready
+    post('chatserver:context', { context });
+    context.order = null; // an order is sent once, not on every later update
   }
 
   function setUnread(count: number): void {
@@ -128,12 +164,90 @@ interface FrameMessage {
     const data = event.data;
     if (!data || typeof data !== 'object') return;
     if (data.type === 'chatserver:close') setOpen(false);
+    else if (data.type === 'chatserver:ready') {
+      frameReady = true;
+      sendContext();
+      if (inviteText) post('chatserver:invite', { text: inviteText });
+      inviteText = '';
+    }
     else if (data.type === 'chatserver:unread' && !open) setUnread(Number(data.count) || 0);
   });
 
+  const api: ChatWidgetApi = {
+    identify(identity) {
+      context.identity = plain(identity);
+      sendContext();
+    },
+    setProduct(product) {
+      context.product = product === null ? null : plain(product);
+      sendContext();
+    },
+    sendOrder(order) {
+      context.order = plain(order);
+      if (!open) setOpen(true);
+      sendContext();
+    },
+    open() {
+      if (!open) setOpen(true);
+    },
+  };
+  // Calls made before this script ran: `(window.chatserverQueue ||= []).push(['identify', {...}])`.
+  const queued = w.chatserverQueue;
+  w.chatserver = api;
+  if (Array.isArray(queued)) {
+    for (const call of queued) {
+      const [method, arg] = Array.isArray(call) ? call : [];
+      if (typeof method === 'string' && method in api) (api as unknown as Record<string, (a: unknown) => void>)[method](arg);
+    }
+  }
+
   function attach(): void {
     document.body.appendChild(host);
+    void scheduleInvite();
+  }
+
+  /** 主动邀请: when the shop turned it on, open the chat by itself after N seconds on a page,
+   * at most once per browser session (a shopper who closed it is not asked again). */
+  async function scheduleInvite(): Promise<void> {
+    const key = `chatserver:invited:${shop}`;
+    try {
+      if (sessionStorage.getItem(key)) return;
+      const response = await fetch(`${origin}/api/widget/config?shop=${encodeURIComponent(shop)}`);
+      if (!response.ok) return;
+      const invite = ((await response.json()) as { invite?: { enabled?: boolean; delay_seconds?: number; text?: string } }).invite;
+      if (!invite?.enabled) return;
+      window.setTimeout(() => {
+        if (open || frame) return; // the shopper already found the chat
+        sessionStorage.setItem(key, '1');
+        inviteText = String(invite.text || '');
+        setOpen(true);
+      }, Math.max(3, Number(invite.delay_seconds) || 30) * 1000);
+    } catch {
+      // no invitation when storage or the network is unavailable: the button still works
+    }
   }
   if (document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach);
 })();
+
+/** Only plain data crosses to the chat app (no functions, no DOM nodes). */
+function plain(value: unknown): Fields | null {
+  if (!value || typeof value !== 'object') return null;
+  try {
+    return JSON.parse(JSON.stringify(value)) as Fields;
+  } catch {
+    return null;
+  }
+}
+
+/** `data-product-id`, `data-product-title`, … on the script tag: the product on this page. */
+function productFromAttributes(script: HTMLScriptElement): Fields | null {
+  const id = script.getAttribute('data-product-id');
+  if (!id) return null;
+  const product: Fields = { id };
+  for (const name of ['title', 'price', 'image', 'url']) {
+    const value = script.getAttribute(`data-product-${name}`);
+    if (value !== null) product[name] = name === 'price' ? Number(value) : value;
+  }
+  return product;
+}

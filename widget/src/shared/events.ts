@@ -21,6 +21,7 @@ import type {
   ShiftSummary,
   Suggestion,
 } from './types';
+import type { ShopperContext, WidgetSettings } from './shopperContext';
 import type { Complaint, ComplaintEscalatedPayload, ComplaintStatus, DemandKind } from './complaints';
 
 export const SOCKET_PATH = '/socket.io/';
@@ -49,6 +50,9 @@ export const VisitorEvent = {
   rate: 'rate',
   sendRead: 'read',
   leaveMessage: 'leave_message',
+  identify: 'identify',
+  context: 'context',
+  prechat: 'prechat',
 } as const;
 
 /** Events on the /agent namespace. */
@@ -71,6 +75,7 @@ export const AgentEvent = {
   complaintEscalated: 'complaint_escalated',
   slaWarning: 'sla_warning',
   slaBreach: 'sla_breach',
+  visitorContext: 'visitor_context',
   // agent → server
   status: 'status',
   accept: 'accept',
@@ -120,9 +125,12 @@ export interface SessionPayload {
   agent?: PersonRef | null;
   queue?: QueueInfo | null;
   shop?: { slug: string; name: string };
-  visitor?: { id: number; name: string };
+  visitor?: { id: number; name: string; customer_id?: string | null };
   rating?: RatingPrompt;
   read?: ReadMarks;
+  /** The shop's pre-chat fields and invitation, and whether this shopper has answered. */
+  widget?: WidgetSettings;
+  prechat_done?: boolean;
 }
 
 export interface VisitorSendPayload {
@@ -186,6 +194,13 @@ export interface RatedPayload {
 }
 
 /** A conversation's flag changed (server → agents), or the ack of `flag` (without `by`). */
+/** `visitor_context` (staff only): where the shopper is now (docs/protocol.md). */
+export interface VisitorContextPayload {
+  conversation_id: number;
+  visitor_id: number;
+  context: ShopperContext;
+}
+
 export interface FlagPayload {
   conversation_id: number;
   flag: ConversationFlag | null;
@@ -256,6 +271,7 @@ export interface AgentServerEvents {
   complaint_escalated: (p: ComplaintEscalatedPayload) => void;
   sla_warning: (p: SlaAlertPayload) => void;
   sla_breach: (p: SlaAlertPayload) => void;
+  visitor_context: (p: VisitorContextPayload) => void;
 }
 
 export interface AgentClientEvents {

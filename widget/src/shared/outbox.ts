@@ -17,8 +17,10 @@ export interface Outgoing {
   error?: string;
   created_at: string;
   /** A photo (shared/photos.ts): it waits here until its upload has given it an attachment_id. */
-  kind?: 'image';
+  kind?: 'image' | 'product' | 'order';
   attachment_id?: string;
+  /** A product or order card (shared/CardView.tsx), sent as it was set by the shop's page. */
+  card?: object;
   /** The uploaded photo's thumbnail, so the bubble shows it even after a reload. */
   preview_url?: string;
 }

@@ -1,4 +1,5 @@
 // The objects of the event contract (docs/protocol.md), as the front end sees them.
+import type { OrderCard, ProductCard, VisitorRef } from './shopperContext';
 
 export type Sender = 'visitor' | 'bot' | 'agent' | 'system';
 export type MessageKind = 'text' | 'suggestions' | 'event' | 'image' | (string & {});
@@ -21,6 +22,7 @@ export interface MessageImage {
 }
 
 export interface MessageMeta {
+  card?: ProductCard | OrderCard;
   choices?: SuggestionChoice[];
   event?: string;
   image?: MessageImage;
@@ -74,7 +76,7 @@ export interface Conversation {
   shop: ShopRef;
   status: ConversationStatus;
   priority: number;
-  visitor: PersonRef;
+  visitor: VisitorRef;
   agent: PersonRef | null;
   created_at: string;
   queued_at: string | null;
@@ -314,6 +316,8 @@ export type ErrorCode =
   | 'unauthorized'
   | 'too_large'
   | 'unsupported_media'
+  | 'identity_refused'
+  | 'prechat_required'
   // produced by the client itself when no acknowledgement came back in time
   | 'timeout'
   | (string & {});

@@ -1,5 +1,6 @@
 // One stored message of the open chat: an event line, or a bubble with sender and time (a bot's
 // "did you mean" message lists the choices it offered).
+import { MessageCard, isCardKind } from '../../shared/CardView';
 import { PhotoThumb } from '../../shared/PhotoView';
 import { clockTime } from '../../shared/format';
 import type { Message } from '../../shared/types';
@@ -38,9 +39,11 @@ export function AgentMessageRow({ m, shopperRead }: { m: Message; shopperRead: n
           </span>
         )}
       </div>
-      <div class={`msg-bubble ${image ? 'msg-photo' : ''}`}>
+      <div class={`msg-bubble ${image ? 'msg-photo' : ''} ${isCardKind(m.kind) ? 'msg-card' : ''}`}>
         {image ? (
           <PhotoThumb image={image} testid="agent-message-image" />
+        ) : isCardKind(m.kind) && m.meta?.card ? (
+          <MessageCard kind={m.kind} card={m.meta.card} testid="agent-message" />
         ) : (
           <span class="text" data-testid="agent-message-text">
             {m.text}

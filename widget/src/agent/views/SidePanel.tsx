@@ -9,6 +9,7 @@ import { usePhraseFilter } from '../phraseSearch';
 import { ComplaintCard } from './ComplaintCard';
 import { HANDOFF_TEXT } from './labels';
 import { NotesCard } from './NotesCard';
+import { ShopperContextCard } from './ShopperContextCard';
 import { VisitorHistory } from './VisitorHistory';
 
 export function SidePanel({ desk, id }: { desk: AgentDesk; id: number }) {
@@ -44,6 +45,21 @@ export function SidePanel({ desk, id }: { desk: AgentDesk; id: number }) {
           <dd data-testid="visitor-info-name">{c.visitor.name}</dd>
           <dt>顾客ID</dt>
           <dd>{c.visitor.id}</dd>
+          {c.visitor.customer && (
+            <>
+              <dt>会员</dt>
+              <dd data-testid="visitor-info-customer">
+                {c.visitor.customer.id}
+                <span class="tag">已验证</span>
+              </dd>
+              {c.visitor.customer.phone && (
+                <>
+                  <dt>手机</dt>
+                  <dd>{c.visitor.customer.phone}</dd>
+                </>
+              )}
+            </>
+          )}
           <dt>店铺</dt>
           <dd>{c.shop.name}</dd>
           <dt>来源</dt>
@@ -55,6 +71,8 @@ export function SidePanel({ desk, id }: { desk: AgentDesk; id: number }) {
           <dd>{dateTime(c.created_at)}</dd>
         </dl>
       </section>
+
+      <ShopperContextCard visitor={c.visitor} />
 
       <ComplaintCard key={`complaints-${c.id}`} desk={desk} id={c.id} />
 

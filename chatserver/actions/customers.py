@@ -1,0 +1,200 @@
+"""identify(): an anonymous shopper becomes the shop's logged-in customer.
+
+One visitor row per customer (unique shop_id + customer_id). The first device to identify
+turns its own visitor into the customer's; every later device's anonymous visitor is merged
+into it: its conversations move over, its token becomes an alias (`merged_into_id`), so every
+device shows the same history. Never two open conversations: when both the customer's and the
+anonymous one are open, the anonymous one's messages are appended to the kept one and it is
+closed as `merged`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chatserver.db.engine import Transaction
+from chatserver.db.models import Conversation, Message, Shop, Visitor
+from chatserver.db.records import lock_row, transition
+from chatserver.domain import states
+from chatserver.domain.events import ChatClosed, MessagesMerged, Wire
+from chatserver.domain.identity import CustomerIdentity, refused, signature_matches
+from chatserver.views.wire import message_dict
+
+MERGED_TEXT = "顾客登录后，本会话已并入其会员会话"
+# The later, the more a person is already involved: that conversation is the one kept.
+_STAGE = {states.BOT: 0, states.QUEUED: 1, states.ASSIGNED: 2}
+
+
+def check_signature(shop: Shop, identity: CustomerIdentity) -> None:
+    if shop.identity_secret is None:
+        raise refused("本店尚未启用顾客身份验证，已按匿名访客接待")
+    if not signature_matches(shop.identity_secret, identity.customer_id, identity.signature):
+        raise refused("身份签名不正确，已按匿名访客接待")
+
+
+async def current_conversation(session: AsyncSession, visitor_id: int) -> Conversation | None:
+    """The visitor's open conversation, else their latest one."""
+    rows = await session.scalars(
+        select(Conversation)
+        .where(Conversation.visitor_id == visitor_id)
+        .order_by(Conversation.id.desc())
+    )
+    latest = None
+    for conversation in rows:
+        latest = latest or conversation
+        if conversation.status != states.CLOSED:
+            return conversation
+    return latest
+
+
+def _apply_details(visitor: Visitor, identity: CustomerIdentity) -> None:
+    visitor.customer_id = identity.customer_id
+    if identity.name is not None:
+        visitor.name = identity.name
+    if identity.phone is not None:
+        visitor.customer_phone = identity.phone
+
+
+async def become_customer(
+    tx: Transaction,
+    shop: Shop,
+    device: Visitor,
+    identity: CustomerIdentity,
+    now: datetime,
+    fresh_token_hash: str,
+) -> tuple[Visitor, bool]:
+    """The customer's visitor after `device` (the socket's own, locked) identified as them,
+    and whether it was made with `fresh_token_hash` (the device must then keep that token)."""
+    session = tx.session
+    if device.customer_id == identity.customer_id:
+        _apply_details(device, identity)
+        return device, False
+    customer = await session.scalar(
+        select(Visitor)
+        .where(Visitor.shop_id == shop.id, Visitor.customer_id == identity.customer_id)
+        .with_for_update()
+    )
+    if customer is None and device.customer_id is None:
+        _apply_details(device, identity)
+        return device, False
+    if customer is None:
+        # Another customer logs in on this device: a visitor of their own, nothing moved.
+        customer = Visitor(
+            shop_id=shop.id,
+            token_hash=fresh_token_hash,
+            name=identity.name or f"会员 {identity.customer_id}",
+            created_at=now,
+            last_seen_at=now,
+        )
+        _apply_details(customer, identity)
+        session.add(customer)
+        await session.flush()
+        return customer, True
+    _apply_details(customer, identity)
+    customer.last_seen_at = now
+    if device.customer_id is None:
+        await _merge(tx, device, customer, now)
+        return customer, False
+    # Another customer on this device, known from elsewhere: a new token that opens them.
+    alias = Visitor(
+        shop_id=shop.id,
+        token_hash=fresh_token_hash,
+        name=customer.name,
+        created_at=now,
+        last_seen_at=now,
+        merged_into_id=customer.id,
+    )
+    session.add(alias)
+    await session.flush()
+    return customer, True
+
+
+async def _merge(tx: Transaction, anonymous: Visitor, customer: Visitor, now: datetime) -> None:
+    session = tx.session
+    moving = await current_conversation(session, anonymous.id)
+    kept = await current_conversation(session, customer.id)
+    anonymous.merged_into_id = customer.id
+    # What this device reported (pages, product, pre-chat answers) fills in what is missing.
+    customer.context = {**(anonymous.context or {}), **(customer.context or {})} or None
+    await session.execute(
+        update(Conversation)
+        .where(Conversation.visitor_id == anonymous.id)
+        .values(visitor_id=customer.id)
+    )
+    if moving is None or kept is None:
+        return
+    if moving.status == states.CLOSED or kept.status == states.CLOSED:
+        return
+    moving = await lock_row(session, Conversation, moving.id)
+    kept = await lock_row(session, Conversation, kept.id)
+    assert moving is not None and kept is not None
+    if _STAGE.get(moving.status, 0) > _STAGE.get(kept.status, 0):
+        moving, kept = kept, moving
+    moved = await _append_messages(session, moving, kept, now)
+    tx.record(
+        MessagesMerged(
+            kept.id, kept.shop_id, agent_id=kept.agent_id, status=kept.status, messages=moved
+        )
+    )
+    owner = moving.agent_id
+    transition(
+        session,
+        moving,
+        states.CLOSED,
+        event="closed",
+        now=now,
+        actor_type="visitor",
+        actor_id=anonymous.id,
+        reason="merged",
+        data={"merged_into": kept.id},
+    )
+    moving.closed_at = now
+    moving.awaiting_since = None
+    moving.last_seq += 1
+    note = Message(
+        conversation_id=moving.id,
+        seq=moving.last_seq,
+        sender="system",
+        sender_name="系统",
+        text=MERGED_TEXT,
+        kind="event",
+        meta={"event": "merged", "merged_into": kept.id},
+        created_at=now,
+    )
+    session.add(note)
+    await session.flush()
+    tx.record(
+        ChatClosed(
+            moving.id,
+            moving.shop_id,
+            owner_id=owner,
+            closed_by=None,
+            reason="merged",
+            farewell=message_dict(note),
+        )
+    )
+
+
+async def _append_messages(
+    session: AsyncSession, source: Conversation, target: Conversation, now: datetime
+) -> tuple[Wire, ...]:
+    """The source's messages, in order, after the target's: renumbered, ids kept. The
+    anonymous chat's own bot greeting is dropped (the kept chat has its own)."""
+    rows = list(
+        await session.scalars(
+            select(Message).where(Message.conversation_id == source.id).order_by(Message.seq)
+        )
+    )
+    for message in rows:
+        if message.sender == "bot" and (message.meta or {}).get("greeting"):
+            await session.delete(message)
+            continue
+        target.last_seq += 1
+        message.conversation_id = target.id
+        message.seq = target.last_seq
+    target.updated_at = now
+    await session.flush()
+    return tuple(message_dict(m) for m in rows if m.conversation_id == target.id)
