@@ -1,4 +1,5 @@
-"""The command line: run, migrate, create-agent, seed-demo. Every command migrates first."""
+"""The command line: run, migrate, create-agent, seed-demo, copy-media. Every command migrates
+first."""
 
 from __future__ import annotations
 
@@ -39,7 +40,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     agent.add_argument("--max-chats", type=int, default=5, help="同时接待上限（默认 5）")
     commands.add_parser("seed-demo", help="create the demo shop, its FAQ and the demo logins")
+    commands.add_parser(
+        "copy-media",
+        help="copy the photos under CHATSERVER_DATA_DIR/media into the database "
+        "(before switching to CHATSERVER_MEDIA_STORE=database with several processes)",
+    )
     return parser
+
+
+async def _copy_media(settings: Settings) -> str:
+    from chatserver.db.engine import Database
+    from chatserver.services.media_store import DatabaseMediaStore, LocalMediaStore
+
+    db = Database(settings.database_url)
+    try:
+        copied = await DatabaseMediaStore(db).copy_in(LocalMediaStore(settings.data_dir / "media"))
+    finally:
+        await db.dispose()
+    return f"已将 {copied} 个图片文件复制到数据库"
 
 
 async def _migrate(settings: Settings) -> None:
@@ -136,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             print(asyncio.run(_create_agent(settings, args)))
         elif args.command == "seed-demo":
             print(asyncio.run(_seed_demo(settings)))
+        elif args.command == "copy-media":
+            print(asyncio.run(_copy_media(settings)))
         elif args.command == "run":
             from aiohttp import web
 

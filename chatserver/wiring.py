@@ -146,10 +146,11 @@ def build_components(
     # Photos: signed URLs are minted wherever a message is serialized (views/media_links.py).
     links = media_links.MediaLinks(settings.secret_key)
     media_links.install(links)
+    local_media = LocalMediaStore(settings.data_dir / "media")
     media_store: MediaStore = (
-        DatabaseMediaStore(db)
+        DatabaseMediaStore(db, earlier=local_media)
         if settings.media_store == "database"
-        else LocalMediaStore(settings.data_dir / "media")
+        else local_media
     )
     photos = Photos(db, media_store, ImageWorkers(), links, auth.digest)
     upload_sweep = UnsentUploadSweep(photos, keep=timedelta(hours=settings.unsent_upload_hours))

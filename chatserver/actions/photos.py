@@ -8,6 +8,7 @@ same conversation, and once.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections import OrderedDict
@@ -30,6 +31,8 @@ from chatserver.services.auth import AuthenticatedAgent
 from chatserver.services.images import ImageWorkers
 from chatserver.services.media_store import MediaStore
 from chatserver.views.media_links import MediaLinks
+
+log = logging.getLogger(__name__)
 
 Uploader = Literal["visitor", "agent"]
 NOT_YOURS = "图片不存在或已失效，请重新上传"
@@ -197,9 +200,13 @@ class Photos:
                     .returning(Attachment.key, Attachment.thumb_key)
                 )
             )
-        for key, thumb_key in removed:
-            await self.store.delete(key)
-            await self.store.delete(thumb_key)
+        for keys in removed:
+            for key in keys:
+                try:
+                    await self.store.delete(key)
+                except Exception:
+                    # The row is gone either way; one stuck file must not keep the rest.
+                    log.exception("removing the bytes of %s failed", key)
         return len(removed)
 
 
@@ -208,7 +215,8 @@ async def claim_photo(
 ) -> Attachment:
     """The uploader's photo of this (locked) conversation, not yet posted. Anyone else's photo,
     or one of another conversation, does not exist as far as they can tell."""
-    attachment = await session.get(Attachment, attachment_id)
+    # Locked: the unsent-upload sweep's conditional delete then waits for this post, or won.
+    attachment = await session.get(Attachment, attachment_id, with_for_update=True)
     if attachment is None or attachment.conversation_id != conversation.id:
         raise AppError("not_found", NOT_YOURS)
     uploaded_by = attachment.visitor_id if attachment.uploader == "visitor" else attachment.agent_id

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from chatserver.db.base import utcnow
 from chatserver.db.engine import Database
 from chatserver.db.media import MediaBlob
-from chatserver.domain.media import is_media_key
+from chatserver.domain.media import content_type_of, is_media_key
 
 
 class MediaStore(Protocol):
@@ -66,6 +66,13 @@ class LocalMediaStore:
     def _delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
+    def keys(self) -> list[str]:
+        """The media keys of every stored file (half-written `.part` files are not keys)."""
+        if not self.root.is_dir():
+            return []
+        found = (path.relative_to(self.root).as_posix() for path in self.root.rglob("*"))
+        return sorted(key for key in found if is_media_key(key))
+
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         await asyncio.to_thread(self._write, key, data)
 
@@ -78,10 +85,13 @@ class LocalMediaStore:
 
 class DatabaseMediaStore:
     """Rows of `media_blobs` (CHATSERVER_MEDIA_STORE=database): every process reads what any
-    other wrote, and the photos are backed up with the database."""
+    other wrote, and the photos are backed up with the database. Photos stored on this
+    process's disk before the switch are still read from there (and removed from there);
+    `python -m chatserver copy-media` copies them in so every process has them."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, earlier: LocalMediaStore | None = None) -> None:
         self.db = db
+        self.earlier = earlier
 
     @staticmethod
     def _check(key: str) -> None:
@@ -113,9 +123,23 @@ class DatabaseMediaStore:
             data: bytes | None = await session.scalar(
                 select(MediaBlob.data).where(MediaBlob.key == key)
             )
+        if data is None and self.earlier is not None:
+            return await self.earlier.get(key)
         return data
 
     async def delete(self, key: str) -> None:
         self._check(key)
         async with self.db.transaction() as tx:
             await tx.session.execute(delete(MediaBlob).where(MediaBlob.key == key))
+        if self.earlier is not None:
+            await self.earlier.delete(key)
+
+    async def copy_in(self, files: LocalMediaStore) -> int:
+        """Copy every photo file under `files` into the database: how many were copied."""
+        copied = 0
+        for key in await asyncio.to_thread(files.keys):
+            data = await files.get(key)
+            if data is not None:
+                await self.put(key, data, content_type_of(key))
+                copied += 1
+        return copied

@@ -4,6 +4,7 @@ never; with CHATSERVER_MEDIA_STORE=database a second process serves what the fir
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -119,3 +120,39 @@ def test_an_unknown_media_store_is_a_clear_configuration_error(tmp_path: Path) -
             host="127.0.0.1",
             port=0,
         )
+
+
+async def test_photos_stored_on_disk_before_the_switch_stay_readable_and_can_be_copied_in(
+    database_url: str, tmp_path: Path
+) -> None:
+    from chatserver.__main__ import main
+
+    # Several processes share one SECRET_KEY (the photo links are signed with it).
+    shared = {"SECRET_KEY": "one-key-for-every-process-0123456789"}
+    async with running_server(database_url, tmp_path, **shared) as local:
+        agent, visitor, _conversation_id = await assigned_chat(local)
+        body = (await upload(local, png(), visitor=visitor, content_type="image/png"))[1]
+        assert (await send_photo(visitor, body["attachment"]["id"]))["ok"]
+        await agent.wait_for("message", lambda m: m["kind"] == "image")
+        assert len(stored_files(local)) == 2
+    store = {"CHATSERVER_MEDIA_STORE": "database", **shared}
+    async with running_server(database_url, tmp_path, **store) as switched:
+        # Same data directory: the photo taken before the switch is still served.
+        history = await switched.agent()
+        chat = await history.wait_for("assigned")
+        image = next(m for m in chat["messages"] if m["kind"] == "image")["meta"]["image"]
+        assert (await fetch(switched, image["url"]))[0] == 200
+    async with running_server(database_url, tmp_path / "elsewhere", **store) as other:
+        # Another process with its own disk has no such file until the photos are copied in.
+        assert (await fetch(other, image["url"]))[0] == 404
+    environ = {
+        "CHATSERVER_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": database_url,
+        **shared,
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environ.items():
+            patch.setenv(name, value)
+        assert await asyncio.to_thread(main, ["copy-media"]) == 0
+    async with running_server(database_url, tmp_path / "elsewhere", **store) as other:
+        assert (await fetch(other, image["url"]))[0] == 200
