@@ -105,7 +105,7 @@ def add_routes(app: web.Application) -> None:
             ),
             Route(
                 "GET",
-                "/media/{key}",
+                "/media/{key:.+}",
                 media,
                 "图片（签名链接）",
                 PUBLIC,
