@@ -91,12 +91,12 @@ def test_the_openapi_document_declares_the_same_callers_as_this_table(tmp_path: 
     app = build_app(settings)
     disagreements = []
     for route in app[ROUTES]:
-        rule = REST[(route.method, route.path)]
+        rule = REST[(route.method, route.document_path)]
         roles = () if rule.who == "public" else STAFF_ORDER[STAFF_ORDER.index(rule.who) :]
         declared = (route.access.roles, route.access.scope, route.access.visitor)
         expected = (roles, rule.key_scope, rule.shopper)
         if declared != expected:
-            disagreements.append((route.method, route.path, declared, expected))
+            disagreements.append((route.method, route.document_path, declared, expected))
     assert not disagreements, disagreements
 
 

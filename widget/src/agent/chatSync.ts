@@ -144,6 +144,14 @@ export class ChatSync implements AgentServerEvents {
     if (isNew && m.sender === 'visitor' && !seen) this.hooks.alert();
   }
 
+  /** A stored message that reads differently now (a product card's image arrived). */
+  message_updated(m: Message): void {
+    const chat = this.store.state.chats[m.conversation_id];
+    if (!chat?.messages.some((x) => x.id === m.id)) return;
+    patchChat(this.store, m.conversation_id, (c) => ({ messages: mergeMessages(c.messages, [m]) }));
+    this.hooks.stored([m]);
+  }
+
   suggestions(p: SuggestionsPayload): void {
     patchChat(this.store, p.conversation_id, () => ({ suggestions: p.items ?? [] }));
   }
