@@ -4,6 +4,7 @@ private addresses by default, kept as the placeholder when the body is too big o
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -132,7 +133,7 @@ async def test_card_image_is_fetched_once_and_shown_through_signed_urls(
     status, _headers, _data = await fetch(server, photo["url"].replace("sig=", "sig=x"))
     assert status == 403
 
-    # The same image on another card (through a redirect this time) is not fetched again.
+    # The same image on another card is not fetched again.
     again = await send_card(visitor, product(f"{host.url}/coat.jpg", sku="SKU-1002"))
     second = await visitor.wait_for("message_updated", lambda m: m["id"] == again["id"])
     assert second["meta"]["card"]["photo"]["width"] == 900
@@ -142,6 +143,21 @@ async def test_card_image_is_fetched_once_and_shown_through_signed_urls(
     reloaded = await server.visitor(token=visitor.session["token"])
     history = {m["id"]: m for m in reloaded.session["messages"]}
     assert history[sent["id"]]["meta"]["card"]["photo"]["thumb_url"].startswith("/media/")
+
+
+async def test_two_cards_of_one_image_at_once_fetch_it_once(
+    trusting_server: LiveServer, host: ImageHost
+) -> None:
+    visitor, agent = await assigned_chat(trusting_server)
+    first, second = await asyncio.gather(
+        send_card(visitor, product(f"{host.url}/coat.jpg")),
+        send_card(visitor, product(f"{host.url}/coat.jpg", sku="SKU-1002")),
+    )
+    for sent in (first, second):
+        await agent.wait_for("message_updated", lambda m, sent=sent: m["id"] == sent["id"])
+    assert host.requests == ["coat.jpg"]
+    async with trusting_server.db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(CardImage)) == 1
 
 
 async def test_redirects_are_followed_a_few_times(
