@@ -14,10 +14,8 @@ import asyncio
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
 from typing import Any
 
-import aiohttp
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -63,18 +61,14 @@ class CardImages:
         workers: ImageWorkers,
         *,
         allow_private: bool,
-        http: Callable[[], aiohttp.ClientSession] | None = None,
     ) -> None:
         self.db = db
         self.store = store
         self.workers = workers
         self.allow_private = allow_private
-        self._http = http or (
-            lambda: client_session(allow_private=allow_private, user_agent=USER_AGENT)
-        )
         # One fetch per shop and URL at a time in this process: two cards of the same product
-        # sent together wait for the first fetch instead of making a second.
-        # (lock, how many cards use it): the entry goes with its last user.
+        # sent together wait for the first fetch instead of making a second. Each entry is
+        # (lock, how many cards use it) and goes with its last user.
         self._fetching: dict[tuple[int, str], tuple[asyncio.Lock, int]] = {}
 
     async def do_attach(self, shop_id: int, message_id: int, url: str) -> bool:
@@ -112,7 +106,7 @@ class CardImages:
             )
 
     async def _fetch(self, shop_id: int, url: str, digest: str) -> CardImage:
-        async with self._http() as http:
+        async with client_session(allow_private=self.allow_private, user_agent=USER_AGENT) as http:
             data = await fetch_image_bytes(http, url, allow_private=self.allow_private)
         prepared = await self.workers.prepare(data)
         image_id = secrets.token_urlsafe(16)
