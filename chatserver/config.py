@@ -41,6 +41,8 @@ class Settings:
     media_store: str = "local"
     # Photos uploaded but never posted are removed after this long.
     unsent_upload_hours: float = 24.0
+    # Card images: allow fetching product images from loopback/private addresses (tests).
+    card_images_allow_private: bool = False
 
 
 def _load_dotenv(path: Path) -> dict[str, str]:
@@ -161,4 +163,5 @@ def load_settings(
         sla_tick_seconds=sla_tick,
         media_store=media_store,
         unsent_upload_hours=_positive_float(env, "CHATSERVER_UNSENT_UPLOAD_HOURS", "24"),
+        card_images_allow_private=env.get("CHATSERVER_CARD_IMAGES_ALLOW_PRIVATE", "") == "1",
     )

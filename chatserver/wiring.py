@@ -19,6 +19,7 @@ from chatserver.actions.blocks import Blocks
 from chatserver.actions.bot import BotTurns
 from chatserver.actions.bot_gaps import BotGaps
 from chatserver.actions.business_hours import BusinessHours
+from chatserver.actions.card_images import CardImages
 from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.complaints import Complaints
@@ -52,6 +53,7 @@ from chatserver.db.engine import Database
 from chatserver.db.webhook_outbox import write_outbox
 from chatserver.dispatch import Dispatcher
 from chatserver.listeners.bot import BotListener
+from chatserver.listeners.card_images import CardImageFetcher
 from chatserver.listeners.catalog import CatalogWatcher
 from chatserver.listeners.learning import LearningListener
 from chatserver.listeners.live_board import LiveBoard
@@ -152,7 +154,9 @@ def build_components(
         if settings.media_store == "database"
         else local_media
     )
-    photos = Photos(db, media_store, ImageWorkers(), links, auth.digest)
+    # One pool of decoding threads for photos and card images: the cores are shared.
+    image_workers = ImageWorkers()
+    photos = Photos(db, media_store, image_workers, links, auth.digest)
     upload_sweep = UnsentUploadSweep(photos, keep=timedelta(hours=settings.unsent_upload_hours))
 
     conversations = ConversationViews(db)
@@ -217,6 +221,14 @@ def build_components(
         ),
     )
     WebhookWaker(webhook_sender).subscribe(dispatcher)
+    CardImageFetcher(
+        CardImages(
+            db,
+            media_store,
+            image_workers,
+            allow_private=settings.card_images_allow_private,
+        )
+    ).subscribe(dispatcher)
     LearningListener(bot_gaps, proposals).subscribe(dispatcher)
     supervision_views = SupervisionViews(db, connected)
     LiveBoard(supervision_views, dispatcher).subscribe(dispatcher)

@@ -1,13 +1,14 @@
-"""Photo bytes kept in the database, for several processes without a shared disk."""
+"""Photo bytes kept in the database, for several processes without a shared disk, and the
+product images fetched for cards (actions/card_images.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, LargeBinary, String
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from chatserver.db.base import Base, UTCDateTime
+from chatserver.db.base import Base, Id, UTCDateTime
 
 
 class MediaBlob(Base):
@@ -19,4 +20,27 @@ class MediaBlob(Base):
     content_type: Mapped[str] = mapped_column(String(32))
     size_bytes: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CardImage(Base):
+    """A product image fetched once per shop and URL, re-encoded and kept in the MediaStore:
+    every card that names the same URL shows these files."""
+
+    __tablename__ = "card_images"
+    __table_args__ = (UniqueConstraint("shop_id", "url_hash"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    # sha256 of the URL: URLs run to 2,000 characters, too long for a portable unique index.
+    url_hash: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(200))
+    thumb_key: Mapped[str] = mapped_column(String(200))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    thumb_width: Mapped[int] = mapped_column(Integer)
+    thumb_height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -35,6 +35,7 @@ from chatserver.db.integrations import WebhookDelivery as WebhookDelivery
 from chatserver.db.integrations import WebhookEndpoint as WebhookEndpoint
 from chatserver.db.learning import BotQuestion as BotQuestion
 from chatserver.db.learning import FaqProposal as FaqProposal
+from chatserver.db.media import CardImage as CardImage
 from chatserver.db.media import MediaBlob as MediaBlob
 from chatserver.db.sla import SlaPolicyRow as SlaPolicyRow
 from chatserver.db.staff import StaffChange as StaffChange

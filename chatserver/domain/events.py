@@ -139,6 +139,15 @@ class VisitorContextChanged(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
+class CardImageReady(ConversationFact):
+    """A product card's image was fetched and stored (actions/card_images.py): the message
+    as it now reads, with the image's signed URLs in `meta.card.photo`."""
+
+    message: Wire
+    agent_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class ChatReopened(ConversationFact):
     """A shopper wrote into a closed chat: the bot has it again."""
 

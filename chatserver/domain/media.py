@@ -83,13 +83,22 @@ def fit_within(width: int, height: int, edge: int) -> tuple[int, int]:
 # ---- storage keys --------------------------------------------------------------------------
 
 ATTACHMENT_ID = re.compile(r"[A-Za-z0-9_-]{16,40}")
-# shop/visitor/attachment[.thumb].ext: the only shape a stored file ever has.
-KEY = re.compile(r"[0-9]{1,18}/[0-9]{1,18}/[A-Za-z0-9_-]{16,40}(\.thumb)?\.(jpg|png|webp)")
+# shop/visitor/attachment[.thumb].ext for photos, shop/cards/id[.thumb].ext for the product
+# images of cards (kept per shop, shared by every card naming the same image): the only shapes
+# a stored file ever has.
+KEY = re.compile(r"[0-9]{1,18}/([0-9]{1,18}|cards)/[A-Za-z0-9_-]{16,40}(\.thumb)?\.(jpg|png|webp)")
 
 
 def media_key(shop_id: int, visitor_id: int, attachment_id: str, ext: str, *, thumb: bool) -> str:
     """Photos are archived per shopper (the manuals: under the shopper's ID), in the shop."""
     key = f"{shop_id}/{visitor_id}/{attachment_id}{'.thumb' if thumb else ''}.{ext}"
+    if not KEY.fullmatch(key):
+        raise ValueError(f"not a media key: {key!r}")
+    return key
+
+
+def card_image_key(shop_id: int, image_id: str, ext: str, *, thumb: bool) -> str:
+    key = f"{shop_id}/cards/{image_id}{'.thumb' if thumb else ''}.{ext}"
     if not KEY.fullmatch(key):
         raise ValueError(f"not a media key: {key!r}")
     return key

@@ -11,6 +11,8 @@ SUPERVISOR_NAMESPACE: Final = "/supervisor"
 
 SESSION: Final = "session"
 MESSAGE: Final = "message"
+# A stored message that reads differently now (a product card's image arrived).
+MESSAGE_UPDATED: Final = "message_updated"
 HANDOFF: Final = "handoff"
 QUEUE: Final = "queue"
 ASSIGNED: Final = "assigned"

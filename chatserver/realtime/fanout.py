@@ -16,6 +16,7 @@ import socketio
 from chatserver.dispatch import Dispatcher
 from chatserver.domain import states
 from chatserver.domain.events import (
+    CardImageReady,
     ChatAssigned,
     ChatClosed,
     ChatQueued,
@@ -53,6 +54,7 @@ class Fanout:
         self.sio = sio
         self._handlers: dict[type[Event], Callable[[Any], Awaitable[None]]] = {
             MessagePosted: self.message_posted,
+            CardImageReady: self.card_image_ready,
             ChatQueued: self.chat_queued,
             ChatAssigned: self.chat_assigned,
             ChatReturned: self.chat_returned,
@@ -161,6 +163,11 @@ class Fanout:
         )
         if event.status == states.ASSIGNED and event.agent_id is not None:
             await self.to_agent(event.agent_id, names.MESSAGE, event.message, skip_sid=agent_skip)
+
+    async def card_image_ready(self, event: CardImageReady) -> None:
+        await self.to_shopper(event.conversation_id, names.MESSAGE_UPDATED, event.message)
+        if event.agent_id is not None:
+            await self.to_agent(event.agent_id, names.MESSAGE_UPDATED, event.message)
 
     async def chat_queued(self, event: ChatQueued) -> None:
         await self.to_shopper(event.conversation_id, names.MESSAGE, event.notice)

@@ -1,4 +1,4 @@
-"""The HTTP side of webhooks: a client that only ever connects to public addresses (checked
+"""The HTTP side of webhooks (and of card images, services/image_fetch.py): a client that only ever connects to public addresses (checked
 after DNS resolution, at every connection, so a name that resolves to 127.0.0.1 or the cloud
 metadata address is refused too), and one signed POST."""
 
@@ -52,7 +52,9 @@ def literal_host_refused(url: str) -> bool:
     return not webhooks.is_public_address(host)
 
 
-def client_session(*, allow_private: bool) -> aiohttp.ClientSession:
+def client_session(
+    *, allow_private: bool, user_agent: str = "chatserver-webhooks/1"
+) -> aiohttp.ClientSession:
     connector = aiohttp.TCPConnector(
         resolver=None if allow_private else PublicOnlyResolver(),
         limit=20,
@@ -65,7 +67,7 @@ def client_session(*, allow_private: bool) -> aiohttp.ClientSession:
         timeout=aiohttp.ClientTimeout(
             total=TOTAL_TIMEOUT_SECONDS, sock_connect=CONNECT_TIMEOUT_SECONDS
         ),
-        headers={"User-Agent": "chatserver-webhooks/1"},
+        headers={"User-Agent": user_agent},
     )
 
 

@@ -49,13 +49,24 @@ def install(links: MediaLinks) -> None:
     _installed = links
 
 
-def present_meta(meta: dict[str, Any] | None) -> dict[str, Any]:
-    """A message's meta as its reader sees it."""
-    if not meta:
-        return {}
-    stored = meta.get("image")
-    if not isinstance(stored, dict) or "key" not in stored:
-        return meta
+def _links() -> MediaLinks:
     if _installed is None:
         raise RuntimeError("media links are not installed (chatserver/wiring.py)")
-    return {**meta, "image": _installed.image(stored)}
+    return _installed
+
+
+def _stored(value: Any) -> bool:
+    return isinstance(value, dict) and "key" in value
+
+
+def present_meta(meta: dict[str, Any] | None) -> dict[str, Any]:
+    """A message's meta as its reader sees it: a photo's (`image`) and a product card's
+    fetched image's (`card.photo`) keys become signed URLs."""
+    if not meta:
+        return {}
+    card = meta.get("card")
+    if isinstance(card, dict) and _stored(card.get("photo")):
+        meta = {**meta, "card": {**card, "photo": _links().image(card["photo"])}}
+    if _stored(meta.get("image")):
+        meta = {**meta, "image": _links().image(meta["image"])}
+    return meta

@@ -96,7 +96,7 @@ def test_the_openapi_document_declares_the_same_callers_as_this_table(tmp_path: 
         declared = (route.access.roles, route.access.scope, route.access.visitor)
         expected = (roles, rule.key_scope, rule.shopper)
         if declared != expected:
-            disagreements.append((route.method, route.path, declared, expected))
+            disagreements.append((route.method, route.document_path, declared, expected))
     assert not disagreements, disagreements
 
 

@@ -16,8 +16,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from chatserver.domain.identity import sign
+from tests.images import photo_with_gps
 
 from .browser_ui import TIMEOUT_MS, AdminConsole, Agent, Shopper, tid
+from .conftest import ChatServer, serving
 from .test_business_hours import admin_token
 
 pytestmark = pytest.mark.browser
@@ -25,6 +27,7 @@ pytestmark = pytest.mark.browser
 # A shop's page on its own origin (served by the test, not the chat server), as shops embed us.
 XSS_TITLE = "羊毛大衣 <img src=x onerror=window.__xss=1>"
 PRODUCT_URL = "https://shop.example.cn/item/1001.html"
+PHOTO = photo_with_gps(600, 600, orientation=1)
 
 
 class ShopSite:
@@ -38,9 +41,12 @@ class ShopSite:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                body = site.html.encode()
+                # The product photo of its page, or the page.
+                photo = self.path.endswith(".jpg")
+                body = PHOTO if photo else site.html.encode()
                 self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                content_type = "image/jpeg" if photo else "text/html; charset=utf-8"
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -71,15 +77,22 @@ def shop_site() -> Iterator[ShopSite]:
     site.httpd.server_close()
 
 
-def product(server_url: str) -> dict[str, Any]:
+def product(shop_origin: str) -> dict[str, Any]:
     return {
         "id": "SKU-1001",
         "title": XSS_TITLE,
         "price": 599,
-        # Our own origin: the chat's CSP (img-src 'self') lets it through.
-        "image": f"{server_url}/favicon.png",
+        # The shop's own host: the chat server fetches it and shows it from our origin.
+        "image": f"{shop_origin}/img/coat.jpg",
         "url": PRODUCT_URL,
     }
+
+
+@pytest.fixture
+def card_server(built_widget: Path, tmp_path: Path) -> Iterator[ChatServer]:
+    """The server allowed to fetch card images from 127.0.0.1, where the shop site runs."""
+    with serving(tmp_path, CHATSERVER_CARD_IMAGES_ALLOW_PRIVATE="1") as srv:
+        yield srv
 
 
 ORDER = {
@@ -91,13 +104,14 @@ ORDER = {
 
 
 def test_product_and_order_cards_from_the_shop_page_reach_the_agent(
-    server, phone, new_context, shop_site: ShopSite, screenshot_dir: Path
+    card_server: ChatServer, phone, new_context, shop_site: ShopSite, screenshot_dir: Path
 ) -> None:
+    server = card_server
     agent = Agent(new_context().new_page(), server.url)
     agent.login()
 
     page = phone.new_page()
-    shop_site.open(page, server.url, [["setProduct", product(server.url)]])
+    shop_site.open(page, server.url, [["setProduct", product(shop_site.origin)]])
     shopper = Shopper(page, server.url)
     shopper.open_chat()
     bar = shopper.frame.locator(tid("product-bar"))
@@ -113,6 +127,10 @@ def test_product_and_order_cards_from_the_shop_page_reach_the_agent(
     )
     expect(sent).to_have_attribute("data-state", "sent", timeout=TIMEOUT_MS)
     expect(sent.locator(tid("message-product-price"))).to_have_text("¥599.00")
+    # The shop's photo, fetched and re-encoded by the chat server, replaces the placeholder.
+    expect(sent.locator("img.card-image")).to_have_attribute(
+        "src", re.compile(r"^/media/[0-9]+/cards/.+\.thumb\.jpg\?exp="), timeout=TIMEOUT_MS
+    )
     expect(bar.locator(tid("ask-product"))).to_have_text("已发送")
 
     # The page sends an order (its 订单详情 button): the card follows.
@@ -127,6 +145,10 @@ def test_product_and_order_cards_from_the_shop_page_reach_the_agent(
     )
     expect(card).to_have_attribute("href", PRODUCT_URL)
     expect(card).to_have_attribute("rel", "noopener noreferrer")
+    expect(card.locator("img.card-image")).to_have_attribute(
+        "src", re.compile(r"^/media/.+\.thumb\.jpg\?exp="), timeout=TIMEOUT_MS
+    )
+    assert card.locator("img.card-image").evaluate("img => img.naturalWidth") > 0
     expect(agent.page.locator(tid("agent-message-order-amount"))).to_contain_text("¥599.00")
     side = agent.page.locator(tid("shopper-context"))
     expect(side.locator(tid("viewing-product-title"))).to_have_text(XSS_TITLE)

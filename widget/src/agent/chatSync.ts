@@ -14,7 +14,7 @@ import type {
   VisitorContextPayload,
 } from '../shared/events';
 import { mergeComplaints, type Complaint, type ComplaintEscalatedPayload } from '../shared/complaints';
-import { mergeMessages } from '../shared/messages';
+import { mergeMessages, replaceMessage } from '../shared/messages';
 import type { Block, Conversation, Message, Note } from '../shared/types';
 import { applyFlag, applyNote, mergeNotes, withNewerFlag } from './annotations';
 import { ApiError, api, type ConversationWithMessages } from './api';
@@ -142,6 +142,13 @@ export class ChatSync implements AgentServerEvents {
     }));
     this.hooks.stored([m]);
     if (isNew && m.sender === 'visitor' && !seen) this.hooks.alert();
+  }
+
+  /** A stored message that reads differently now (a product card's image arrived). */
+  message_updated(m: Message): void {
+    if (!this.store.state.chats[m.conversation_id]) return;
+    patchChat(this.store, m.conversation_id, (c) => ({ messages: replaceMessage(c.messages, m) }));
+    this.hooks.stored([m]);
   }
 
   suggestions(p: SuggestionsPayload): void {

@@ -64,6 +64,7 @@ export class DeskConnection {
     sock.on(AgentEvent.slaWarning, (p: SlaAlertPayload) => events.sla_warning(p));
     sock.on(AgentEvent.slaBreach, (p: SlaAlertPayload) => events.sla_breach(p));
     sock.on(AgentEvent.message, (m: Message) => events.message(m));
+    sock.on(AgentEvent.messageUpdated, (m: Message) => events.message_updated(m));
     sock.on(AgentEvent.suggestions, (p: SuggestionsPayload) => events.suggestions(p));
     sock.on(AgentEvent.typing, (p: { conversation_id: number; typing: boolean }) => events.typing(p));
     sock.on(AgentEvent.closed, (p: ConversationEvent) => events.closed(p));

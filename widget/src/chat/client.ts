@@ -15,7 +15,7 @@ import {
   type ReadPayload,
   type SessionPayload,
 } from '../shared/events';
-import { mergeMessages } from '../shared/messages';
+import { mergeMessages, replaceMessage } from '../shared/messages';
 import { Outbox, requeueInterrupted, type Outgoing } from '../shared/outbox';
 import { PhotoSender, UPLOAD_PATH, markLostPhotos, type PhotoProgress } from '../shared/photos';
 import { ReadReporter } from '../shared/readState';
@@ -245,6 +245,8 @@ export class ShopperChat {
       void this.outbox.flush();
     });
     sock.on(VisitorEvent.message, (m: Message) => this.receive([m]));
+    // a product card's image arrived: the card is redrawn
+    sock.on(VisitorEvent.messageUpdated, (m: Message) => this.store.set((s) => ({ messages: replaceMessage(s.messages, m) })));
     sock.on(VisitorEvent.queue, (q: QueueInfo) => this.store.set({ status: 'queued', queue: q }));
     sock.on(VisitorEvent.assigned, (p: { agent: PersonRef }) =>
       this.store.set({ status: 'assigned', agent: p.agent, queue: null }),

@@ -1,7 +1,8 @@
 // 商品卡片 / 订单卡片 in a chat (shopper widget and agent panel) and the product on screen in the
 // agent's side panel. Every field is shown as a text node; links only when http(s) (the server
 // checks too) and opened without access to this page. Images load only from this server's own
-// origin: the pages' CSP (img-src 'self') would block any other, so those show a placeholder.
+// origin: the server fetches a product's image and serves it as ours (`card.photo`, signed media
+// URLs); the pages' CSP (img-src 'self') would block any other, so those show a placeholder.
 import type { OrderCard, ProductCard } from './shopperContext';
 import './cards.css';
 
@@ -18,7 +19,7 @@ function safeLink(url: string | null | undefined): string | undefined {
 function CardImage({ src, alt }: { src: string | null | undefined; alt: string }) {
   let shown: string | undefined;
   try {
-    shown = src && new URL(src).origin === window.location.origin ? src : undefined;
+    shown = src && new URL(src, window.location.href).origin === window.location.origin ? src : undefined;
   } catch {
     shown = undefined;
   }
@@ -35,7 +36,7 @@ export function ProductCardView({ card, testid = 'product-card' }: { card: Produ
   const link = safeLink(card.url);
   const body = (
     <>
-      <CardImage src={card.image} alt={card.title} />
+      <CardImage src={card.photo?.thumb_url ?? card.image} alt={card.title} />
       <div class="card-body">
         <div class="card-title" data-testid={`${testid}-title`}>
           {card.title}

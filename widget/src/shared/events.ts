@@ -37,6 +37,7 @@ export const VisitorEvent = {
   // server → shopper
   session: 'session',
   message: 'message',
+  messageUpdated: 'message_updated',
   queue: 'queue',
   assigned: 'assigned',
   typing: 'typing',
@@ -61,6 +62,7 @@ export const AgentEvent = {
   queue: 'queue',
   assigned: 'assigned',
   message: 'message',
+  messageUpdated: 'message_updated',
   suggestions: 'suggestions',
   typing: 'typing',
   closed: 'closed',
@@ -237,6 +239,7 @@ export interface DraftCheckAck {
 export interface VisitorServerEvents {
   session: (p: SessionPayload) => void;
   message: (m: Message) => void;
+  message_updated: (m: Message) => void;
   queue: (q: QueueInfo) => void;
   assigned: (p: { agent: PersonRef }) => void;
   typing: (p: { typing: boolean; name?: string }) => void;
@@ -257,6 +260,7 @@ export interface AgentServerEvents {
   queue: (p: { items: Conversation[] }) => void;
   assigned: (p: AssignedPayload) => void;
   message: (m: Message) => void;
+  message_updated: (m: Message) => void;
   suggestions: (p: SuggestionsPayload) => void;
   typing: (p: { conversation_id: number; typing: boolean }) => void;
   closed: (p: { conversation_id: number; reason: string }) => void;

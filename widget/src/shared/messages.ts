@@ -10,3 +10,8 @@ export function mergeMessages(current: readonly Message[], incoming: readonly Me
   for (const m of incoming) byId.set(m.id, m);
   return [...byId.values()].sort((a, b) => a.seq - b.seq || a.id - b.id);
 }
+
+/** `message_updated`: the shown message with the same id replaced; one not shown is not added. */
+export function replaceMessage(current: readonly Message[], updated: Message): Message[] {
+  return current.map((m) => (m.id === updated.id ? updated : m));
+}

@@ -8,6 +8,8 @@ export interface ProductCard {
   price: number | null;
   image: string | null;
   url: string | null;
+  /** The image fetched by the server and shown from our own origin (signed media URLs). */
+  photo?: { url: string; thumb_url: string; width?: number; height?: number } | null;
 }
 
 /** 订单卡片 (`kind: "order"`, `meta.card`). */
