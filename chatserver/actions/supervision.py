@@ -94,6 +94,12 @@ class Supervision:
                 now=now,
             )
 
+    async def check_watchable(self, actor: AuthenticatedAgent, command: ConversationRef) -> None:
+        """What an `unwatch` that writes nothing still says: another shop's chat is not_found."""
+        check_supervising(actor)
+        async with self.db.sessions() as session:
+            check_in_shop(await session.get(Conversation, command.conversation_id), actor)
+
     async def end_watch(self, auditor: Auditor, conversation_id: int, reason: str) -> None:
         """The `unwatch` record of a watch its socket closed, named after who opened it. No
         role check: the login may be gone or demoted (`reason` says which), and the trail must

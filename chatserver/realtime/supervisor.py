@@ -128,6 +128,7 @@ class SupervisorNamespace(socketio.AsyncNamespace):
         async with self._watch_lock(sid):
             await self.leave_room(sid, events.watch_room(command.conversation_id))
             if self._watching_of(sid).pop(command.conversation_id, None) is None:
+                await self.desk.supervision.check_watchable(actor, command)
                 return {"audit": None}
             audit = await self.desk.supervision.do_watch(actor, command, joining=False)
         return {"audit": audit}
