@@ -69,6 +69,7 @@ class SupervisorNamespace(socketio.AsyncNamespace):
             },
         )
         self._watching[sid] = {}
+        self._watch_locks[sid] = asyncio.Lock()
         await self.desk.presence.view_connected(actor, sid)
         await self.enter_room(sid, events.shop_supervisors_room(actor.shop.id))
 
@@ -99,7 +100,8 @@ class SupervisorNamespace(socketio.AsyncNamespace):
         return await self.desk.supervision.do_take_over(actor, command)
 
     def _watch_lock(self, sid: str) -> asyncio.Lock:
-        return self._watch_locks.setdefault(sid, asyncio.Lock())
+        # A closed socket's late event gets a lock of its own, then `_watching_of` refuses it.
+        return self._watch_locks.get(sid) or asyncio.Lock()
 
     @acked
     async def on_watch(self, sid: str, *args: Any) -> dict[str, Any]:

@@ -8,17 +8,9 @@ import asyncio
 from sqlalchemy import select
 
 from chatserver.db.models import SupervisionAudit
-from tests.conftest import AgentClient, LiveServer, Visitor
-from tests.realtime.supervision_helpers import supervisor_view
+from tests.conftest import LiveServer
+from tests.realtime.supervision_helpers import serving, supervisor_view
 from tests.rest import call
-
-
-async def serving(server: LiveServer, agent: AgentClient) -> Visitor:
-    shopper = await server.visitor()
-    await shopper.send("转人工")
-    conversation_id = shopper.session["conversation_id"]
-    await agent.wait_for("assigned", lambda a: a["conversation"]["id"] == conversation_id)
-    return shopper
 
 
 async def trail(server: LiveServer) -> list[tuple[str, int, dict[str, object]]]:
