@@ -231,7 +231,7 @@ def build_components(
     ).subscribe(dispatcher)
     LearningListener(bot_gaps, proposals).subscribe(dispatcher)
     supervision_views = SupervisionViews(db, connected)
-    LiveBoard(supervision_views, dispatcher).subscribe(dispatcher)
+    LiveBoard(supervision_views, dispatcher, presence.shop_has_live_view).subscribe(dispatcher)
     transfers = Transfers(db, connected)
     # The SLA timers: with Redis one process leads; its lock outlives a few missed ticks.
     leader: Leadership = (

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from chatserver.actions.checks import check_in_shop, check_supervising
-from chatserver.actions.supervision_audit import write_audit
+from chatserver.actions.supervision_audit import Auditor, write_audit
 from chatserver.actions.transfers import Transfers
 from chatserver.commands.chat import ConversationRef
 from chatserver.commands.supervision import Reassign
@@ -78,7 +78,6 @@ class Supervision:
         command: ConversationRef,
         *,
         joining: bool,
-        detail: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Audit a silent join (`joining`) or leave; the namespace moves the socket."""
         check_supervising(actor)
@@ -93,5 +92,22 @@ class Supervision:
                 "watch" if joining else "unwatch",
                 conversation.id,
                 now=now,
-                detail=detail,
+            )
+
+    async def check_watchable(self, actor: AuthenticatedAgent, command: ConversationRef) -> None:
+        """What an `unwatch` that writes nothing still says: another shop's chat is not_found."""
+        check_supervising(actor)
+        async with self.db.sessions() as session:
+            check_in_shop(await session.get(Conversation, command.conversation_id), actor)
+
+    async def end_watch(self, auditor: Auditor, conversation_id: int, reason: str) -> None:
+        """The `unwatch` record of a watch its socket closed, named after who opened it. No
+        role check: the login may be gone or demoted (`reason` says which), and the trail must
+        still say the watch ended."""
+        async with self.db.transaction() as tx:
+            conversation = await tx.session.get(Conversation, conversation_id)
+            if conversation is None or conversation.shop_id != auditor.shop_id:
+                raise AppError("not_found", "会话不存在")
+            await write_audit(
+                tx, auditor, "unwatch", conversation_id, now=utcnow(), detail={"reason": reason}
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,9 +13,23 @@ from chatserver.services.auth import AuthenticatedAgent
 from chatserver.views.supervision import audit_dict
 
 
+@dataclass(frozen=True)
+class Auditor:
+    """Whom a record names. Kept apart from a live login: the record that closes a watch is
+    still written after the login ended (logout, a demotion, a disabled account)."""
+
+    agent_id: int
+    name: str
+    shop_id: int
+
+    @classmethod
+    def of(cls, actor: AuthenticatedAgent) -> Auditor:
+        return cls(actor.agent.id, actor.agent.name, actor.shop.id)
+
+
 async def write_audit(
     tx: Transaction,
-    actor: AuthenticatedAgent,
+    actor: AuthenticatedAgent | Auditor,
     action: str,
     conversation_id: int,
     *,
@@ -22,10 +37,11 @@ async def write_audit(
     target_agent_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    by = actor if isinstance(actor, Auditor) else Auditor.of(actor)
     row = SupervisionAudit(
-        shop_id=actor.shop.id,
-        actor_id=actor.agent.id,
-        actor_name=actor.agent.name,
+        shop_id=by.shop_id,
+        actor_id=by.agent_id,
+        actor_name=by.name,
         action=action,
         conversation_id=conversation_id,
         target_agent_id=target_agent_id,
@@ -35,5 +51,5 @@ async def write_audit(
     tx.session.add(row)
     await tx.session.flush()
     record = await audit_dict(tx.session, row)
-    tx.record(SupervisorActed(conversation_id, actor.shop.id, audit=record))
+    tx.record(SupervisorActed(conversation_id, by.shop_id, audit=record))
     return record

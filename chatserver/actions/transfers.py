@@ -48,6 +48,13 @@ class Transfers:
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session
+            # The agent's row before the conversation's, in routing's order (`assign`): the
+            # other order deadlocks against it on PostgreSQL. Checked below, after the chat.
+            locked_agent = (
+                await lock_row(session, Agent, command.to_agent_id)
+                if command.to_agent_id is not None
+                else None
+            )
             conversation = check_in_shop(
                 await lock_row(session, Conversation, command.conversation_id), actor
             )
@@ -63,7 +70,7 @@ class Transfers:
             target_agent: Agent | None = None
             target_group: Group | None = None
             if command.to_agent_id is not None:
-                target_agent = await lock_row(session, Agent, command.to_agent_id)
+                target_agent = locked_agent
                 if (
                     target_agent is None
                     or target_agent.shop_id != actor.shop.id

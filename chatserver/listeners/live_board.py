@@ -2,7 +2,8 @@
 queued, assigned, transferred, closed; an agent's status; a message that starts or stops a
 response clock; a supervisor's action), the shop's board is read again and published.
 
-Debounced per shop: one run at a time, and each run is followed by a short pause, so a burst of
+Only for a shop whose live view is open somewhere (a page that opens later reads its first board
+itself). Debounced per shop: one run at a time, and each run is followed by a short pause, so a burst of
 a hundred changes in a busy shop costs one or two snapshots, never one per change. The page
 ticks the clocks itself between updates from their start times.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from chatserver.dispatch import Dispatcher
 from chatserver.domain import states
@@ -61,11 +63,13 @@ class LiveBoard:
         self,
         views: SupervisionViews,
         dispatcher: Dispatcher,
+        has_live_view: Callable[[int], Awaitable[bool]],
         *,
         debounce_seconds: float = DEBOUNCE_SECONDS,
     ) -> None:
         self.views = views
         self.dispatcher = dispatcher
+        self.has_live_view = has_live_view
         self.debounce_seconds = debounce_seconds
 
     def subscribe(self, dispatcher: Dispatcher) -> None:
@@ -87,6 +91,8 @@ class LiveBoard:
 
     async def on_changes(self, events: list[Changes]) -> None:
         shop_id = events[0].shop_id
+        if not await self.has_live_view(shop_id):
+            return
         board = await self.views.board(shop_id)
         self.dispatcher.publish(LiveBoardChanged(shop_id, board))
         # Whatever arrives meanwhile waits for the next run: the debounce.

@@ -5,6 +5,7 @@ logout takes effect at once). Thin: authenticate, parse, call the action, ack.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ import socketio
 
 from chatserver.actions.checks import check_supervising
 from chatserver.actions.supervision import Supervision
+from chatserver.actions.supervision_audit import Auditor
 from chatserver.commands.base import parse
 from chatserver.commands.chat import ConversationRef
 from chatserver.commands.supervision import Reassign
@@ -45,6 +47,10 @@ class SupervisorNamespace(socketio.AsyncNamespace):
     def __init__(self, desk: SupervisorDesk) -> None:
         super().__init__(events.SUPERVISOR_NAMESPACE)
         self.desk = desk
+        # Per socket, on this process: the chats it watches, each with its `watch` record.
+        # Handlers run concurrently, so each socket's list changes under its own lock.
+        self._watching: dict[str, dict[int, dict[str, Any]]] = {}
+        self._watch_locks: dict[str, asyncio.Lock] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
@@ -59,9 +65,11 @@ class SupervisorNamespace(socketio.AsyncNamespace):
                 "token": token,
                 "agent_id": actor.agent.id,
                 "session_id": actor.session_id,
-                "watching": [],
+                "auditor": Auditor.of(actor),
             },
         )
+        self._watching[sid] = {}
+        self._watch_locks[sid] = asyncio.Lock()
         await self.desk.presence.view_connected(actor, sid)
         await self.enter_room(sid, events.shop_supervisors_room(actor.shop.id))
 
@@ -91,55 +99,76 @@ class SupervisorNamespace(socketio.AsyncNamespace):
         command = parse(ConversationRef, _first(args))
         return await self.desk.supervision.do_take_over(actor, command)
 
+    def _watch_lock(self, sid: str) -> asyncio.Lock:
+        # A closed socket's late event gets a lock of its own, then `_watching_of` refuses it.
+        return self._watch_locks.get(sid) or asyncio.Lock()
+
     @acked
     async def on_watch(self, sid: str, *args: Any) -> dict[str, Any]:
-        """Join silently: the chat's history now, its new lines as `message` events after."""
+        """Join silently: the chat's history now, its new lines as `message` events after. A
+        repeated `watch` on this socket is answered with the record of the first."""
         actor = await self._actor(sid)
         command = parse(ConversationRef, _first(args))
-        audit = await self.desk.supervision.do_watch(actor, command, joining=True)
-        # In the room before the history is read: a line posted in between arrives twice at
-        # worst (the page merges by id), never not at all.
-        await self.enter_room(sid, events.watch_room(command.conversation_id))
-        await self._remember_watch(sid, command.conversation_id, watching=True)
-        chat = await self.desk.conversations.detail(actor.shop.id, command.conversation_id)
+        conversation_id = command.conversation_id
+        async with self._watch_lock(sid):
+            watching = self._watching_of(sid)
+            audit = watching.get(conversation_id)
+            if audit is None:
+                audit = await self.desk.supervision.do_watch(actor, command, joining=True)
+                watching[conversation_id] = audit
+            # In the room before the history is read: a line posted in between arrives twice
+            # at worst (the page merges by id), never not at all.
+            await self.enter_room(sid, events.watch_room(conversation_id))
+        chat = await self.desk.conversations.detail(actor.shop.id, conversation_id)
         return {"chat": chat, "audit": audit}
 
     @acked
     async def on_unwatch(self, sid: str, *args: Any) -> dict[str, Any]:
+        """Audited only when this socket watched the chat: another tab may still listen."""
         actor = await self._actor(sid)
         command = parse(ConversationRef, _first(args))
-        await self.leave_room(sid, events.watch_room(command.conversation_id))
-        await self._remember_watch(sid, command.conversation_id, watching=False)
-        audit = await self.desk.supervision.do_watch(actor, command, joining=False)
+        async with self._watch_lock(sid):
+            await self.leave_room(sid, events.watch_room(command.conversation_id))
+            if self._watching_of(sid).pop(command.conversation_id, None) is None:
+                await self.desk.supervision.check_watchable(actor, command)
+                return {"audit": None}
+            audit = await self.desk.supervision.do_watch(actor, command, joining=False)
         return {"audit": audit}
 
-    async def _remember_watch(self, sid: str, conversation_id: int, *, watching: bool) -> None:
-        session = await self.get_session(sid)
-        ids = set(session.get("watching", [])) - {conversation_id}
-        session["watching"] = sorted(ids | {conversation_id} if watching else ids)
-        await self.save_session(sid, session)
+    def _watching_of(self, sid: str) -> dict[int, dict[str, Any]]:
+        watching = self._watching.get(sid)
+        if watching is None:  # an event still in flight after its socket closed
+            raise AppError("forbidden", "实时监控连接已关闭，请刷新页面")
+        return watching
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         """A closed page ends its watches: each gets its `unwatch` audit record, so the trail
-        never shows a supervisor still listening who left long ago."""
+        never shows a supervisor still listening who left long ago. Written from who opened
+        the socket, since after a logout or a demotion the login no longer passes the checks."""
         session = await self.get_session(sid)
         agent_id, session_id = session.get("agent_id"), session.get("session_id")
         if isinstance(agent_id, int) and isinstance(session_id, int):
             await self.desk.presence.view_disconnected(agent_id, session_id, sid)
-        watching = session.get("watching", [])
-        if not watching:
+        async with self._watch_lock(sid):
+            watching = self._watching.pop(sid, None) or {}
+        self._watch_locks.pop(sid, None)
+        auditor = session.get("auditor")
+        if not watching or not isinstance(auditor, Auditor):
             return
-        try:
-            actor = await self.desk.auth.authenticate(session.get("token"))
-        except AppError:
-            return  # logged out: the session ended with the watch
-        for conversation_id in watching:
+        why = await self._why_closed(session.get("token"))
+        for conversation_id in sorted(watching):
             try:
-                await self.desk.supervision.do_watch(
-                    actor,
-                    ConversationRef(conversation_id=conversation_id),
-                    joining=False,
-                    detail={"reason": "disconnected"},
-                )
+                await self.desk.supervision.end_watch(auditor, conversation_id, why)
             except AppError:
                 log.warning("no unwatch audit for chat %s on disconnect", conversation_id)
+
+    async def _why_closed(self, token: object) -> str:
+        try:
+            actor = await self.desk.auth.authenticate(token)
+        except AppError:
+            return "logged_out"  # logged out, expired or the account disabled
+        try:
+            check_supervising(actor)
+        except AppError:
+            return "role_changed"
+        return "disconnected"

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
 
+from chatserver.actions.checks import SUPERVISING_ROLES
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent
 from chatserver.services.auth import AuthenticatedAgent
@@ -95,6 +96,28 @@ class AgentPresence:
 
     async def view_disconnected(self, agent_id: int, session_id: int, sid: str) -> None:
         await self.views.remove(agent_id, session_id, sid)
+
+    async def shop_has_live_view(self, shop_id: int) -> bool:
+        """A supervisor or admin of the shop has the live view open, on any process: only then
+        is its board worth building. Unknown (Redis unreachable) counts as open."""
+        async with self.db.sessions() as session:
+            supervising = list(
+                await session.scalars(
+                    select(Agent.id).where(
+                        Agent.shop_id == shop_id,
+                        Agent.role.in_(SUPERVISING_ROLES),
+                        Agent.disabled_at.is_(None),
+                    )
+                )
+            )
+        try:
+            for agent_id in supervising:
+                if await self.views.count(agent_id) > 0:
+                    return True
+        except Exception:
+            log.warning("presence store unreachable; building shop %s's live board", shop_id)
+            return True
+        return False
 
     async def close_live_views(self, agent_id: int) -> None:
         """Close this account's live views on every process (no longer a supervisor)."""

@@ -46,10 +46,11 @@ async def _chat_row(
     conversation: Conversation,
     names: dict[int, str],
     groups: dict[int, Group],
+    visitors: dict[int, Visitor],
     now: datetime,
 ) -> dict[str, Any]:
     policy, clocks = await clocks_of(session, conversation, now)
-    visitor = await session.get_one(Visitor, conversation.visitor_id)
+    visitor = visitors[conversation.visitor_id]
     group = groups.get(conversation.group_id) if conversation.group_id else None
     agent_id = conversation.agent_id
     return {
@@ -133,7 +134,11 @@ async def live_board(
                 else {"conversation_id": oldest_id, "age_s": round(oldest_wait or 0.0, 3)},
             }
         )
-    chats = [await _chat_row(session, c, names, groups, now) for c in open_chats]
+    # One query for every open chat's shopper, not one each.
+    wanted = {c.visitor_id for c in open_chats}
+    found = await session.scalars(select(Visitor).where(Visitor.id.in_(wanted))) if wanted else []
+    visitors = {v.id: v for v in found}
+    chats = [await _chat_row(session, c, names, groups, visitors, now) for c in open_chats]
     return {"as_of": iso(now), "queues": queues, "agents": staff, "chats": chats}
 
 

@@ -101,3 +101,38 @@ def test_supervisor_sees_a_queued_chat_reassigns_it_and_the_audit_shows_it(
         "watch",
         "reassign",
     ]
+
+
+def test_a_watch_goes_on_after_the_server_restarts(
+    server, phone, new_context, screenshot_dir: Path
+) -> None:
+    console = AdminConsole(new_context().new_page(), server.url)
+    console.login()
+    console.tab("live")
+    page = console.page
+    shopper = Shopper(phone.new_page(), server.url)
+    shopper.open_shop()
+    shopper.open_chat()
+    shopper.send("我要转人工")
+    shopper.ask_for_person()
+    row = page.locator(f'{tid("live-chats")} tr[data-status="queued"]')
+    expect(row).to_have_count(1, timeout=TIMEOUT_MS)
+    conversation_id = int(row.get_attribute("data-testid").removeprefix("live-chat-"))
+    page.locator(tid(f"live-watch-{conversation_id}")).click()
+    panel = page.locator(tid("live-watch-panel"))
+    expect(panel).to_contain_text("我要转人工", timeout=TIMEOUT_MS)
+
+    # The restart ends the old socket's watch; the page watches again on the new one, audited.
+    server.restart()
+    watches = page.locator(f'{tid("live-audit-item")}[data-action="watch"]')
+    expect(watches).to_have_count(2, timeout=TIMEOUT_MS)
+    expect(page.locator(tid("live-connection"))).to_have_attribute("data-online", "true")
+    expect(panel).to_be_visible()
+
+    shopper.send("重启之后还在吗")
+    expect(panel).to_contain_text("重启之后还在吗", timeout=TIMEOUT_MS)
+    # Each line once: the history merged by id, not appended.
+    lines = panel.locator(tid("live-watch-messages")).locator("li")
+    texts = lines.all_inner_texts()
+    assert len(texts) == len(set(texts)), texts
+    console.screenshot(screenshot_dir, "live-03-watch-after-restart", full_page=True)

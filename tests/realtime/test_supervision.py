@@ -10,9 +10,9 @@ import socketio
 from sqlalchemy import select
 
 from chatserver.db.models import Conversation, SupervisionAudit
-from tests.conftest import AgentClient, EventClient, LiveServer, Visitor
+from tests.conftest import EventClient, LiveServer, Visitor
 from tests.realtime.group_helpers import group_ids
-from tests.realtime.supervision_helpers import chat_on_board, supervisor_view
+from tests.realtime.supervision_helpers import chat_on_board, serving, supervisor_view
 from tests.rest import call
 
 
@@ -20,14 +20,6 @@ async def queued_chat(server: LiveServer) -> Visitor:
     shopper = await server.visitor()
     sent = await shopper.send("我要转人工")
     assert sent["ok"] and sent["status"] == "queued", sent
-    return shopper
-
-
-async def serving(server: LiveServer, agent: AgentClient) -> Visitor:
-    shopper = await server.visitor()
-    await shopper.send("转人工")
-    conversation_id = shopper.session["conversation_id"]
-    await agent.wait_for("assigned", lambda a: a["conversation"]["id"] == conversation_id)
     return shopper
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import aiohttp
-from sqlalchemy import select
+import asyncio
 
-from chatserver.db.models import ChatHandover, Conversation, ConversationEvent
+import aiohttp
+import pytest
+from sqlalchemy import select, text
+
+from chatserver.db.models import Agent, ChatHandover, Conversation, ConversationEvent
 from tests.conftest import AgentClient, LiveServer, Visitor
 from tests.realtime.group_helpers import group_ids, set_groups
+from tests.realtime.supervision_helpers import supervisor_view
 
 
 async def _chat_with(server: LiveServer, agent: AgentClient, text: str = "转人工") -> Visitor:
@@ -266,3 +270,51 @@ async def test_a_closed_browser_returns_chats_with_an_automatic_note(server: Liv
     assert got["conversation"]["id"] == shopper.session["conversation_id"]
     assert got["conversation"]["handover"]["kind"] == "auto"
     assert "小美" in got["conversation"]["handover"]["note"]
+
+
+async def _until_a_query_waits_for_a_lock(server: LiveServer) -> None:
+    async with server.db.engine.connect() as probe:
+        for _attempt in range(200):
+            waiting = await probe.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+            )
+            if waiting:
+                return
+            await asyncio.sleep(0.05)
+    raise AssertionError("the move never waited for the agent's row")
+
+
+async def test_a_supervisors_move_waits_for_routing_instead_of_deadlocking(
+    server: LiveServer,
+) -> None:
+    """Routing (`assign`) locks the agent, then the conversation; a supervisor's 改派 of a
+    waiting chat must take them in the same order, or the two deadlock on PostgreSQL."""
+    if not server.db.url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's: SQLite locks the whole database")
+    await server.add_agent("boss", "王主管", role="supervisor")
+    await server.add_agent("lily", "小丽")
+    view, _token = await supervisor_view(server, "boss")
+    lily = await server.agent("lily", "secret123", status="away")
+    shopper = await server.visitor()
+    assert (await shopper.send("我要转人工"))["status"] == "queued"
+    conversation_id = shopper.session["conversation_id"]
+
+    async with server.db.engine.connect() as routing, routing.begin():
+        # Routing's order: the agent's row first ...
+        await routing.execute(select(Agent).where(Agent.id == lily.agent["id"]).with_for_update())
+        reassign = asyncio.ensure_future(
+            view.call(
+                "reassign", {"conversation_id": conversation_id, "to_agent_id": lily.agent["id"]}
+            )
+        )
+        await _until_a_query_waits_for_a_lock(server)
+        # ... then the conversation's, while the move waits for the agent.
+        await routing.execute(
+            select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+        )
+    ack = await reassign
+    assert ack["ok"], ack
+    assert await lily.wait_for("assigned", lambda a: a["conversation"]["id"] == conversation_id)

@@ -15,6 +15,13 @@ import './live.css';
 
 const AUDIT_KEPT = 50;
 
+/** The lines of both, once each, in the chat's order. */
+function mergeMessages(kept: Message[], fresh: Message[]): Message[] {
+  const byId = new Map(kept.map((m) => [m.id, m]));
+  for (const m of fresh) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
 export function LivePage() {
   const admin = useAdmin();
   const [board, setBoard] = useState<LiveBoard | null>(null);
@@ -25,6 +32,29 @@ export function LivePage() {
   const [busy, setBusy] = useState<number | null>(null);
   const [watched, setWatched] = useState<{ id: number; messages: Message[] } | null>(null);
   const connection = useRef<LiveConnection | null>(null);
+  // Read by the socket's handlers, which are bound once: the chat watched now, and the latest
+  // re-watch (it needs this render's admin for its toast).
+  const watchedId = useRef<number | null>(null);
+  watchedId.current = watched?.id ?? null;
+
+  // A reconnected socket watches nothing (the server ended the old socket's watches): ask
+  // again (a new audited watch) and add what was said meanwhile, or close the panel.
+  const rewatch = async () => {
+    const id = watchedId.current;
+    const conn = connection.current;
+    if (id === null || !conn) return;
+    const ack = await conn.watch(id);
+    if (watchedId.current !== id) return; // the supervisor moved on meanwhile
+    if (ack.ok) {
+      setWatched((w) => (w && w.id === id ? { id, messages: mergeMessages(w.messages, ack.chat.messages) } : w));
+    } else {
+      watchedId.current = null;
+      setWatched(null);
+      admin.toast(`连接恢复后未能继续旁听会话 #${id}：${ack.error.message}`);
+    }
+  };
+  const rewatchLatest = useRef(rewatch);
+  rewatchLatest.current = rewatch;
 
   const load = async () => {
     setLoadError(null);
@@ -50,6 +80,7 @@ export function LivePage() {
             : w,
         ),
       online: setOnline,
+      reconnected: () => void rewatchLatest.current(),
     });
     connection.current = conn;
     // The clocks tick on the page; the server is asked nothing.

@@ -11,14 +11,21 @@ export interface LiveHandlers {
   audit(record: AuditRecord): void;
   message(message: Message): void;
   online(online: boolean): void;
+  /** Connected again after a drop: the server ended this socket's watches with the old one. */
+  reconnected(): void;
 }
 
 export class LiveConnection {
   private readonly socket: Socket;
+  private connectedBefore = false;
 
   constructor(token: string, handlers: LiveHandlers) {
     this.socket = io(Namespace.supervisor, { path: SOCKET_PATH, auth: { token }, transports: ['websocket'] });
-    this.socket.on(SocketEvent.connect, () => handlers.online(true));
+    this.socket.on(SocketEvent.connect, () => {
+      handlers.online(true);
+      if (this.connectedBefore) handlers.reconnected();
+      this.connectedBefore = true;
+    });
     this.socket.on(SocketEvent.disconnect, () => handlers.online(false));
     this.socket.on(SocketEvent.connectError, () => handlers.online(false));
     this.socket.on(SupervisorEvent.live, (b: LiveBoard) => handlers.board(b));
