@@ -110,8 +110,10 @@ export class ShopperChat {
     this.outbox = new Outbox<ShopperOutgoing>({
       read: () => this.store.state.outbox,
       write: (items) => this.setOutbox(items),
-      ready: () => this.socket.connected && this.store.state.ready,
+      // nothing goes while the pre-chat form waits for its answers
+      ready: () => this.socket.connected && this.store.state.ready && !this.host.mustAnswer,
       connected: () => this.socket.connected,
+      waiting: (code) => code === 'prechat_required' && this.askPrechat(),
       transmit: (item) =>
         emitWithAck<{ message: Message }>(this.socket, VisitorEvent.send, {
           client_id: item.client_id,
@@ -133,6 +135,10 @@ export class ShopperChat {
       (message, status) => (this.receive([message]), this.store.set({ status })),
     );
     this.host = new HostBridge(() => this.socket, (item) => this.outbox.add(item));
+    // the pre-chat form answered: what waited for it goes now
+    this.host.store.subscribe(() => {
+      if (this.host.store.state.prechatDone) void this.outbox.flush();
+    });
     // A person is on the way again (转人工, or a photo sent to the bot): that round's card goes.
     this.store.subscribe(() => {
       if (this.store.state.status === 'queued' || this.store.state.status === 'assigned') this.rating.prompt(undefined);
@@ -296,6 +302,26 @@ export class ShopperChat {
    * history, freshly signed; the outbox waits and goes on as after any reconnect. */
   reloadHistory(): void {
     if (!this.socket.connected) return;
+    this.socket.disconnect();
+    this.socket.connect();
+  }
+
+  /** A message refused for want of pre-chat answers (the shop has just asked for more): the
+   * form again, with the fields asked now (a reconnect brings them in `session`). */
+  private askPrechat(): true {
+    this.host.askPrechat();
+    this.reloadHistory();
+    return true;
+  }
+
+  /** The shop's page logged its customer out (the loader's logout()): this browser forgets
+   * the token and whatever was still unsent, and chats on as a new anonymous shopper. */
+  logout(): void {
+    this.token = null;
+    storage.remove(this.tokenKey);
+    this.host.logout();
+    this.setOutbox([]);
+    this.store.set({ ready: false, conversationId: null, messages: [], agent: null, queue: null, agentRead: 0 });
     this.socket.disconnect();
     this.socket.connect();
   }
