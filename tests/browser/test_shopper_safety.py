@@ -122,6 +122,7 @@ def test_a_field_the_shop_just_made_required_is_asked_and_the_message_then_goes(
     expect(form).to_be_visible(timeout=TIMEOUT_MS)
     waiting = shopper.messages(sender="visitor").filter(has_text="请问今天能发货吗")
     expect(waiting).not_to_have_attribute("data-state", "failed")
+    expect(waiting).to_contain_text("请先填写下方信息，提交后自动发送")
     shopper.screenshot(screenshot_dir, "safety-03-phone-prechat-again")
     form.locator(tid("prechat-phone")).fill("13800002222")
     form.locator(tid("prechat-submit")).click()

@@ -190,6 +190,7 @@ function PendingRow({ o, chat, progress }: { o: ShopperOutgoing; chat: ShopperCh
   const failed = o.state === 'failed';
   const photo = o.kind === 'image';
   const uploading = photo && !o.attachment_id && !failed;
+  const waitsForPrechat = useStore(chat.host.store, (h) => !h.prechatDone);
   const errorText = PHOTO_ERROR_TEXT[o.error ?? ''] ?? ERROR_TEXT[o.error ?? ''] ?? '发送失败';
   return (
     <div
@@ -231,6 +232,8 @@ function PendingRow({ o, chat, progress }: { o: ShopperOutgoing; chat: ShopperCh
             </>
           ) : uploading ? (
             '图片上传中…'
+          ) : o.state === 'queued' && waitsForPrechat ? (
+            '请先填写下方信息，提交后自动发送'
           ) : o.state === 'queued' ? (
             '等待网络，恢复后自动发送…'
           ) : (
