@@ -188,7 +188,7 @@ def build_components(
     blocks = Blocks(db)
     complaints = Complaints(db)
     shifts = Shifts(db)
-    widget_settings = WidgetSettings(db)
+    widget_settings = WidgetSettings(db, settings.demo_shop)
 
     fanout = Fanout(sio)
     suggestions = Suggestions(faq, conversations, dispatcher)

@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from chatserver.actions.bot_gaps import record_question
 from chatserver.actions.handoff import request_person
 from chatserver.actions.service_hours import Clock
@@ -21,6 +19,7 @@ from chatserver.domain import handoff, states
 from chatserver.domain.bot_gaps import outcome_of
 from chatserver.domain.events import MessagePosted
 from chatserver.services.faq_registry import FaqRegistry
+from chatserver.views.blocks import active_block
 from chatserver.views.wire import message_dict
 
 SUGGEST_PROMPT = "我不太确定您想问的是哪一个，您可以点选下面的问题，或者换个说法告诉我："
@@ -56,10 +55,11 @@ class BotTurns:
         A person wanted while nobody can answer (the message action left it to us): the bot
         says when people are back and offers the 留言 form."""
         async with self.db.sessions() as session:
-            status = await session.scalar(
-                select(Conversation.status).where(Conversation.id == conversation_id)
-            )
-        if status != states.BOT:
+            asking = await session.get(Conversation, conversation_id)
+            # A blocked shopper (also one blocked before logging in) gets the fixed reply only.
+            if asking is None or await active_block(session, asking.visitor_id) is not None:
+                return
+        if asking.status != states.BOT:
             return
         # Matching runs outside the transaction: it is CPU work, and the write lock is precious.
         chosen = await self.faq.answer_of(shop_id, faq_id) if faq_id else None

@@ -10,13 +10,14 @@ closed as `merged`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Transaction
-from chatserver.db.models import Conversation, Message, Shop, Visitor
+from chatserver.db.models import Conversation, ConversationEvent, Message, Shop, Visitor
 from chatserver.db.records import lock_row, transition
 from chatserver.domain import states
 from chatserver.domain.events import ChatClosed, MessagesMerged, Wire
@@ -24,6 +25,9 @@ from chatserver.domain.identity import CustomerIdentity, refused, signature_matc
 from chatserver.views.wire import message_dict
 
 MERGED_TEXT = "顾客登录后，本会话已并入其会员会话"
+MERGED_REASON = "merged"
+# visitors.name is String(64): a long customer id must still fit the default name.
+_NAME_LENGTH = 64
 # The later, the more a person is already involved: that conversation is the one kept.
 _STAGE = {states.BOT: 0, states.QUEUED: 1, states.ASSIGNED: 2}
 
@@ -35,8 +39,47 @@ def check_signature(shop: Shop, identity: CustomerIdentity) -> None:
         raise refused("身份签名不正确，已按匿名访客接待")
 
 
+@dataclass(frozen=True)
+class TokenOwner:
+    """Whom a widget token speaks for: `device` is the token's own visitor, `person` the one
+    it opens (the customer when the device logged in and was merged into them)."""
+
+    device: Visitor
+    person: Visitor
+
+    @property
+    def is_customer(self) -> bool:
+        """A logged-in customer's: opened only with a signed identify in the same page load."""
+        return self.person.customer_id is not None
+
+
+async def token_owner(session: AsyncSession, token_hash: str) -> TokenOwner | None:
+    """The one way a widget token is resolved (socket connect and photo upload alike)."""
+    device = await session.scalar(select(Visitor).where(Visitor.token_hash == token_hash))
+    if device is None:
+        return None
+    if device.merged_into_id is None:
+        return TokenOwner(device, device)
+    person = await session.get(Visitor, device.merged_into_id)
+    return None if person is None else TokenOwner(device, person)
+
+
+async def was_merged(session: AsyncSession, conversation_id: int) -> bool:
+    """Closed as `merged` on a login: never reopened, its messages live on elsewhere."""
+    found = await session.scalar(
+        select(ConversationEvent.id)
+        .where(
+            ConversationEvent.conversation_id == conversation_id,
+            ConversationEvent.type == "closed",
+            ConversationEvent.reason == MERGED_REASON,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def current_conversation(session: AsyncSession, visitor_id: int) -> Conversation | None:
-    """The visitor's open conversation, else their latest one."""
+    """The visitor's open conversation, else their latest one not merged away."""
     rows = await session.scalars(
         select(Conversation)
         .where(Conversation.visitor_id == visitor_id)
@@ -44,10 +87,31 @@ async def current_conversation(session: AsyncSession, visitor_id: int) -> Conver
     )
     latest = None
     for conversation in rows:
-        latest = latest or conversation
         if conversation.status != states.CLOSED:
             return conversation
+        if latest is None and not await was_merged(session, conversation.id):
+            latest = conversation
     return latest
+
+
+async def writable_conversation(session: AsyncSession, locked: Conversation) -> Conversation:
+    """Where a shopper's message or request for `locked` (their socket's chat) goes: there,
+    unless it is closed while the shopper has another open chat (another device logged in and
+    took it over) or it was merged away; then their current one, locked. Never two open."""
+    if locked.status != states.CLOSED:
+        return locked
+    current = await current_conversation(session, locked.visitor_id)
+    if current is None or current.id == locked.id:
+        return locked
+    if current.status != states.CLOSED or await was_merged(session, locked.id):
+        target = await lock_row(session, Conversation, current.id)
+        assert target is not None
+        return target
+    return locked
+
+
+def default_customer_name(customer_id: str) -> str:
+    return f"会员 {customer_id}"[:_NAME_LENGTH]
 
 
 def _apply_details(visitor: Visitor, identity: CustomerIdentity) -> None:
@@ -85,7 +149,7 @@ async def become_customer(
         customer = Visitor(
             shop_id=shop.id,
             token_hash=fresh_token_hash,
-            name=identity.name or f"会员 {identity.customer_id}",
+            name=identity.name or default_customer_name(identity.customer_id),
             created_at=now,
             last_seen_at=now,
         )
@@ -148,7 +212,7 @@ async def _merge(tx: Transaction, anonymous: Visitor, customer: Visitor, now: da
         now=now,
         actor_type="visitor",
         actor_id=anonymous.id,
-        reason="merged",
+        reason=MERGED_REASON,
         data={"merged_into": kept.id},
     )
     moving.closed_at = now
@@ -172,7 +236,7 @@ async def _merge(tx: Transaction, anonymous: Visitor, customer: Visitor, now: da
             moving.shop_id,
             owner_id=owner,
             closed_by=None,
-            reason="merged",
+            reason=MERGED_REASON,
             farewell=message_dict(note),
         )
     )

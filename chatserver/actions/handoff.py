@@ -8,6 +8,7 @@ from typing import Any
 from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.closing import reopen
 from chatserver.actions.complaints import open_on_handoff
+from chatserver.actions.customers import writable_conversation
 from chatserver.actions.service_hours import Clock, offer_leave_message, service_state
 from chatserver.actions.visitor_session import BOT_NAME, VisitorContext
 from chatserver.db.engine import Database, Transaction
@@ -140,8 +141,10 @@ class Handoff:
         now, at = utcnow(), self.clock()
         offer = None
         async with self.db.transaction() as tx:
-            conversation = await lock_conversation(tx.session, context.conversation_id)
-            block = await active_block(tx.session, context.visitor_id)
+            conversation = await writable_conversation(
+                tx.session, await lock_conversation(tx.session, context.conversation_id)
+            )
+            block = await active_block(tx.session, conversation.visitor_id)
             if block is not None:
                 # A blocked shopper is never queued: the fixed reply is all they get.
                 await blocked_reply(tx, conversation, block, now)
@@ -156,7 +159,7 @@ class Handoff:
                     now=now,
                     at=at,
                     actor_type="visitor",
-                    actor_id=context.visitor_id,
+                    actor_id=conversation.visitor_id,
                     waiting_since=now,
                 )
             elif block is None and conversation.status == states.QUEUED:
@@ -164,7 +167,7 @@ class Handoff:
                 tx.record(RoutingRequested(conversation.shop_id))
             status = conversation.status
         queue = (
-            await self.queue.position_of(context.shop_id, context.conversation_id)
+            await self.queue.position_of(context.shop_id, conversation.id)
             if status == states.QUEUED
             else None
         )

@@ -14,6 +14,7 @@ from typing import Any
 from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.checks import check_in_shop, check_owns_chat
 from chatserver.actions.closing import reopen
+from chatserver.actions.customers import writable_conversation
 from chatserver.actions.handoff import request_person
 from chatserver.actions.photos import claim_photo, mark_posted, photo_meta
 from chatserver.actions.politeness import note_impolite
@@ -68,22 +69,25 @@ class ChatMessages:
         only: the chat stays closed, and neither the bot nor the queue hears it. `leave`: the
         message is a 留言 (`do_leave_message`), queued whatever the hours."""
         now = utcnow()
-        visitor_id = context.visitor_id
         async with self.db.transaction() as tx:
             session = tx.session
-            conversation = await lock_row(session, Conversation, context.conversation_id)
-            if conversation is None:
+            locked = await lock_row(session, Conversation, context.conversation_id)
+            if locked is None:
                 raise AppError("not_found", "会话不存在")
-            existing = await find_by_client_id(session, conversation.id, command.client_id)
+            conversation = await writable_conversation(session, locked)
+            existing = await find_by_client_id(session, locked.id, command.client_id)
+            if existing is None and conversation is not locked:
+                existing = await find_by_client_id(session, conversation.id, command.client_id)
             if existing is not None:
                 if existing.sender != "visitor":
                     raise _conflict()
                 return {"message": message_dict(existing), "status": conversation.status}
+            # The chat's shopper: the customer once this device's chat was merged into theirs.
+            visitor_id = conversation.visitor_id
             visitor = await session.get_one(Visitor, visitor_id)
             if leave is None:
                 shop = await session.get_one(Shop, conversation.shop_id)
-                answered = "prechat" in (visitor.context or {})
-                refusal = prechat_missing(shop.widget_settings, answered)
+                refusal = prechat_missing(shop.widget_settings, visitor.context)
                 if refusal is not None:
                     raise refusal
             admit()

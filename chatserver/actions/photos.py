@@ -21,9 +21,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.checks import check_owns_chat
+from chatserver.actions.customers import current_conversation, token_owner
 from chatserver.actions.visitor_session import MAX_TOKEN_LENGTH
 from chatserver.db.engine import Database
-from chatserver.db.models import Attachment, Conversation, Message, Visitor, utcnow
+from chatserver.db.models import Attachment, Conversation, Message, utcnow
 from chatserver.domain.media import media_key
 from chatserver.domain.ratelimit import TokenBucket, photo_uploads
 from chatserver.errors import AppError
@@ -87,21 +88,13 @@ class Photos:
         if not token or len(token) > MAX_TOKEN_LENGTH:
             raise AppError("unauthorized", "请先打开客服对话")
         async with self.db.sessions() as session:
-            visitor = await session.scalar(
-                select(Visitor).where(Visitor.token_hash == self.digest(token))
-            )
+            owner = await token_owner(session, self.digest(token))
             conversation = (
-                None
-                if visitor is None
-                else await session.scalar(
-                    select(Conversation)
-                    .where(Conversation.visitor_id == visitor.id)
-                    .order_by(Conversation.id.desc())
-                    .limit(1)
-                )
+                None if owner is None else await current_conversation(session, owner.person.id)
             )
-        if visitor is None or conversation is None:
+        if owner is None or conversation is None:
             raise AppError("unauthorized", "对话已失效，请刷新页面后重试")
+        visitor = owner.person
         return UploadTarget(visitor.shop_id, conversation.id, visitor.id, "visitor")
 
     async def agent_target(self, actor: AuthenticatedAgent, conversation_id: int) -> UploadTarget:

@@ -11,7 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chatserver.actions.customers import become_customer, check_signature, current_conversation
+from chatserver.actions.customers import (
+    become_customer,
+    check_signature,
+    current_conversation,
+    token_owner,
+)
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, Shop, Visitor, utcnow
 from chatserver.db.records import append_message, lock_row, record_event
@@ -48,8 +53,9 @@ class VisitorSessions:
     async def do_open_session(
         self, shop_slug: str | None, token: str | None
     ) -> tuple[str, VisitorContext]:
-        """The token to keep and the context. A token of another shop, or a forged one, is a
-        new shopper: it never opens anyone else's conversation."""
+        """The token to keep and the context. A token of another shop, a forged one, or a
+        logged-in customer's (until identify) is a new shopper: it never opens anyone else's
+        conversation."""
         slug = shop_slug or self.default_shop
         now = utcnow()
         async with self.db.transaction() as tx:
@@ -59,14 +65,11 @@ class VisitorSessions:
                 raise AppError("not_found", f"店铺 {slug} 不存在")
             visitor = None
             if token is not None and 0 < len(token) <= MAX_TOKEN_LENGTH:
-                visitor = await session.scalar(
-                    select(Visitor).where(Visitor.token_hash == self.digest(token))
-                )
-                if visitor is not None and visitor.shop_id != shop.id:
-                    visitor = None
-                if visitor is not None and visitor.merged_into_id is not None:
-                    # A device that logged in: its token opens the customer it became.
-                    visitor = await session.get(Visitor, visitor.merged_into_id)
+                owner = await token_owner(session, self.digest(token))
+                # A logged-in customer's token alone opens nobody: on a shared computer the
+                # next person must not see their chats. identify() in this page load does.
+                if owner is not None and owner.device.shop_id == shop.id and not owner.is_customer:
+                    visitor = owner.person
             if visitor is None:
                 token = new_token()
                 visitor = Visitor(

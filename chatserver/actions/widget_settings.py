@@ -18,8 +18,9 @@ from chatserver.services.auth import AuthenticatedAgent
 
 
 class WidgetSettings:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, default_shop: str) -> None:
         self.db = db
+        self.default_shop = default_shop
 
     async def settings(self, actor: AuthenticatedAgent) -> dict[str, Any]:
         async with self.db.sessions() as session:
@@ -27,9 +28,11 @@ class WidgetSettings:
             return {"settings": effective(shop.widget_settings)}
 
     async def public_invite(self, shop_slug: str | None) -> dict[str, Any]:
-        """What the loader on a shop's page may know before any chat: the invitation only."""
+        """What the loader on a shop's page may know before any chat: the invitation only.
+        No shop named: the configured default shop's, as the widget's socket does."""
+        slug = shop_slug or self.default_shop
         async with self.db.sessions() as session:
-            shop = await session.scalar(select(Shop).where(Shop.slug == (shop_slug or "")))
+            shop = await session.scalar(select(Shop).where(Shop.slug == slug))
             if shop is None:
                 raise AppError("not_found", "店铺不存在")
             return {"invite": effective(shop.widget_settings)["invite"]}

@@ -10,7 +10,7 @@ from chatserver.actions.catalog import require_admin
 from chatserver.api.common import current_agent, json_body, parts_of
 from chatserver.api.routes import ADMINS, PUBLIC, STAFF, Route, add, text
 from chatserver.commands.widget_settings import WidgetSettingsChange
-from chatserver.domain.text import is_encodable
+from chatserver.domain.text import is_plain_key
 from chatserver.errors import AppError
 
 
@@ -39,7 +39,7 @@ async def update_widget_settings(request: web.Request) -> web.Response:
 async def get_widget_config(request: web.Request) -> web.Response:
     """Public, for the loader on any shop page (hence CORS): the invitation settings only."""
     shop = request.query.get("shop")
-    if shop is not None and (len(shop) > 64 or not is_encodable(shop)):
+    if shop is not None and (len(shop) > 64 or not is_plain_key(shop)):
         raise AppError("not_found", "店铺不存在")
     config = await parts_of(request).widget_settings.public_invite(shop)
     return web.json_response(config, headers={"Access-Control-Allow-Origin": "*"})

@@ -29,6 +29,9 @@ def _capped(value: Any, name: str, limit: int) -> str:
 
 
 def _page_url(value: Any, name: str) -> str:
+    """Scheme, host and path only: a query or fragment can hold search terms or tokens."""
+    if isinstance(value, str):
+        value = re.split(r"[?#]", value, maxsplit=1)[0]
     text = _capped(value, name, MAX_PAGE_URL)
     if text and not re.match(r"https?://", text, re.IGNORECASE):
         return ""  # a file: or javascript: page is not worth showing, nor clicking

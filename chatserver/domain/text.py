@@ -26,6 +26,12 @@ def is_encodable(value: str) -> bool:
     return True
 
 
+def is_plain_key(value: str) -> bool:
+    """A lookup key (a shop slug) a database can compare: encodable, no control characters
+    (PostgreSQL refuses NUL outright)."""
+    return is_encodable(value) and not _CONTROL.search(value)
+
+
 def clean_stored_text(value: str) -> str | None:
     """Text any person typed, made storable: control characters dropped, trimmed.
     None when it cannot be stored at all (lone surrogates)."""

@@ -110,9 +110,14 @@ def _check(name: str, text: str) -> None:
         raise invalid("订单号只能包含字母、数字、-、_，4 到 40 位", field=name)
 
 
-def prechat_missing(settings: dict[str, Any] | None, answered: bool) -> AppError | None:
-    """The refusal of a first message while required pre-chat fields are unanswered."""
+def prechat_missing(
+    settings: dict[str, Any] | None, context: dict[str, Any] | None
+) -> AppError | None:
+    """The refusal of a message while a field the shop requires now is unanswered (answers
+    given before the shop required more do not count for the new field)."""
+    answers = (context or {}).get("prechat")
+    answered = answers if isinstance(answers, dict) else {}
     required = [n for n, r in effective(settings)["prechat"].items() if r == "required"]
-    if required and not answered:
+    if any(not answered.get(name) for name in required):
         return AppError("prechat_required", "请先填写咨询前信息，再开始咨询")
     return None

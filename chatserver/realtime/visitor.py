@@ -27,7 +27,7 @@ from chatserver.domain.ratelimit import (
     shopper_context_reports,
     shopper_messages,
 )
-from chatserver.domain.text import is_encodable
+from chatserver.domain.text import is_encodable, is_plain_key
 from chatserver.errors import AppError
 from chatserver.realtime import events
 from chatserver.realtime.acks import acked
@@ -75,7 +75,7 @@ class VisitorNamespace(socketio.AsyncNamespace):
         auth = auth if isinstance(auth, dict) else {}
         shop = auth.get("shop")
         try:
-            if isinstance(shop, str) and shop and not is_encodable(shop):
+            if isinstance(shop, str) and shop and not is_plain_key(shop):
                 raise AppError("not_found", "店铺不存在")
             token, context = await self.sessions.do_open_session(
                 _text_or_none(shop), _text_or_none(auth.get("token"))

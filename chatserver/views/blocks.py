@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
@@ -27,7 +27,15 @@ def block_dict(block: ShopperBlock, visitor_name: str) -> Wire:
 
 
 async def active_block(session: AsyncSession, visitor_id: int) -> ShopperBlock | None:
-    return await session.scalar(select(ShopperBlock).where(ShopperBlock.visitor_id == visitor_id))
+    """The shopper's block, or one on a device merged into them when they logged in (a
+    blocked shopper does not escape by logging in)."""
+    merged = select(Visitor.id).where(Visitor.merged_into_id == visitor_id)
+    return await session.scalar(
+        select(ShopperBlock)
+        .where(or_(ShopperBlock.visitor_id == visitor_id, ShopperBlock.visitor_id.in_(merged)))
+        .order_by(ShopperBlock.id)
+        .limit(1)
+    )
 
 
 class BlockViews:

@@ -8,7 +8,7 @@ from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, Shop, Visitor
 from chatserver.db.records import messages_of
 from chatserver.domain import states
-from chatserver.domain.widget_settings import effective
+from chatserver.domain.widget_settings import effective, prechat_missing
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import rating_prompt
 from chatserver.views.wire import agent_brief, message_dict, read_marks
@@ -44,7 +44,7 @@ class ShopperSessionView:
                 "rating": await rating_prompt(session, conversation),
                 # Pre-chat fields and the invitation (domain/widget_settings.py).
                 "widget": effective(shop.widget_settings),
-                "prechat_done": "prechat" in (visitor.context or {}),
+                "prechat_done": prechat_missing(shop.widget_settings, visitor.context) is None,
                 "read": read_marks(conversation),
             }
         if payload["status"] == states.QUEUED:

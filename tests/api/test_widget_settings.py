@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+import pytest
+import socketio
 
 from tests.conftest import LiveServer
 from tests.rest import call
@@ -97,3 +99,49 @@ async def test_the_loader_reads_only_the_invitation_without_logging_in(server: L
         assert await response.json() == {"invite": SETTINGS["invite"]}  # no pre-chat, no secret
     status, missing = await call(server, "GET", "/api/widget/config?shop=nope")
     assert status == 404 and missing["error"]["code"] == "not_found"
+
+
+async def test_a_shop_made_of_control_characters_is_not_found_and_none_means_the_demo_shop(
+    server: LiveServer,
+) -> None:
+    admin = (await server.login("admin", "admin123"))["token"]
+    await call(server, "PUT", "/api/shop/widget-settings", admin, SETTINGS)
+    for shop in ("%00", "demo%00", "%1b%5b31m"):
+        status, body = await call(server, "GET", f"/api/widget/config?shop={shop}")
+        assert status == 404 and body["error"]["code"] == "not_found", (shop, body)
+    status, body = await call(server, "GET", "/api/widget/config")
+    assert status == 200 and body == {"invite": SETTINGS["invite"]}
+    # The widget's socket refuses the same shop names the same way.
+    client = socketio.AsyncClient(reconnection=False)
+    refusals: list[Any] = []
+    client.on("connect_error", refusals.append, namespace="/visitor")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await client.connect(
+            server.url,
+            namespaces=["/visitor"],
+            auth={"shop": "demo\x00"},
+            transports=["websocket"],
+            wait_timeout=5,
+        )
+    assert refusals and "not_found" in str(refusals[0]), refusals
+
+
+async def test_a_field_required_after_the_shopper_answered_is_asked_for(
+    server: LiveServer,
+) -> None:
+    admin = (await server.login("admin", "admin123"))["token"]
+    await call(server, "PUT", "/api/shop/widget-settings", admin, SETTINGS)
+    visitor = await server.visitor()
+    assert (await visitor.call("prechat", {"phone": "13800001111"}))["ok"]
+    assert (await visitor.send("在吗"))["ok"]
+
+    stricter = {**SETTINGS, "prechat": {**SETTINGS["prechat"], "order_no": "required"}}
+    status, _ = await call(server, "PUT", "/api/shop/widget-settings", admin, stricter)
+    assert status == 200
+    refused = await visitor.send("订单什么时候发货")
+    assert not refused["ok"] and refused["error"]["code"] == "prechat_required"
+    again = await server.visitor(token=visitor.session["token"])
+    assert again.session["prechat_done"] is False
+    answered = {"phone": "13800001111", "order_no": "SO-20261130"}
+    assert (await visitor.call("prechat", answered))["ok"]
+    assert (await visitor.send("订单什么时候发货"))["ok"]

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from .shop_site import ShopSite
+
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "widget" / "dist"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -234,3 +236,11 @@ def new_context(browser):  # type: ignore[no-untyped-def]
     yield make
     for ctx in made:
         ctx.close()
+
+
+@pytest.fixture
+def shop_site() -> Iterator[ShopSite]:
+    site = ShopSite()
+    yield site
+    site.httpd.shutdown()
+    site.httpd.server_close()

@@ -6,20 +6,18 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from chatserver.domain.identity import sign
-from tests.images import photo_with_gps
 
 from .browser_ui import TIMEOUT_MS, AdminConsole, Agent, Shopper, tid
 from .conftest import ChatServer, serving
+from .shop_site import ShopSite
 from .test_business_hours import admin_token
 
 pytestmark = pytest.mark.browser
@@ -27,54 +25,6 @@ pytestmark = pytest.mark.browser
 # A shop's page on its own origin (served by the test, not the chat server), as shops embed us.
 XSS_TITLE = "羊毛大衣 <img src=x onerror=window.__xss=1>"
 PRODUCT_URL = "https://shop.example.cn/item/1001.html"
-PHOTO = photo_with_gps(600, 600, orientation=1)
-
-
-class ShopSite:
-    """A shop's own web site on another port of the loopback address: a different origin from
-    the chat server, as shops embed us (a routed fake host would count as a public site, which
-    Chrome forbids to load scripts from the loopback address)."""
-
-    def __init__(self) -> None:
-        self.html = ""
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                # The product photo of its page, or the page.
-                photo = self.path.endswith(".jpg")
-                body = PHOTO if photo else site.html.encode()
-                self.send_response(200)
-                content_type = "image/jpeg" if photo else "text/html; charset=utf-8"
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def open(self, page: Page, server_url: str, calls: list[list[Any]]) -> None:
-        """A product page that embeds the loader; `calls` are queued before it loads."""
-        self.html = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>商品详情</title></head><body><h1>鹿鸣衣橱</h1><input id="search" value="不该被发送的搜索词">
-<script>window.chatserverQueue = {json.dumps(calls, ensure_ascii=False)};</script>
-<script src="{server_url}/widget/widget.js" data-shop="demo" async></script></body></html>"""
-        page.goto(f"{self.origin}/item/1001.html", referer="https://www.baidu.com/")
-        expect(page.locator(tid("chat-launcher"))).to_be_visible(timeout=TIMEOUT_MS)
-
-
-@pytest.fixture
-def shop_site() -> Iterator[ShopSite]:
-    site = ShopSite()
-    yield site
-    site.httpd.shutdown()
-    site.httpd.server_close()
 
 
 def product(shop_origin: str) -> dict[str, Any]:

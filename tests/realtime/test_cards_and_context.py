@@ -150,3 +150,18 @@ async def test_context_of_a_chat_with_the_bot_is_stored_but_told_to_nobody(
     assert ack["ok"]
     await server.settle()
     assert agent.received("visitor_context") == []
+
+
+async def test_page_query_strings_and_fragments_are_never_stored(server: LiveServer) -> None:
+    visitor = await server.visitor()
+    page = {
+        "url": "https://shop.example.cn/search?q=%E6%8A%97%E6%8A%91%E9%83%81&token=s3cret#pay",
+        "title": "搜索",
+        "referrer": "https://passport.example.cn/login?next=/&ticket=abc#top",
+    }
+    ack = await visitor.call("context", {"page": page})
+    assert ack["ok"], ack
+    stored = ack["context"]["pages"][-1]
+    assert stored["url"] == "https://shop.example.cn/search"
+    assert stored["referrer"] == "https://passport.example.cn/login"
+    assert "s3cret" not in str(ack) and "ticket" not in str(ack)

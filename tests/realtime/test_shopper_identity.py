@@ -120,10 +120,12 @@ async def test_a_second_device_resumes_the_customers_history_and_the_agent_sees_
         )
     assert open_ids == [phone.session["conversation_id"]] and copies == 1
 
-    # What one device sends, the other sees live; a reload with either token resumes it.
+    # What one device sends, the other sees live; a reload with either token that identifies
+    # again resumes it (docs/architecture.md: the token alone opens a fresh anonymous chat).
     await laptop.send("好的谢谢")
     await phone.wait_for("message", lambda m: m["text"] == "好的谢谢")
     again = await server.visitor(token=laptop.session["token"])
+    assert (await _identify(again, _identity(secret, "c-42")))["ok"]
     assert again.session["conversation_id"] == phone.session["conversation_id"]
 
     # The agent who takes the chat sees the customer, not 「访客 3F2A」.
@@ -195,14 +197,15 @@ async def test_a_chat_a_person_serves_is_kept_and_the_other_device_follows_it(
     assert closed["reason"] == "merged"
     texts = [m["text"] for m in laptop.session["messages"]]
     assert "这件大衣有黑色吗" in texts and "转人工" in texts
-    # The phone's widget reconnects (as it does on that line) and lands in the served chat.
-    again = await server.visitor(token=phone.session["token"])
-    assert again.session["conversation_id"] == served
-    assert again.session["status"] == "assigned"
     assert agent.received("closed") == []  # the agent's chat goes on, with the moved question
     moved = await agent.wait_for("message", lambda m: m["text"] == "这件大衣有黑色吗")
     assert moved["conversation_id"] == served
     assert merged["seq"] > max(m["seq"] for m in phone.session["messages"])
+    # The phone's widget reconnects (as it does on that line), identifies and lands there.
+    again = await server.visitor(token=phone.session["token"])
+    assert (await _identify(again, _identity(secret, "c-77")))["ok"]
+    assert again.session["conversation_id"] == served
+    assert again.session["status"] == "assigned"
 
 
 async def test_another_customer_on_the_same_device_never_sees_the_first_ones_chat(
@@ -221,6 +224,7 @@ async def test_another_customer_on_the_same_device_never_sees_the_first_ones_cha
     await shared.send("有没有篮球鞋")
     await server.settle()
     again = await server.visitor(token=shared.session["token"])
+    assert (await _identify(again, _identity(secret, "son")))["ok"]
     assert again.session["conversation_id"] == ack["conversation_id"]
 
     # Back to the first customer: their chat again, under yet another token for this device.
@@ -229,6 +233,7 @@ async def test_another_customer_on_the_same_device_never_sees_the_first_ones_cha
     assert any("西湖区" in m["text"] for m in shared.session["messages"])
     assert all("篮球鞋" not in m["text"] for m in shared.session["messages"])
     back = await server.visitor(token=shared.session["token"])
+    assert (await _identify(back, _identity(secret, "mum")))["ok"]
     assert back.session["conversation_id"] == mums_chat
 
 

@@ -4,6 +4,7 @@
 import { Fragment } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { MessageCard, isCardKind } from '../shared/CardView';
+import { ErrorBoundary } from '../shared/ErrorBoundary';
 import { PendingPhoto, PhotoThumb } from '../shared/PhotoView';
 import { clockTime } from '../shared/format';
 import { PHOTO_ERROR_TEXT, mayRetry, type PhotoProgress } from '../shared/photos';
@@ -14,7 +15,23 @@ import { ERROR_TEXT } from './errorText';
 import { LeaveMessageCard } from './LeaveMessageCard';
 import { RatingCard } from './RatingCard';
 
+const UNSHOWABLE = (
+  <div class="event-line" data-testid="message-unshowable">
+    <span>此条消息暂时无法显示</span>
+  </div>
+);
+
+/** The list, and each message in it, behind an error boundary: one bad message never blanks
+ * the widget (the composer stays usable). */
 export function MessageList({ chat }: { chat: ShopperChat }) {
+  return (
+    <ErrorBoundary fallback={<div class="messages">{UNSHOWABLE}</div>}>
+      <Messages chat={chat} />
+    </ErrorBoundary>
+  );
+}
+
+function Messages({ chat }: { chat: ShopperChat }) {
   const state = useStore(chat.store, (st) => ({
     ready: st.ready,
     messages: st.messages,
@@ -58,13 +75,17 @@ export function MessageList({ chat }: { chat: ShopperChat }) {
       )}
       {state.messages.map((m) => (
         <Fragment key={m.id}>
-          <MessageRow m={m} chat={chat} choicesActive={m.id === lastSuggestions} readLabel={readLabel(m)} />
+          <ErrorBoundary fallback={UNSHOWABLE}>
+            <MessageRow m={m} chat={chat} choicesActive={m.id === lastSuggestions} readLabel={readLabel(m)} />
+          </ErrorBoundary>
           {m.id === lastFarewell && <RatingCard chat={chat} />}
           {m.id === leaveOffer && <LeaveMessageCard chat={chat} />}
         </Fragment>
       ))}
       {state.outbox.map((o) => (
-        <PendingRow key={o.client_id} o={o} chat={chat} progress={state.photos[o.client_id]} />
+        <ErrorBoundary key={o.client_id} fallback={UNSHOWABLE}>
+          <PendingRow o={o} chat={chat} progress={state.photos[o.client_id]} />
+        </ErrorBoundary>
       ))}
     </div>
   );
@@ -169,6 +190,7 @@ function PendingRow({ o, chat, progress }: { o: ShopperOutgoing; chat: ShopperCh
   const failed = o.state === 'failed';
   const photo = o.kind === 'image';
   const uploading = photo && !o.attachment_id && !failed;
+  const waitsForPrechat = useStore(chat.host.store, (h) => !h.prechatDone);
   const errorText = PHOTO_ERROR_TEXT[o.error ?? ''] ?? ERROR_TEXT[o.error ?? ''] ?? '发送失败';
   return (
     <div
@@ -210,6 +232,8 @@ function PendingRow({ o, chat, progress }: { o: ShopperOutgoing; chat: ShopperCh
             </>
           ) : uploading ? (
             '图片上传中…'
+          ) : o.state === 'queued' && waitsForPrechat ? (
+            '请先填写下方信息，提交后自动发送'
           ) : o.state === 'queued' ? (
             '等待网络，恢复后自动发送…'
           ) : (

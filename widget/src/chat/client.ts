@@ -16,12 +16,13 @@ import {
   type SessionPayload,
 } from '../shared/events';
 import { mergeMessages, replaceMessage } from '../shared/messages';
-import { Outbox, requeueInterrupted, type Outgoing } from '../shared/outbox';
-import { PhotoSender, UPLOAD_PATH, markLostPhotos, type PhotoProgress } from '../shared/photos';
+import { Outbox, type Outgoing } from '../shared/outbox';
+import { PhotoSender, UPLOAD_PATH, type PhotoProgress } from '../shared/photos';
 import { ReadReporter } from '../shared/readState';
-import { Store, storage } from '../shared/store';
+import { Store } from '../shared/store';
 import { TypingSignal } from '../shared/typing';
 import { HostBridge } from './hostBridge';
+import { SavedChat } from './savedChat';
 import { ShopperRating } from './rating';
 import { ERROR_TEXT } from './errorText';
 import { ShopperLeaveMessage } from './leaveMessage';
@@ -72,6 +73,7 @@ export class ShopperChat {
   readonly host: HostBridge; // what the shop's page told the loader (its own store)
   private socket: Socket;
   private token: string | null;
+  private readonly saved: SavedChat; // the token and the outbox, kept in this browser
   private readonly outbox: Outbox<ShopperOutgoing>;
   private readonly photos: PhotoSender<ShopperOutgoing>;
   private readonly myTyping: TypingSignal;
@@ -85,14 +87,15 @@ export class ShopperChat {
     private readonly shop: string,
     serverOrigin: string = window.location.origin,
   ) {
-    this.token = storage.get(this.tokenKey);
+    this.saved = new SavedChat(shop);
+    this.token = this.saved.token();
     this.store = new Store<ChatState>({
       connection: 'connecting',
       ready: false,
       conversationId: null,
       status: 'bot',
       messages: [],
-      outbox: this.loadOutbox(),
+      outbox: this.saved.outbox<ShopperOutgoing>(),
       photos: {},
       agent: null,
       queue: null,
@@ -110,8 +113,12 @@ export class ShopperChat {
     this.outbox = new Outbox<ShopperOutgoing>({
       read: () => this.store.state.outbox,
       write: (items) => this.setOutbox(items),
-      ready: () => this.socket.connected && this.store.state.ready,
+      // nothing goes while the pre-chat form waits for its answers
+      ready: () => this.socket.connected && this.store.state.ready && !this.host.mustAnswer,
       connected: () => this.socket.connected,
+      // refused for want of pre-chat answers (the shop just asked for more): the form again,
+      // with the fields asked now (a reconnect brings them in `session`); the message waits
+      waiting: (code) => code === 'prechat_required' && (this.host.askPrechat(), this.reloadHistory(), true),
       transmit: (item) =>
         emitWithAck<{ message: Message }>(this.socket, VisitorEvent.send, {
           client_id: item.client_id,
@@ -133,6 +140,10 @@ export class ShopperChat {
       (message, status) => (this.receive([message]), this.store.set({ status })),
     );
     this.host = new HostBridge(() => this.socket, (item) => this.outbox.add(item));
+    // the pre-chat form answered: what waited for it goes now
+    this.host.store.subscribe(() => {
+      if (this.host.store.state.prechatDone) void this.outbox.flush();
+    });
     // A person is on the way again (转人工, or a photo sent to the bot): that round's card goes.
     this.store.subscribe(() => {
       if (this.store.state.status === 'queued' || this.store.state.status === 'assigned') this.rating.prompt(undefined);
@@ -155,29 +166,9 @@ export class ShopperChat {
     this.bind();
   }
 
-  private get tokenKey(): string {
-    return `chatserver:visitor:${this.shop}`;
-  }
-
-  private get outboxKey(): string {
-    return `chatserver:outbox:${this.shop}`;
-  }
-
-  private loadOutbox(): ShopperOutgoing[] {
-    try {
-      const raw = storage.get(this.outboxKey);
-      // an attempt interrupted by the reload is simply sent again (same client_id); a photo
-      // whose upload had not finished is shown as lost (its file was only in the page)
-      return markLostPhotos(requeueInterrupted(raw ? (JSON.parse(raw) as ShopperOutgoing[]) : []));
-    } catch {
-      return [];
-    }
-  }
-
   private setOutbox(outbox: ShopperOutgoing[]): void {
     this.store.set({ outbox });
-    if (outbox.length) storage.set(this.outboxKey, JSON.stringify(outbox));
-    else storage.remove(this.outboxKey);
+    this.saved.saveOutbox(outbox);
     this.photos?.settle();
   }
 
@@ -218,14 +209,14 @@ export class ShopperChat {
       if (!sock.active) {
         // refused by the server (e.g. a token it no longer knows): start afresh as a new shopper
         this.token = null;
-        storage.remove(this.tokenKey);
+        this.saved.saveToken(null);
         window.setTimeout(() => sock.connect(), 2000);
       }
     });
 
     sock.on(VisitorEvent.session, (p: SessionPayload) => {
       this.token = p.token;
-      storage.set(this.tokenKey, p.token);
+      this.saved.saveToken(p.token);
       const s = this.store.state;
       const sameConversation = s.conversationId === p.conversation_id;
       this.store.set({
@@ -298,6 +289,18 @@ export class ShopperChat {
    * history, freshly signed; the outbox waits and goes on as after any reconnect. */
   reloadHistory(): void {
     if (!this.socket.connected) return;
+    this.socket.disconnect();
+    this.socket.connect();
+  }
+
+  /** The shop's page logged its customer out (the loader's logout()): this browser forgets
+   * the token and whatever was still unsent, and chats on as a new anonymous shopper. */
+  logout(): void {
+    this.token = null;
+    this.saved.saveToken(null);
+    this.host.logout();
+    this.setOutbox([]);
+    this.store.set({ ready: false, conversationId: null, messages: [], agent: null, queue: null, agentRead: 0 });
     this.socket.disconnect();
     this.socket.connect();
   }

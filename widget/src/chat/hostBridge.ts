@@ -7,13 +7,14 @@ import type { Socket } from 'socket.io-client';
 import { emitWithAck } from '../shared/ack';
 import { VisitorEvent, type SessionPayload } from '../shared/events';
 import { Store } from '../shared/store';
-import type { OrderCard, ProductCard, WidgetSettings } from '../shared/shopperContext';
+import { normalOrder, normalProduct, type OrderCard, type ProductCard, type WidgetSettings } from '../shared/shopperContext';
 import type { Ack } from '../shared/types';
 
+/** As the loader passes it: the shop's own data, checked here (shared/shopperContext.ts). */
 export interface HostContext {
   identity?: Record<string, unknown> | null;
-  product?: ProductCard | null;
-  order?: OrderCard | null;
+  product?: unknown;
+  order?: unknown;
   page?: { url: string; title: string; referrer: string };
 }
 
@@ -56,8 +57,10 @@ export class HostBridge {
   fromParent(context: HostContext): void {
     if (context.identity !== undefined) this.identity = context.identity ?? null;
     if (context.page) this.page = context.page;
-    if (context.product !== undefined) this.store.set({ product: context.product ?? null });
-    if (context.order) this.pendingOrder = context.order;
+    // a card the shop got slightly wrong is normalised (or dropped), never stored as it came
+    if (context.product !== undefined) this.store.set({ product: normalProduct(context.product) });
+    const order = normalOrder(context.order);
+    if (order) this.pendingOrder = order;
     this.reported = false;
     void this.sync();
   }
@@ -74,6 +77,20 @@ export class HostBridge {
 
   onDisconnect(): void {
     this.sessionSeen = false;
+  }
+
+  /** The shop's page logged its customer out: forget who they were until identify() again. */
+  logout(): void {
+    this.identity = null;
+    this.customerId = null;
+    this.refused = null;
+    this.pendingOrder = null;
+  }
+
+  /** The server refused a message for want of pre-chat answers (a field the shop has just made
+   * required): the form again; the message waits in the outbox. */
+  askPrechat(): void {
+    this.store.set({ prechatDone: false });
   }
 
   /** Whether the shopper must answer the pre-chat form before writing. */

@@ -18,6 +18,7 @@ window.addEventListener('message', (event: MessageEvent<{ type?: string; context
   else if (event.data?.type === 'chatserver:hidden') chat.setVisible(false);
   else if (event.data?.type === 'chatserver:context' && event.data.context) chat.host.fromParent(event.data.context);
   else if (event.data?.type === 'chatserver:invite' && event.data.text) chat.showNotice(String(event.data.text));
+  else if (event.data?.type === 'chatserver:logout') chat.logout();
 });
 // The loader answers with what the shop's page told it (identify, setProduct, sendOrder, page).
 chat.tellParent({ type: 'chatserver:ready' });

@@ -26,6 +26,7 @@ interface HostContext {
 
 interface ChatWidgetApi {
   identify(identity: Fields): void;
+  logout(): void;
   setProduct(product: Fields | null): void;
   sendOrder(order: Fields): void;
   open(): void;
@@ -49,7 +50,7 @@ interface ChatWidgetApi {
     identity: null,
     product: productFromAttributes(script),
     order: null,
-    page: { url: location.href, title: document.title, referrer: document.referrer },
+    page: { url: withoutQuery(location.href), title: document.title, referrer: withoutQuery(document.referrer) },
   };
 
   const host = document.createElement('div');
@@ -122,6 +123,7 @@ interface ChatWidgetApi {
   let open = false;
   let frameReady = false;
   let inviteText = '';
+  let loggedOut = false; // told to the chat app once it is ready
 
   function post(type: string, extra: Fields = {}): void {
     frame?.contentWindow?.postMessage({ type, ...extra }, origin);
@@ -166,6 +168,8 @@ interface ChatWidgetApi {
     if (data.type === 'chatserver:close') setOpen(false);
     else if (data.type === 'chatserver:ready') {
       frameReady = true;
+      if (loggedOut) post('chatserver:logout');
+      loggedOut = false;
       sendContext();
       if (inviteText) post('chatserver:invite', { text: inviteText });
       inviteText = '';
@@ -177,6 +181,14 @@ interface ChatWidgetApi {
     identify(identity) {
       context.identity = plain(identity);
       sendContext();
+    },
+    /** The customer logged out of the shop: the widget forgets them and whatever they had not
+     * sent yet, and chats on as a new anonymous shopper (a shared computer). */
+    logout() {
+      context.identity = null;
+      context.order = null;
+      if (frameReady) post('chatserver:logout');
+      else loggedOut = true;
     },
     setProduct(product) {
       context.product = product === null ? null : plain(product);
@@ -229,6 +241,11 @@ interface ChatWidgetApi {
   if (document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach);
 })();
+
+/** A page address without its query and fragment: they can hold search terms or tokens. */
+function withoutQuery(url: string): string {
+  return url.split(/[?#]/, 1)[0];
+}
 
 /** Only plain data crosses to the chat app (no functions, no DOM nodes). */
 function plain(value: unknown): Fields | null {

@@ -3,13 +3,15 @@
 // checks too) and opened without access to this page. Images load only from this server's own
 // origin: the server fetches a product's image and serves it as ours (`card.photo`, signed media
 // URLs); the pages' CSP (img-src 'self') would block any other, so those show a placeholder.
-import type { OrderCard, ProductCard } from './shopperContext';
+import { normalOrder, normalProduct, numberOf, type OrderCard, type ProductCard } from './shopperContext';
 import './cards.css';
 
 const ORDER_ITEMS_SHOWN = 3;
 
-export function money(value: number | null | undefined): string {
-  return value == null ? '' : `¥${value.toFixed(2)}`;
+/** ¥599.00; also for a price stored as text by an older widget, and '' for no number. */
+export function money(value: unknown): string {
+  const amount = numberOf(value);
+  return amount == null ? '' : `¥${amount.toFixed(2)}`;
 }
 
 function safeLink(url: string | null | undefined): string | undefined {
@@ -41,7 +43,7 @@ export function ProductCardView({ card, testid = 'product-card' }: { card: Produ
         <div class="card-title" data-testid={`${testid}-title`}>
           {card.title}
         </div>
-        {card.price != null && (
+        {numberOf(card.price) != null && (
           <div class="card-price" data-testid={`${testid}-price`}>
             {money(card.price)}
           </div>
@@ -62,7 +64,8 @@ export function ProductCardView({ card, testid = 'product-card' }: { card: Produ
 }
 
 export function OrderCardView({ card, testid = 'order-card' }: { card: OrderCard; testid?: string }) {
-  const more = card.items.length - ORDER_ITEMS_SHOWN;
+  const items = Array.isArray(card.items) ? card.items : [];
+  const more = items.length - ORDER_ITEMS_SHOWN;
   return (
     <div class="chat-card chat-card-order" data-testid={testid}>
       <div class="card-body">
@@ -71,13 +74,13 @@ export function OrderCardView({ card, testid = 'order-card' }: { card: OrderCard
         </div>
         {card.status && <div class="card-sub">状态：{card.status}</div>}
         <ul class="card-items">
-          {card.items.slice(0, ORDER_ITEMS_SHOWN).map((item, i) => (
+          {items.slice(0, ORDER_ITEMS_SHOWN).map((item, i) => (
             <li key={i}>
               <span class="card-item-title">{item.title}</span>
               <span class="card-sub">×{item.quantity}</span>
             </li>
           ))}
-          {more > 0 && <li class="card-sub">等 {card.items.length} 件商品</li>}
+          {more > 0 && <li class="card-sub">等 {items.length} 件商品</li>}
         </ul>
         <div class="card-price" data-testid={`${testid}-amount`}>
           实付 {money(card.amount)}
@@ -87,11 +90,12 @@ export function OrderCardView({ card, testid = 'order-card' }: { card: OrderCard
   );
 }
 
-/** A card message's card, or null when the message is not one (or its card is missing). */
+/** A card message's card, or null when the message is not one (or its card is unusable). */
 export function MessageCard({ kind, card, testid }: { kind: string; card: unknown; testid: string }) {
-  if (!card || typeof card !== 'object') return null;
-  if (kind === 'product') return <ProductCardView card={card as ProductCard} testid={`${testid}-product`} />;
-  if (kind === 'order') return <OrderCardView card={card as OrderCard} testid={`${testid}-order`} />;
+  const product = kind === 'product' ? normalProduct(card) : null;
+  if (product) return <ProductCardView card={product} testid={`${testid}-product`} />;
+  const order = kind === 'order' ? normalOrder(card) : null;
+  if (order) return <OrderCardView card={order} testid={`${testid}-order`} />;
   return null;
 }
 

@@ -42,6 +42,9 @@ export interface OutboxHost<T extends Outgoing> {
   /** Entries of one lane keep their order behind a photo still uploading (the agent's: a chat). */
   lane?(item: T): unknown;
   transmit(item: T): Promise<Ack<{ message: Message }>>;
+  /** A refusal the person must answer first (the shopper's pre-chat form): true puts the entry
+   * back in the queue; the hook must make ready() false until they have answered. */
+  waiting?(code: string): boolean;
   /** The server stored the entry as `message`: show it. The outbox then forgets the entry. */
   delivered(item: T, message: Message): void;
 }
@@ -160,6 +163,10 @@ export class Outbox<T extends Outgoing> {
     const current = this.host.read().find((o) => o.client_id === item.client_id);
     if (!current || current.state !== 'sending') return; // settled meanwhile, or requeued by a disconnect
     const code = ack.error.code;
+    if (this.host.waiting?.(code)) {
+      this.update(item.client_id, { state: 'queued' } as Partial<T>);
+      return;
+    }
     if (code === 'rate_limited') {
       // not stored: wait a little and resend with the same client_id, without bothering anyone
       this.update(item.client_id, { state: 'queued' } as Partial<T>);

@@ -43,3 +43,50 @@ export interface VisitorRef {
   customer?: { id: string; phone: string | null } | null;
   context?: ShopperContext | null;
 }
+
+// The shop's page hands the loader whatever its script built: a price as "599", a missing
+// list. Cards are normalised here, before they are queued, stored or drawn, so a slightly wrong
+// card is shown (or refused by the server with a clear error) but never breaks the widget.
+
+type Loose = Record<string, unknown>;
+
+function loose(value: unknown): Loose | null {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : null;
+}
+
+function textOf(value: unknown): string | null {
+  if (typeof value === 'string') return value.trim() || null;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+/** A number, from a number or a numeric string ("599", " 12.5 "); anything else is null. */
+export function numberOf(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'string' || !/^\s*-?\d+(\.\d+)?\s*$/.test(value)) return null;
+  return Number(value);
+}
+
+/** A product as the shop passed it, normalised; null when it has no id or title to show. */
+export function normalProduct(raw: unknown): ProductCard | null {
+  const p = loose(raw);
+  const id = textOf(p?.id);
+  const title = textOf(p?.title);
+  if (!p || !id || !title) return null;
+  return { id, title, price: numberOf(p.price), image: textOf(p.image), url: textOf(p.url) };
+}
+
+/** An order as the shop passed it, normalised; null without an order number. */
+export function normalOrder(raw: unknown): OrderCard | null {
+  const o = loose(raw);
+  const orderNo = textOf(o?.order_no);
+  if (!o || !orderNo) return null;
+  const items = (Array.isArray(o.items) ? o.items : []).flatMap((entry) => {
+    const item = loose(entry);
+    const title = textOf(item?.title);
+    if (!item || !title) return [];
+    const quantity = numberOf(item.quantity ?? 1);
+    return [{ title, quantity: quantity ?? 1, price: numberOf(item.price), image: textOf(item.image) }];
+  });
+  return { order_no: orderNo, status: textOf(o.status), amount: numberOf(o.amount) ?? 0, items };
+}
