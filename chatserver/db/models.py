@@ -35,6 +35,7 @@ from chatserver.db.integrations import WebhookDelivery as WebhookDelivery
 from chatserver.db.integrations import WebhookEndpoint as WebhookEndpoint
 from chatserver.db.learning import BotQuestion as BotQuestion
 from chatserver.db.learning import FaqProposal as FaqProposal
+from chatserver.db.media import Attachment as Attachment
 from chatserver.db.media import CardImage as CardImage
 from chatserver.db.media import MediaBlob as MediaBlob
 from chatserver.db.sla import SlaPolicyRow as SlaPolicyRow
@@ -298,40 +299,6 @@ class Rating(Base):
     )
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class Attachment(Base):
-    """A photo uploaded into a conversation, archived under its shopper; `message_id` is set
-    once it has been posted (a photo is posted at most once)."""
-
-    __tablename__ = "attachments"
-
-    # Random and unguessable: the upload id clients hold (domain/media.py ATTACHMENT_ID).
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
-    )
-    visitor_id: Mapped[int] = mapped_column(
-        ForeignKey("visitors.id", ondelete="CASCADE"), index=True
-    )
-    # visitor | agent: who uploaded it, and so who may post it.
-    uploader: Mapped[str] = mapped_column(String(16))
-    agent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agents.id", ondelete="SET NULL"), nullable=True
-    )
-    message_id: Mapped[int | None] = mapped_column(
-        ForeignKey("messages.id", ondelete="SET NULL"), nullable=True, unique=True
-    )
-    content_type: Mapped[str] = mapped_column(String(32))
-    key: Mapped[str] = mapped_column(String(200))
-    thumb_key: Mapped[str] = mapped_column(String(200))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    thumb_width: Mapped[int] = mapped_column(Integer)
-    thumb_height: Mapped[int] = mapped_column(Integer)
-    size_bytes: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -14,33 +14,8 @@ from typing import Any
 import socketio
 
 from chatserver.dispatch import Dispatcher
+from chatserver.domain import events as facts
 from chatserver.domain import states
-from chatserver.domain.events import (
-    CardImageReady,
-    ChatAssigned,
-    ChatClosed,
-    ChatQueued,
-    ChatRated,
-    ChatReturned,
-    ChatTransferred,
-    ComplaintChanged,
-    ComplaintEscalated,
-    Event,
-    FlagChanged,
-    LiveBoardChanged,
-    MessagePosted,
-    MessagesMerged,
-    NoteAdded,
-    QueueChanged,
-    ReadUpTo,
-    ShopperBlocked,
-    ShopperUnblocked,
-    SlaAlerted,
-    SuggestionsFound,
-    SupervisorActed,
-    TypingChanged,
-    VisitorContextChanged,
-)
 from chatserver.realtime import events as names
 from chatserver.views.wire import iso
 
@@ -52,30 +27,30 @@ LEFT_QUEUE_MARKS = 10_000
 class Fanout:
     def __init__(self, sio: socketio.AsyncServer) -> None:
         self.sio = sio
-        self._handlers: dict[type[Event], Callable[[Any], Awaitable[None]]] = {
-            MessagePosted: self.message_posted,
-            CardImageReady: self.card_image_ready,
-            ChatQueued: self.chat_queued,
-            ChatAssigned: self.chat_assigned,
-            ChatReturned: self.chat_returned,
-            ChatTransferred: self.chat_transferred,
-            ChatClosed: self.chat_closed,
-            TypingChanged: self.typing_changed,
-            SuggestionsFound: self.suggestions_found,
-            QueueChanged: self.queue_changed,
-            NoteAdded: self.note_added,
-            FlagChanged: self.flag_changed,
-            VisitorContextChanged: self.visitor_context_changed,
-            MessagesMerged: self.messages_merged,
-            ChatRated: self.chat_rated,
-            ReadUpTo: self.read_up_to,
-            ShopperBlocked: self.shopper_blocked,
-            ShopperUnblocked: self.shopper_unblocked,
-            ComplaintChanged: self.complaint_changed,
-            ComplaintEscalated: self.complaint_escalated,
-            SlaAlerted: self.sla_alerted,
-            LiveBoardChanged: self.live_board_changed,
-            SupervisorActed: self.supervisor_acted,
+        self._handlers: dict[type[facts.Event], Callable[[Any], Awaitable[None]]] = {
+            facts.MessagePosted: self.message_posted,
+            facts.CardImageReady: self.card_image_ready,
+            facts.ChatQueued: self.chat_queued,
+            facts.ChatAssigned: self.chat_assigned,
+            facts.ChatReturned: self.chat_returned,
+            facts.ChatTransferred: self.chat_transferred,
+            facts.ChatClosed: self.chat_closed,
+            facts.TypingChanged: self.typing_changed,
+            facts.SuggestionsFound: self.suggestions_found,
+            facts.QueueChanged: self.queue_changed,
+            facts.NoteAdded: self.note_added,
+            facts.FlagChanged: self.flag_changed,
+            facts.VisitorContextChanged: self.visitor_context_changed,
+            facts.MessagesMerged: self.messages_merged,
+            facts.ChatRated: self.chat_rated,
+            facts.ReadUpTo: self.read_up_to,
+            facts.ShopperBlocked: self.shopper_blocked,
+            facts.ShopperUnblocked: self.shopper_unblocked,
+            facts.ComplaintChanged: self.complaint_changed,
+            facts.ComplaintEscalated: self.complaint_escalated,
+            facts.SlaAlerted: self.sla_alerted,
+            facts.LiveBoardChanged: self.live_board_changed,
+            facts.SupervisorActed: self.supervisor_acted,
         }
         # A queue snapshot read just before a chat was taken must not reach its shopper after
         # `assigned` (the widget would show the queue again): positions older than the message
@@ -93,7 +68,7 @@ class Fanout:
         while len(self._left_queue) > LEFT_QUEUE_MARKS:
             self._left_queue.popitem(last=False)
 
-    async def on_event(self, event: Event) -> None:
+    async def on_event(self, event: facts.Event) -> None:
         await self._handlers[type(event)](event)
 
     # ---- where to -----------------------------------------------------------------------
@@ -154,7 +129,7 @@ class Fanout:
 
     # ---- what -----------------------------------------------------------------------------
 
-    async def message_posted(self, event: MessagePosted) -> None:
+    async def message_posted(self, event: facts.MessagePosted) -> None:
         # The sending socket has the message from its ack; its other tabs still need it.
         shopper_skip = event.origin_sid if event.sender == "visitor" else None
         agent_skip = event.origin_sid if event.sender == "agent" else None
@@ -164,15 +139,15 @@ class Fanout:
         if event.status == states.ASSIGNED and event.agent_id is not None:
             await self.to_agent(event.agent_id, names.MESSAGE, event.message, skip_sid=agent_skip)
 
-    async def card_image_ready(self, event: CardImageReady) -> None:
+    async def card_image_ready(self, event: facts.CardImageReady) -> None:
         await self.to_shopper(event.conversation_id, names.MESSAGE_UPDATED, event.message)
         if event.agent_id is not None:
             await self.to_agent(event.agent_id, names.MESSAGE_UPDATED, event.message)
 
-    async def chat_queued(self, event: ChatQueued) -> None:
+    async def chat_queued(self, event: facts.ChatQueued) -> None:
         await self.to_shopper(event.conversation_id, names.MESSAGE, event.notice)
 
-    async def chat_assigned(self, event: ChatAssigned) -> None:
+    async def chat_assigned(self, event: facts.ChatAssigned) -> None:
         self._mark_left_queue(event.conversation_id, int(event.notice["seq"]))
         await self.to_agent(event.agent_id, names.ASSIGNED, event.chat)
         await self.to_shopper(event.conversation_id, names.MESSAGE, event.notice)
@@ -182,7 +157,7 @@ class Fanout:
             {"agent": {"id": event.agent_id, "name": event.agent_name}},
         )
 
-    async def chat_returned(self, event: ChatReturned) -> None:
+    async def chat_returned(self, event: facts.ChatReturned) -> None:
         await self.to_shopper(event.conversation_id, names.MESSAGE, event.notice)
         await self.to_agent(
             event.agent_id,
@@ -190,7 +165,7 @@ class Fanout:
             {"conversation_id": event.conversation_id, "reason": event.reason},
         )
 
-    async def chat_transferred(self, event: ChatTransferred) -> None:
+    async def chat_transferred(self, event: facts.ChatTransferred) -> None:
         # The shopper reads the polite line at once; the receiver's `assigned` follows (to an
         # agent) or the queue shows the chat (to a group).
         await self.to_shopper(event.conversation_id, names.MESSAGE, event.notice)
@@ -201,7 +176,7 @@ class Fanout:
                 {"conversation_id": event.conversation_id, "reason": "transferred"},
             )
 
-    async def chat_closed(self, event: ChatClosed) -> None:
+    async def chat_closed(self, event: facts.ChatClosed) -> None:
         self._mark_left_queue(event.conversation_id, int(event.farewell["seq"]))
         await self.to_shopper(event.conversation_id, names.MESSAGE, event.farewell)
         await self.to_shopper(
@@ -215,7 +190,7 @@ class Fanout:
             await self.to_agent(agent_id, names.MESSAGE, event.farewell)
             await self.to_agent(agent_id, names.CLOSED, closed)
 
-    async def typing_changed(self, event: TypingChanged) -> None:
+    async def typing_changed(self, event: facts.TypingChanged) -> None:
         if event.by == "agent":
             await self.to_shopper(
                 event.conversation_id,
@@ -229,14 +204,14 @@ class Fanout:
                 {"conversation_id": event.conversation_id, "typing": event.typing},
             )
 
-    async def suggestions_found(self, event: SuggestionsFound) -> None:
+    async def suggestions_found(self, event: facts.SuggestionsFound) -> None:
         await self.to_agent(
             event.agent_id,
             names.SUGGESTIONS,
             {"conversation_id": event.conversation_id, "items": event.items},
         )
 
-    async def queue_changed(self, event: QueueChanged) -> None:
+    async def queue_changed(self, event: facts.QueueChanged) -> None:
         await self.to_shop_agents(event.shop_id, names.QUEUE, {"items": event.items})
         for conversation_id, position in event.positions.items():
             if event.as_of_seq.get(conversation_id, 0) < self._left_queue.get(conversation_id, 0):
@@ -245,16 +220,16 @@ class Fanout:
 
     # Staff only: notes and flags go to the shop's agents, never to the conversation's room.
 
-    async def note_added(self, event: NoteAdded) -> None:
+    async def note_added(self, event: facts.NoteAdded) -> None:
         await self.to_shop_agents(event.shop_id, names.NOTE, event.note, skip_sid=event.origin_sid)
 
-    async def messages_merged(self, event: MessagesMerged) -> None:
+    async def messages_merged(self, event: facts.MessagesMerged) -> None:
         for message in event.messages:
             await self.to_shopper(event.conversation_id, names.MESSAGE, message)
             if event.status == states.ASSIGNED and event.agent_id is not None:
                 await self.to_agent(event.agent_id, names.MESSAGE, message)
 
-    async def visitor_context_changed(self, event: VisitorContextChanged) -> None:
+    async def visitor_context_changed(self, event: facts.VisitorContextChanged) -> None:
         """To the agent serving the chat; while it waits, to the shop's panels (the queue)."""
         data = {
             "conversation_id": event.conversation_id,
@@ -266,7 +241,7 @@ class Fanout:
         else:
             await self.to_shop_agents(event.shop_id, names.VISITOR_CONTEXT, data)
 
-    async def flag_changed(self, event: FlagChanged) -> None:
+    async def flag_changed(self, event: facts.FlagChanged) -> None:
         await self.to_shop_agents(
             event.shop_id,
             names.FLAG,
@@ -279,7 +254,7 @@ class Fanout:
             skip_sid=event.origin_sid,
         )
 
-    async def chat_rated(self, event: ChatRated) -> None:
+    async def chat_rated(self, event: facts.ChatRated) -> None:
         rated = {
             "conversation_id": event.conversation_id,
             "score": event.rating["score"],
@@ -291,7 +266,7 @@ class Fanout:
         if event.agent_id is not None:
             await self.to_agent(event.agent_id, names.RATED, rated)
 
-    async def read_up_to(self, event: ReadUpTo) -> None:
+    async def read_up_to(self, event: facts.ReadUpTo) -> None:
         # Only the other side needs to hear it (已读 under their own messages).
         read = {"conversation_id": event.conversation_id, "seq": event.seq, "by": event.by}
         if event.by == "agent":
@@ -302,12 +277,12 @@ class Fanout:
     # The block list: every panel of the shop's staff, never the shopper (who only ever reads
     # the bot's fixed reply). The blocker's own socket has the block from its ack.
 
-    async def shopper_blocked(self, event: ShopperBlocked) -> None:
+    async def shopper_blocked(self, event: facts.ShopperBlocked) -> None:
         await self.to_shop_agents(
             event.shop_id, names.BLOCKED, event.block, skip_sid=event.origin_sid
         )
 
-    async def shopper_unblocked(self, event: ShopperUnblocked) -> None:
+    async def shopper_unblocked(self, event: facts.ShopperUnblocked) -> None:
         await self.to_shop_agents(
             event.shop_id,
             names.UNBLOCKED,
@@ -322,12 +297,12 @@ class Fanout:
     # Complaints: the record to every panel of the shop's staff; the escalation alert to its
     # supervisors and admins. Never to the conversation's room.
 
-    async def complaint_changed(self, event: ComplaintChanged) -> None:
+    async def complaint_changed(self, event: facts.ComplaintChanged) -> None:
         await self.to_shop_agents(
             event.shop_id, names.COMPLAINT, event.complaint, skip_sid=event.origin_sid
         )
 
-    async def complaint_escalated(self, event: ComplaintEscalated) -> None:
+    async def complaint_escalated(self, event: facts.ComplaintEscalated) -> None:
         await self.sio.emit(
             names.COMPLAINT_ESCALATED,
             {
@@ -343,7 +318,7 @@ class Fanout:
             skip_sid=event.origin_sid,
         )
 
-    async def sla_alerted(self, event: SlaAlerted) -> None:
+    async def sla_alerted(self, event: facts.SlaAlerted) -> None:
         name = names.SLA_WARNING if event.alert == "sla_warning" else names.SLA_BREACH
         for agent_id in event.recipients:
             await self.to_agent(agent_id, name, event.payload)
@@ -358,8 +333,8 @@ class Fanout:
             namespace=names.SUPERVISOR_NAMESPACE,
         )
 
-    async def live_board_changed(self, event: LiveBoardChanged) -> None:
+    async def live_board_changed(self, event: facts.LiveBoardChanged) -> None:
         await self.to_supervisors(event.shop_id, names.LIVE, event.board)
 
-    async def supervisor_acted(self, event: SupervisorActed) -> None:
+    async def supervisor_acted(self, event: facts.SupervisorActed) -> None:
         await self.to_supervisors(event.shop_id, names.AUDIT, event.audit)

@@ -8,7 +8,8 @@ import {
   type ComplaintEscalatedPayload,
   type ComplaintStatus,
 } from '../shared/complaints';
-import { AgentEvent, type OpenComplaintPayload, type UpdateComplaintPayload } from '../shared/events';
+import type { OpenComplaintPayload, UpdateComplaintPayload } from '../shared/complaints';
+import { AgentEvent } from '../shared/events';
 import type { Ack } from '../shared/types';
 import type { DeskConnection } from './connection';
 import { patchChat, type DeskStore } from './deskState';

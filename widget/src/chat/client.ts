@@ -26,14 +26,8 @@ import { SavedChat } from './savedChat';
 import { ShopperRating } from './rating';
 import { ERROR_TEXT } from './errorText';
 import { ShopperLeaveMessage } from './leaveMessage';
-import {
-  TEXT_LIMIT,
-  type ConversationStatus,
-  type Message,
-  type PersonRef,
-  type QueueInfo,
-  type Rating,
-} from '../shared/types';
+import { TEXT_LIMIT, type ConversationStatus, type Message, type PersonRef } from '../shared/types';
+import type { QueueInfo, Rating } from '../shared/types';
 
 export type Connection = 'connecting' | 'online' | 'offline';
 

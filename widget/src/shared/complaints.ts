@@ -90,3 +90,20 @@ export function historyLine(c: Complaint, e: ComplaintHistoryEvent): string | nu
       return null;
   }
 }
+
+export interface OpenComplaintPayload {
+  conversation_id: number;
+  matter: string;
+  demand_kind?: DemandKind | null;
+  demand_text?: string;
+}
+
+/** Absent fields are left as they are. */
+export interface UpdateComplaintPayload {
+  complaint_id: number;
+  matter?: string;
+  demand_kind?: DemandKind;
+  demand_text?: string;
+  handling?: string;
+  result?: string;
+}

@@ -22,7 +22,8 @@ import type {
   Suggestion,
 } from './types';
 import type { ShopperContext, WidgetSettings } from './shopperContext';
-import type { Complaint, ComplaintEscalatedPayload, ComplaintStatus, DemandKind } from './complaints';
+import type { Complaint, ComplaintEscalatedPayload, ComplaintStatus } from './complaints';
+import type { OpenComplaintPayload, UpdateComplaintPayload } from './complaints';
 
 export const SOCKET_PATH = '/socket.io/';
 
@@ -301,23 +302,6 @@ export interface AgentClientEvents {
   ) => void;
   transfer: (p: TransferPayload, ack: (a: Ack<{ conversation_id: number; handover: Handover }>) => void) => void;
   end_shift: (p: EndShiftPayload, ack: (a: Ack<EndShiftAck>) => void) => void;
-}
-
-export interface OpenComplaintPayload {
-  conversation_id: number;
-  matter: string;
-  demand_kind?: DemandKind | null;
-  demand_text?: string;
-}
-
-/** Absent fields are left as they are. */
-export interface UpdateComplaintPayload {
-  complaint_id: number;
-  matter?: string;
-  demand_kind?: DemandKind;
-  demand_text?: string;
-  handling?: string;
-  result?: string;
 }
 
 /** `transfer`: to one colleague or back to a group's queue, with the note they read first. */
