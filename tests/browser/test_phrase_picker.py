@@ -46,13 +46,8 @@ def _add_phrase_with_a_shortcut(admin: AdminConsole, screenshot_dir: Path) -> No
     expect(rows.filter(has_text="称呼问候").locator(tid("phrase-row-shortcut"))).to_have_text("/nh")
 
 
-def test_an_agent_finds_phrases_with_slash_and_sends_them_filled_in(
-    server, phone, new_context, screenshot_dir: Path
-) -> None:
-    admin = AdminConsole(new_context().new_page(), server.url)
-    admin.login()
-    _add_phrase_with_a_shortcut(admin, screenshot_dir)
-
+def _agent_serving_a_shopper(server, phone, new_context) -> tuple[Agent, Shopper]:
+    """A shopper on a phone asked for a person; the agent has their chat open."""
     agent = Agent(new_context().new_page(), server.url)
     agent.login()
     shopper = Shopper(phone.new_page(), server.url)
@@ -61,6 +56,17 @@ def test_an_agent_finds_phrases_with_slash_and_sends_them_filled_in(
     shopper.ask_for_person()
     expect(agent.conversation(0)).to_be_visible(timeout=TIMEOUT_MS)
     agent.conversation(0).click()
+    return agent, shopper
+
+
+def test_an_agent_finds_phrases_with_slash_and_sends_them_filled_in(
+    server, phone, new_context, screenshot_dir: Path
+) -> None:
+    admin = AdminConsole(new_context().new_page(), server.url)
+    admin.login()
+    _add_phrase_with_a_shortcut(admin, screenshot_dir)
+
+    agent, shopper = _agent_serving_a_shopper(server, phone, new_context)
     expect(agent.page.locator(tid("chat-pane"))).to_be_visible(timeout=TIMEOUT_MS)
     shopper_name = agent.page.locator(tid("chat-visitor-name")).inner_text()
 
@@ -159,14 +165,7 @@ def test_the_shopper_sees_the_farewell_the_admin_wrote_when_the_chat_is_closed(
     admin.page.locator(tid("shop-save")).click()
     expect(admin.page.locator(tid("admin-toast"))).to_contain_text("已保存", timeout=TIMEOUT_MS)
 
-    agent = Agent(new_context().new_page(), server.url)
-    agent.login()
-    shopper = Shopper(phone.new_page(), server.url)
-    shopper.open_shop()
-    shopper.open_chat()
-    shopper.ask_for_person()
-    expect(agent.conversation(0)).to_be_visible(timeout=TIMEOUT_MS)
-    agent.conversation(0).click()
+    agent, shopper = _agent_serving_a_shopper(server, phone, new_context)
     agent.page.locator(tid("chat-close-button")).click()
     expect(agent.page.locator(tid("chat-ended"))).to_be_visible(timeout=TIMEOUT_MS)
     expected = "感谢您光临鹿鸣衣橱，我是小美，祝您生活愉快，期待再次为您服务！"
@@ -179,14 +178,7 @@ def test_the_shopper_sees_the_farewell_the_admin_wrote_when_the_chat_is_closed(
 def test_the_side_panel_filter_finds_phrases_by_shortcut_and_by_meaning(
     server, phone, new_context, screenshot_dir: Path
 ) -> None:
-    agent = Agent(new_context().new_page(), server.url)
-    agent.login()
-    shopper = Shopper(phone.new_page(), server.url)
-    shopper.open_shop()
-    shopper.open_chat()
-    shopper.ask_for_person()
-    expect(agent.conversation(0)).to_be_visible(timeout=TIMEOUT_MS)
-    agent.conversation(0).click()
+    agent, _shopper = _agent_serving_a_shopper(server, phone, new_context)
     side = agent.page.locator(tid("side-panel"))
     titles = side.locator(f"{tid('phrase-list')} b")
     expect(titles.first).to_be_visible(timeout=TIMEOUT_MS)
