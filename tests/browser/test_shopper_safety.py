@@ -87,6 +87,10 @@ def test_cards_with_a_price_as_text_or_no_items_never_blank_the_widget(
         "¥128.50", timeout=TIMEOUT_MS
     )
     shopper.screenshot(screenshot_dir, "safety-02-phone-loose-cards")
+    # An amount that is no number is not turned into ¥0.00: the server refuses the card.
+    page.evaluate("window.chatserver.sendOrder({order_no: 'E20261130010', amount: '¥59'})")
+    refused = shopper.messages(sender="visitor").filter(has_text="E20261130010")
+    expect(refused).to_have_attribute("data-state", "failed", timeout=TIMEOUT_MS)
 
     # A reload shows the same chat, still usable.
     shop_site.open(

@@ -85,8 +85,10 @@ export function normalOrder(raw: unknown): OrderCard | null {
     const item = loose(entry);
     const title = textOf(item?.title);
     if (!item || !title) return [];
-    const quantity = numberOf(item.quantity ?? 1);
-    return [{ title, quantity: quantity ?? 1, price: numberOf(item.price), image: textOf(item.image) }];
+    // Not a number (「两件」): NaN goes out as null and the server refuses the card with a
+    // clear error, rather than the widget inventing a quantity or an amount.
+    const quantity = numberOf(item.quantity ?? 1) ?? Number.NaN;
+    return [{ title, quantity, price: numberOf(item.price), image: textOf(item.image) }];
   });
-  return { order_no: orderNo, status: textOf(o.status), amount: numberOf(o.amount) ?? 0, items };
+  return { order_no: orderNo, status: textOf(o.status), amount: numberOf(o.amount) ?? Number.NaN, items };
 }
