@@ -43,7 +43,8 @@ async def test_a_shoppers_complaint_opens_a_record_by_itself(server: LiveServer)
     complaint = await supervisor.wait_for("complaint")
     assert complaint["matter"] == words
     assert complaint["conversation_id"] == visitor.session["conversation_id"]
-    assert complaint["visitor"] == visitor.session["visitor"]
+    shopper = visitor.session["visitor"]
+    assert complaint["visitor"] == {"id": shopper["id"], "name": shopper["name"]}
     assert (complaint["opened_by"], complaint["status"], complaint["level"]) == ("auto", "open", 0)
     assert complaint["level_name"] == "客服" and complaint["agent"] is None
     assert [e["type"] for e in complaint["history"]] == ["opened"]

@@ -73,7 +73,18 @@ export function normalProduct(raw: unknown): ProductCard | null {
   const id = textOf(p?.id);
   const title = textOf(p?.title);
   if (!p || !id || !title) return null;
-  return { id, title, price: numberOf(p.price), image: textOf(p.image), url: textOf(p.url) };
+  // The server's copy of the product image (message_updated), kept; shown only from our origin.
+  const photo = loose(p.photo);
+  const photoUrl = textOf(photo?.url);
+  const thumbUrl = textOf(photo?.thumb_url);
+  return {
+    id,
+    title,
+    price: numberOf(p.price),
+    image: textOf(p.image),
+    url: textOf(p.url),
+    photo: photoUrl && thumbUrl ? { url: photoUrl, thumb_url: thumbUrl } : null,
+  };
 }
 
 /** An order as the shop passed it, normalised; null without an order number. */
