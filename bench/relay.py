@@ -37,6 +37,7 @@ import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 300.0  # seconds for any single wait (an ack, a connect, a phase's last event); --timeout
+PROFILE: Path | None = None  # --profile: py-spy's collapsed stacks of the server, written here
 QUIET = 1.0  # seconds without a `queue` event after which the broadcasts count as finished
 T = TypeVar("T")
 Client = socketio.AsyncClient
@@ -173,6 +174,44 @@ def cpu_seconds(pid: int) -> float:
     return 0.0
 
 
+async def open_round_the_clock(http: aiohttp.ClientSession, url: str) -> None:
+    """Service hours 00:00–24:00 every day: out of hours nobody is routed (the demo shop keeps
+    the default 09:00–23:00 Beijing time), and a bench must not depend on the hour it runs."""
+    login = {"username": "admin", "password": "admin123"}
+    async with http.post(f"{url}/api/auth/login", json=login) as response:
+        if response.status != 200:
+            raise BenchError(f"admin login: HTTP {response.status}")
+        token = (await response.json())["token"]
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    weekly = {day: [{"start": "00:00", "end": "24:00"}] for day in days}
+    headers = {"Authorization": f"Bearer {token}"}
+    async with http.put(
+        f"{url}/api/business-hours", json={"weekly": weekly}, headers=headers
+    ) as response:
+        if response.status != 200:
+            raise BenchError(f"service hours: HTTP {response.status} {await response.text()}")
+
+
+@contextlib.asynccontextmanager
+async def profiled(pid: int) -> AsyncIterator[None]:
+    """py-spy samples the server while the scenario runs (--profile), then writes its stacks."""
+    if PROFILE is None:
+        yield
+        return
+    spy = Path(sys.executable).with_name("py-spy")
+    # --gil: only the thread holding the interpreter is sampled, so waits on locks, the
+    # database thread's queue or epoll are left out and the stacks show where CPU goes.
+    command = [str(spy), "record", "--pid", str(pid), "--rate", "250", "--format", "raw", "--gil"]
+    process = await asyncio.create_subprocess_exec(
+        *command, "--output", str(PROFILE), stdout=subprocess.DEVNULL
+    )
+    try:
+        yield
+    finally:
+        process.send_signal(2)  # SIGINT: py-spy writes what it has sampled and exits
+        await process.wait()
+
+
 async def healthy_then(url: str, pid: int, scenario: Scenario) -> dict[str, Any]:
     """Waits for /healthz, runs the scenario, adds the CPU seconds both sides spent on it."""
     async with aiohttp.ClientSession() as http:
@@ -180,9 +219,11 @@ async def healthy_then(url: str, pid: int, scenario: Scenario) -> dict[str, Any]
             with contextlib.suppress(aiohttp.ClientError):
                 async with http.get(f"{url}/healthz") as response:
                     if response.status == 200:
+                        await open_round_the_clock(http, url)
                         server, bench = cpu_seconds(pid), time.process_time()
                         RETRIES.clear()
-                        result = await scenario(url)
+                        async with profiled(pid):
+                            result = await scenario(url)
                         result["retries"] = dict(RETRIES)
                         result["server_cpu_s"] = round(cpu_seconds(pid) - server, 1)
                         result["bench_cpu_s"] = round(time.process_time() - bench, 1)
@@ -406,7 +447,7 @@ def show(name: str, sizes: str, result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    global TIMEOUT  # one knob for every wait, set once before anything runs
+    global TIMEOUT, PROFILE  # knobs set once before anything runs
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scenario", choices=["assigned", "queued", "all"], default="assigned")
     parser.add_argument("--shoppers", type=int, help="default 50 (assigned), 100 (queued)")
@@ -421,8 +462,11 @@ def main() -> None:
         help="postgresql+asyncpg://HOST:PORT/DB: each scenario runs on a new database created "
         "on that server (DB itself is only used to connect) and dropped after; default SQLite",
     )
+    parser.add_argument(
+        "--profile", type=Path, help="write py-spy's collapsed stacks of the server to this file"
+    )
     args = parser.parse_args()
-    TIMEOUT = args.timeout
+    TIMEOUT, PROFILE = args.timeout, args.profile
     root: Path = args.root.resolve()
     if min(args.rounds, args.messages, args.shoppers or 1) < 1:
         parser.error("--shoppers, --rounds and --messages must be 1 or more")

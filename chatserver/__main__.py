@@ -15,6 +15,18 @@ from chatserver.errors import AppError
 SHUTDOWN_SECONDS = 5.0
 
 
+def _event_loop(settings: Settings) -> asyncio.AbstractEventLoop:
+    """uvloop where asked for and installed (Windows has none), else the standard loop."""
+    if settings.event_loop == "uvloop":
+        try:
+            import uvloop
+        except ImportError:
+            logging.getLogger(__name__).info("uvloop is not installed: the standard event loop")
+        else:
+            return uvloop.new_event_loop()
+    return asyncio.new_event_loop()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m chatserver", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -166,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             _print_urls(settings)
             web.run_app(
                 app,
+                loop=_event_loop(settings),
                 host=settings.host,
                 port=settings.port,
                 print=None,

@@ -43,6 +43,9 @@ class Settings:
     unsent_upload_hours: float = 24.0
     # Card images: allow fetching product images from loopback/private addresses (tests).
     card_images_allow_private: bool = False
+    # The event loop of `run`: "uvloop" (faster sockets and callbacks; the default where it is
+    # installed) or "asyncio" (the standard library's, to compare or to rule uvloop out).
+    event_loop: str = "uvloop"
 
 
 def _load_dotenv(path: Path) -> dict[str, str]:
@@ -143,6 +146,10 @@ def load_settings(
     if media_store not in ("local", "database"):
         raise ConfigError(f"CHATSERVER_MEDIA_STORE={media_store!r} must be local or database")
 
+    event_loop = env.get("CHATSERVER_EVENT_LOOP") or "uvloop"
+    if event_loop not in ("uvloop", "asyncio"):
+        raise ConfigError(f"CHATSERVER_EVENT_LOOP={event_loop!r} must be uvloop or asyncio")
+
     grace = _non_negative_seconds(env, "CHATSERVER_AGENT_GRACE_SECONDS", "30")
     sla_tick = _non_negative_seconds(env, "CHATSERVER_SLA_TICK_SECONDS", "1")
 
@@ -164,4 +171,5 @@ def load_settings(
         media_store=media_store,
         unsent_upload_hours=_positive_float(env, "CHATSERVER_UNSENT_UPLOAD_HOURS", "24"),
         card_images_allow_private=env.get("CHATSERVER_CARD_IMAGES_ALLOW_PRIVATE", "") == "1",
+        event_loop=event_loop,
     )

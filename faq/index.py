@@ -542,7 +542,19 @@ class FaqIndex:
         small talk (你好, 谢谢, 转人工)."""
         if self._config.out_of_scope_guard and self._analyzer.guard.small_talk(query):
             return []
+        return self._choices(self.match(query, k))
+
+    def plausible(self, query: str, k: int = 3) -> list[Match]:
+        """The confident matches, else the 'did you mean' choices (`suggest`), from one
+        ranking: what an agent is offered beside a shopper's message."""
         result = self.match(query, k)
+        if result.confident:
+            return result.matches
+        if self._config.out_of_scope_guard and self._analyzer.guard.small_talk(query):
+            return []
+        return self._choices(result)
+
+    def _choices(self, result: MatchResult) -> list[Match]:
         floor = (
             self._config.suggest_score
             if result.probability is None

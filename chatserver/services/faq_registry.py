@@ -148,17 +148,11 @@ class FaqRegistry:
             return None
         return row.question, row.answer
 
-    @staticmethod
-    def _plausible(index: FaqIndex, text: str, k: int) -> list[Match]:
-        """Confident matches, else the matcher's own "did you mean" choices."""
-        result = index.match(text, k=k)
-        return result.matches if result.confident else index.suggest(text, k=k)
-
     async def agent_suggestions(self, shop_id: int, text: str) -> list[dict[str, Any]]:
         """Ready answers for an agent: the best FAQ answers, then fitting standard phrases."""
         await self._ensure(shop_id)
         rows = self._phrase_rows.get(shop_id, {})
-        faq_matches = await asyncio.to_thread(self._plausible, self._faq[shop_id], text, 3)
+        faq_matches = await asyncio.to_thread(self._faq[shop_id].plausible, text, 3)
         items: list[dict[str, Any]] = [
             {
                 "kind": "faq",
@@ -177,7 +171,7 @@ class FaqRegistry:
                 "text": match.answer,
                 "score": round(match.score, 1),
             }
-            for match in self._plausible(self._phrases[shop_id], text, 2)
+            for match in self._phrases[shop_id].plausible(text, 2)
         )
         return items
 

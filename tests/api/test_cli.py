@@ -161,3 +161,14 @@ def test_a_stopped_server_s_shoppers_reconnect_and_resume_on_its_restart(
     assert returncode == 0
     assert len(sessions) == 2
     assert sessions[1]["conversation_id"] == sessions[0]["conversation_id"]
+
+
+def test_an_unknown_event_loop_is_a_clear_configuration_error(tmp_path: Path) -> None:
+    from chatserver.config import ConfigError, load_settings
+
+    env = {"CHATSERVER_DATA_DIR": str(tmp_path)}
+    assert load_settings(env, host="127.0.0.1", port=0).event_loop == "uvloop"
+    chosen = load_settings(env | {"CHATSERVER_EVENT_LOOP": "asyncio"}, host="127.0.0.1", port=0)
+    assert chosen.event_loop == "asyncio"
+    with pytest.raises(ConfigError, match="CHATSERVER_EVENT_LOOP"):
+        load_settings(env | {"CHATSERVER_EVENT_LOOP": "trio"}, host="127.0.0.1", port=0)
