@@ -177,7 +177,9 @@ def test_common_general_words_are_not_unknown_but_rare_ones_are() -> None:
     assert not default_index().match("你们直播几点开始").confident
 
 
-@pytest.mark.parametrize("query", ["运费", "包邮吗", "衣服洗了缩水怎么办", "你好", "我家猫喜欢吃什么"])
+@pytest.mark.parametrize(
+    "query", ["运费", "包邮吗", "衣服洗了缩水怎么办", "你好", "我家猫喜欢吃什么"]
+)
 def test_what_an_agent_is_offered_is_the_answer_when_sure_else_the_choices(query: str) -> None:
     # One ranking serves both: the agent panel's suggestions beside a shopper's message.
     index = default_index()
