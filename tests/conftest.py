@@ -23,6 +23,7 @@ import aiohttp
 import pytest
 import socketio
 from aiohttp import web, web_app
+from sqlalchemy import text
 
 from chatserver.app import build_app
 from chatserver.config import Settings, load_settings
@@ -406,3 +407,19 @@ async def running_server(
             await client.disconnect()
         await runner.cleanup()
         forget_stopped_apps()
+
+
+async def until_a_query_waits_for_a_lock(server: LiveServer) -> None:
+    """Until some query of the test database waits for a row lock (PostgreSQL only)."""
+    async with server.db.engine.connect() as probe:
+        for _attempt in range(200):
+            waiting = await probe.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+            )
+            if waiting:
+                return
+            await asyncio.sleep(0.05)
+    raise AssertionError("no query ever waited for a row lock")

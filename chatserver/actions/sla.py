@@ -100,27 +100,44 @@ class SlaActions:
                 )
             return len(due)
 
+    @staticmethod
+    async def _overdue(session: AsyncSession, conversation: Conversation, now: datetime) -> bool:
+        """Assigned, and its agent has owed an answer for the shop's limit or longer."""
+        if conversation.status != states.ASSIGNED or conversation.agent_id is None:
+            return False
+        limit = await reassign_limit(session, conversation.shop_id)
+        waited = unanswered_for(conversation, now)
+        return limit is not None and waited is not None and waited >= limit
+
     async def do_reassign_unanswered(self, conversation_id: int, now: datetime) -> bool:
         """An assigned chat whose agent has not answered within the shop's limit goes to
         another online, connected agent with room (none free: it stays). True when it moved."""
         async with self.db.transaction() as tx:
             session = tx.session
-            conversation = await lock_row(session, Conversation, conversation_id)
-            if conversation is None or conversation.status != states.ASSIGNED:
+            # The next agent is chosen from an unlocked read, then their row is locked before
+            # the conversation's: routing's order (`assign`), or the two deadlock on PostgreSQL.
+            seen = await session.get(Conversation, conversation_id)
+            if seen is None or not await self._overdue(session, seen, now):
                 return False
-            limit = await reassign_limit(session, conversation.shop_id)
-            waited = unanswered_for(conversation, now)
-            previous_id = conversation.agent_id
-            if limit is None or waited is None or waited < limit or previous_id is None:
-                return False
+            previous_id = seen.agent_id
             others = [
                 load
-                for load in await routable_loads(session, conversation.shop_id, self.is_connected)
+                for load in await routable_loads(session, seen.shop_id, self.is_connected)
                 if load.agent_id != previous_id
             ]
-            new_id = routing.choose_agent(waiting_chat(conversation, {}), others)
+            new_id = routing.choose_agent(waiting_chat(seen, {}), others)
             if new_id is None:
                 return False
+            await lock_row(session, Agent, new_id)
+            conversation = await lock_row(session, Conversation, conversation_id)
+            # Re-read under the lock: answered, closed or moved meanwhile means nothing to do.
+            if (
+                conversation is None
+                or conversation.agent_id != previous_id
+                or not await self._overdue(session, conversation, now)
+            ):
+                return False
+            waited = unanswered_for(conversation, now) or 0.0
             await return_to_queue(
                 tx,
                 conversation,

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import select, update
 
 from chatserver.actions.sla import REASSIGNED_NOTICE
-from chatserver.db.models import Conversation, ConversationEvent, utcnow
+from chatserver.db.models import Agent, Conversation, ConversationEvent, utcnow
 from chatserver.db.sla import SlaPolicyRow
 from chatserver.views.sla import policy_for
-from tests.conftest import LiveServer, running_server
+from tests.conftest import LiveServer, running_server, until_a_query_waits_for_a_lock
 from tests.realtime.test_leave_message import leave, server_at
 
 NO_TICKS = {"CHATSERVER_SLA_TICK_SECONDS": "0"}
@@ -231,6 +231,38 @@ async def test_an_unanswered_chat_goes_to_another_agent_when_the_shop_asks_for_i
     await visitor.wait_for("message", lambda m: m["text"] == REASSIGNED_NOTICE)
     await visitor.wait_for("assigned", lambda a: a["agent"]["id"] == other.agent["id"])
     assert (await _times(server, conversation_id)).agent_id == other.agent["id"]
+
+
+async def test_handing_on_an_unanswered_chat_waits_for_routing_instead_of_deadlocking(
+    server: LiveServer,
+) -> None:
+    """Routing (`assign`) locks the agent, then the conversation; handing on an unanswered
+    chat must take them in the same order, or the two deadlock on PostgreSQL."""
+    if not server.db.url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's: SQLite locks the whole database")
+    await server.add_agent("xiaoli", "小丽")
+    first = await server.agent(status="online")
+    visitor = await server.visitor()
+    await visitor.call("handoff", {})
+    await first.wait_for("assigned")
+    second = await server.agent("xiaoli", "secret123", status="online")
+    conversation_id = visitor.session["conversation_id"]
+    chat = await _times(server, conversation_id)
+    assert chat.assigned_at is not None and chat.agent_id == first.agent["id"]
+    await _reassign_after(server, chat.shop_id, 30)
+
+    async with server.db.engine.connect() as routing, routing.begin():
+        # Routing's order: the next agent's row first ...
+        await routing.execute(select(Agent).where(Agent.id == second.agent["id"]).with_for_update())
+        tick = asyncio.ensure_future(_tick(server, chat.assigned_at + timedelta(seconds=31)))
+        await until_a_query_waits_for_a_lock(server)
+        # ... then the conversation's, while the hand-on waits for the agent.
+        await routing.execute(
+            select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+        )
+    await tick
+    await second.wait_for("assigned", lambda a: a["conversation"]["id"] == conversation_id)
+    assert (await _times(server, conversation_id)).agent_id == second.agent["id"]
 
 
 async def test_an_unanswered_chat_is_not_handed_to_an_agent_whose_panel_is_closed(

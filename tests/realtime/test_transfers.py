@@ -6,10 +6,10 @@ import asyncio
 
 import aiohttp
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from chatserver.db.models import Agent, ChatHandover, Conversation, ConversationEvent
-from tests.conftest import AgentClient, LiveServer, Visitor
+from tests.conftest import AgentClient, LiveServer, Visitor, until_a_query_waits_for_a_lock
 from tests.realtime.group_helpers import group_ids, set_groups
 from tests.realtime.supervision_helpers import supervisor_view
 
@@ -272,21 +272,6 @@ async def test_a_closed_browser_returns_chats_with_an_automatic_note(server: Liv
     assert "小美" in got["conversation"]["handover"]["note"]
 
 
-async def _until_a_query_waits_for_a_lock(server: LiveServer) -> None:
-    async with server.db.engine.connect() as probe:
-        for _attempt in range(200):
-            waiting = await probe.scalar(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-                )
-            )
-            if waiting:
-                return
-            await asyncio.sleep(0.05)
-    raise AssertionError("the move never waited for the agent's row")
-
-
 async def test_a_supervisors_move_waits_for_routing_instead_of_deadlocking(
     server: LiveServer,
 ) -> None:
@@ -310,7 +295,7 @@ async def test_a_supervisors_move_waits_for_routing_instead_of_deadlocking(
                 "reassign", {"conversation_id": conversation_id, "to_agent_id": lily.agent["id"]}
             )
         )
-        await _until_a_query_waits_for_a_lock(server)
+        await until_a_query_waits_for_a_lock(server)
         # ... then the conversation's, while the move waits for the agent.
         await routing.execute(
             select(Conversation).where(Conversation.id == conversation_id).with_for_update()
