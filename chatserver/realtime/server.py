@@ -5,6 +5,11 @@ an event named `connect` or `disconnect` and re-run the connection handlers (swa
 conversation, send an agent offline, reset a rate limit), and an unknown event got an empty
 ack. Here only the events a namespace declares are dispatched; anything else is answered with
 the contract's `invalid_payload` and changes nothing.
+
+Likewise a frame whose JSON the library cannot read (a number of more than 100 digits, nesting
+deeper than the parser goes, broken JSON) was dropped with a logged traceback and no answer at
+all: the client's call timed out, a handshake hung. Such an event is answered `invalid_payload`,
+and such a handshake is taken as one without `auth`.
 """
 
 from __future__ import annotations
@@ -24,7 +29,24 @@ log = logging.getLogger(__name__)
 RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error"})
 
 
+class ContractPacket(packet.Packet):
+    """A client's event or handshake whose data cannot be decoded keeps its type, namespace and
+    id, with no data, instead of failing the whole frame."""
+
+    def decode(self, encoded_packet: Any) -> int:
+        try:
+            return int(super().decode(encoded_packet) or 0)
+        except (ValueError, RecursionError):
+            if self.packet_type not in (packet.EVENT, packet.CONNECT):
+                raise
+            self.data = None
+            return 0
+
+
 class ContractServer(socketio.AsyncServer):
+    def __init__(self, **options: Any) -> None:
+        super().__init__(serializer=ContractPacket, **options)
+
     def _accepts(self, namespace: str, event: Any) -> bool:
         if not isinstance(event, str) or event in RESERVED_EVENTS:
             return False
@@ -39,8 +61,12 @@ class ContractServer(socketio.AsyncServer):
             return
         if id is None:
             return
-        name = event if isinstance(event, str) else "?"
-        refusal = error_ack(AppError("invalid_payload", f"不支持的事件：{name[:64]}"))
+        if data is None:
+            # Only a malformed frame has no data: a readable event is always a list.
+            refusal = error_ack(AppError("invalid_payload", "请求格式不正确，无法解析"))
+        else:
+            name = event if isinstance(event, str) else "?"
+            refusal = error_ack(AppError("invalid_payload", f"不支持的事件：{name[:64]}"))
         await self._send_packet(
             eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=[refusal])
         )

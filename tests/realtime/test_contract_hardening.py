@@ -4,12 +4,13 @@ changes nothing (found by fuzzing the contract; each test covers a class, not on
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import aiohttp
 import pytest
 import socketio
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, Visitor
 
 LONE_SURROGATE = "\ud800"
 
@@ -133,3 +134,31 @@ async def test_odd_handshakes_are_answered_at_once(server: LiveServer) -> None:
             transports=["websocket"],
             wait_timeout=5,
         )
+
+
+async def test_frames_whose_json_cannot_be_read_are_answered(server: LiveServer) -> None:
+    """A number of more than 100 digits, nesting past the parser's depth or broken JSON made
+    python-socketio drop the frame with no answer (the call timed out, a handshake hung)."""
+    visitor = await server.visitor()
+    assert (await visitor.send("您好"))["ok"]
+    answers: dict[int, asyncio.Future[Any]] = {}
+    for ack_id, data in (
+        (901, '["message",{"client_id":"big","text":' + "9" * 500 + "}]"),
+        (902, '["message",' + "[" * 100_000 + "]" * 100_000 + "]"),
+        (903, '["message",{"client_id":"cut","text":'),
+    ):
+        answers[ack_id] = asyncio.get_running_loop().create_future()
+        # The client's own ack bookkeeping, so the raw frame's answer reaches this future.
+        visitor.sio.callbacks.setdefault("/visitor", {})[ack_id] = answers[ack_id].set_result
+        await visitor.sio.eio.send(f"2/visitor,{ack_id}{data}")
+    for ack_id, answer in answers.items():
+        ack = await asyncio.wait_for(answer, 5)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload", (ack_id, ack)
+    assert visitor.sio.connected
+    assert (await visitor.send("还在吗"))["ok"]
+    # A handshake whose auth cannot be read is one without auth: a new shopper, greeted.
+    newcomer = Visitor()
+    await newcomer.connect(server.url, {"shop": "demo", "token": 10**400})
+    server.clients.append(newcomer)
+    session = await newcomer.wait_for("session")
+    assert session["conversation_id"] != visitor.session["conversation_id"]
