@@ -8,7 +8,10 @@ two coroutines finish their commits in the other order.
 Each listener then gets the events of one lane one at a time, in that order, on a task of its
 own: a slow listener (the bot) never delays a fast one (the realtime fan-out), and nothing a
 listener does delays the acknowledgement, which is sent once the commit is done. A failing
-listener is logged; the fact it was told about is already stored.
+listener is logged; the fact it was told about is already stored. A listener that failed only
+because the database was briefly out of reach (a restart, a dropped connection: what
+`retry_when` recognises) is called again with the same events after a short wait, so a shopper
+still gets the bot's answer after PostgreSQL restarts; its lane waits meanwhile, keeping order.
 
 A listener subscribed with `subscribe_batches` receives everything that arrived while it was
 busy as one batch: the queue board recomputes one snapshot for fifty queue changes, not fifty.
@@ -52,8 +55,23 @@ class _Listener:
     pending: dict[Hashable, deque[Event]] = field(default_factory=dict)
 
 
+# Waits before each new attempt of a listener that failed transiently: about 16 s in all,
+# enough for a database restart, short enough that a lasting outage is logged and dropped.
+RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def _never(_error: BaseException) -> bool:
+    return False
+
+
 class Dispatcher:
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        retry_when: Callable[[BaseException], bool] = _never,
+        retry_delays: Sequence[float] = RETRY_DELAYS,
+    ) -> None:
+        self._retry_when = retry_when
+        self._retry_delays = tuple(retry_delays)
         self._listeners: list[_Listener] = []
         self._by_type: dict[type[Event], list[_Listener]] = {}
         self._lanes: dict[Hashable, deque[Slot]] = {}
@@ -163,14 +181,21 @@ class Dispatcher:
         finally:
             del listener.pending[key]
 
-    @staticmethod
-    async def _call(listener: _Listener, argument: Any) -> None:
-        try:
-            await listener.handler(argument)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("listener %s failed", listener.name)
+    async def _call(self, listener: _Listener, argument: Any) -> None:
+        for attempt in range(len(self._retry_delays) + 1):
+            try:
+                await listener.handler(argument)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if attempt == len(self._retry_delays) or not self._retry_when(error):
+                    log.exception("listener %s failed", listener.name)
+                    return
+                log.warning(
+                    "listener %s failed (%s), trying again", listener.name, type(error).__name__
+                )
+                await asyncio.sleep(self._retry_delays[attempt])
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)

@@ -49,7 +49,7 @@ from chatserver.actions.webhooks import Webhooks
 from chatserver.actions.widget_settings import WidgetSettings
 from chatserver.config import Settings
 from chatserver.db.base import utcnow
-from chatserver.db.engine import Database
+from chatserver.db.engine import Database, is_unreachable
 from chatserver.db.webhook_outbox import write_outbox
 from chatserver.dispatch import Dispatcher
 from chatserver.listeners.bot import BotListener
@@ -140,7 +140,8 @@ def build_components(
     settings: Settings, sio: socketio.AsyncServer, *, clock: Clock = utcnow
 ) -> Components:
     """`clock`: the service clock business hours are read with (tests move it)."""
-    dispatcher = Dispatcher()
+    # A listener cut off by a database restart runs again (the bot still answers).
+    dispatcher = Dispatcher(retry_when=is_unreachable)
     # The webhook outbox is written in the same transaction as the facts it tells of.
     db = Database(settings.database_url, dispatcher, before_commit=write_outbox)
     auth = AuthService(db, settings.secret_key)

@@ -540,27 +540,30 @@ class FaqIndex:
     def suggest(self, query: str, k: int = 3) -> list[Match]:
         """'Did you mean' choices: the best k entries that are at least plausible; none for pure
         small talk (你好, 谢谢, 转人工)."""
-        if self._config.out_of_scope_guard and self._analyzer.guard.small_talk(query):
+        if self._small_talk_only(query):
             return []
-        return self._choices(self.match(query, k))
+        return self.choices(query, self.match(query, k))
 
     def plausible(self, query: str, k: int = 3) -> list[Match]:
         """The confident matches, else the 'did you mean' choices (`suggest`), from one
         ranking: what an agent is offered beside a shopper's message."""
         result = self.match(query, k)
-        if result.confident:
-            return result.matches
-        if self._config.out_of_scope_guard and self._analyzer.guard.small_talk(query):
-            return []
-        return self._choices(result)
+        return result.matches if result.confident else self.choices(query, result)
 
-    def _choices(self, result: MatchResult) -> list[Match]:
+    def choices(self, query: str, result: MatchResult) -> list[Match]:
+        """`suggest`'s choices from a ranking already made for `query` (`match`), so a caller
+        that needs both ranks the question once."""
+        if self._small_talk_only(query):
+            return []
         floor = (
             self._config.suggest_score
             if result.probability is None
             else self._config.plausible_score
         )
         return [m for m in result.matches if m.score >= floor]
+
+    def _small_talk_only(self, query: str) -> bool:
+        return self._config.out_of_scope_guard and self._analyzer.guard.small_talk(query)
 
     def _out_of_scope(
         self, query: str, analysis: Analysis, position: int, weak_match: bool = True

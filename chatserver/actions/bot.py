@@ -64,11 +64,12 @@ class BotTurns:
         # Matching runs outside the transaction: it is CPU work, and the write lock is precious.
         chosen = await self.faq.answer_of(shop_id, faq_id) if faq_id else None
         small_talk = None if chosen or photo else await self.faq.small_talk(shop_id, text)
-        result = None if chosen or photo else await self.faq.match(shop_id, text)
-        choices: list[dict[str, Any]] = []
-        if result is not None and not result.confident:
-            suggestions = await self.faq.suggest(shop_id, text)
-            choices = [{"faq_id": m.id, "question": m.question} for m in suggestions]
+        result, suggestions = (
+            (None, []) if chosen or photo else await self.faq.match_with_choices(shop_id, text)
+        )
+        choices: list[dict[str, Any]] = [
+            {"faq_id": m.id, "question": m.question} for m in suggestions
+        ]
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session

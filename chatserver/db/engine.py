@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import event, text
-from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -101,6 +101,21 @@ class Transaction:
             except Exception:
                 log.exception("publishing the events of %s failed", lane)
         self._recorded.clear()
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """The database was out of reach (restarting, a dropped connection), not a bug or bad
+    data: trying the same work again later may well succeed."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, AppError) and seen.code == "unavailable":
+            return True
+        if isinstance(seen, OperationalError | InterfaceError | OSError):
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = seen.__cause__
+    return False
 
 
 class Database:

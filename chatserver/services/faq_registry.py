@@ -138,6 +138,17 @@ class FaqRegistry:
         await self._ensure(shop_id)
         return await asyncio.to_thread(self._faq[shop_id].suggest, text, 3)
 
+    async def match_with_choices(self, shop_id: int, text: str) -> tuple[MatchResult, list[Match]]:
+        """The bot's ranking and, when it is unsure, its "did you mean" choices: one ranking."""
+        await self._ensure(shop_id)
+        index = self._faq[shop_id]
+
+        def rank() -> tuple[MatchResult, list[Match]]:
+            result = index.match(text, 3)
+            return result, [] if result.confident else index.choices(text, result)
+
+        return await asyncio.to_thread(rank)
+
     async def answer_of(self, shop_id: int, faq_id: str) -> tuple[str, str] | None:
         """(question, answer) of an enabled entry, for a tapped suggestion choice."""
         if not faq_id.isdigit():

@@ -140,3 +140,63 @@ async def test_when_filters_before_any_work_is_scheduled() -> None:
     dispatcher.publish(said("yes"), said("no"), said("yay"))
     await dispatcher.drain()
     assert heard == ["yes", "yay"]
+
+
+async def test_a_listener_cut_off_by_the_database_is_called_again_with_the_same_event() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from chatserver.db.engine import is_unreachable
+
+    dispatcher = Dispatcher(retry_when=is_unreachable, retry_delays=(0.01, 0.01, 0.01))
+    attempts: list[str] = []
+
+    async def flaky(event: Said) -> None:
+        attempts.append(event.word)
+        if len(attempts) < 3:
+            raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
+
+    dispatcher.subscribe(Said, flaky)
+    lane = said("").lane
+    slot = dispatcher.reserve(lane)
+    dispatcher.settle(lane, slot, [said("你好")])
+    await dispatcher.drain()
+    assert attempts == ["你好", "你好", "你好"]
+
+
+async def test_a_listener_with_a_bug_is_not_called_again(caplog: pytest.LogCaptureFixture) -> None:
+    from chatserver.db.engine import is_unreachable
+
+    dispatcher = Dispatcher(retry_when=is_unreachable, retry_delays=(0.01, 0.01))
+    attempts: list[str] = []
+
+    async def broken(event: Said) -> None:
+        attempts.append(event.word)
+        raise KeyError("a bug, not an outage")
+
+    dispatcher.subscribe(Said, broken)
+    lane = said("").lane
+    slot = dispatcher.reserve(lane)
+    with caplog.at_level(logging.ERROR):
+        dispatcher.settle(lane, slot, [said("在吗")])
+        await dispatcher.drain()
+    assert attempts == ["在吗"]
+    assert "listener" in caplog.text
+
+
+async def test_an_outage_that_lasts_is_given_up_after_the_last_wait() -> None:
+    from chatserver.db.engine import is_unreachable
+    from chatserver.errors import AppError
+
+    dispatcher = Dispatcher(retry_when=is_unreachable, retry_delays=(0.01, 0.01))
+    attempts: list[str] = []
+
+    async def down(event: Said) -> None:
+        attempts.append(event.word)
+        raise AppError("unavailable", "数据库暂时不可用，请稍后重试")
+
+    dispatcher.subscribe(Said, down)
+    lane = said("").lane
+    slot = dispatcher.reserve(lane)
+    dispatcher.settle(lane, slot, [said("还在吗")])
+    await dispatcher.drain()
+    assert attempts == ["还在吗"] * 3
