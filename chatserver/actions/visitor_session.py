@@ -123,7 +123,9 @@ class VisitorSessions:
             if conversation is None:
                 conversation = await start_conversation(tx, shop, visitor, now)
             assert token is not None
-            return OpenedSession(token, VisitorContext(shop.id, visitor.id, conversation.id), refusal)
+            return OpenedSession(
+                token, VisitorContext(shop.id, visitor.id, conversation.id), refusal
+            )
 
     async def do_identify(
         self, context: VisitorContext, identity: CustomerIdentity

@@ -84,7 +84,9 @@ async def test_a_logged_in_customer_opens_on_their_own_chat_without_a_throwaway_
                 select(func.count()).where(ConversationEvent.type == "closed")
             )
             closed_chats = await session.scalar(
-                select(func.count()).select_from(Conversation).where(Conversation.status == "closed")
+                select(func.count())
+                .select_from(Conversation)
+                .where(Conversation.status == "closed")
             )
         assert chats == [chat]
         assert types == ["conversation.created"]
