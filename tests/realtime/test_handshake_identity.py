@@ -5,6 +5,7 @@ shopper anonymously with `session.identity` saying why; the `identify` event sti
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,43 @@ async def test_another_customer_on_the_same_browser_gets_their_own_chat_and_toke
         server, select(func.count()).where(Conversation.status == "closed")
     )
     assert anonymous_chats == 0
+
+
+async def _served_and_closed(server: LiveServer, agent: Any, tab: Visitor, text: str) -> int:
+    """A chat of `tab`'s that a person served and closed."""
+    assert (await tab.send(text))["ok"]
+    chat = tab.session["conversation_id"]
+    assert (await tab.call("handoff", {}))["ok"]
+    await agent.wait_for("assigned", lambda a: a["conversation"]["id"] == chat)
+    assert (await agent.call("close", {"conversation_id": chat}))["ok"]
+    await tab.wait_for("closed")
+    return int(chat)
+
+
+async def test_two_tabs_writing_into_two_closed_chats_reopen_only_one(server: LiveServer) -> None:
+    secret = await _secret(server)
+    agent = await server.agent(status="online")
+    first_tab = await connect(server, _identity(secret, "c-tabs2"))
+    first_chat = await _served_and_closed(server, agent, first_tab, "第一次咨询")
+    # Another browser's anonymous chat, served and closed, then the login: it moves over to
+    # the customer as it is (both closed, nothing merged), so the customer has two closed chats.
+    second_tab = await server.visitor()
+    second_chat = await _served_and_closed(server, agent, second_tab, "第二次咨询")
+    assert (await _identify(second_tab, _identity(secret, "c-tabs2")))["ok"]
+    assert second_tab.session["conversation_id"] == second_chat != first_chat
+    assert first_tab.session["conversation_id"] == first_chat
+
+    # Both tabs write at the same moment, each into the closed chat it shows.
+    sent = await asyncio.gather(first_tab.send("还在吗"), second_tab.send("有人吗"))
+    assert all(ack["ok"] for ack in sent), sent
+    customer = first_tab.session["visitor"]["id"]
+    async with server.db.sessions() as session:
+        open_chats = list(
+            await session.scalars(
+                select(Conversation.id).where(
+                    Conversation.visitor_id == customer, Conversation.status != "closed"
+                )
+            )
+        )
+    assert len(open_chats) == 1, open_chats
+    assert {ack["message"]["conversation_id"] for ack in sent} == set(open_chats)
