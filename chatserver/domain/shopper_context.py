@@ -117,6 +117,14 @@ _SYSTEMS = (
 )
 
 
+def image_to_fetch(context: dict[str, Any] | None) -> str | None:
+    """The product on screen's image when the server has no copy of it yet: staff see it only
+    through our own origin, like a card's (actions/card_images.py)."""
+    product = (context or {}).get("product") or {}
+    image = product.get("image")
+    return image if isinstance(image, str) and image and "photo" not in product else None
+
+
 def describe_device(user_agent: str | None) -> dict[str, str]:
     """「手机 · Android · 微信」 from a User-Agent header, as far as it can honestly be told."""
     ua = (user_agent or "")[:500]
@@ -145,6 +153,11 @@ def updated_context(
         pages.append({**page, "at": now.isoformat()})
     context["pages"] = pages[-MAX_PAGES:]
     if product_given:
+        earlier = context.get("product") or {}
+        # The same image as before keeps the copy the server already fetched (actions/card_images.py).
+        if product and product.get("image") and earlier.get("image") == product["image"]:
+            if "photo" in earlier:
+                product = {**product, "photo": earlier["photo"]}
         context["product"] = product
     if device is not None:
         context["device"] = device
