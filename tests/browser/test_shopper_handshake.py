@@ -54,9 +54,7 @@ def test_a_logged_in_customer_opens_on_their_own_chat_without_a_throwaway_one(
 
     # One conversation was ever made, greeted once: no anonymous one came and went.
     assert _rows(server, "SELECT status FROM conversations") == [("bot",)]
-    assert _rows(server, "SELECT count(*) FROM conversation_events WHERE type = 'closed'") == [
-        (0,)
-    ]
+    assert _rows(server, "SELECT count(*) FROM conversation_events WHERE type = 'closed'") == [(0,)]
 
 
 def test_a_logout_before_the_chat_was_opened_survives_a_navigation(
