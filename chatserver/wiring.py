@@ -52,6 +52,7 @@ from chatserver.db.base import utcnow
 from chatserver.db.engine import Database, is_unreachable
 from chatserver.db.webhook_outbox import write_outbox
 from chatserver.dispatch import Dispatcher
+from chatserver.domain.upload_tickets import UploadTickets
 from chatserver.listeners.bot import BotListener
 from chatserver.listeners.card_images import CardImageFetcher
 from chatserver.listeners.catalog import CatalogWatcher
@@ -157,12 +158,14 @@ def build_components(
     )
     # One pool of decoding threads for photos and card images: the cores are shared.
     image_workers = ImageWorkers()
-    photos = Photos(db, media_store, image_workers, links, auth.digest)
+    # Only a socket let in for its visitor gets an upload ticket (views/session.py).
+    tickets = UploadTickets(settings.secret_key)
+    photos = Photos(db, media_store, image_workers, links, auth.digest, tickets)
     upload_sweep = UnsentUploadSweep(photos, keep=timedelta(hours=settings.unsent_upload_hours))
 
     conversations = ConversationViews(db)
     queue = QueueViews(db)
-    session_view = ShopperSessionView(db, queue)
+    session_view = ShopperSessionView(db, queue, tickets)
 
     store: PresenceStore = (
         RedisPresenceStore(settings.redis_url, f"{settings.redis_channel}:presence")

@@ -1,4 +1,5 @@
-"""Product card images through our own origin: the image a card names on the shop's page is
+"""Product images through our own origin: the image a product card, an order card's item or
+the product on the shopper's screen (page context) names on the shop's page is
 fetched by the server (services/image_fetch.py: public addresses only, capped, timed out),
 re-encoded by the photo pipeline (services/images.py), stored in the MediaStore and shown
 through the same signed, expiring URLs as photos (`meta.card.photo`).
@@ -19,17 +20,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from chatserver.actions.customers import current_conversation
 from chatserver.db.engine import Database
-from chatserver.db.models import CardImage, Conversation, Message, utcnow
+from chatserver.db.models import CardImage, Conversation, Message, Visitor, utcnow
 from chatserver.db.records import lock_row
 from chatserver.domain import states
-from chatserver.domain.events import CardImageReady
+from chatserver.domain.events import CardImageReady, ContextImageWanted, VisitorContextChanged
 from chatserver.domain.media import card_image_key
 from chatserver.errors import AppError
 from chatserver.services.image_fetch import FetchRefused, fetch_image_bytes
 from chatserver.services.images import ImageWorkers
 from chatserver.services.media_store import MediaStore
 from chatserver.services.webhook_http import client_session
+from chatserver.views.media_links import present_context
 from chatserver.views.wire import message_dict
 
 log = logging.getLogger(__name__)
@@ -72,15 +75,61 @@ class CardImages:
         self._fetching: dict[tuple[int, str], tuple[asyncio.Lock, int]] = {}
 
     async def do_attach(self, shop_id: int, message_id: int, url: str) -> bool:
-        """Give the card message its image: True if it now has one. Never raises for a bad
-        image or host (logged); the card keeps its placeholder."""
+        """Give the product card message its image: True if it now has one. Never raises for
+        a bad image or host (logged); the card keeps its placeholder."""
+        image = await self._try(shop_id, url)
+        if image is not None:
+            await self._set_photos(message_id, {None: image})
+        return image is not None
+
+    async def do_attach_items(self, shop_id: int, message_id: int, urls: dict[int, str]) -> int:
+        """An order card's item images (by item index), fetched one URL at a time and set in
+        one update: how many items now have one."""
+        fetched: dict[str, CardImage | None] = {}
+        for url in urls.values():
+            if url not in fetched:
+                fetched[url] = await self._try(shop_id, url)
+        found: dict[int | None, CardImage] = {}
+        for index, url in urls.items():
+            image = fetched[url]
+            if image is not None:
+                found[index] = image
+        if found:
+            await self._set_photos(message_id, found)
+        return len(found)
+
+    async def do_attach_context(self, event: ContextImageWanted) -> bool:
+        """The product on the shopper's screen gets our copy of its image, if it still names
+        that image once fetched; staff serving the chat are told (`visitor_context`)."""
+        image = await self._try(event.shop_id, event.url)
+        if image is None:
+            return False
+        async with self.db.transaction() as tx:
+            visitor = await lock_row(tx.session, Visitor, event.visitor_id)
+            product = dict(((visitor.context or {}) if visitor else {}).get("product") or {})
+            if visitor is None or product.get("image") != event.url:
+                return False  # another product is on screen by now
+            product["photo"] = stored_photo(image)
+            visitor.context = {**(visitor.context or {}), "product": product}
+            conversation = await current_conversation(tx.session, visitor.id)
+            if conversation is not None and conversation.status in states.HUMAN_STATES:
+                tx.record(
+                    VisitorContextChanged(
+                        conversation.id,
+                        conversation.shop_id,
+                        visitor_id=visitor.id,
+                        agent_id=conversation.agent_id,
+                        context=present_context(visitor.context) or {},
+                    )
+                )
+        return True
+
+    async def _try(self, shop_id: int, url: str) -> CardImage | None:
         try:
-            image = await self._image_for(shop_id, url)
+            return await self._image_for(shop_id, url)
         except (FetchRefused, AppError) as exc:
             log.warning("card image of shop %d not fetched (%s): %.200s", shop_id, exc, url)
-            return False
-        await self._set_photo(message_id, image)
-        return True
+            return None
 
     async def _image_for(self, shop_id: int, url: str) -> CardImage:
         digest = url_hash(url)
@@ -143,13 +192,21 @@ class CardImages:
             raise
         return image
 
-    async def _set_photo(self, message_id: int, image: CardImage) -> None:
+    async def _set_photos(self, message_id: int, images: dict[int | None, CardImage]) -> None:
+        """`None`: the product card's own image; an index: that order item's."""
         async with self.db.transaction() as tx:
             message = await lock_row(tx.session, Message, message_id)
             if message is None:  # the conversation was deleted meanwhile
                 return
             card = dict((message.meta or {}).get("card") or {})
-            card["photo"] = stored_photo(image)
+            items = [dict(item) for item in card.get("items") or []]
+            for where, image in images.items():
+                if where is None:
+                    card["photo"] = stored_photo(image)
+                elif where < len(items):
+                    items[where]["photo"] = stored_photo(image)
+            if items:
+                card["items"] = items
             # A new dict: the JSON column sees the change only when the value is replaced.
             message.meta = {**(message.meta or {}), "card": card}
             conversation = await tx.session.get_one(Conversation, message.conversation_id)

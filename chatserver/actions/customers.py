@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Transaction
@@ -22,6 +22,7 @@ from chatserver.db.records import lock_row, transition
 from chatserver.domain import states
 from chatserver.domain.events import ChatClosed, MessagesMerged, Wire
 from chatserver.domain.identity import CustomerIdentity, refused, signature_matches
+from chatserver.errors import AppError
 from chatserver.views.wire import message_dict
 
 MERGED_TEXT = "顾客登录后，本会话已并入其会员会话"
@@ -92,6 +93,38 @@ async def current_conversation(session: AsyncSession, visitor_id: int) -> Conver
         if latest is None and not await was_merged(session, conversation.id):
             latest = conversation
     return latest
+
+
+# pg_advisory_xact_lock's first key: the namespace of this lock ("SW", shopper writes).
+_SHOPPER_WRITES = 0x5357
+
+
+async def lock_shoppers_chat(session: AsyncSession, conversation_id: int) -> Conversation:
+    """The conversation, locked, after its shopper's writes are serialised. Every shopper write
+    that may reopen a chat waits for the shopper's others first, so two tabs of one customer
+    writing into two of their closed chats at once queue up, and the second sees the first's
+    reopened chat (`writable_conversation`) instead of reopening its own: never two open.
+
+    On PostgreSQL that is a transaction-scoped advisory lock keyed by the visitor, not a row
+    lock on the visitor: the row is also written by transactions that hold the chat first
+    (an assignment's `last_agent_id`, a bot reply's foreign-key share lock), and taking it
+    before the chat here would deadlock with them. SQLite's write transactions are BEGIN
+    IMMEDIATE: one at a time already."""
+    for _attempt in range(3):
+        visitor_id = await session.scalar(
+            select(Conversation.visitor_id).where(Conversation.id == conversation_id)
+        )
+        if visitor_id is None:
+            raise AppError("not_found", "会话不存在")
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(select(func.pg_advisory_xact_lock(_SHOPPER_WRITES, visitor_id)))
+        conversation = await lock_row(session, Conversation, conversation_id)
+        if conversation is None:
+            raise AppError("not_found", "会话不存在")
+        # A login may have moved the chat to the customer between the read and the lock.
+        if conversation.visitor_id == visitor_id:
+            return conversation
+    raise AppError("conflict", "会话正在更新，请稍后重试")
 
 
 async def writable_conversation(session: AsyncSession, locked: Conversation) -> Conversation:

@@ -8,12 +8,12 @@ from typing import Any
 from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.closing import reopen
 from chatserver.actions.complaints import open_on_handoff
-from chatserver.actions.customers import writable_conversation
+from chatserver.actions.customers import lock_shoppers_chat, writable_conversation
 from chatserver.actions.service_hours import Clock, offer_leave_message, service_state
 from chatserver.actions.visitor_session import BOT_NAME, VisitorContext
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, utcnow
-from chatserver.db.records import append_message, lock_conversation, transition
+from chatserver.db.records import append_message, transition
 from chatserver.domain import sla, states
 from chatserver.domain.events import ChatQueued, RoutingRequested
 from chatserver.domain.leave_message import LEAVE_MESSAGE_REASON, received_text
@@ -142,7 +142,7 @@ class Handoff:
         offer = None
         async with self.db.transaction() as tx:
             conversation = await writable_conversation(
-                tx.session, await lock_conversation(tx.session, context.conversation_id)
+                tx.session, await lock_shoppers_chat(tx.session, context.conversation_id)
             )
             block = await active_block(tx.session, conversation.visitor_id)
             if block is not None:

@@ -14,7 +14,7 @@ from typing import Any
 from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.checks import check_in_shop, check_owns_chat
 from chatserver.actions.closing import reopen
-from chatserver.actions.customers import writable_conversation
+from chatserver.actions.customers import lock_shoppers_chat, writable_conversation
 from chatserver.actions.handoff import request_person
 from chatserver.actions.photos import claim_photo, mark_posted, photo_meta
 from chatserver.actions.politeness import note_impolite
@@ -71,9 +71,7 @@ class ChatMessages:
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session
-            locked = await lock_row(session, Conversation, context.conversation_id)
-            if locked is None:
-                raise AppError("not_found", "会话不存在")
+            locked = await lock_shoppers_chat(session, context.conversation_id)
             conversation = await writable_conversation(session, locked)
             existing = await find_by_client_id(session, locked.id, command.client_id)
             if existing is None and conversation is not locked:

@@ -24,9 +24,10 @@ from chatserver.actions.checks import check_owns_chat
 from chatserver.actions.customers import current_conversation, token_owner
 from chatserver.actions.visitor_session import MAX_TOKEN_LENGTH
 from chatserver.db.engine import Database
-from chatserver.db.models import Attachment, Conversation, Message, utcnow
+from chatserver.db.models import Attachment, Conversation, Message, Visitor, utcnow
 from chatserver.domain.media import media_key
 from chatserver.domain.ratelimit import TokenBucket, photo_uploads
+from chatserver.domain.upload_tickets import UploadTickets, is_ticket
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
 from chatserver.services.images import ImageWorkers
@@ -60,8 +61,10 @@ class Photos:
         workers: ImageWorkers,
         links: MediaLinks,
         digest: Callable[[str], str],
+        tickets: UploadTickets,
     ) -> None:
         self.db = db
+        self.tickets = tickets
         self.store = store
         self.workers = workers
         self.links = links
@@ -83,18 +86,26 @@ class Photos:
         if not bucket.take(time.monotonic()):
             raise AppError("rate_limited", "图片发送得太快了，请稍后再试")
 
-    async def visitor_target(self, token: str | None) -> UploadTarget:
-        """The shopper's current conversation, as their widget's socket would open it."""
-        if not token or len(token) > MAX_TOKEN_LENGTH:
+    async def visitor_target(self, credential: str | None) -> UploadTarget:
+        """The shopper's current conversation, as their widget's socket opened it: the upload
+        ticket of its `session`, or an anonymous shopper's token (a logged-in customer's token
+        alone opens nobody, as on the socket)."""
+        if not credential or len(credential) > MAX_TOKEN_LENGTH:
             raise AppError("unauthorized", "请先打开客服对话")
         async with self.db.sessions() as session:
-            owner = await token_owner(session, self.digest(token))
+            if is_ticket(credential):
+                visitor_id = self.tickets.visitor_of(credential)
+                visitor = None if visitor_id is None else await session.get(Visitor, visitor_id)
+            else:
+                owner = await token_owner(session, self.digest(credential))
+                if owner is not None and owner.is_customer:
+                    raise AppError("unauthorized", "登录状态需要重新确认，请刷新页面后重试")
+                visitor = None if owner is None else owner.person
             conversation = (
-                None if owner is None else await current_conversation(session, owner.person.id)
+                None if visitor is None else await current_conversation(session, visitor.id)
             )
-        if owner is None or conversation is None:
+        if visitor is None or conversation is None:
             raise AppError("unauthorized", "对话已失效，请刷新页面后重试")
-        visitor = owner.person
         return UploadTarget(visitor.shop_id, conversation.id, visitor.id, "visitor")
 
     async def agent_target(self, actor: AuthenticatedAgent, conversation_id: int) -> UploadTarget:

@@ -10,13 +10,15 @@ from chatserver.db.engine import Database
 from chatserver.db.models import Conversation, Visitor, utcnow
 from chatserver.db.records import lock_row
 from chatserver.domain import states
-from chatserver.domain.events import VisitorContextChanged
+from chatserver.domain.events import ContextImageWanted, VisitorContextChanged
 from chatserver.domain.shopper_context import (
     describe_device,
+    image_to_fetch,
     parse_context_update,
     updated_context,
 )
 from chatserver.errors import AppError
+from chatserver.views.media_links import present_context
 
 
 class ShopperContexts:
@@ -41,6 +43,12 @@ class ShopperContexts:
                 now=now,
             )
             conversation = await tx.session.get_one(Conversation, context.conversation_id)
+            image = image_to_fetch(visitor.context)
+            if image is not None:
+                tx.record(
+                    ContextImageWanted(conversation.id, conversation.shop_id, visitor.id, image)
+                )
+            shown = present_context(visitor.context)
             if conversation.status in states.HUMAN_STATES:
                 tx.record(
                     VisitorContextChanged(
@@ -48,7 +56,7 @@ class ShopperContexts:
                         conversation.shop_id,
                         visitor_id=visitor.id,
                         agent_id=conversation.agent_id,
-                        context=visitor.context,
+                        context=shown,
                     )
                 )
-            return {"context": visitor.context}
+            return {"context": shown}

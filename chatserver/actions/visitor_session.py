@@ -40,6 +40,16 @@ class VisitorContext:
     conversation_id: int
 
 
+@dataclass(frozen=True)
+class OpenedSession:
+    """A shopper's socket opened: the token it keeps, whom it speaks for, and why the identity
+    of its handshake was refused (None: none was given, or it was accepted)."""
+
+    token: str
+    context: VisitorContext
+    refusal: AppError | None = None
+
+
 def _display_name() -> str:
     return f"访客 {secrets.token_hex(2).upper()}"
 
@@ -51,11 +61,22 @@ class VisitorSessions:
         self.default_shop = default_shop
 
     async def do_open_session(
-        self, shop_slug: str | None, token: str | None
-    ) -> tuple[str, VisitorContext]:
+        self, shop_slug: str | None, token: str | None, identity: CustomerIdentity | None = None
+    ) -> OpenedSession:
         """The token to keep and the context. A token of another shop, a forged one, or a
-        logged-in customer's (until identify) is a new shopper: it never opens anyone else's
-        conversation."""
+        logged-in customer's without their identity is a new shopper: it never opens anyone
+        else's conversation. `identity` (the handshake's, the loader's identify()) opens the
+        customer directly, with no anonymous chat made first; a refused one is reported in
+        `refusal` and the shopper opens as if it had not been given."""
+        try:
+            return await self._open_session(shop_slug, token, identity)
+        except IntegrityError:
+            # Two devices made the same new customer at once: the other one won; join it.
+            return await self._open_session(shop_slug, token, identity)
+
+    async def _open_session(
+        self, shop_slug: str | None, token: str | None, identity: CustomerIdentity | None
+    ) -> OpenedSession:
         slug = shop_slug or self.default_shop
         now = utcnow()
         async with self.db.transaction() as tx:
@@ -63,13 +84,21 @@ class VisitorSessions:
             shop = await session.scalar(select(Shop).where(Shop.slug == slug))
             if shop is None:
                 raise AppError("not_found", f"店铺 {slug} 不存在")
+            refusal = None
+            if identity is not None:
+                try:
+                    check_signature(shop, identity)
+                except AppError as error:
+                    refusal, identity = error, None
             visitor = None
             if token is not None and 0 < len(token) <= MAX_TOKEN_LENGTH:
                 owner = await token_owner(session, self.digest(token))
                 # A logged-in customer's token alone opens nobody: on a shared computer the
-                # next person must not see their chats. identify() in this page load does.
-                if owner is not None and owner.device.shop_id == shop.id and not owner.is_customer:
-                    visitor = owner.person
+                # next person must not see their chats. A verified identity in this page
+                # load (handshake or identify) does.
+                if owner is not None and owner.device.shop_id == shop.id:
+                    if not owner.is_customer or identity is not None:
+                        visitor = owner.person
             if visitor is None:
                 token = new_token()
                 visitor = Visitor(
@@ -81,13 +110,22 @@ class VisitorSessions:
                 )
                 session.add(visitor)
                 await session.flush()
-            else:
-                visitor.last_seen_at = now
+            if identity is not None:
+                device = await lock_row(session, Visitor, visitor.id)
+                assert device is not None
+                fresh_token = new_token()
+                visitor, fresh = await become_customer(
+                    tx, shop, device, identity, now, self.digest(fresh_token)
+                )
+                token = fresh_token if fresh else token
+            visitor.last_seen_at = now
             conversation = await current_conversation(session, visitor.id)
             if conversation is None:
                 conversation = await start_conversation(tx, shop, visitor, now)
             assert token is not None
-            return token, VisitorContext(shop.id, visitor.id, conversation.id)
+            return OpenedSession(
+                token, VisitorContext(shop.id, visitor.id, conversation.id), refusal
+            )
 
     async def do_identify(
         self, context: VisitorContext, identity: CustomerIdentity

@@ -1,7 +1,8 @@
 """Photo uploads (`POST /api/uploads`) and the signed photo URLs (`GET /media/{key}`).
 
 Who uploads is settled from the Authorization header before the body is read: the shopper's
-widget sends `Visitor <token>` (the token of its /visitor session), an agent `Bearer <token>`
+widget sends `Visitor <upload_token>` (the ticket of its /visitor `session`; an anonymous
+shopper's own token also works), an agent `Bearer <token>`
 with `?conversation_id=`. The body is the file itself, raw or as the first file of a
 multipart form; it is read in chunks and refused as soon as it passes 10 MB.
 """
@@ -101,7 +102,10 @@ def add_routes(app: web.Application) -> None:
                 response=Uploaded,
                 status=201,
                 errors=("forbidden", "too_large", "unsupported_media", "rate_limited"),
-                description="顾客用 `Visitor <token>`，客服用 `Bearer <token>` 并带 `conversation_id`。",
+                description=(
+                    "顾客用 `Visitor <upload_token>`（session 中的上传凭证），"
+                    "客服用 `Bearer <token>` 并带 `conversation_id`。"
+                ),
             ),
             Route(
                 "GET",

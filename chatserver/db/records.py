@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chatserver.db.models import Agent, Conversation, ConversationEvent, Message
+from chatserver.db.models import Agent, Conversation, ConversationEvent, Message, Visitor
 from chatserver.domain import states
 from chatserver.errors import AppError
 
-Row = TypeVar("Row", Conversation, Agent)
+Row = TypeVar("Row", Conversation, Agent, Visitor)
 
 
 async def lock_row(session: AsyncSession, model: type[Row], row_id: int) -> Row | None:

@@ -139,6 +139,15 @@ class VisitorContextChanged(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
+class ContextImageWanted(ConversationFact):
+    """The product on the shopper's screen names an image the server has no copy of yet: it is
+    fetched after the commit (actions/card_images.py), never shown from the shop's host."""
+
+    visitor_id: int
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class CardImageReady(ConversationFact):
     """A product card's image was fetched and stored (actions/card_images.py): the message
     as it now reads, with the image's signed URLs in `meta.card.photo`."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from chatserver.domain.cards import parse_product
 from chatserver.domain.text import clean_stored_text
@@ -17,6 +18,28 @@ from chatserver.errors import invalid
 MAX_PAGES = 10
 MAX_PAGE_URL = 1000
 MAX_PAGE_TITLE = 200
+# Query keys that name the product on a shop's page (`item.htm?id=123`); every other key can
+# hold search terms, tracking ids or tokens and is dropped. The loader keeps the same list.
+PRODUCT_QUERY_KEYS = frozenset(
+    {
+        "id",
+        "sku",
+        "sku_id",
+        "skuid",
+        "item",
+        "item_id",
+        "itemid",
+        "product",
+        "product_id",
+        "productid",
+        "goods_id",
+        "goodsid",
+        "spu",
+        "spu_id",
+    }
+)
+# A product key's value is an identifier, not a sentence: anything else is dropped with the rest.
+_QUERY_VALUE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 def _capped(value: Any, name: str, limit: int) -> str:
@@ -28,10 +51,24 @@ def _capped(value: Any, name: str, limit: int) -> str:
     return (clean_stored_text(value) or "")[:limit]
 
 
+def product_query(query: str) -> str:
+    """The part of a query string that names a product (PRODUCT_QUERY_KEYS, identifier values),
+    in its order; everything else goes."""
+    kept = [
+        (key, value)
+        for key, value in parse_qsl(query, keep_blank_values=False)
+        if key.lower() in PRODUCT_QUERY_KEYS and _QUERY_VALUE.fullmatch(value)
+    ]
+    return urlencode(kept)
+
+
 def _page_url(value: Any, name: str) -> str:
-    """Scheme, host and path only: a query or fragment can hold search terms or tokens."""
+    """Scheme, host, path and the product keys of the query only: the rest of a query and the
+    fragment can hold search terms or tokens."""
     if isinstance(value, str):
-        value = re.split(r"[?#]", value, maxsplit=1)[0]
+        address, _, rest = value.partition("#")[0].partition("?")
+        query = product_query(rest)
+        value = f"{address}?{query}" if query else address
     text = _capped(value, name, MAX_PAGE_URL)
     if text and not re.match(r"https?://", text, re.IGNORECASE):
         return ""  # a file: or javascript: page is not worth showing, nor clicking
@@ -80,6 +117,14 @@ _SYSTEMS = (
 )
 
 
+def image_to_fetch(context: dict[str, Any] | None) -> str | None:
+    """The product on screen's image when the server has no copy of it yet: staff see it only
+    through our own origin, like a card's (actions/card_images.py)."""
+    product = (context or {}).get("product") or {}
+    image = product.get("image")
+    return image if isinstance(image, str) and image and "photo" not in product else None
+
+
 def describe_device(user_agent: str | None) -> dict[str, str]:
     """「手机 · Android · 微信」 from a User-Agent header, as far as it can honestly be told."""
     ua = (user_agent or "")[:500]
@@ -108,6 +153,11 @@ def updated_context(
         pages.append({**page, "at": now.isoformat()})
     context["pages"] = pages[-MAX_PAGES:]
     if product_given:
+        earlier = context.get("product") or {}
+        # The same image as before keeps the copy the server already fetched (actions/card_images.py).
+        if product and product.get("image") and earlier.get("image") == product["image"]:
+            if "photo" in earlier:
+                product = {**product, "photo": earlier["photo"]}
         context["product"] = product
     if device is not None:
         context["device"] = device

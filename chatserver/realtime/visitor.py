@@ -74,22 +74,39 @@ class VisitorNamespace(socketio.AsyncNamespace):
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         shop = auth.get("shop")
+        identity, refusal = None, None
+        if auth.get("identity") is not None:
+            # A bad identity never refuses the connection: the shopper chats on anonymously
+            # and `session.identity` says why (the widget would only reconnect with it again).
+            try:
+                identity = parse_identity(auth["identity"])
+            except AppError as error:
+                refusal = error
         try:
             if isinstance(shop, str) and shop and not is_plain_key(shop):
                 raise AppError("not_found", "店铺不存在")
-            token, context = await self.sessions.do_open_session(
-                _text_or_none(shop), _text_or_none(auth.get("token"))
+            opened = await self.sessions.do_open_session(
+                _text_or_none(shop), _text_or_none(auth.get("token")), identity
             )
         except AppError as error:
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
+        token, context = opened.token, opened.context
+        refusal = refusal or opened.refusal
         user_agent = environ.get("HTTP_USER_AGENT")
         await self.save_session(sid, {"context": context, "token": token, "user_agent": user_agent})
         # Join before reading the history: whatever is sent from now on reaches this socket,
         # and anything earlier is in the snapshot (clients de-duplicate by message id).
         await self.enter_room(sid, events.conversation_room(context.conversation_id))
+        answer: dict[str, Any] | None = None
+        if refusal is not None:
+            answer = {"ok": False, "error": refusal.to_body()}
+        elif identity is not None:
+            answer = {"ok": True, "customer_id": identity.customer_id}
 
         async def send_session() -> None:
             payload = await self.session_view.snapshot(context.conversation_id, token)
+            if answer is not None:
+                payload["identity"] = answer
             await self.emit(events.SESSION, payload, to=sid)
 
         after_connect(self.server, sid, self.namespace, send_session)

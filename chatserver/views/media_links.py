@@ -59,14 +59,35 @@ def _stored(value: Any) -> bool:
     return isinstance(value, dict) and "key" in value
 
 
+def _with_photo(card: dict[str, Any]) -> dict[str, Any]:
+    """A product (a card, an order's item, the product on screen) with its fetched image's keys
+    turned into signed URLs."""
+    if _stored(card.get("photo")):
+        return {**card, "photo": _links().image(card["photo"])}
+    return card
+
+
 def present_meta(meta: dict[str, Any] | None) -> dict[str, Any]:
-    """A message's meta as its reader sees it: a photo's (`image`) and a product card's
-    fetched image's (`card.photo`) keys become signed URLs."""
+    """A message's meta as its reader sees it: a photo's (`image`), a product card's and an
+    order card's items' fetched images' (`card.photo`, `card.items[].photo`) keys become
+    signed URLs."""
     if not meta:
         return {}
     card = meta.get("card")
-    if isinstance(card, dict) and _stored(card.get("photo")):
-        meta = {**meta, "card": {**card, "photo": _links().image(card["photo"])}}
+    if isinstance(card, dict):
+        card = _with_photo(card)
+        items = card.get("items")
+        if isinstance(items, list):
+            card = {**card, "items": [_with_photo(i) if isinstance(i, dict) else i for i in items]}
+        meta = {**meta, "card": card}
     if _stored(meta.get("image")):
         meta = {**meta, "image": _links().image(meta["image"])}
     return meta
+
+
+def present_context(context: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A visitor's context as staff see it: the product on screen's fetched image signed."""
+    product = (context or {}).get("product")
+    if context is None or not isinstance(product, dict):
+        return context
+    return {**context, "product": _with_photo(product)}

@@ -8,6 +8,7 @@ from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, Shop, Visitor
 from chatserver.db.records import messages_of
 from chatserver.domain import states
+from chatserver.domain.upload_tickets import UploadTickets
 from chatserver.domain.widget_settings import effective, prechat_missing
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import rating_prompt
@@ -15,9 +16,10 @@ from chatserver.views.wire import agent_brief, message_dict, read_marks
 
 
 class ShopperSessionView:
-    def __init__(self, db: Database, queue: QueueViews) -> None:
+    def __init__(self, db: Database, queue: QueueViews, tickets: UploadTickets) -> None:
         self.db = db
         self.queue = queue
+        self.tickets = tickets
 
     async def snapshot(self, conversation_id: int, token: str) -> dict[str, Any]:
         async with self.db.sessions() as session:
@@ -46,6 +48,8 @@ class ShopperSessionView:
                 "widget": effective(shop.widget_settings),
                 "prechat_done": prechat_missing(shop.widget_settings, visitor.context) is None,
                 "read": read_marks(conversation),
+                # Photos: `Authorization: Visitor <upload_token>` (domain/upload_tickets.py).
+                "upload_token": self.tickets.issue(visitor.id),
             }
         if payload["status"] == states.QUEUED:
             payload["queue"] = await self.queue.position_of(shop.id, conversation_id)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chatserver.db.models import Agent, Conversation, ConversationNote, Message, Shop, Visitor
-from chatserver.views.media_links import present_meta
+from chatserver.views.media_links import present_context, present_meta
 
 
 def iso(value: datetime | None) -> str | None:
@@ -67,7 +67,8 @@ def visitor_brief(visitor: Visitor) -> dict[str, Any]:
         "id": visitor.id,
         "name": visitor.name,
         "customer": customer,
-        "context": visitor.context,
+        # The product on screen's image: signed URLs of our copy (views/media_links.py).
+        "context": present_context(visitor.context),
     }
 
 

@@ -40,7 +40,8 @@ async def upload(
 ) -> tuple[int, Any]:
     headers = {}
     if visitor is not None:
-        headers["Authorization"] = f"Visitor {visitor.session['token']}"
+        # What the widget sends: the upload ticket of its latest `session`.
+        headers["Authorization"] = f"Visitor {visitor.session['upload_token']}"
     if agent is not None:
         headers["Authorization"] = f"Bearer {agent.token}"
     query = f"?conversation_id={conversation_id}" if conversation_id is not None else ""

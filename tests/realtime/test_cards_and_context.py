@@ -165,3 +165,23 @@ async def test_page_query_strings_and_fragments_are_never_stored(server: LiveSer
     assert stored["url"] == "https://shop.example.cn/search"
     assert stored["referrer"] == "https://passport.example.cn/login"
     assert "s3cret" not in str(ack) and "ticket" not in str(ack)
+
+
+async def test_a_product_pages_id_survives_while_the_rest_of_its_query_goes(
+    server: LiveServer,
+) -> None:
+    visitor = await server.visitor()
+    page = {
+        "url": "https://item.example.cn/item.htm?spm=a1z10.1&id=123&q=%E8%A1%A3&skuId=9-8#desc",
+        "title": "羊毛大衣",
+        "referrer": "https://s.example.cn/search?q=coat&item_id=55&token=s3cret",
+    }
+    ack = await visitor.call("context", {"page": page})
+    assert ack["ok"], ack
+    stored = ack["context"]["pages"][-1]
+    assert stored["url"] == "https://item.example.cn/item.htm?id=123&skuId=9-8"
+    assert stored["referrer"] == "https://s.example.cn/search?item_id=55"
+    # A product key whose value is no identifier (a sentence, a URL) goes with the rest.
+    odd = {"url": "https://shop.example.cn/p?id=%E6%88%91%20%E7%9A%84&sku=https://x.cn/a"}
+    ack = await visitor.call("context", {"page": odd})
+    assert ack["context"]["pages"][-1]["url"] == "https://shop.example.cn/p"

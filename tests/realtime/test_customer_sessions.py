@@ -4,6 +4,9 @@ long customer ids fit, and a block survives the login."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import aiohttp
 from sqlalchemy import func, select
 
 from chatserver.db.models import Conversation
@@ -145,3 +148,52 @@ async def test_a_blocked_shopper_stays_blocked_after_logging_in(server: LiveServ
             )
         )
     assert queued == 0
+
+
+async def _raw_upload(server: LiveServer, credential: str) -> tuple[int, Any]:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
+            f"{server.url}/api/uploads",
+            data=png(),
+            headers={"Authorization": f"Visitor {credential}", "Content-Type": "image/png"},
+        ) as response,
+    ):
+        return response.status, await response.json()
+
+
+async def test_a_photo_is_uploaded_only_by_a_socket_let_in_for_the_customer(
+    server: LiveServer,
+) -> None:
+    secret = await _secret(server)
+    shared = await server.visitor()
+    assert (await _identify(shared, _identity(secret, "c-upload")))["ok"]
+    customers_token, ticket = shared.session["token"], shared.session["upload_token"]
+    await shared.disconnect()
+
+    # The next person on a shared computer: the stored token, no identify on this load.
+    status, body = await _raw_upload(server, customers_token)
+    assert (status, body["error"]["code"]) == (401, "unauthorized"), body
+    assert "刷新" in body["error"]["message"]
+    # A forged ticket, or one for another visitor, opens nobody either.
+    visitor_id, exp, signature = ticket.removeprefix("up1.").split(".")
+    for forged in (
+        f"up1.{int(visitor_id) + 1}.{exp}.{signature}",
+        f"up1.{visitor_id}.{int(exp) + 1}.{signature}",
+        "up1.1.1.x",
+    ):
+        status, body = await _raw_upload(server, forged)
+        assert (status, body["error"]["code"]) == (401, "unauthorized"), forged
+
+    # The ticket of a socket let in with the identity goes into the customer's chat.
+    back = await server.visitor(token=customers_token)
+    assert (await _identify(back, _identity(secret, "c-upload")))["ok"]
+    status, body = await upload(server, png(), visitor=back, content_type="image/png")
+    assert status == 201, body
+    posted = await send_photo(back, body["attachment"]["id"])
+    assert posted["ok"] and posted["message"]["conversation_id"] == back.session["conversation_id"]
+
+    # An anonymous shopper's own token still uploads (older widgets send it).
+    anonymous = await server.visitor()
+    status, body = await _raw_upload(server, anonymous.session["token"])
+    assert status == 201, body

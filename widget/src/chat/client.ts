@@ -10,7 +10,6 @@ import {
   SocketEvent,
   VisitorEvent,
   type ClosedPayload,
-  type HandoffAck,
   type RatedPayload,
   type ReadPayload,
   type SessionPayload,
@@ -26,6 +25,7 @@ import { SavedChat } from './savedChat';
 import { ShopperRating } from './rating';
 import { ERROR_TEXT } from './errorText';
 import { ShopperLeaveMessage } from './leaveMessage';
+import { requestHandoff } from './handoff';
 import { TEXT_LIMIT, type ConversationStatus, type Message, type PersonRef } from '../shared/types';
 import type { QueueInfo, Rating } from '../shared/types';
 
@@ -66,7 +66,6 @@ export class ShopperChat {
   readonly leave: ShopperLeaveMessage;
   readonly host: HostBridge; // what the shop's page told the loader (its own store)
   private socket: Socket;
-  private token: string | null;
   private readonly saved: SavedChat; // the token and the outbox, kept in this browser
   private readonly outbox: Outbox<ShopperOutgoing>;
   private readonly photos: PhotoSender<ShopperOutgoing>;
@@ -77,12 +76,14 @@ export class ShopperChat {
   private visible = true;
   private unread = 0;
 
+  /** `waitForHost`: in the loader's frame, connect only once the page has said who the shopper
+   * is (`start()`), so a logged-in customer opens on their own chat (auth.identity). */
   constructor(
     private readonly shop: string,
     serverOrigin: string = window.location.origin,
+    waitForHost = false,
   ) {
     this.saved = new SavedChat(shop);
-    this.token = this.saved.token();
     this.store = new Store<ChatState>({
       connection: 'connecting',
       ready: false,
@@ -101,8 +102,9 @@ export class ShopperChat {
     });
     this.socket = io(serverOrigin + Namespace.visitor, {
       path: SOCKET_PATH,
-      // a function, so every reconnect sends the token of the latest session
-      auth: (cb) => cb(this.token ? { token: this.token, shop: this.shop } : { shop: this.shop }),
+      autoConnect: !waitForHost,
+      // a function, so every reconnect sends the latest session's token and the page's identity
+      auth: (cb) => cb(this.host.handshake(this.shop, this.saved.token())),
     });
     this.outbox = new Outbox<ShopperOutgoing>({
       read: () => this.store.state.outbox,
@@ -146,7 +148,7 @@ export class ShopperChat {
       outbox: this.outbox,
       progress: this.store,
       uploadUrl: () => serverOrigin + UPLOAD_PATH,
-      authorization: () => (this.token ? `Visitor ${this.token}` : null),
+      authorization: () => (this.saved.uploadToken ? `Visitor ${this.saved.uploadToken}` : null),
       notice: (text) => this.showNotice(text),
     });
     this.myTyping = new TypingSignal(
@@ -202,15 +204,14 @@ export class ShopperChat {
       this.store.set({ connection: 'offline' });
       if (!sock.active) {
         // refused by the server (e.g. a token it no longer knows): start afresh as a new shopper
-        this.token = null;
         this.saved.saveToken(null);
         window.setTimeout(() => sock.connect(), 2000);
       }
     });
 
     sock.on(VisitorEvent.session, (p: SessionPayload) => {
-      this.token = p.token;
       this.saved.saveToken(p.token);
+      this.saved.uploadToken = p.upload_token ?? null;
       const s = this.store.state;
       const sameConversation = s.conversationId === p.conversation_id;
       this.store.set({
@@ -290,13 +291,18 @@ export class ShopperChat {
   /** The shop's page logged its customer out (the loader's logout()): this browser forgets
    * the token and whatever was still unsent, and chats on as a new anonymous shopper. */
   logout(): void {
-    this.token = null;
     this.saved.saveToken(null);
     this.host.logout();
     this.setOutbox([]);
     this.store.set({ ready: false, conversationId: null, messages: [], agent: null, queue: null, agentRead: 0 });
+    if (!this.socket.active) return; // not connected yet: start() opens the new shopper
     this.socket.disconnect();
     this.socket.connect();
+  }
+
+  /** The page has told the frame what it knows (or never will): connect, once. */
+  start(): void {
+    if (!this.socket.active && !this.socket.connected) this.socket.connect();
   }
 
   retry(clientId: string): void {
@@ -308,24 +314,9 @@ export class ShopperChat {
     this.photos.remove(clientId);
   }
 
-  async handoff(): Promise<void> {
-    if (this.store.state.handoffBusy) return;
-    if (!this.socket.connected) {
-      this.showNotice('网络已断开，恢复连接后再试');
-      return;
-    }
-    this.store.set({ handoffBusy: true });
-    const ack = await emitWithAck<HandoffAck>(this.socket, VisitorEvent.handoff, {});
-    this.store.set({ handoffBusy: false });
-    if (!ack.ok) {
-      this.showNotice(ERROR_TEXT[ack.error.code] ?? '转人工失败，请稍后重试');
-      return;
-    }
-    const status = ack.status ?? (ack.queue ? 'queued' : this.store.state.status);
-    this.store.set((s) => ({
-      status: s.status === 'assigned' && status === 'queued' ? s.status : status,
-      queue: status === 'queued' ? (ack.queue ?? s.queue) : s.queue,
-    }));
+  /** 转人工 (chat/handoff.ts). */
+  handoff(): Promise<void> {
+    return requestHandoff(this.socket, this.store, (text) => this.showNotice(text));
   }
 
   /** Called on every keystroke in the composer: tells the agent, at most once per idle period. */

@@ -43,6 +43,8 @@ export class HostBridge {
   private refused: string | null = null;
   private identifying = false;
   private reported = false;
+  /** The identity the latest handshake carried (auth.identity), as a key. */
+  private handshakeKey: string | null = null;
 
   constructor(
     private readonly socket: () => Socket,
@@ -65,9 +67,22 @@ export class HostBridge {
     void this.sync();
   }
 
+  /** The /visitor handshake's auth: the page's customer goes with it (docs/protocol.md), so
+   * their chat opens directly, without an anonymous one first; a refused one is not sent again. */
+  handshake(shop: string, token: string | null): Record<string, unknown> {
+    const key = this.identity ? JSON.stringify(this.identity) : null;
+    this.handshakeKey = key !== this.refused ? key : null;
+    return { shop, ...(token ? { token } : {}), ...(this.handshakeKey ? { identity: this.identity } : {}) };
+  }
+
   onSession(p: SessionPayload): void {
     this.sessionSeen = true;
     this.customerId = p.visitor?.customer_id ?? null;
+    if (p.identity && !p.identity.ok) {
+      this.refused = this.handshakeKey;
+      // for the shop's developers: the shopper sees nothing and chats on anonymously
+      console.warn(`[chatserver] identity refused: ${p.identity.error.code} ${p.identity.error.message}`);
+    }
     const widget = p.widget ?? null;
     const asks = widget ? Object.values(widget.prechat).some((r) => r === 'required') : false;
     this.store.set({ widget, prechatDone: !asks || !!p.prechat_done });
@@ -84,6 +99,7 @@ export class HostBridge {
     this.identity = null;
     this.customerId = null;
     this.refused = null;
+    this.handshakeKey = null;
     this.pendingOrder = null;
   }
 

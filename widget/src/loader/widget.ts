@@ -11,7 +11,7 @@
 // with this page's URL, title and referrer (never anything typed on the page).
 
 interface FrameMessage {
-  type: 'chatserver:close' | 'chatserver:unread' | 'chatserver:ready';
+  type: 'chatserver:close' | 'chatserver:unread' | 'chatserver:ready' | 'chatserver:logged-out';
   count?: number;
 }
 
@@ -50,7 +50,7 @@ interface ChatWidgetApi {
     identity: null,
     product: productFromAttributes(script),
     order: null,
-    page: { url: withoutQuery(location.href), title: document.title, referrer: withoutQuery(document.referrer) },
+    page: { url: pageAddress(location.href), title: document.title, referrer: pageAddress(document.referrer) },
   };
 
   const host = document.createElement('div');
@@ -123,7 +123,10 @@ interface ChatWidgetApi {
   let open = false;
   let frameReady = false;
   let inviteText = '';
-  let loggedOut = false; // told to the chat app once it is ready
+  // logout() before the chat was opened: noted in this page's storage too, so a navigation
+  // right after it is not lost; told to the chat app once it is ready, forgotten once it answers
+  const logoutKey = `chatserver:logout:${shop}`;
+  let loggedOut = readNote(logoutKey);
 
   function post(type: string, extra: Fields = {}): void {
     frame?.contentWindow?.postMessage({ type, ...extra }, origin);
@@ -168,12 +171,14 @@ interface ChatWidgetApi {
     if (data.type === 'chatserver:close') setOpen(false);
     else if (data.type === 'chatserver:ready') {
       frameReady = true;
+      // the logout first: the context that follows may already name the next customer
       if (loggedOut) post('chatserver:logout');
       loggedOut = false;
       sendContext();
       if (inviteText) post('chatserver:invite', { text: inviteText });
       inviteText = '';
     }
+    else if (data.type === 'chatserver:logged-out') writeNote(logoutKey, false);
     else if (data.type === 'chatserver:unread' && !open) setUnread(Number(data.count) || 0);
   });
 
@@ -187,6 +192,7 @@ interface ChatWidgetApi {
     logout() {
       context.identity = null;
       context.order = null;
+      writeNote(logoutKey, true); // until the chat app confirms, even across a navigation
       if (frameReady) post('chatserver:logout');
       else loggedOut = true;
     },
@@ -242,9 +248,43 @@ interface ChatWidgetApi {
   else document.addEventListener('DOMContentLoaded', attach);
 })();
 
-/** A page address without its query and fragment: they can hold search terms or tokens. */
-function withoutQuery(url: string): string {
-  return url.split(/[?#]/, 1)[0];
+// Query keys that name the product on a page (`item.htm?id=123`); the server keeps the same list
+// (chatserver/domain/shopper_context.py). Every other key can hold search terms or tokens.
+const PRODUCT_QUERY_KEYS = new Set([
+  'id', 'sku', 'sku_id', 'skuid', 'item', 'item_id', 'itemid', 'product', 'product_id', 'productid',
+  'goods_id', 'goodsid', 'spu', 'spu_id',
+]);
+
+/** A page address without its fragment, and of its query only the product keys. */
+function pageAddress(url: string): string {
+  const bare = url.split('#', 1)[0];
+  const at = bare.indexOf('?');
+  const address = at < 0 ? bare : bare.slice(0, at);
+  const query = at < 0 ? '' : bare.slice(at + 1);
+  const kept = new URLSearchParams();
+  for (const [key, value] of new URLSearchParams(query)) {
+    if (PRODUCT_QUERY_KEYS.has(key.toLowerCase()) && /^[A-Za-z0-9_.-]{1,64}$/.test(value)) kept.append(key, value);
+  }
+  const rest = kept.toString();
+  return rest ? `${address}?${rest}` : address;
+}
+
+/** A note in this page's localStorage (never throws: storage may be disabled). */
+function readNote(key: string): boolean {
+  try {
+    return localStorage.getItem(key) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function writeNote(key: string, on: boolean): void {
+  try {
+    if (on) localStorage.setItem(key, '1');
+    else localStorage.removeItem(key);
+  } catch {
+    /* storage unavailable: the logout lasts as long as the page */
+  }
 }
 
 /** Only plain data crosses to the chat app (no functions, no DOM nodes). */

@@ -18,17 +18,18 @@ function safeLink(url: string | null | undefined): string | undefined {
   return url && /^https?:\/\//i.test(url) ? url : undefined;
 }
 
-function CardImage({ src, alt }: { src: string | null | undefined; alt: string }) {
+function CardImage({ src, alt, small }: { src: string | null | undefined; alt: string; small?: boolean }) {
   let shown: string | undefined;
   try {
     shown = src && new URL(src, window.location.href).origin === window.location.origin ? src : undefined;
   } catch {
     shown = undefined;
   }
+  const size = small ? ' card-image-small' : '';
   return shown ? (
-    <img class="card-image" src={shown} alt={alt} loading="lazy" />
+    <img class={`card-image${size}`} src={shown} alt={alt} loading="lazy" />
   ) : (
-    <div class="card-image card-image-none" aria-hidden="true">
+    <div class={`card-image card-image-none${size}`} aria-hidden="true">
       商品
     </div>
   );
@@ -75,7 +76,8 @@ export function OrderCardView({ card, testid = 'order-card' }: { card: OrderCard
         {card.status && <div class="card-sub">状态：{card.status}</div>}
         <ul class="card-items">
           {items.slice(0, ORDER_ITEMS_SHOWN).map((item, i) => (
-            <li key={i}>
+            <li key={i} data-testid={`${testid}-item`}>
+              <CardImage src={item.photo?.thumb_url ?? item.image} alt={item.title} small />
               <span class="card-item-title">{item.title}</span>
               <span class="card-sub">×{item.quantity}</span>
             </li>

@@ -134,6 +134,10 @@ export interface SessionPayload {
   /** The shop's pre-chat fields and invitation, and whether this shopper has answered. */
   widget?: WidgetSettings;
   prechat_done?: boolean;
+  /** The credential of a photo upload (`Authorization: Visitor <upload_token>`). */
+  upload_token?: string;
+  /** Present when the handshake carried `auth.identity`: accepted, or why it was refused. */
+  identity?: { ok: true; customer_id: string } | { ok: false; error: { code: string; message: string } };
 }
 
 export interface VisitorSendPayload {

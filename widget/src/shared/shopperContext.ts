@@ -2,14 +2,21 @@
 // context"): cards, the shopper's context as staff see it, and the shop's widget settings.
 
 /** 商品卡片 (`kind: "product"`, `meta.card`; also the product on screen in ShopperContext). */
+/** The image fetched by the server and shown from our own origin (signed media URLs). */
+export interface CardPhoto {
+  url: string;
+  thumb_url: string;
+  width?: number;
+  height?: number;
+}
+
 export interface ProductCard {
   id: string;
   title: string;
   price: number | null;
   image: string | null;
   url: string | null;
-  /** The image fetched by the server and shown from our own origin (signed media URLs). */
-  photo?: { url: string; thumb_url: string; width?: number; height?: number } | null;
+  photo?: CardPhoto | null;
 }
 
 /** 订单卡片 (`kind: "order"`, `meta.card`). */
@@ -17,7 +24,7 @@ export interface OrderCard {
   order_no: string;
   status: string | null;
   amount: number;
-  items: { title: string; quantity: number; price: number | null; image: string | null }[];
+  items: { title: string; quantity: number; price: number | null; image: string | null; photo?: CardPhoto | null }[];
 }
 
 /** What the widget told the server about the shopper (staff only, docs/protocol.md). */
@@ -73,18 +80,16 @@ export function normalProduct(raw: unknown): ProductCard | null {
   const id = textOf(p?.id);
   const title = textOf(p?.title);
   if (!p || !id || !title) return null;
-  // The server's copy of the product image (message_updated), kept; shown only from our origin.
-  const photo = loose(p.photo);
-  const photoUrl = textOf(photo?.url);
+  return { id, title, price: numberOf(p.price), image: textOf(p.image), url: textOf(p.url), photo: photoOf(p.photo) };
+}
+
+/** The server's copy of a product image (message_updated, visitor_context), kept; shown only
+ * from our origin. */
+function photoOf(raw: unknown): CardPhoto | null {
+  const photo = loose(raw);
+  const url = textOf(photo?.url);
   const thumbUrl = textOf(photo?.thumb_url);
-  return {
-    id,
-    title,
-    price: numberOf(p.price),
-    image: textOf(p.image),
-    url: textOf(p.url),
-    photo: photoUrl && thumbUrl ? { url: photoUrl, thumb_url: thumbUrl } : null,
-  };
+  return url && thumbUrl ? { url, thumb_url: thumbUrl } : null;
 }
 
 /** An order as the shop passed it, normalised; null without an order number. */
@@ -99,7 +104,7 @@ export function normalOrder(raw: unknown): OrderCard | null {
     // Not a number (「两件」): NaN goes out as null and the server refuses the card with a
     // clear error, rather than the widget inventing a quantity or an amount.
     const quantity = numberOf(item.quantity ?? 1) ?? Number.NaN;
-    return [{ title, quantity, price: numberOf(item.price), image: textOf(item.image) }];
+    return [{ title, quantity, price: numberOf(item.price), image: textOf(item.image), photo: photoOf(item.photo) }];
   });
   return { order_no: orderNo, status: textOf(o.status), amount: numberOf(o.amount) ?? Number.NaN, items };
 }
