@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error"})
 
 
-class ContractServer(socketio.AsyncServer):
+# python-socketio ships no type information, so its classes are Any to mypy.
+class ContractServer(socketio.AsyncServer):  # type: ignore[misc]
     def _accepts(self, namespace: str, event: Any) -> bool:
         if not isinstance(event, str) or event in RESERVED_EVENTS:
             return False
