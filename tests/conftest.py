@@ -12,6 +12,7 @@ import shutil
 import sys
 import threading
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
@@ -272,7 +273,7 @@ class AgentClient(EventClient):
 
 
 @dataclass
-class ServedApp:
+class ServedApp(ABC):
     """A running app as a test reaches it: its parts and database directly, its REST API over
     HTTP through `call`. LiveServer serves it on a real port; InProcessApp through aiohttp's
     TestClient, for tests that only speak REST."""
@@ -284,11 +285,11 @@ class ServedApp:
     def db(self) -> Database:
         return self.parts.db
 
+    @abstractmethod
     def request(
         self, method: str, path: str, **kwargs: Any
     ) -> AbstractAsyncContextManager[aiohttp.ClientResponse]:
         """`async with app.request(...) as response`: any HTTP request, path from the root."""
-        raise NotImplementedError
 
     async def call(
         self, method: str, path: str, token: str | None = None, body: Any = None
