@@ -43,6 +43,7 @@ run: venv widget
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 fmt: venv
 	$(VENV)/bin/ruff check --fix .
@@ -56,4 +57,4 @@ bench: venv
 	@[ ! -f bench/faq.py ] || $(PY) bench/faq.py
 
 clean:
-	rm -rf $(VENV) widget/dist widget/node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) widget/dist widget/node_modules .pytest_cache .ruff_cache .mypy_cache

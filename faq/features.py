@@ -87,7 +87,8 @@ FRAME_WORDS = frozenset(
 def general_frequency(word: str) -> int:
     """How often the word occurs in jieba's general dictionary (a news and web corpus of ~60 M
     words); 0 when jieba does not know it (a word its HMM made up, such as 领了 or 有个)."""
-    return _get_tokenizer().FREQ.get(word, 0)
+    count: int = _get_tokenizer().FREQ.get(word, 0)  # jieba is untyped
+    return count
 
 
 def frame_features() -> frozenset[str]:

@@ -98,10 +98,10 @@ def _text(value: Any, row: int, name: str, errors: list[RowError], *, required: 
     if not isinstance(value, str):
         errors.append(RowError(row, name, f"{HEADERS[name]}必须是文字"))
         return ""
-    value = value.strip()
-    if required and not value:
+    text = value.strip()
+    if required and not text:
         errors.append(RowError(row, name, f"{HEADERS[name]}不能为空"))
-    return value
+    return text
 
 
 def _similar(value: Any, row: int, errors: list[RowError]) -> tuple[str, ...]:

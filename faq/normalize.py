@@ -38,7 +38,8 @@ def _t2s() -> opencc.OpenCC:
 
 def to_simplified(text: str) -> str:
     """Traditional → simplified Chinese (OpenCC t2s); other scripts pass through."""
-    return _t2s().convert(text)
+    simplified: str = _t2s().convert(text)  # OpenCC.convert has no return annotation
+    return simplified
 
 
 def fold_width_and_case(text: str) -> str:

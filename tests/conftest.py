@@ -12,8 +12,9 @@ import shutil
 import sys
 import threading
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ import aiohttp
 import pytest
 import socketio
 from aiohttp import web, web_app
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
 from chatserver.app import build_app
@@ -272,27 +274,33 @@ class AgentClient(EventClient):
 
 
 @dataclass
-class LiveServer:
-    url: str
+class ServedApp(ABC):
+    """A running app as a test reaches it: its parts and database directly, its REST API over
+    HTTP through `call`. LiveServer serves it on a real port; InProcessApp through aiohttp's
+    TestClient, for tests that only speak REST."""
+
     parts: Components
     settings: Settings
-    clients: list[EventClient] = field(default_factory=list)
 
     @property
     def db(self) -> Database:
         return self.parts.db
 
-    async def visitor(self, token: str | None = None, shop: str | None = "demo") -> Visitor:
-        client = Visitor()
-        auth: dict[str, Any] = {}
-        if token is not None:
-            auth["token"] = token
-        if shop is not None:
-            auth["shop"] = shop
-        await client.connect(self.url, auth)
-        client.session = await client.wait_for("session")
-        self.clients.append(client)
-        return client
+    @abstractmethod
+    def request(
+        self, method: str, path: str, **kwargs: Any
+    ) -> AbstractAsyncContextManager[aiohttp.ClientResponse]:
+        """`async with app.request(...) as response`: any HTTP request, path from the root."""
+
+    async def call(
+        self, method: str, path: str, token: str | None = None, body: Any = None
+    ) -> tuple[int, Any]:
+        """(status, JSON body), or the text of a text/plain answer."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        async with self.request(method, path, headers=headers, json=body) as response:
+            if response.content_type == "text/plain":
+                return response.status, await response.text()
+            return response.status, await response.json(content_type=None)
 
     async def add_agent(
         self,
@@ -324,14 +332,45 @@ class LiveServer:
             )
 
     async def login(self, username: str, password: str = "secret123") -> dict[str, Any]:
+        credentials = {"username": username, "password": password}
+        status, body = await self.call("POST", "/api/auth/login", body=credentials)
+        assert status == 200, body
+        return dict(body)
+
+    async def settle(self) -> None:
+        """Wait until every listener (bot replies, fan-out, routing) has finished."""
+        await self.parts.dispatcher.drain()
+
+
+@dataclass
+class LiveServer(ServedApp):
+    """On a real port: Socket.IO clients, browsers and other processes reach it there."""
+
+    url: str
+    clients: list[EventClient] = field(default_factory=list)
+
+    @asynccontextmanager
+    async def request(
+        self, method: str, path: str, **kwargs: Any
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        # A session per call, as a shop's system or a console page opens one.
         async with (
             aiohttp.ClientSession() as http,
-            http.post(
-                f"{self.url}/api/auth/login", json={"username": username, "password": password}
-            ) as response,
+            http.request(method, self.url + path, **kwargs) as response,
         ):
-            assert response.status == 200, await response.text()
-            return await response.json()
+            yield response
+
+    async def visitor(self, token: str | None = None, shop: str | None = "demo") -> Visitor:
+        client = Visitor()
+        auth: dict[str, Any] = {}
+        if token is not None:
+            auth["token"] = token
+        if shop is not None:
+            auth["shop"] = shop
+        await client.connect(self.url, auth)
+        client.session = await client.wait_for("session")
+        self.clients.append(client)
+        return client
 
     async def agent(
         self, username: str = "agent", password: str = "agent123", *, status: str | None = None
@@ -346,15 +385,41 @@ class LiveServer:
         self.clients.append(client)
         return client
 
-    async def settle(self) -> None:
-        """Wait until every listener (bot replies, fan-out, routing) has finished."""
-        await self.parts.dispatcher.drain()
+
+@dataclass
+class InProcessApp(ServedApp):
+    """Behind aiohttp's TestServer and TestClient: one client session whose connections are
+    kept alive across calls, no cookies kept (every call names its own token)."""
+
+    client: TestClient[web.Request, web.Application]
+
+    def request(
+        self, method: str, path: str, **kwargs: Any
+    ) -> AbstractAsyncContextManager[aiohttp.ClientResponse]:
+        return self.client.request(method, path, **kwargs)
 
 
 @pytest.fixture
 async def server(database_url: str, tmp_path: Path) -> AsyncIterator[LiveServer]:
     async with running_server(database_url, tmp_path) as live:
         yield live
+
+
+@pytest.fixture
+async def api(database_url: str, tmp_path: Path) -> AsyncIterator[InProcessApp]:
+    """The app for a test that only speaks REST (no Socket.IO client, no browser)."""
+    app, settings = await _app_for_test(database_url, tmp_path)
+    from chatserver.api.common import COMPONENTS
+
+    test_server = TestServer(app)
+    client = TestClient(test_server, cookie_jar=aiohttp.DummyCookieJar())
+    try:
+        await test_server.start_server(access_log=None)  # as running_server: no access log
+        await client.start_server()
+        yield InProcessApp(parts=app[COMPONENTS], settings=settings, client=client)
+    finally:
+        await client.close()
+        forget_stopped_apps()
 
 
 # The service clock business hours are read with: a Monday 10:00 in Shanghai, inside the
@@ -370,14 +435,14 @@ def forget_stopped_apps() -> None:
     web_app._cached_build_middleware.cache_clear()
 
 
-@asynccontextmanager
-async def running_server(
+async def _app_for_test(
     database_url: str,
     tmp_path: Path,
     *,
     clock: Callable[[], datetime] = lambda: INSIDE_HOURS,
     **overrides: str,
-) -> AsyncIterator[LiveServer]:
+) -> tuple[web.Application, Settings]:
+    """The demo shop seeded into the database, and the app built as `chatserver run` builds it."""
     environ = {
         "CHATSERVER_DATA_DIR": str(tmp_path / "data"),
         "DATABASE_URL": database_url,
@@ -391,7 +456,18 @@ async def running_server(
     seed_db = Database(database_url)
     await seed_demo(seed_db)
     await seed_db.dispose()
-    app = build_app(settings, clock=clock)
+    return build_app(settings, clock=clock), settings
+
+
+@asynccontextmanager
+async def running_server(
+    database_url: str,
+    tmp_path: Path,
+    *,
+    clock: Callable[[], datetime] = lambda: INSIDE_HOURS,
+    **overrides: str,
+) -> AsyncIterator[LiveServer]:
+    app, settings = await _app_for_test(database_url, tmp_path, clock=clock, **overrides)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -112,7 +112,8 @@ class BotTurns:
                     waiting_since=conversation.awaiting_since or asked_at,
                 )
                 return
-            kind, meta = "text", {}
+            kind = "text"
+            meta: dict[str, Any] = {}
             if decision.action == "answer":
                 conversation.bot_misses = 0
                 if chosen is not None:

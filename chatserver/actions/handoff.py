@@ -109,6 +109,7 @@ async def request_person(
     offer = None if state.answerable or leaving else state.wire(at)
     if not leaving and not state.availability.open:
         return await offer_leave_message(tx, conversation, state, at=at, now=now, wanted=reason)
+    notice: str | None
     if leaving:
         notice = received_text(state.availability, at, state.zone)
     else:

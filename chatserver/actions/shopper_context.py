@@ -56,7 +56,7 @@ class ShopperContexts:
                         conversation.shop_id,
                         visitor_id=visitor.id,
                         agent_id=conversation.agent_id,
-                        context=shown,
+                        context=shown or {},
                     )
                 )
             return {"context": shown}

@@ -120,6 +120,7 @@ class SlaActions:
             if seen is None or not await self._overdue(session, seen, now):
                 return False
             previous_id = seen.agent_id
+            assert previous_id is not None  # overdue means assigned to someone
             others = [
                 load
                 for load in await routable_loads(session, seen.shop_id, self.is_connected)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from aiohttp import web
 from pydantic import BaseModel
-from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json_schema
 from pydantic_core import core_schema
 
 from chatserver import __version__
@@ -223,12 +223,13 @@ def build_document(routes: Iterable[Route]) -> JsonSchema:
     unique = list(dict.fromkeys(models))
     # Bodies as the server reads them; answers as it writes them.
     bodies = {r.body for r in routes if r.body is not None}
+    wanted: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (m, "validation" if m in bodies else "serialization") for m in unique
+    ]
     keyed, definitions = models_json_schema(
-        [(m, "validation" if m in bodies else "serialization") for m in unique],
-        ref_template=REF,
-        schema_generator=CommandSchema,
+        wanted, ref_template=REF, schema_generator=CommandSchema
     )
-    schema_of = {model: keyed[(model, mode)] for (model, mode) in keyed}
+    schema_of = {model: keyed[(model, mode)] for (model, mode) in wanted}
     definitions = definitions.get("$defs", {})
     paths: JsonSchema = {}
     for route in sorted(routes, key=lambda r: (r.document_path, r.method)):
@@ -263,7 +264,8 @@ DOCUMENT_CACHE = web.AppKey("openapi_document", dict[str, JsonSchema])
 async def openapi_json(request: web.Request) -> web.Response:
     cache = request.app[DOCUMENT_CACHE]
     if "document" not in cache:
-        cache["document"] = build_document(request.app[ROUTES])
+        routes: list[Route] = request.app[ROUTES]
+        cache["document"] = build_document(routes)
     return web.json_response(cache["document"], headers={"Cache-Control": "no-cache"})
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from chatserver.api.routes import Handler
+
 DIST = Path(__file__).resolve().parents[2] / "widget" / "dist"
 SECTIONS = ("widget", "agent", "admin", "demo", "assets")
 # Icons at the root (widget/public/): every page links the SVG, older browsers the PNG, and a
@@ -42,7 +44,7 @@ def resolve_in(dist: Path, tail: str) -> Path | None:
         return None
 
 
-def make_handler(dist: Path):  # type: ignore[no-untyped-def]
+def make_handler(dist: Path) -> Handler:
     built = dist.is_dir()
 
     async def serve(request: web.Request) -> web.StreamResponse:

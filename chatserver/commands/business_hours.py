@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from chatserver.domain.hours_settings import MAX_DATES, WEEKDAYS
+from chatserver.domain.business_hours import WEEKDAYS
+from chatserver.domain.hours_settings import MAX_DATES
 
 TIME = r"^([01]\d|2[0-4]):([0-5]\d)$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -36,6 +37,6 @@ class BusinessHoursChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     time_zone: str | None = Field(None, description="IANA 时区，例如 Asia/Shanghai")
-    weekly: Weekly | None = None  # type: ignore[valid-type]
+    weekly: Weekly | None = None
     holidays: list[str] | None = Field(None, max_length=MAX_DATES)
     exceptions: list[ExceptionDay] | None = Field(None, max_length=MAX_DATES)

@@ -65,10 +65,13 @@ def _text_rule(
     return validate
 
 
-def _stored_text(name: str, limit: int, *, required: bool, may_be_empty: bool = False) -> Any:
+def _stored_text(
+    name: str, limit: int, *, required: bool, may_be_empty: bool = False
+) -> PlainValidator:
+    """The validator of a stored text; the field's type is written where it is used, so a
+    type checker sees a real alias (str for a required field, str | None otherwise)."""
     rule = _text_rule(name, limit, required=required, may_be_empty=may_be_empty)
-    input_type = str if required else str | None
-    return Annotated[input_type, PlainValidator(rule, json_schema_input_type=input_type)]
+    return PlainValidator(rule, json_schema_input_type=str if required else str | None)
 
 
 def _similar(value: Any) -> list[str] | None:
@@ -97,7 +100,7 @@ def _enabled(value: Any) -> bool | None:
 
 def _template(
     name: str, limit: int, placeholders: tuple[str, ...], *, required: bool, label: str = ""
-) -> Any:
+) -> PlainValidator:
     """A text with placeholders (domain/greeting.py): refused at once when it cannot render."""
     label = label or LABELS.get(name, name)
     text_rule = _text_rule(name, limit, required=required)
@@ -110,8 +113,7 @@ def _template(
                 raise invalid(problem, field=name)
         return text
 
-    input_type = str if required else str | None
-    return Annotated[input_type, PlainValidator(validate, json_schema_input_type=input_type)]
+    return PlainValidator(validate, json_schema_input_type=str if required else str | None)
 
 
 def _shortcut(value: Any) -> str | None:
@@ -130,19 +132,31 @@ def _shortcut(value: Any) -> str | None:
 
 Similar = Annotated[list[str] | None, PlainValidator(_similar, json_schema_input_type=list[str])]
 Enabled = Annotated[bool | None, PlainValidator(_enabled, json_schema_input_type=bool)]
-Category = _stored_text("category", MAX_CATEGORY, required=False, may_be_empty=True)
-Greeting = _template("greeting_template", MAX_ANSWER, GREETING_PLACEHOLDERS, required=False)
-Farewell = _template("farewell_template", MAX_ANSWER, FAREWELL_PLACEHOLDERS, required=False)
+Category = Annotated[
+    str | None, _stored_text("category", MAX_CATEGORY, required=False, may_be_empty=True)
+]
+Greeting = Annotated[
+    str | None,
+    _template("greeting_template", MAX_ANSWER, GREETING_PLACEHOLDERS, required=False),
+]
+Farewell = Annotated[
+    str | None,
+    _template("farewell_template", MAX_ANSWER, FAREWELL_PLACEHOLDERS, required=False),
+]
 Shortcut = Annotated[str | None, PlainValidator(_shortcut, json_schema_input_type=str)]
-Question = _stored_text("question", MAX_QUESTION, required=True)
-Answer = _stored_text("answer", MAX_ANSWER, required=True)
-NewQuestion = _stored_text("question", MAX_QUESTION, required=False)
-NewAnswer = _stored_text("answer", MAX_ANSWER, required=False)
-Title = _stored_text("title", MAX_TITLE, required=True)
-PhraseText = _template("text", MAX_ANSWER, PHRASE_PLACEHOLDERS, required=True, label="常用语")
-NewTitle = _stored_text("title", MAX_TITLE, required=False)
-NewPhraseText = _template("text", MAX_ANSWER, PHRASE_PLACEHOLDERS, required=False, label="常用语")
-ShopName = _stored_text("name", MAX_SHOP_NAME, required=False)
+Question = Annotated[str, _stored_text("question", MAX_QUESTION, required=True)]
+Answer = Annotated[str, _stored_text("answer", MAX_ANSWER, required=True)]
+NewQuestion = Annotated[str | None, _stored_text("question", MAX_QUESTION, required=False)]
+NewAnswer = Annotated[str | None, _stored_text("answer", MAX_ANSWER, required=False)]
+Title = Annotated[str, _stored_text("title", MAX_TITLE, required=True)]
+PhraseText = Annotated[
+    str, _template("text", MAX_ANSWER, PHRASE_PLACEHOLDERS, required=True, label="常用语")
+]
+NewTitle = Annotated[str | None, _stored_text("title", MAX_TITLE, required=False)]
+NewPhraseText = Annotated[
+    str | None, _template("text", MAX_ANSWER, PHRASE_PLACEHOLDERS, required=False, label="常用语")
+]
+ShopName = Annotated[str | None, _stored_text("name", MAX_SHOP_NAME, required=False)]
 
 
 class _Edit(Command):

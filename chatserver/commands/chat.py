@@ -21,10 +21,12 @@ def parse_id(value: Any, name: str, missing: str, *, field: str | None = None) -
     if isinstance(value, str):
         if not (value.isascii() and value.isdigit()) or len(value) > 18:
             raise invalid(f"{name} 必须是整数", field=field)
-        value = int(value)
-    if not 0 < value < 2**62:
+        number = int(value)
+    else:
+        number = value
+    if not 0 < number < 2**62:
         raise AppError("not_found", missing)
-    return value
+    return number
 
 
 def parse_conversation_id(value: Any) -> int:

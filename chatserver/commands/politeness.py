@@ -66,7 +66,7 @@ def _word(category: str, value: Any, what: str, limit: int) -> str:
     return cleaned
 
 
-def _list_rule(category: str) -> Any:
+def _list_rule(category: str) -> PlainValidator:
     """A list, or None (absent or null): that category follows the defaults."""
     label = LIST_LABELS[category]
     with_replacement = category in TERM_CATEGORIES
@@ -98,14 +98,14 @@ def _list_rule(category: str) -> Any:
                     entries.setdefault(word, word)
         return list(entries.values())
 
-    return Annotated[list[Any] | None, PlainValidator(validate, json_schema_input_type=list[Any])]
+    return PlainValidator(validate, json_schema_input_type=list[Any])
 
 
-AddressList = _list_rule("address")
-SlangList = _list_rule("slang")
-ArguingList = _list_rule("arguing")
-RefusalList = _list_rule("refusal")
-KeepList = _list_rule("keep")
+AddressList = Annotated[list[Any] | None, _list_rule("address")]
+SlangList = Annotated[list[Any] | None, _list_rule("slang")]
+ArguingList = Annotated[list[Any] | None, _list_rule("arguing")]
+RefusalList = Annotated[list[Any] | None, _list_rule("refusal")]
+KeepList = Annotated[list[Any] | None, _list_rule("keep")]
 
 
 class PolitenessUpdate(Command):
@@ -121,5 +121,7 @@ class PolitenessUpdate(Command):
 
     def stored(self) -> dict[str, list[Any]] | None:
         """What the shop row keeps: only the categories with a list of their own."""
-        lists = {c: getattr(self, c) for c in CATEGORIES if getattr(self, c) is not None}
+        lists: dict[str, list[Any]] = {
+            c: getattr(self, c) for c in CATEGORIES if getattr(self, c) is not None
+        }
         return lists or None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
@@ -23,7 +24,9 @@ class RateService(Command):
     comment: Comment = None
 
 
-def instant_field(field: str) -> PlainValidator:
+def instant_parser(field: str) -> Callable[[Any], datetime | None]:
+    """An aware ISO 8601 instant, or None for absent or empty; errors name the field."""
+
     def parse(value: Any) -> datetime | None:
         if value is None or value == "":
             return None
@@ -38,7 +41,11 @@ def instant_field(field: str) -> PlainValidator:
             raise invalid(message, field=field)
         return instant
 
-    return PlainValidator(parse, json_schema_input_type=str | None)
+    return parse
+
+
+def instant_field(field: str) -> PlainValidator:
+    return PlainValidator(instant_parser(field), json_schema_input_type=str | None)
 
 
 def _agent_id(value: Any) -> int | None:

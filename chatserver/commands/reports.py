@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import PlainValidator
 
 from chatserver.commands.base import Command
-from chatserver.commands.ratings import instant_field
+from chatserver.commands.ratings import instant_parser
 from chatserver.domain.reports import PERIODS, Period
 from chatserver.errors import invalid
 
@@ -44,7 +44,7 @@ def _choice(field: str, allowed: tuple[str, ...], default: str | None) -> PlainV
 
 def _moment(field: str) -> PlainValidator:
     """An instant with a zone, or a plain date (a whole local day of the shop)."""
-    instant = instant_field(field).func
+    instant = instant_parser(field)
 
     def parse(value: Any) -> datetime | date | None:
         if isinstance(value, str) and len(value) == 10:
@@ -52,7 +52,7 @@ def _moment(field: str) -> PlainValidator:
                 return date.fromisoformat(value)
             except ValueError:
                 pass
-        return instant(value)  # type: ignore[call-arg]
+        return instant(value)
 
     return PlainValidator(parse, json_schema_input_type=str | None)
 

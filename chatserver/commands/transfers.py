@@ -24,10 +24,12 @@ def parse_target_id(value: Any) -> int | None:
     if isinstance(value, str):
         if not (value.isascii() and value.isdigit()) or len(value) > 18:
             raise invalid("转接对象的 id 必须是整数")
-        value = int(value)
-    if not 0 < value < 2**62:
+        number = int(value)
+    else:
+        number = value
+    if not 0 < number < 2**62:
         raise AppError("not_found", "转接对象不存在")
-    return value
+    return number
 
 
 TargetId = Annotated[int | None, PlainValidator(parse_target_id, json_schema_input_type=int)]

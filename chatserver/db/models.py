@@ -19,9 +19,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from chatserver.db.base import Base, Id, UTCDateTime, utcnow
+from chatserver.db.base import Base, Id, UTCDateTime
 
-# Re-exported: every table is reachable from here (Alembic, tests).
+# Re-exported: every table is reachable from here (Alembic, tests), and the clock the actions
+# stamp rows with.
+from chatserver.db.base import utcnow as utcnow
 from chatserver.db.complaints import Complaint as Complaint
 from chatserver.db.complaints import ComplaintEvent as ComplaintEvent
 from chatserver.db.groups import Group as Group

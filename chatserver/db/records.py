@@ -8,16 +8,25 @@ writes the event row in the same transaction.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped
 
-from chatserver.db.models import Agent, Conversation, ConversationEvent, Message, Visitor
+from chatserver.db.models import Conversation, ConversationEvent, Message
 from chatserver.domain import states
 from chatserver.errors import AppError
 
-Row = TypeVar("Row", Conversation, Agent, Visitor)
+
+class _Keyed(Protocol):
+    """A mapped table whose primary key is an integer column named id (every table here).
+    ClassVar: lock_row reads the column on the class, where it is an SQL expression."""
+
+    id: ClassVar[Mapped[int]]
+
+
+Row = TypeVar("Row", bound=_Keyed)
 
 
 async def lock_row(session: AsyncSession, model: type[Row], row_id: int) -> Row | None:

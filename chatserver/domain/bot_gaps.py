@@ -73,11 +73,14 @@ class QuestionGroup:
     @property
     def best_candidate(self) -> int | None:
         """The entry the matcher thought closest, weighed by its scores over the group."""
-        votes: Counter[int] = Counter()
+        votes: dict[int, float] = {}
         for q in self.members:
             if q.faq_id is not None:
-                votes[q.faq_id] += q.score if q.score is not None else 1.0
-        return votes.most_common(1)[0][0] if votes else None
+                votes[q.faq_id] = votes.get(q.faq_id, 0.0) + (
+                    q.score if q.score is not None else 1.0
+                )
+        # On equal totals the entry first voted for wins (max keeps the first).
+        return max(votes, key=votes.__getitem__) if votes else None
 
     def examples(self) -> list[AskedQuestion]:
         """A few different wordings, newest first."""

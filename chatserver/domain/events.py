@@ -28,6 +28,17 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class ShopEvent(Event):
+    """An event about a shop as a whole: one lane per shop."""
+
+    shop_id: int
+
+    @property
+    def lane(self) -> Lane:
+        return ("shop", self.shop_id)
+
+
+@dataclass(frozen=True, slots=True)
 class ConversationFact(Event):
     conversation_id: int
     shop_id: int
@@ -260,25 +271,13 @@ class AgentStatusChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class CatalogChanged(Event):
+class CatalogChanged(ShopEvent):
     """The shop's FAQ or standard phrases were edited."""
-
-    shop_id: int
-
-    @property
-    def lane(self) -> Lane:
-        return ("shop", self.shop_id)
 
 
 @dataclass(frozen=True, slots=True)
-class WebhooksQueued(Event):
+class WebhooksQueued(ShopEvent):
     """A commit stored webhook deliveries for the shop (the outbox): time to send them."""
-
-    shop_id: int
-
-    @property
-    def lane(self) -> Lane:
-        return ("shop", self.shop_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,15 +296,9 @@ class ReadUpTo(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
-class RoutingRequested(Event):
+class RoutingRequested(ShopEvent):
     """Look for a free agent for the shop's waiting chats now (a shopper asked again, or the
     periodic sweep found chats waiting)."""
-
-    shop_id: int
-
-    @property
-    def lane(self) -> Lane:
-        return ("shop", self.shop_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,17 +317,12 @@ class SuggestionsFound(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
-class QueueChanged(Event):
-    shop_id: int
+class QueueChanged(ShopEvent):
     # The waiting list for agents, and each waiting shopper's {position, eta_s, agents_online}.
     items: list[Wire]
     positions: dict[int, dict[str, int | None]]
     # Each waiting chat's last message seq when the snapshot was read.
     as_of_seq: dict[int, int]
-
-    @property
-    def lane(self) -> Lane:
-        return ("shop", self.shop_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,12 +333,7 @@ class SupervisorActed(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
-class LiveBoardChanged(Event):
+class LiveBoardChanged(ShopEvent):
     """The supervisors' live view of one shop as it now stands (derived, never stored)."""
 
-    shop_id: int
     board: Wire
-
-    @property
-    def lane(self) -> Lane:
-        return ("shop", self.shop_id)

@@ -40,6 +40,7 @@ Affecting = (
     | ChatTransferred
     | AgentStatusChanged
     | MessagePosted
+    | RoutingRequested
     | FlagChanged
 )
 

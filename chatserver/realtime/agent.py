@@ -79,7 +79,8 @@ class AgentDesk:
     shifts: Shifts
 
 
-class AgentNamespace(socketio.AsyncNamespace):
+# python-socketio ships no type information, so its classes are Any to mypy.
+class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(self, desk: AgentDesk) -> None:
         super().__init__(events.AGENT_NAMESPACE)
         self.desk = desk

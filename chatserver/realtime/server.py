@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error"})
 
 
-class ContractPacket(packet.Packet):
+# python-socketio ships no type information, so its classes are Any to mypy.
+class ContractPacket(packet.Packet):  # type: ignore[misc]
     """A client's event or handshake whose data cannot be decoded keeps its type, namespace and
     id, with no data, instead of failing the whole frame."""
 
@@ -43,7 +44,7 @@ class ContractPacket(packet.Packet):
             return 0
 
 
-class ContractServer(socketio.AsyncServer):
+class ContractServer(socketio.AsyncServer):  # type: ignore[misc]
     def __init__(self, **options: Any) -> None:
         super().__init__(serializer=ContractPacket, **options)
 

@@ -43,7 +43,8 @@ class SupervisorDesk:
     conversations: ConversationViews
 
 
-class SupervisorNamespace(socketio.AsyncNamespace):
+# python-socketio ships no type information, so its classes are Any to mypy.
+class SupervisorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(self, desk: SupervisorDesk) -> None:
         super().__init__(events.SUPERVISOR_NAMESPACE)
         self.desk = desk

@@ -44,7 +44,8 @@ def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value and is_encodable(value) else None
 
 
-class VisitorNamespace(socketio.AsyncNamespace):
+# python-socketio ships no type information, so its classes are Any to mypy.
+class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(
         self,
         sessions: VisitorSessions,

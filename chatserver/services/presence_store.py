@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from typing import Protocol
+from typing import Protocol, cast
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,8 @@ class RedisPresenceStore:
 
     async def _live(self, key: str) -> list[str]:
         """Members of a hash whose host still beats; entries of dead hosts are removed."""
-        entries: dict[str, str] = await self.redis.hgetall(key)
+        # The client decodes (decode_responses=True), which redis-py's types cannot express.
+        entries = cast(dict[str, str], await self.redis.hgetall(key))
         if not entries:
             return []
         hosts = sorted(set(entries.values()))

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, literal, select, text
+from sqlalchemy import SQLColumnExpression, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
@@ -49,7 +49,7 @@ async def report_zone(session: AsyncSession, shop_id: int) -> ZoneInfo:
     return (await calendar_for_shop(session, shop_id)).tz
 
 
-def _key_column(dimension: rules.Dimension) -> ColumnElement[Any]:
+def _key_column(dimension: rules.Dimension) -> SQLColumnExpression[Any]:
     if dimension == "agents":
         return Conversation.agent_id
     if dimension == "groups":

@@ -8,7 +8,7 @@ page ticks them itself between updates.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -136,7 +136,9 @@ async def live_board(
         )
     # One query for every open chat's shopper, not one each.
     wanted = {c.visitor_id for c in open_chats}
-    found = await session.scalars(select(Visitor).where(Visitor.id.in_(wanted))) if wanted else []
+    found: Iterable[Visitor] = (
+        await session.scalars(select(Visitor).where(Visitor.id.in_(wanted))) if wanted else []
+    )
     visitors = {v.id: v for v in found}
     chats = [await _chat_row(session, c, names, groups, visitors, now) for c in open_chats]
     return {"as_of": iso(now), "queues": queues, "agents": staff, "chats": chats}

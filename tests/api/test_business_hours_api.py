@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tests.api.test_politeness_api import _call
-from tests.conftest import LiveServer
+from tests.conftest import InProcessApp
 
 PATH = "/api/business-hours"
 WEEK = {
@@ -16,13 +15,13 @@ WEEK = {
 }
 
 
-async def test_supervisors_read_admins_edit_agents_neither(server: LiveServer) -> None:
-    await server.add_agent("lead", "组长", role="supervisor")
-    agent = (await server.login("agent", "agent123"))["token"]
-    lead = (await server.login("lead"))["token"]
-    admin = (await server.login("admin", "admin123"))["token"]
+async def test_supervisors_read_admins_edit_agents_neither(api: InProcessApp) -> None:
+    await api.add_agent("lead", "组长", role="supervisor")
+    agent = (await api.login("agent", "agent123"))["token"]
+    lead = (await api.login("lead"))["token"]
+    admin = (await api.login("admin", "admin123"))["token"]
 
-    status, shown = await _call(server, "GET", PATH, lead)
+    status, shown = await api.call("GET", PATH, lead)
     assert status == 200
     # The manual's shifts until an admin says otherwise; the test clock is Monday 10:00.
     assert shown["hours"]["time_zone"] == "Asia/Shanghai"
@@ -32,15 +31,15 @@ async def test_supervisors_read_admins_edit_agents_neither(server: LiveServer) -
     ]
     assert shown["open_now"] is True and shown["next_open_text"] == "今天 10:00"
 
-    status, refused = await _call(server, "GET", PATH, agent)
+    status, refused = await api.call("GET", PATH, agent)
     assert status == 403 and refused["error"]["code"] == "forbidden"
     for token in (agent, lead):
-        status, refused = await _call(server, "PUT", PATH, token, {"weekly": WEEK})
+        status, refused = await api.call("PUT", PATH, token, {"weekly": WEEK})
         assert status == 403 and refused["error"]["code"] == "forbidden"
     # The role first: an agent learns nothing from validation.
-    status, _ = await _call(server, "PUT", PATH, agent, {"time_zone": "Mars/Base"})
+    status, _ = await api.call("PUT", PATH, agent, {"time_zone": "Mars/Base"})
     assert status == 403
-    status, refused = await _call(server, "GET", PATH, "not-a-token")
+    status, refused = await api.call("GET", PATH, "not-a-token")
     assert status == 401
 
     change = {
@@ -48,23 +47,23 @@ async def test_supervisors_read_admins_edit_agents_neither(server: LiveServer) -
         "holidays": ["2026-12-25"],
         "exceptions": [{"date": "2026-12-31", "spans": [{"start": "09:00", "end": "12:00"}]}],
     }
-    status, saved = await _call(server, "PUT", PATH, admin, change)
+    status, saved = await api.call("PUT", PATH, admin, change)
     assert status == 200, saved
     assert saved["hours"]["weekly"]["mon"] == [{"start": "11:00", "end": "18:00"}]
     assert saved["hours"]["holidays"] == ["2026-12-25"]
     assert saved["open_now"] is False and saved["next_open_text"] == "今天 11:00"
     # Other fields keep their values when one is changed.
-    status, again = await _call(server, "PUT", PATH, admin, {"time_zone": "Asia/Tokyo"})
+    status, again = await api.call("PUT", PATH, admin, {"time_zone": "Asia/Tokyo"})
     assert again["hours"]["holidays"] == ["2026-12-25"]
     assert again["hours"]["time_zone"] == "Asia/Tokyo"
-    status, shown = await _call(server, "GET", PATH, lead)
+    status, shown = await api.call("GET", PATH, lead)
     assert shown["hours"] == again["hours"]
 
 
 async def test_bad_input_is_refused_with_the_field_named_and_nothing_saved(
-    server: LiveServer,
+    api: InProcessApp,
 ) -> None:
-    admin = (await server.login("admin", "admin123"))["token"]
+    admin = (await api.login("admin", "admin123"))["token"]
     overlap = [{"start": "09:00", "end": "12:00"}, {"start": "11:30", "end": "14:00"}]
     cases: list[tuple[Any, str | None]] = [
         ({"time_zone": "Mars/Base"}, "time_zone"),
@@ -80,28 +79,28 @@ async def test_bad_input_is_refused_with_the_field_named_and_nothing_saved(
         ({}, None),
     ]
     for body, field in cases:
-        status, refused = await _call(server, "PUT", PATH, admin, body)
+        status, refused = await api.call("PUT", PATH, admin, body)
         assert status == 400, body
         assert refused["error"]["code"] == "invalid_payload"
         assert refused["error"].get("field") == field, (body, refused)
         assert refused["error"]["message"]
-    status, refused = await _call(server, "PUT", PATH, admin, ["not", "an", "object"])
+    status, refused = await api.call("PUT", PATH, admin, ["not", "an", "object"])
     assert status == 400 and refused["error"]["code"] == "invalid_payload"
 
-    status, shown = await _call(server, "GET", PATH, admin)
+    status, shown = await api.call("GET", PATH, admin)
     assert shown["hours"]["time_zone"] == "Asia/Shanghai" and shown["hours"]["holidays"] == []
 
 
-async def test_two_first_saves_at_once_both_land(server: LiveServer) -> None:
+async def test_two_first_saves_at_once_both_land(api: InProcessApp) -> None:
     """The shop's row is locked before the calendar is read: neither save is lost, and the
     two inserts of the first row do not collide."""
-    admin = (await server.login("admin", "admin123"))["token"]
+    admin = (await api.login("admin", "admin123"))["token"]
     results = await asyncio.gather(
-        _call(server, "PUT", PATH, admin, {"time_zone": "Asia/Tokyo"}),
-        _call(server, "PUT", PATH, admin, {"holidays": ["2026-12-25"]}),
+        api.call("PUT", PATH, admin, {"time_zone": "Asia/Tokyo"}),
+        api.call("PUT", PATH, admin, {"holidays": ["2026-12-25"]}),
     )
     assert [status for status, _ in results] == [200, 200], results
-    status, shown = await _call(server, "GET", PATH, admin)
+    status, shown = await api.call("GET", PATH, admin)
     assert status == 200
     assert shown["hours"]["time_zone"] == "Asia/Tokyo"
     assert shown["hours"]["holidays"] == ["2026-12-25"]

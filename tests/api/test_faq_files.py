@@ -8,11 +8,10 @@ import io
 import json
 from typing import Any
 
-import aiohttp
 import pytest
 
 from faq.files import FaqRecord, read_faq, write_faq
-from tests.conftest import LiveServer
+from tests.conftest import InProcessApp, ServedApp
 
 TRICKY_ANSWER = (
     '亲，您好！\n第一步：联系客服，说明订单号, 颜色、尺码；\n第二步：寄回，"包装完好"即可。'
@@ -20,25 +19,21 @@ TRICKY_ANSWER = (
 
 
 async def _request(
-    server: LiveServer, method: str, path: str, token: str, data: bytes | None = None
+    server: ServedApp, method: str, path: str, token: str, data: bytes | None = None
 ) -> tuple[int, bytes, str]:
-    async with (
-        aiohttp.ClientSession() as http,
-        http.request(
-            method, server.url + path, data=data, headers={"Authorization": f"Bearer {token}"}
-        ) as response,
-    ):
+    headers = {"Authorization": f"Bearer {token}"}
+    async with server.request(method, path, data=data, headers=headers) as response:
         return response.status, await response.read(), response.headers.get("Content-Type", "")
 
 
-async def _export(server: LiveServer, token: str, fmt: str) -> bytes:
+async def _export(server: ServedApp, token: str, fmt: str) -> bytes:
     status, body, _ = await _request(server, "GET", f"/api/faq/export?format={fmt}", token)
     assert status == 200, body
     return body
 
 
 async def _import(
-    server: LiveServer, token: str, fmt: str, data: bytes, mode: str = "preview"
+    server: ServedApp, token: str, fmt: str, data: bytes, mode: str = "preview"
 ) -> tuple[int, Any]:
     status, body, _ = await _request(
         server, "POST", f"/api/faq/import?format={fmt}&mode={mode}", token, data
@@ -46,25 +41,25 @@ async def _import(
     return status, json.loads(body)
 
 
-async def _faq(server: LiveServer, token: str) -> list[dict[str, Any]]:
+async def _faq(server: ServedApp, token: str) -> list[dict[str, Any]]:
     _, body, _ = await _request(server, "GET", "/api/faq", token)
     return json.loads(body)["items"]
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
 async def test_export_import_export_is_identical_and_an_edit_comes_back(
-    server: LiveServer, fmt: str
+    api: InProcessApp, fmt: str
 ) -> None:
-    admin = (await server.login("admin", "admin123"))["token"]
-    first = await _export(server, admin, fmt)
-    status, preview = await _import(server, admin, fmt, first)
+    admin = (await api.login("admin", "admin123"))["token"]
+    first = await _export(api, admin, fmt)
+    status, preview = await _import(api, admin, fmt, first)
     assert status == 200, preview
-    entries = await _faq(server, admin)
+    entries = await _faq(api, admin)
     assert (preview["added"], preview["changed"]) == (0, 0)
     assert preview["unchanged"] == len(entries) and preview["errors"] == []
-    status, done = await _import(server, admin, fmt, first, "apply")
+    status, done = await _import(api, admin, fmt, first, "apply")
     assert (status, done["applied"]) == (200, True)
-    assert await _export(server, admin, fmt) == first  # byte for byte
+    assert await _export(api, admin, fmt) == first  # byte for byte
 
     # Edit the file: Chinese text with newlines, commas and quotes, a new entry, a disabled one.
     sheet = read_faq(first, fmt)
@@ -84,41 +79,41 @@ async def test_export_import_export_is_identical_and_an_edit_comes_back(
         )
     )
     edited = write_faq(records, fmt)
-    status, preview = await _import(server, admin, fmt, edited)
+    status, preview = await _import(api, admin, fmt, edited)
     assert (preview["added"], preview["changed"], preview["unchanged"]) == (1, 1, len(entries) - 1)
     changed = next(r for r in preview["rows"] if r["action"] == "changed")
     assert changed["changes"] == ["answer"] and changed["id"] == entries[0]["id"]
-    assert await _faq(server, admin) == entries  # a preview writes nothing
+    assert await _faq(api, admin) == entries  # a preview writes nothing
 
-    status, done = await _import(server, admin, fmt, edited, "apply")
+    status, done = await _import(api, admin, fmt, edited, "apply")
     assert status == 200 and done["applied"]
-    after = await _faq(server, admin)
+    after = await _faq(api, admin)
     assert after[0]["answer"] == TRICKY_ANSWER
     assert after[-1]["question"] == "可以开专票吗" and after[-1]["enabled"] is False
-    again = await _export(server, admin, fmt)
+    again = await _export(api, admin, fmt)
     assert [(r.question, r.answer, r.similar, r.enabled) for r in read_faq(again, fmt).records] == [
         (r.question, r.answer, r.similar, r.enabled) for r in records
     ]
 
 
-async def test_the_exported_json_is_what_get_api_faq_lists(server: LiveServer) -> None:
-    admin = (await server.login("admin", "admin123"))["token"]
-    exported = json.loads(await _export(server, admin, "json"))
-    listed = await _faq(server, admin)
+async def test_the_exported_json_is_what_get_api_faq_lists(api: InProcessApp) -> None:
+    admin = (await api.login("admin", "admin123"))["token"]
+    exported = json.loads(await _export(api, admin, "json"))
+    listed = await _faq(api, admin)
     keep = ("id", "question", "similar", "answer", "category", "enabled")
     assert exported == [{k: e[k] for k in keep} for e in listed]
     # And GET /api/faq's own answer imports as it is (unknown fields ignored).
     status, preview = await _import(
-        server, admin, "json", json.dumps({"items": listed}, ensure_ascii=False).encode()
+        api, admin, "json", json.dumps({"items": listed}, ensure_ascii=False).encode()
     )
     assert (status, preview["unchanged"], preview["errors"]) == (200, len(listed), [])
 
 
 async def test_a_file_with_bad_rows_is_refused_whole_with_an_error_per_row(
-    server: LiveServer,
+    api: InProcessApp,
 ) -> None:
-    admin = (await server.login("admin", "admin123"))["token"]
-    before = await _faq(server, admin)
+    admin = (await api.login("admin", "admin123"))["token"]
+    before = await _faq(api, admin)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerows(
@@ -132,7 +127,7 @@ async def test_a_file_with_bad_rows_is_refused_whole_with_an_error_per_row(
         ]
     )
     data = out.getvalue().encode("utf-8")
-    status, preview = await _import(server, admin, "csv", data)
+    status, preview = await _import(api, admin, "csv", data)
     assert status == 200
     assert [(e["row"], e["field"]) for e in preview["errors"]] == [
         (3, "question"),
@@ -141,18 +136,18 @@ async def test_a_file_with_bad_rows_is_refused_whole_with_an_error_per_row(
         (6, "question"),
     ]
     assert preview["errors"][0]["message"] == "第 3 行：标准问题不能为空"
-    status, refused = await _import(server, admin, "csv", data, "apply")
+    status, refused = await _import(api, admin, "csv", data, "apply")
     assert status == 400 and refused["error"]["code"] == "invalid_payload"
     assert [r["row"] for r in refused["error"]["rows"]] == [3, 4, 5, 6]
-    assert await _faq(server, admin) == before  # nothing half-written
+    assert await _faq(api, admin) == before  # nothing half-written
 
     for fmt, junk in (
         ("json", b"{not json"),
         ("xlsx", b"PK\x03\x04 not a workbook"),
         ("csv", b"a,b\n1,2\n"),
     ):
-        status, body = await _import(server, admin, fmt, junk, "apply")
+        status, body = await _import(api, admin, fmt, junk, "apply")
         assert (status, body["error"]["field"]) == (400, "file"), (fmt, body)
-    status, body = await _import(server, admin, "pdf", b"x")
+    status, body = await _import(api, admin, "pdf", b"x")
     assert (status, body["error"]["field"]) == (400, "format")
-    assert await _faq(server, admin) == before
+    assert await _faq(api, admin) == before

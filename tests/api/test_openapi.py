@@ -20,7 +20,7 @@ from chatserver.api.routes import ROUTES
 from chatserver.app import build_app, build_sio
 from chatserver.config import Settings, load_settings
 from tests.api.test_photos import assigned_chat, send_photo, upload
-from tests.conftest import LiveServer
+from tests.conftest import InProcessApp, LiveServer, ServedApp
 from tests.images import png
 from tests.rest import call
 
@@ -163,51 +163,48 @@ def _calls(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     return sorted(found, key=lambda call: call[1] == "/api/auth/logout")
 
 
-async def _status(
-    http: aiohttp.ClientSession, server: LiveServer, call: tuple[str, str, Any], token: str | None
-) -> int:
+async def _status(server: ServedApp, call: tuple[str, str, Any], token: str | None) -> int:
     method, path, body = call
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with http.request(method, server.url + path, headers=headers, json=body) as response:
+    async with server.request(method, path, headers=headers, json=body) as response:
         return response.status
 
 
-async def test_the_declared_access_is_what_the_server_enforces(server: LiveServer) -> None:
+async def test_the_declared_access_is_what_the_server_enforces(api: InProcessApp) -> None:
     """Each route refuses exactly whom its declaration says: a plain agent where the roles
     leave agents out (403, before any input is read), a key without the route's scope (403),
     a key on a route that takes only sessions, and no credentials on any but public ones (401)."""
-    admin = (await server.login("admin", "admin123"))["token"]
-    agent = (await server.login("agent", "agent123"))["token"]
+    admin = (await api.login("admin", "admin123"))["token"]
+    agent = (await api.login("agent", "agent123"))["token"]
     _, made = await call(
-        server, "POST", "/api/api-keys", admin, {"name": "读会话", "scopes": ["conversations:read"]}
+        api, "POST", "/api/api-keys", admin, {"name": "读会话", "scopes": ["conversations:read"]}
     )
     reader_key = made["secret"]
-    _, document = await call(server, "GET", "/api/openapi.json")
+    _, document = await call(api, "GET", "/api/openapi.json")
     refused: dict[str, list[str]] = {"agent": [], "key": [], "nobody": []}
-    async with aiohttp.ClientSession() as http:
-        for method, path, operation in _calls(document):
-            roles = operation.get("x-roles", [])
-            scope = operation.get("x-api-key-scope")
-            request = (method, path, {} if "requestBody" in operation else None)
-            where = f"{method} {path}"
-            status = await _status(http, server, request, None)
-            if operation["security"]:
-                assert status == 401, where
-                refused["nobody"].append(where)
-            else:  # public; a signed link may still be refused, as documented
-                assert status != 401 and (status != 403 or "403" in operation["responses"]), where
-            if roles:
-                status = await _status(http, server, request, agent)
-                assert (status == 403) is ("agent" not in roles), (where, status)
-                if status == 403:
-                    refused["agent"].append(where)
-            if operation["security"]:
-                status = await _status(http, server, request, reader_key)
-                if scope == "conversations:read":
-                    assert status not in (401, 403), (where, status)
-                else:
-                    assert status == (401 if scope is None else 403), (where, status)
-                    refused["key"].append(where)
+    for method, path, operation in _calls(document):
+        roles = operation.get("x-roles", [])
+        scope = operation.get("x-api-key-scope")
+        request = (method, path, {} if "requestBody" in operation else None)
+        where = f"{method} {path}"
+        status = await _status(api, request, None)
+        if operation["security"]:
+            assert status == 401, where
+            refused["nobody"].append(where)
+        else:  # public; a signed link may still be refused, as documented
+            assert status != 401 and (status != 403 or "403" in operation["responses"]), where
+        if roles:
+            status = await _status(api, request, agent)
+            assert (status == 403) is ("agent" not in roles), (where, status)
+            if status == 403:
+                refused["agent"].append(where)
+        if operation["security"]:
+            status = await _status(api, request, reader_key)
+            if scope == "conversations:read":
+                assert status not in (401, 403), (where, status)
+            else:
+                assert status == (401 if scope is None else 403), (where, status)
+                refused["key"].append(where)
     assert "POST /api/faq" in refused["agent"] and "GET /api/faq" not in refused["agent"]
     assert "POST /api/integrations/conversations/1/messages" in refused["key"]
     assert len(refused["nobody"]) > 60

@@ -5,30 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
-
-from tests.conftest import LiveServer
+from tests.conftest import InProcessApp
 
 
-async def _call(
-    server: LiveServer, method: str, path: str, token: str, body: Any = None
-) -> tuple[int, Any]:
-    async with (
-        aiohttp.ClientSession() as http,
-        http.request(
-            method, server.url + path, json=body, headers={"Authorization": f"Bearer {token}"}
-        ) as response,
-    ):
-        return response.status, await response.json()
+async def test_every_agent_reads_the_lists_only_an_admin_changes_them(api: InProcessApp) -> None:
+    await api.add_agent("lead", "组长", role="supervisor")
+    agent = (await api.login("agent", "agent123"))["token"]
+    lead = (await api.login("lead"))["token"]
+    admin = (await api.login("admin", "admin123"))["token"]
 
-
-async def test_every_agent_reads_the_lists_only_an_admin_changes_them(server: LiveServer) -> None:
-    await server.add_agent("lead", "组长", role="supervisor")
-    agent = (await server.login("agent", "agent123"))["token"]
-    lead = (await server.login("lead"))["token"]
-    admin = (await server.login("admin", "admin123"))["token"]
-
-    status, shown = await _call(server, "GET", "/api/politeness", agent)
+    status, shown = await api.call("GET", "/api/politeness", agent)
     assert status == 200
     assert shown["custom"] == [] and shown["words"] == shown["defaults"]
     assert "姐姐" in shown["words"]["address"]
@@ -36,27 +22,27 @@ async def test_every_agent_reads_the_lists_only_an_admin_changes_them(server: Li
 
     change = {"address": ["老板", " 老板 ", ""], "keep": ["你好色彩"]}
     for token in (agent, lead):
-        status, refused = await _call(server, "PUT", "/api/politeness", token, change)
+        status, refused = await api.call("PUT", "/api/politeness", token, change)
         assert status == 403 and refused["error"]["code"] == "forbidden"
-    status, refused = await _call(server, "PUT", "/api/politeness", agent, {"address": 5})
+    status, refused = await api.call("PUT", "/api/politeness", agent, {"address": 5})
     assert status == 403  # the role first: an agent learns nothing from validation
 
-    status, saved = await _call(server, "PUT", "/api/politeness", admin, change)
+    status, saved = await api.call("PUT", "/api/politeness", admin, change)
     assert status == 200
     assert saved["custom"] == ["address", "keep"]
     assert saved["words"]["address"] == ["老板"]
     assert saved["words"]["keep"] == ["你好色彩"]
     assert saved["words"]["slang"] == saved["defaults"]["slang"]
-    status, shown = await _call(server, "GET", "/api/politeness", agent)
+    status, shown = await api.call("GET", "/api/politeness", agent)
     assert shown["words"] == saved["words"]
 
     # Back to the defaults: every category absent (or null) follows them again.
-    status, reset = await _call(server, "PUT", "/api/politeness", admin, {"address": None})
+    status, reset = await api.call("PUT", "/api/politeness", admin, {"address": None})
     assert status == 200 and reset["custom"] == [] and reset["words"] == reset["defaults"]
 
 
-async def test_bad_lists_are_refused_with_the_field_named(server: LiveServer) -> None:
-    admin = (await server.login("admin", "admin123"))["token"]
+async def test_bad_lists_are_refused_with_the_field_named(api: InProcessApp) -> None:
+    admin = (await api.login("admin", "admin123"))["token"]
     cases: list[tuple[Any, str, str]] = [
         ({"address": "姐姐"}, "invalid_payload", "address"),
         ({"address": ["姐姐", 3]}, "invalid_payload", "address"),
@@ -69,25 +55,24 @@ async def test_bad_lists_are_refused_with_the_field_named(server: LiveServer) ->
         ({"address": ["a\nb"]}, "invalid_payload", "address"),
     ]
     for body, code, field in cases:
-        status, answer = await _call(server, "PUT", "/api/politeness", admin, body)
+        status, answer = await api.call("PUT", "/api/politeness", admin, body)
         assert (status, answer["error"]["code"], answer["error"].get("field")) == (
             400,
             code,
             field,
         ), body
-    status, answer = await _call(server, "PUT", "/api/politeness", admin, ["姐姐"])
+    status, answer = await api.call("PUT", "/api/politeness", admin, ["姐姐"])
     assert status == 400 and answer["error"]["code"] == "invalid_payload"
     # nothing was stored by any of them
-    status, shown = await _call(server, "GET", "/api/politeness", admin)
+    status, shown = await api.call("GET", "/api/politeness", admin)
     assert shown["custom"] == []
 
 
 async def test_saving_impolite_faq_answers_and_phrases_warns_but_saves(
-    server: LiveServer,
+    api: InProcessApp,
 ) -> None:
-    admin = (await server.login("admin", "admin123"))["token"]
-    status, created = await _call(
-        server,
+    admin = (await api.login("admin", "admin123"))["token"]
+    status, created = await api.call(
         "POST",
         "/api/faq",
         admin,
@@ -101,8 +86,7 @@ async def test_saving_impolite_faq_answers_and_phrases_warns_but_saves(
         ("answer", "pronoun", "你"),
     ]
     entry_id = created["entry"]["id"]
-    status, fixed = await _call(
-        server,
+    status, fixed = await api.call(
         "PUT",
         f"/api/faq/{entry_id}",
         admin,
@@ -110,31 +94,31 @@ async def test_saving_impolite_faq_answers_and_phrases_warns_but_saves(
     )
     assert status == 200 and fixed["warnings"] == []
 
-    status, phrase = await _call(
-        server, "POST", "/api/phrases", admin, {"title": "催单", "text": "我说过了，明天发"}
+    status, phrase = await api.call(
+        "POST", "/api/phrases", admin, {"title": "催单", "text": "我说过了，明天发"}
     )
     assert status == 201 and [w["kind"] for w in phrase["warnings"]] == ["arguing"]
     assert phrase["warnings"][0]["suggestion"] == "我再为您说明一下"
-    status, phrase = await _call(
-        server, "PUT", f"/api/phrases/{phrase['phrase']['id']}", admin, {"text": "明天为您发出"}
+    status, phrase = await api.call(
+        "PUT", f"/api/phrases/{phrase['phrase']['id']}", admin, {"text": "明天为您发出"}
     )
     assert status == 200 and phrase["warnings"] == []
 
     # The shop's own lists apply to what its editors save.
-    await _call(server, "PUT", "/api/politeness", admin, {"address": ["老板"]})
-    status, created = await _call(
-        server, "POST", "/api/phrases", admin, {"title": "问候", "text": "老板好，亲"}
+    await api.call("PUT", "/api/politeness", admin, {"address": ["老板"]})
+    status, created = await api.call(
+        "POST", "/api/phrases", admin, {"title": "问候", "text": "老板好，亲"}
     )
     assert [(w["kind"], w["text"]) for w in created["warnings"]] == [("address", "老板")]
 
 
-async def test_the_default_faq_and_phrases_pass_the_check(server: LiveServer) -> None:
+async def test_the_default_faq_and_phrases_pass_the_check(api: InProcessApp) -> None:
     """What every new shop starts with must be what the check asks for."""
-    admin = (await server.login("admin", "admin123"))["token"]
+    admin = (await api.login("admin", "admin123"))["token"]
     from chatserver.domain.politeness import check
 
-    _, faq = await _call(server, "GET", "/api/faq", admin)
-    _, phrases = await _call(server, "GET", "/api/phrases", admin)
+    _, faq = await api.call("GET", "/api/faq", admin)
+    _, phrases = await api.call("GET", "/api/phrases", admin)
     flagged = [e["answer"] for e in faq["items"] if check(e["answer"])]
     flagged += [p["text"] for p in phrases["items"] if check(p["text"])]
     assert flagged == []

@@ -5,39 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
-
-from tests.conftest import LiveServer
+from tests.conftest import InProcessApp
 
 
-async def _call(
-    server: LiveServer, method: str, path: str, token: str | None, body: Any = None
-) -> tuple[int, Any]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with (
-        aiohttp.ClientSession() as http,
-        http.request(method, server.url + path, headers=headers, json=body) as response,
-    ):
-        return response.status, await response.json()
-
-
-async def _tokens(server: LiveServer) -> tuple[str, str, str]:
-    await server.add_agent("boss", "王主管", role="supervisor")
-    agent = (await server.login("agent", "agent123"))["token"]
-    supervisor = (await server.login("boss"))["token"]
-    admin = (await server.login("admin", "admin123"))["token"]
+async def _tokens(api: InProcessApp) -> tuple[str, str, str]:
+    await api.add_agent("boss", "王主管", role="supervisor")
+    agent = (await api.login("agent", "agent123"))["token"]
+    supervisor = (await api.login("boss"))["token"]
+    admin = (await api.login("admin", "admin123"))["token"]
     return agent, supervisor, admin
 
 
 async def test_the_defaults_are_the_manuals_numbers_and_only_staff_above_agents_read_them(
-    server: LiveServer,
+    api: InProcessApp,
 ) -> None:
-    agent, supervisor, _admin = await _tokens(server)
-    assert (await _call(server, "GET", "/api/sla/policies", None))[0] == 401
-    status, body = await _call(server, "GET", "/api/sla/policies", agent)
+    agent, supervisor, _admin = await _tokens(api)
+    assert (await api.call("GET", "/api/sla/policies", None))[0] == 401
+    status, body = await api.call("GET", "/api/sla/policies", agent)
     assert status == 403 and body["error"]["code"] == "forbidden"
 
-    status, page = await _call(server, "GET", "/api/sla/policies", supervisor)
+    status, page = await api.call("GET", "/api/sla/policies", supervisor)
     assert status == 200
     assert page["shop"] == {
         "first_response_s": 60,
@@ -54,17 +41,17 @@ async def test_the_defaults_are_the_manuals_numbers_and_only_staff_above_agents_
     assert by_topic["presales"]["policy"]["first_response_s"] == 60
 
 
-async def test_admins_edit_the_shop_policy_and_supervisors_may_not(server: LiveServer) -> None:
-    agent, supervisor, admin = await _tokens(server)
+async def test_admins_edit_the_shop_policy_and_supervisors_may_not(api: InProcessApp) -> None:
+    agent, supervisor, admin = await _tokens(api)
     change = {"first_response_s": 90, "warn_percent": 80, "reassign_after_s": 120}
     for token in (agent, supervisor):
-        status, body = await _call(server, "PUT", "/api/sla/policies/shop", token, change)
+        status, body = await api.call("PUT", "/api/sla/policies/shop", token, change)
         assert status == 403 and body["error"]["code"] == "forbidden"
     # Refused before validation: a supervisor learns nothing from a bad body either.
-    status, _ = await _call(server, "PUT", "/api/sla/policies/shop", supervisor, {"x": 1})
+    status, _ = await api.call("PUT", "/api/sla/policies/shop", supervisor, {"x": 1})
     assert status == 403
 
-    status, page = await _call(server, "PUT", "/api/sla/policies/shop", admin, change)
+    status, page = await api.call("PUT", "/api/sla/policies/shop", admin, change)
     assert status == 200, page
     assert page["shop"]["first_response_s"] == 90 and page["shop"]["warn_percent"] == 80
     assert page["shop"]["reassign_after_s"] == 120 and page["shop"]["custom"] is True
@@ -75,18 +62,16 @@ async def test_admins_edit_the_shop_policy_and_supervisors_may_not(server: LiveS
     assert by_topic["aftersales"]["policy"]["first_response_s"] == 300
 
     # null switches automatic re-assignment off again; leaving it out keeps it.
-    _, page = await _call(server, "PUT", "/api/sla/policies/shop", admin, {"next_response_s": 45})
+    _, page = await api.call("PUT", "/api/sla/policies/shop", admin, {"next_response_s": 45})
     assert page["shop"]["reassign_after_s"] == 120
-    _, page = await _call(
-        server, "PUT", "/api/sla/policies/shop", admin, {"reassign_after_s": None}
-    )
+    _, page = await api.call("PUT", "/api/sla/policies/shop", admin, {"reassign_after_s": None})
     assert page["shop"]["reassign_after_s"] is None
-    _, read = await _call(server, "GET", "/api/sla/policies", supervisor)
+    _, read = await api.call("GET", "/api/sla/policies", supervisor)
     assert read["shop"]["next_response_s"] == 45 and read["shop"]["first_response_s"] == 90
 
 
-async def test_bad_policies_are_refused_with_the_field_at_fault(server: LiveServer) -> None:
-    _agent, _supervisor, admin = await _tokens(server)
+async def test_bad_policies_are_refused_with_the_field_at_fault(api: InProcessApp) -> None:
+    _agent, _supervisor, admin = await _tokens(api)
     cases: list[tuple[Any, str | None]] = [
         ({"first_response_s": "60"}, "first_response_s"),
         ({"first_response_s": 5}, "first_response_s"),
@@ -102,29 +87,29 @@ async def test_bad_policies_are_refused_with_the_field_at_fault(server: LiveServ
         ([1, 2], None),
     ]
     for body, field in cases:
-        status, answer = await _call(server, "PUT", "/api/sla/policies/shop", admin, body)
+        status, answer = await api.call("PUT", "/api/sla/policies/shop", admin, body)
         assert status == 400, (body, answer)
         assert answer["error"]["code"] == "invalid_payload"
         assert answer["error"].get("field") == field, (body, answer)
-    _, page = await _call(server, "GET", "/api/sla/policies", admin)
+    _, page = await api.call("GET", "/api/sla/policies", admin)
     assert page["shop"]["custom"] is False  # nothing half-written
 
 
 async def test_a_group_gets_its_own_policy_and_can_return_to_the_defaults(
-    server: LiveServer,
+    api: InProcessApp,
 ) -> None:
-    _agent, supervisor, admin = await _tokens(server)
-    _, page = await _call(server, "GET", "/api/sla/policies", admin)
+    _agent, supervisor, admin = await _tokens(api)
+    _, page = await api.call("GET", "/api/sla/policies", admin)
     aftersales = next(g for g in page["groups"] if g["group"]["topic"] == "aftersales")
     path = f"/api/sla/policies/groups/{aftersales['group']['id']}"
 
-    status, _ = await _call(server, "PUT", path, supervisor, {"first_response_s": 120})
+    status, _ = await api.call("PUT", path, supervisor, {"first_response_s": 120})
     assert status == 403
-    status, answer = await _call(server, "PUT", path, admin, {"reassign_after_s": 60})
+    status, answer = await api.call("PUT", path, admin, {"reassign_after_s": 60})
     assert status == 400 and answer["error"]["field"] == "reassign_after_s"
 
-    status, page = await _call(
-        server, "PUT", path, admin, {"first_response_s": 120, "business_hours_only": True}
+    status, page = await api.call(
+        "PUT", path, admin, {"first_response_s": 120, "business_hours_only": True}
     )
     assert status == 200
     mine = next(g for g in page["groups"] if g["group"]["id"] == aftersales["group"]["id"])
@@ -133,26 +118,26 @@ async def test_a_group_gets_its_own_policy_and_can_return_to_the_defaults(
     assert mine["policy"]["next_response_s"] == 300  # from the group's default
     assert mine["policy"]["business_hours_only"] is True
 
-    status, page = await _call(server, "DELETE", path, admin)
+    status, page = await api.call("DELETE", path, admin)
     assert status == 200
     mine = next(g for g in page["groups"] if g["group"]["id"] == aftersales["group"]["id"])
     assert mine["custom"] is False and mine["policy"]["first_response_s"] == 300
 
     for bad in ("/api/sla/policies/groups/999999", "/api/sla/policies/groups/abc"):
-        status, answer = await _call(server, "PUT", bad, admin, {"first_response_s": 120})
+        status, answer = await api.call("PUT", bad, admin, {"first_response_s": 120})
         assert status == 404 and answer["error"]["code"] == "not_found"
 
 
-async def test_another_shops_group_does_not_exist_for_this_admin(server: LiveServer) -> None:
-    await server.add_agent("other-admin", "别家管理员", shop="other", role="admin")
-    other = (await server.login("other-admin"))["token"]
-    _, page = await _call(
-        server, "GET", "/api/sla/policies", (await server.login("admin", "admin123"))["token"]
+async def test_another_shops_group_does_not_exist_for_this_admin(api: InProcessApp) -> None:
+    await api.add_agent("other-admin", "别家管理员", shop="other", role="admin")
+    other = (await api.login("other-admin"))["token"]
+    _, page = await api.call(
+        "GET", "/api/sla/policies", (await api.login("admin", "admin123"))["token"]
     )
     group_id = page["groups"][0]["group"]["id"]
-    status, answer = await _call(
-        server, "PUT", f"/api/sla/policies/groups/{group_id}", other, {"first_response_s": 120}
+    status, answer = await api.call(
+        "PUT", f"/api/sla/policies/groups/{group_id}", other, {"first_response_s": 120}
     )
     assert status == 404 and answer["error"]["code"] == "not_found"
-    status, answer = await _call(server, "DELETE", f"/api/sla/policies/groups/{group_id}", other)
+    status, answer = await api.call("DELETE", f"/api/sla/policies/groups/{group_id}", other)
     assert status == 404

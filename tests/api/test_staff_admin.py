@@ -3,28 +3,16 @@ other shops are refused; every change is stored."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import aiohttp
 from sqlalchemy import select
 
 from chatserver.db.models import Conversation, StaffChange
-from tests.conftest import LiveServer
+from tests.conftest import InProcessApp, LiveServer, ServedApp
 from tests.realtime.group_helpers import group_ids
+from tests.rest import call
 
 
-async def call(
-    server: LiveServer, method: str, path: str, token: str | None, body: Any = None
-) -> tuple[int, Any]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with (
-        aiohttp.ClientSession() as http,
-        http.request(method, server.url + path, headers=headers, json=body) as response,
-    ):
-        return response.status, await response.json()
-
-
-async def _tokens(server: LiveServer) -> dict[str, str]:
+async def _tokens(server: ServedApp) -> dict[str, str]:
     await server.add_agent("boss", "主管", role="supervisor")
     await server.add_agent("outsider", "外店管理员", role="admin", shop="other")
     return {
@@ -35,11 +23,11 @@ async def _tokens(server: LiveServer) -> dict[str, str]:
     }
 
 
-async def test_admin_creates_an_agent_in_a_group_who_can_then_log_in(server: LiveServer) -> None:
-    tokens = await _tokens(server)
-    groups = await group_ids(server)
+async def test_admin_creates_an_agent_in_a_group_who_can_then_log_in(api: InProcessApp) -> None:
+    tokens = await _tokens(api)
+    groups = await group_ids(api)
     status, made = await call(
-        server,
+        api,
         "POST",
         "/api/agents",
         tokens["admin"],
@@ -56,17 +44,17 @@ async def test_admin_creates_an_agent_in_a_group_who_can_then_log_in(server: Liv
     agent = made["agent"]
     assert agent["group_ids"] == [groups["售后"]] and agent["max_chats"] == 3
     assert "password" not in str(agent) and "hash" not in str(agent)
-    login = await server.login("lily", "lily-pass1")
+    login = await api.login("lily", "lily-pass1")
     assert login["agent"]["groups"] == [
         {"id": groups["售后"], "name": "售后", "topic": "aftersales"}
     ]
 
     # Supervisors read the list; agents and other shops cannot.
-    status, roster = await call(server, "GET", "/api/agents", tokens["supervisor"])
+    status, roster = await call(api, "GET", "/api/agents", tokens["supervisor"])
     assert status == 200 and "lily" in [a["username"] for a in roster["agents"]]
     assert {g["name"] for g in roster["groups"]} == {"售前", "售后"}
-    assert (await call(server, "GET", "/api/agents", tokens["agent"]))[0] == 403
-    _, foreign = await call(server, "GET", "/api/agents", tokens["other"])
+    assert (await call(api, "GET", "/api/agents", tokens["agent"]))[0] == 403
+    _, foreign = await call(api, "GET", "/api/agents", tokens["other"])
     assert "lily" not in [a["username"] for a in foreign["agents"]]
 
     # Bad input: a clear code and the field; nothing stored.
@@ -119,11 +107,11 @@ async def test_admin_creates_an_agent_in_a_group_who_can_then_log_in(server: Liv
             "group_ids",
         ),
     ]:
-        status, error = await call(server, "POST", "/api/agents", tokens["admin"], body)
+        status, error = await call(api, "POST", "/api/agents", tokens["admin"], body)
         assert error["error"]["code"] == code, (body, error)
         assert error["error"].get("field") == field, (body, error)
-    assert (await call(server, "POST", "/api/agents", tokens["supervisor"], {}))[0] == 403
-    assert (await call(server, "POST", "/api/agents", tokens["agent"], {}))[0] == 403
+    assert (await call(api, "POST", "/api/agents", tokens["supervisor"], {}))[0] == 403
+    assert (await call(api, "POST", "/api/agents", tokens["agent"], {}))[0] == 403
 
 
 async def test_role_groups_password_and_disable(server: LiveServer) -> None:
@@ -200,39 +188,35 @@ async def test_role_groups_password_and_disable(server: LiveServer) -> None:
     assert (await call(server, "GET", "/api/staff-changes", plain))[0] == 403
 
 
-async def test_groups_create_rename_members_delete(server: LiveServer) -> None:
-    tokens = await _tokens(server)
-    groups = await group_ids(server)
-    agent_id = (await server.login("agent", "agent123"))["agent"]["id"]
+async def test_groups_create_rename_members_delete(api: InProcessApp) -> None:
+    tokens = await _tokens(api)
+    groups = await group_ids(api)
+    agent_id = (await api.login("agent", "agent123"))["agent"]["id"]
 
     status, made = await call(
-        server, "POST", "/api/groups", tokens["admin"], {"name": "大客户", "member_ids": [agent_id]}
+        api, "POST", "/api/groups", tokens["admin"], {"name": "大客户", "member_ids": [agent_id]}
     )
     assert status == 201, made
     vip = made["group"]
     assert vip["name"] == "大客户" and vip["member_ids"] == [agent_id] and vip["topic"] is None
-    assert (await call(server, "POST", "/api/groups", tokens["admin"], {"name": "售前"}))[0] == 409
-    assert (await call(server, "POST", "/api/groups", tokens["admin"], {}))[0] == 400
-    assert (await call(server, "POST", "/api/groups", tokens["supervisor"], {"name": "x"}))[
-        0
-    ] == 403
-    assert (await call(server, "POST", "/api/groups", tokens["agent"], {"name": "x"}))[0] == 403
+    assert (await call(api, "POST", "/api/groups", tokens["admin"], {"name": "售前"}))[0] == 409
+    assert (await call(api, "POST", "/api/groups", tokens["admin"], {}))[0] == 400
+    assert (await call(api, "POST", "/api/groups", tokens["supervisor"], {"name": "x"}))[0] == 403
+    assert (await call(api, "POST", "/api/groups", tokens["agent"], {"name": "x"}))[0] == 403
 
     # A topic group can be renamed but not deleted.
     status, renamed = await call(
-        server, "PATCH", f"/api/groups/{groups['售后']}", tokens["admin"], {"name": "售后服务"}
+        api, "PATCH", f"/api/groups/{groups['售后']}", tokens["admin"], {"name": "售后服务"}
     )
     assert status == 200 and renamed["group"]["topic"] == "aftersales"
-    assert (await call(server, "DELETE", f"/api/groups/{groups['售后']}", tokens["admin"]))[
-        0
-    ] == 409
+    assert (await call(api, "DELETE", f"/api/groups/{groups['售后']}", tokens["admin"]))[0] == 409
     other_path = f"/api/groups/{vip['id']}"
-    assert (await call(server, "PATCH", other_path, tokens["other"], {"name": "y"}))[0] == 404
-    assert (await call(server, "DELETE", other_path, tokens["other"]))[0] == 404
-    assert (await call(server, "DELETE", other_path, tokens["supervisor"]))[0] == 403
-    assert (await call(server, "DELETE", other_path, tokens["admin"]))[0] == 200
-    assert (await call(server, "DELETE", other_path, tokens["admin"]))[0] == 404
-    _, roster = await call(server, "GET", "/api/agents", tokens["admin"])
+    assert (await call(api, "PATCH", other_path, tokens["other"], {"name": "y"}))[0] == 404
+    assert (await call(api, "DELETE", other_path, tokens["other"]))[0] == 404
+    assert (await call(api, "DELETE", other_path, tokens["supervisor"]))[0] == 403
+    assert (await call(api, "DELETE", other_path, tokens["admin"]))[0] == 200
+    assert (await call(api, "DELETE", other_path, tokens["admin"]))[0] == 404
+    _, roster = await call(api, "GET", "/api/agents", tokens["admin"])
     assert {g["name"] for g in roster["groups"]} == {"售前", "售后服务"}
 
 
@@ -249,11 +233,11 @@ async def test_team_lists_colleagues_for_the_transfer_picker(server: LiveServer)
 
 
 async def test_every_change_route_refuses_agents_supervisors_and_other_shops(
-    server: LiveServer,
+    api: InProcessApp,
 ) -> None:
-    tokens = await _tokens(server)
-    groups = await group_ids(server)
-    agent_id = (await server.login("agent", "agent123"))["agent"]["id"]
+    tokens = await _tokens(api)
+    groups = await group_ids(api)
+    agent_id = (await api.login("agent", "agent123"))["agent"]["id"]
     routes = [
         ("PATCH", f"/api/agents/{agent_id}", {"max_chats": 2}),
         ("POST", f"/api/agents/{agent_id}/password", {"password": "whatever1"}),
@@ -263,17 +247,17 @@ async def test_every_change_route_refuses_agents_supervisors_and_other_shops(
         ("DELETE", f"/api/groups/{groups['售前']}", None),
     ]
     for method, path, body in routes:
-        assert (await call(server, method, path, tokens["agent"], body))[0] == 403, path
-        assert (await call(server, method, path, tokens["supervisor"], body))[0] == 403, path
+        assert (await call(api, method, path, tokens["agent"], body))[0] == 403, path
+        assert (await call(api, method, path, tokens["supervisor"], body))[0] == 403, path
         # Another shop's admin: these ids do not exist for them.
-        assert (await call(server, method, path, tokens["other"], body))[0] == 404, path
-        assert (await call(server, method, path, None, body))[0] == 401, path
+        assert (await call(api, method, path, tokens["other"], body))[0] == 404, path
+        assert (await call(api, method, path, None, body))[0] == 401, path
     for path in ("/api/agents", "/api/groups"):
-        assert (await call(server, "POST", path, tokens["supervisor"], {"name": "x"}))[0] == 403
+        assert (await call(api, "POST", path, tokens["supervisor"], {"name": "x"}))[0] == 403
     # Nothing changed, nothing recorded.
-    async with server.db.sessions() as session:
+    async with api.db.sessions() as session:
         assert list(await session.scalars(select(StaffChange))) == []
-    _, roster = await call(server, "GET", "/api/agents", tokens["admin"])
+    _, roster = await call(api, "GET", "/api/agents", tokens["admin"])
     me = next(a for a in roster["agents"] if a["id"] == agent_id)
     assert me["max_chats"] == 5 and not me["disabled"]
     assert {g["name"] for g in roster["groups"]} == {"售前", "售后"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from chatserver.db.models import Agent, Group, GroupMember
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, ServedApp
 
 
-async def group_ids(server: LiveServer, shop_id: int | None = None) -> dict[str, int]:
+async def group_ids(server: ServedApp, shop_id: int | None = None) -> dict[str, int]:
     """{group name: id} of the demo shop (or `shop_id`)."""
     async with server.db.sessions() as session:
         query = select(Group)
