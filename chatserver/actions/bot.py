@@ -8,11 +8,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from chatserver.actions.bot_gaps import record_question
 from chatserver.actions.handoff import request_person
 from chatserver.actions.service_hours import Clock
 from chatserver.actions.visitor_session import BOT_NAME
 from chatserver.db.engine import Database
+from chatserver.db.learning import BotQuestion
 from chatserver.db.models import Conversation, utcnow
 from chatserver.db.records import append_message, lock_conversation
 from chatserver.domain import handoff, states
@@ -76,6 +80,10 @@ class BotTurns:
             conversation = await lock_conversation(session, conversation_id)
             if conversation.status != states.BOT:
                 return  # a person took over while we were thinking: the bot stays silent
+            if message_id is not None and await _answered(session, conversation_id, message_id):
+                # A second run of the same turn (the dispatcher retries a listener cut off by
+                # the database; its first commit may have gone through): answer once only.
+                return
             decision = (
                 handoff.photo_sent()
                 if photo
@@ -150,3 +158,16 @@ class BotTurns:
                     posted_at=now,
                 )
             )
+
+
+async def _answered(session: AsyncSession, conversation_id: int, message_id: int) -> bool:
+    """The bot already recorded its turn for this shopper message."""
+    found = await session.scalar(
+        select(BotQuestion.id)
+        .where(
+            BotQuestion.conversation_id == conversation_id,
+            BotQuestion.message_id == message_id,
+        )
+        .limit(1)
+    )
+    return found is not None

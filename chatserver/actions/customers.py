@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import BigInteger, cast, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Transaction
@@ -95,8 +95,9 @@ async def current_conversation(session: AsyncSession, visitor_id: int) -> Conver
     return latest
 
 
-# pg_advisory_xact_lock's first key: the namespace of this lock ("SW", shopper writes).
-_SHOPPER_WRITES = 0x5357
+# pg_advisory_xact_lock keyed by the visitor id alone, in its one-bigint form: ids are 64-bit,
+# and the two-key form takes two 32-bit integers (an id past 2^31 would fail every write). The
+# server takes no other advisory lock, so the key space needs no namespace.
 
 
 async def lock_shoppers_chat(session: AsyncSession, conversation_id: int) -> Conversation:
@@ -117,7 +118,8 @@ async def lock_shoppers_chat(session: AsyncSession, conversation_id: int) -> Con
         if visitor_id is None:
             raise AppError("not_found", "会话不存在")
         if session.get_bind().dialect.name == "postgresql":
-            await session.execute(select(func.pg_advisory_xact_lock(_SHOPPER_WRITES, visitor_id)))
+            key = cast(literal(visitor_id), BigInteger)
+            await session.execute(select(func.pg_advisory_xact_lock(key)))
         conversation = await lock_row(session, Conversation, conversation_id)
         if conversation is None:
             raise AppError("not_found", "会话不存在")

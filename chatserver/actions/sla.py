@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chatserver.actions.assignment import assign, return_to_queue, routable_loads
+from chatserver.actions.assignment import assign, has_room, return_to_queue, routable_loads
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, Visitor
 from chatserver.db.records import lock_row, record_event
@@ -129,7 +129,15 @@ class SlaActions:
             new_id = routing.choose_agent(waiting_chat(seen, {}), others)
             if new_id is None:
                 return False
-            await lock_row(session, Agent, new_id)
+            # Re-checked under the agent's lock: routing may have filled their last seat, and
+            # taking the chat from its agent with nobody to give it to would strand it.
+            next_agent = await lock_row(session, Agent, new_id)
+            if (
+                next_agent is None
+                or next_agent.status != "online"
+                or not await has_room(session, next_agent)
+            ):
+                return False
             conversation = await lock_row(session, Conversation, conversation_id)
             # Re-read under the lock: answered, closed or moved meanwhile means nothing to do.
             if (

@@ -196,3 +196,30 @@ async def test_two_tabs_writing_into_two_closed_chats_reopen_only_one(server: Li
         )
     assert len(open_chats) == 1, open_chats
     assert {ack["message"]["conversation_id"] for ack in sent} == set(open_chats)
+
+
+async def test_a_shopper_whose_visitor_id_is_past_32_bits_can_still_write(
+    server: LiveServer,
+) -> None:
+    # Ids are 64-bit; the per-shopper write lock must take any of them (PostgreSQL's two-key
+    # advisory lock only takes 32-bit integers).
+    from chatserver.actions.messages import ChatMessages
+    from chatserver.actions.visitor_session import VisitorContext
+    from chatserver.commands.chat import VisitorMessage
+    from chatserver.db.models import Visitor as VisitorRow
+
+    big = 2**40 + 7
+    async with server.db.transaction() as tx:
+        shop_id = await tx.session.scalar(select(Shop.id).where(Shop.slug == "demo"))
+        assert shop_id is not None
+        tx.session.add(VisitorRow(id=big, shop_id=shop_id, token_hash="big-id", name="访客 BIG"))
+        await tx.session.flush()
+        chat = Conversation(shop_id=shop_id, visitor_id=big, status="bot")
+        tx.session.add(chat)
+        await tx.session.flush()
+        conversation_id = chat.id
+    command = VisitorMessage.model_validate({"client_id": "big-1", "text": "在吗"})
+    ack = await ChatMessages(server.db).do_post_visitor_message(
+        VisitorContext(shop_id, big, conversation_id), command
+    )
+    assert ack["message"]["text"] == "在吗"

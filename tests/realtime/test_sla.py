@@ -265,6 +265,41 @@ async def test_handing_on_an_unanswered_chat_waits_for_routing_instead_of_deadlo
     assert (await _times(server, conversation_id)).agent_id == second.agent["id"]
 
 
+async def test_an_unanswered_chat_stays_when_routing_filled_the_next_agents_last_seat(
+    server: LiveServer,
+) -> None:
+    """The next agent is chosen before their row is locked; if routing gives them their last
+    free seat meanwhile, the chat stays with its agent instead of going back to the queue."""
+    if not server.db.url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's: SQLite locks the whole database")
+    await server.add_agent("xiaoli", "小丽", max_chats=1)
+    first = await server.agent(status="online")
+    visitor = await server.visitor()
+    await visitor.call("handoff", {})
+    await first.wait_for("assigned")
+    second = await server.agent("xiaoli", "secret123", status="online")
+    other_chat = (await server.visitor()).session["conversation_id"]
+    conversation_id = visitor.session["conversation_id"]
+    chat = await _times(server, conversation_id)
+    assert chat.assigned_at is not None and chat.agent_id == first.agent["id"]
+    await _reassign_after(server, chat.shop_id, 30)
+
+    async with server.db.engine.connect() as routing, routing.begin():
+        await routing.execute(select(Agent).where(Agent.id == second.agent["id"]).with_for_update())
+        tick = asyncio.ensure_future(_tick(server, chat.assigned_at + timedelta(seconds=31)))
+        await until_a_query_waits_for_a_lock(server)
+        # Routing gives 小丽 her one seat while the hand-on waits for her row.
+        await routing.execute(
+            update(Conversation)
+            .where(Conversation.id == other_chat)
+            .values(status="assigned", agent_id=second.agent["id"], assigned_at=utcnow())
+        )
+    await tick
+    after = await _times(server, conversation_id)
+    assert after.agent_id == first.agent["id"] and after.status == "assigned"
+    assert not [e for e in first.events if e[0] == "unassigned"]
+
+
 async def test_an_unanswered_chat_is_not_handed_to_an_agent_whose_panel_is_closed(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from chatserver.db.models import Conversation, FaqEntry, Message
+from chatserver.db.models import Conversation, FaqEntry, Message, utcnow
 from tests.conftest import LiveServer
 
 
@@ -48,6 +48,38 @@ async def test_resending_with_the_same_client_id_stores_one_message(server: Live
     assert copies == 1
     # The bot answered the question once, not once per retry.
     assert len(visitor.bot_messages()) == 1
+
+
+async def test_a_bot_turn_run_again_after_a_database_drop_answers_once(
+    server: LiveServer,
+) -> None:
+    # The dispatcher runs a listener again when the database dropped its connection, and the
+    # first run's commit may have gone through: the second run must not answer twice.
+    from chatserver.actions.bot import BotTurns
+
+    visitor = await server.visitor()
+    conversation_id = visitor.session["conversation_id"]
+    ack = await visitor.send("可以开发票吗")
+    await visitor.wait_for("message", lambda m: m["sender"] == "bot")
+    await server.settle()
+
+    async def bot_replies() -> int | None:
+        async with server.db.sessions() as session:
+            return await session.scalar(
+                select(func.count()).where(
+                    Message.conversation_id == conversation_id, Message.sender == "bot"
+                )
+            )
+
+    answered = await bot_replies()
+    async with server.db.sessions() as session:
+        shop_id = (await session.get_one(Conversation, conversation_id)).shop_id
+    message = ack["message"]
+    await BotTurns(server.db, server.parts.faq).do_bot_turn(
+        conversation_id, shop_id, message["text"], None, utcnow(), message_id=int(message["id"])
+    )
+    await server.settle()
+    assert await bot_replies() == answered
 
 
 async def test_returning_shopper_resumes_conversation_with_history(server: LiveServer) -> None:

@@ -200,11 +200,14 @@ export class ShopperChat {
       // attempts cut by the disconnect go back to the queue and are resent after `session`
       this.outbox.requeue();
     });
-    sock.on(SocketEvent.connectError, () => {
+    sock.on(SocketEvent.connectError, (error: Error & { data?: { code?: string } }) => {
       this.store.set({ connection: 'offline' });
       if (!sock.active) {
-        // refused by the server (e.g. a token it no longer knows): start afresh as a new shopper
-        this.saved.saveToken(null);
+        // Refused by the server. Only a refusal of the session itself starts afresh as a new
+        // shopper; while the server is briefly unavailable (a restart) the token is kept, or
+        // the shopper would lose their conversation to a database hiccup.
+        const code = error.data?.code;
+        if (code !== 'unavailable' && code !== 'rate_limited') this.saved.saveToken(null);
         window.setTimeout(() => sock.connect(), 2000);
       }
     });
