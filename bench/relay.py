@@ -27,6 +27,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +43,8 @@ T = TypeVar("T")
 Client = socketio.AsyncClient
 Scenario = Callable[[str], Awaitable[dict[str, Any]]]
 RETRIES: Counter[str] = Counter()  # refused attempts that were resent, per scenario
+# The running server's process id, for a scenario that reads its /proc (bench/throughput.py).
+SERVER_PID: ContextVar[int] = ContextVar("SERVER_PID")
 
 
 class BenchError(Exception):
@@ -139,6 +142,7 @@ async def with_server(
             log = Path(tmp) / "server.stderr"
             with log.open("wb") as stderr:  # the server keeps its own descriptor
                 server = await chatserver(root, env, f"run --port {port}", stderr)
+            SERVER_PID.set(server.pid)  # copied into the scenario's task below
             work = asyncio.ensure_future(
                 healthy_then(f"http://127.0.0.1:{port}", server.pid, scenario)
             )
