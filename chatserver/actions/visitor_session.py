@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +19,7 @@ from chatserver.actions.customers import (
     token_owner,
 )
 from chatserver.db.engine import Database, Transaction
-from chatserver.db.models import Conversation, Shop, Visitor, utcnow
+from chatserver.db.models import Conversation, Message, Shop, Visitor, utcnow
 from chatserver.db.records import append_message, lock_row, record_event
 from chatserver.domain import states
 from chatserver.domain.events import ChatCreated
@@ -40,6 +41,23 @@ class VisitorContext:
     conversation_id: int
 
 
+@dataclass(frozen=True)
+class OpenedSession:
+    """What a connect found or made, loaded once for the greeting `session` event."""
+
+    token: str
+    context: VisitorContext
+    shop: Shop
+    visitor: Visitor
+    conversation: Conversation
+    # The greeting, when the conversation was started by this connect (its only message).
+    greeting: Message | None
+
+
+T = TypeVar("T")
+Greet = Callable[[AsyncSession, OpenedSession], Awaitable[T]]
+
+
 def _display_name() -> str:
     return f"访客 {secrets.token_hex(2).upper()}"
 
@@ -51,10 +69,12 @@ class VisitorSessions:
         self.default_shop = default_shop
 
     async def do_open_session(
-        self, shop_slug: str | None, token: str | None
-    ) -> tuple[str, VisitorContext]:
-        """The token to keep and the context. A token of another shop, a forged one, or a
-        logged-in customer's (until identify) is a new shopper: it never opens anyone else's
+        self, shop_slug: str | None, token: str | None, greet: Greet[T]
+    ) -> tuple[OpenedSession, T]:
+        """The shopper's session, and what `greet` makes of it in the same transaction (the
+        `session` payload: one transaction and no second read of what was just loaded, which is
+        most of what a connect costs). A token of another shop, a forged one, or a logged-in
+        customer's (until identify) is a new shopper: it never opens anyone else's
         conversation."""
         slug = shop_slug or self.default_shop
         now = utcnow()
@@ -70,6 +90,7 @@ class VisitorSessions:
                 # next person must not see their chats. identify() in this page load does.
                 if owner is not None and owner.device.shop_id == shop.id and not owner.is_customer:
                     visitor = owner.person
+            conversation, greeting = None, None
             if visitor is None:
                 token = new_token()
                 visitor = Visitor(
@@ -83,11 +104,14 @@ class VisitorSessions:
                 await session.flush()
             else:
                 visitor.last_seen_at = now
-            conversation = await current_conversation(session, visitor.id)
+                # A new visitor has no conversation yet: only a returning one is looked up.
+                conversation = await current_conversation(session, visitor.id)
             if conversation is None:
-                conversation = await start_conversation(tx, shop, visitor, now)
+                conversation, greeting = await start_conversation(tx, shop, visitor, now)
             assert token is not None
-            return token, VisitorContext(shop.id, visitor.id, conversation.id)
+            context = VisitorContext(shop.id, visitor.id, conversation.id)
+            opened = OpenedSession(token, context, shop, visitor, conversation, greeting)
+            return opened, await greet(session, opened)
 
     async def do_identify(
         self, context: VisitorContext, identity: CustomerIdentity
@@ -118,7 +142,7 @@ class VisitorSessions:
             )
             conversation = await current_conversation(session, customer.id)
             if conversation is None:
-                conversation = await start_conversation(tx, shop, customer, now)
+                conversation, _ = await start_conversation(tx, shop, customer, now)
             return (
                 fresh_token if fresh else None,
                 VisitorContext(shop.id, customer.id, conversation.id),
@@ -127,8 +151,8 @@ class VisitorSessions:
 
 async def start_conversation(
     tx: Transaction, shop: Shop, visitor: Visitor, now: datetime
-) -> Conversation:
-    """A new conversation, greeted by the bot with the shop's greeting."""
+) -> tuple[Conversation, Message]:
+    """A new conversation, greeted by the bot with the shop's greeting (its only message)."""
     session: AsyncSession = tx.session
     conversation = Conversation(
         shop_id=shop.id, visitor_id=visitor.id, status=states.BOT, created_at=now, updated_at=now
@@ -144,7 +168,7 @@ async def start_conversation(
         actor_id=visitor.id,
         to_status=states.BOT,
     )
-    await append_message(
+    greeting = await append_message(
         session,
         conversation,
         sender="bot",
@@ -154,4 +178,4 @@ async def start_conversation(
         now=now,
     )
     tx.record(ChatCreated(conversation.id, shop.id, visitor.id))
-    return conversation
+    return conversation, greeting

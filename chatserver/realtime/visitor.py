@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import socketio
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
@@ -13,7 +14,7 @@ from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
 from chatserver.actions.shopper_context import ShopperContexts
 from chatserver.actions.typing import Typing
-from chatserver.actions.visitor_session import VisitorContext, VisitorSessions
+from chatserver.actions.visitor_session import OpenedSession, VisitorContext, VisitorSessions
 from chatserver.actions.widget_settings import WidgetSettings
 from chatserver.commands.base import parse
 from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
@@ -74,22 +75,27 @@ class VisitorNamespace(socketio.AsyncNamespace):
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         shop = auth.get("shop")
+
+        async def join_then_greet(session: AsyncSession, opened: OpenedSession) -> dict[str, Any]:
+            # Join before reading the history: whatever is sent from now on reaches this
+            # socket, and anything earlier is in the snapshot (clients de-duplicate by id).
+            await self.enter_room(sid, events.conversation_room(opened.context.conversation_id))
+            return await self.session_view.greeting(session, opened)
+
         try:
             if isinstance(shop, str) and shop and not is_plain_key(shop):
                 raise AppError("not_found", "店铺不存在")
-            token, context = await self.sessions.do_open_session(
-                _text_or_none(shop), _text_or_none(auth.get("token"))
+            opened, payload = await self.sessions.do_open_session(
+                _text_or_none(shop), _text_or_none(auth.get("token")), join_then_greet
             )
         except AppError as error:
+            # The room may have been joined before a failed commit; the refusal leaves it.
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
         user_agent = environ.get("HTTP_USER_AGENT")
-        await self.save_session(sid, {"context": context, "token": token, "user_agent": user_agent})
-        # Join before reading the history: whatever is sent from now on reaches this socket,
-        # and anything earlier is in the snapshot (clients de-duplicate by message id).
-        await self.enter_room(sid, events.conversation_room(context.conversation_id))
+        session = {"context": opened.context, "token": opened.token, "user_agent": user_agent}
+        await self.save_session(sid, session)
 
         async def send_session() -> None:
-            payload = await self.session_view.snapshot(context.conversation_id, token)
             await self.emit(events.SESSION, payload, to=sid)
 
         after_connect(self.server, sid, self.namespace, send_session)
