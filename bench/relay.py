@@ -126,16 +126,22 @@ async def with_server(
             # Everything that matters is set here, so a .env file in ROOT cannot change it.
             env = {**os.environ, "CHATSERVER_DATA_DIR": tmp, "DATABASE_URL": url, "REDIS_URL": ""}
             env |= {"CHATSERVER_DEMO_SHOP": "demo", "HOST": "127.0.0.1"}
-            setup = ["seed-demo"] + [
-                f"create-agent --username bench{i} --password bench123 --name 客服{i} "
-                f"--max-chats {seats}"
-                for i in range(agents)
-            ]
-            for command in setup:
-                process = await chatserver(root, env, command, subprocess.PIPE)
-                _, errors = await process.communicate()
-                if process.returncode != 0:
-                    raise BenchError(f"`{command}` failed:\n{errors.decode()[-3000:]}")
+            process = await chatserver(root, env, "seed-demo", subprocess.PIPE)
+            _, errors = await process.communicate()
+            if process.returncode != 0:
+                raise BenchError(f"`seed-demo` failed:\n{errors.decode()[-3000:]}")
+            # All agents in one process (seed_agents.py), with ROOT's code on the path.
+            process = await asyncio.create_subprocess_exec(
+                *[sys.executable, str(Path(__file__).with_name("seed_agents.py"))],
+                *[str(agents), str(seats)],
+                env={**env, "PYTHONPATH": str(root)},
+                cwd=root,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            _, errors = await process.communicate()
+            if process.returncode != 0:
+                raise BenchError(f"creating {agents} agents failed:\n{errors.decode()[-3000:]}")
             with socket.socket() as sock:
                 sock.bind(("127.0.0.1", 0))
                 port = sock.getsockname()[1]

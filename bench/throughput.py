@@ -9,6 +9,7 @@ server measured against it. Prints one JSON line per run and a table with ratios
   python bench/throughput.py relay --servers bare,sqlite,pg --sizes 100,250,500 --repeat 2
   python bench/throughput.py idle --servers bare,sqlite --sizes 10000
   python bench/throughput.py connect --servers bare,sqlite,pg --sizes 2000
+  python bench/throughput.py connect --servers bare,sqlite-before,sqlite --before ../main
 
 `pg` uses `--database-url` (default postgresql+asyncpg://127.0.0.1:5432/test; a new database
 per run, dropped after).
@@ -78,21 +79,28 @@ async def bare(mode: str, size: int, extra: list[str], flags: list[str]) -> dict
         await server.wait()
 
 
-async def chatserver(mode: str, size: int, extra: list[str], database: str | None) -> Any:
+async def chatserver(
+    mode: str, size: int, extra: list[str], database: str | None, root: Path
+) -> Any:
     async def scenario(url: str) -> dict[str, Any]:
         return await drive(mode, url, relay.SERVER_PID.get(), size, extra)
 
     # Agents exist only for the relay mode; one is enough elsewhere.
-    agents = math.ceil(size / CHATS_PER_AGENT) if mode == "relay" else 1
-    return await relay.with_server(ROOT, database, mode, agents, CHATS_PER_AGENT, scenario)
+    seats = int(extra[extra.index("--chats-per-agent") + 1]) if mode == "relay" else 1
+    agents = math.ceil(size / seats) if mode == "relay" else 1
+    return await relay.with_server(root, database, mode, agents, seats, scenario)
 
 
-def run_one(server: str, mode: str, size: int, extra: list[str], pg: str) -> dict[str, Any]:
+def run_one(
+    server: str, mode: str, size: int, extra: list[str], pg: str, before: Path
+) -> dict[str, Any]:
     if server.startswith("bare"):
         flags = ["--no-deflate"] if server == "bare-nodeflate" else []
         result = asyncio.run(bare(mode, size, extra, flags))
     else:
-        result = asyncio.run(chatserver(mode, size, extra, pg if server == "pg" else None))
+        database = pg if server.startswith("pg") else None
+        root = before if server.endswith("-before") else ROOT
+        result = asyncio.run(chatserver(mode, size, extra, database, root))
     return {"server": server, "size": size, **result}
 
 
@@ -123,11 +131,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seconds", default="30", help="relay: measured window per run")
     parser.add_argument("--database-url", default="postgresql+asyncpg://127.0.0.1:5432/test")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=ROOT.parent / "main",
+        help="checkout run by the servers sqlite-before and pg-before (default ../main)",
+    )
+    parser.add_argument(
+        "--chats-per-agent", type=int, default=CHATS_PER_AGENT, help="relay: agents' seats"
+    )
     args = parser.parse_args()
+    before = args.before.resolve()
     if not (ROOT / "bench" / "node" / "node_modules").is_dir():
         sys.exit("run `npm ci` in bench/node first (or `make bench`)")
     raise_file_limit()
-    extra = ["--seconds", args.seconds] if args.mode == "relay" else []
+    seats = ["--chats-per-agent", str(args.chats_per_agent)]
+    extra = ["--seconds", args.seconds, *seats] if args.mode == "relay" else []
     rows: list[tuple[str, int, dict[str, float | None]]] = []
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores")
     for size in [int(s) for s in args.sizes.split(",")]:
@@ -135,7 +154,7 @@ def main() -> None:
             baseline: dict[str, float | None] = {}
             for server in args.servers.split(","):
                 try:
-                    result = run_one(server, args.mode, size, extra, args.database_url)
+                    result = run_one(server, args.mode, size, extra, args.database_url, before)
                 except relay.BenchError as error:
                     sys.exit(f"{server} {size}: {error}")
                 print(json.dumps(result), flush=True)

@@ -89,11 +89,17 @@ function shopper(auth) {
 }
 
 async function agent(index) {
-  const response = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: `bench${index}`, password: 'bench123' }),
-  });
+  let response;
+  for (let attempt = 0; attempt < 30; attempt++) {
+    response = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: `bench${index}`, password: 'bench123' }),
+    });
+    // The login limit per address holds 10 logins in flight: wait and retry.
+    if (response.status !== 429) break;
+    await sleep(1000);
+  }
   if (!response.ok) throw new Error(`login bench${index}: HTTP ${response.status}`);
   const { token } = await response.json();
   return new Promise((resolve, reject) => {
@@ -122,7 +128,7 @@ async function relay() {
   const perAgent = num('chats-per-agent', 5);
   const interval = num('interval', 5) * 1000;
   const seconds = num('seconds', 30);
-  const agents = await pool(Math.ceil(conversations / perAgent), 20, agent);
+  const agents = await pool(Math.ceil(conversations / perAgent), 8, agent);
   const sentAt = new Map();
   const acks = [];
   const deliveries = [];
@@ -140,9 +146,16 @@ async function relay() {
   const shoppers = await pool(conversations, 50, () => shopper({ shop: 'demo' }));
   for (const { socket } of shoppers) {
     const ack = await socket.timeout(TIMEOUT_MS).emitWithAck('handoff', {});
-    if (!ack.ok || ack.status !== 'assigned') throw new Error(`handoff: ${JSON.stringify(ack)}`);
+    // Routing may assign after the ack (`queued` first); the agents' `assigned` events count.
+    if (!ack.ok || !['assigned', 'queued'].includes(ack.status)) {
+      throw new Error(`handoff: ${JSON.stringify(ack)}`);
+    }
   }
-  while (assigned < conversations) await sleep(50);
+  const deadline = now() + TIMEOUT_MS;
+  while (assigned < conversations) {
+    if (now() > deadline) throw new Error(`only ${assigned} of ${conversations} chats assigned`);
+    await sleep(50);
+  }
   let refused = 0;
   let stop = false;
   async function talk({ socket }, index) {
