@@ -18,6 +18,7 @@ from chatserver.actions.customers import (
     current_conversation,
     token_owner,
 )
+from chatserver.actions.new_shoppers import BOT_NAME, NewShoppers
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, Message, Shop, Visitor, utcnow
 from chatserver.db.records import append_message, lock_row, record_event
@@ -28,7 +29,6 @@ from chatserver.domain.identity import CustomerIdentity
 from chatserver.errors import AppError
 from chatserver.services.auth import new_token
 
-BOT_NAME = "智能助手"
 MAX_TOKEN_LENGTH = 200
 
 
@@ -55,7 +55,9 @@ class OpenedSession:
 
 
 T = TypeVar("T")
-Greet = Callable[[AsyncSession, OpenedSession], Awaitable[T]]
+# Builds the `session` payload: inside the connect's transaction, or with None after a batch
+# of new shoppers committed (a conversation that holds only its greeting has nothing to read).
+Greet = Callable[[AsyncSession | None, OpenedSession], Awaitable[T]]
 
 
 def _display_name() -> str:
@@ -67,6 +69,7 @@ class VisitorSessions:
         self.db = db
         self.digest = digest
         self.default_shop = default_shop
+        self.new_shoppers = NewShoppers(db, digest, _display_name)
 
     async def do_open_session(
         self, shop_slug: str | None, token: str | None, greet: Greet[T]
@@ -77,6 +80,13 @@ class VisitorSessions:
         customer's (until identify) is a new shopper: it never opens anyone else's
         conversation."""
         slug = shop_slug or self.default_shop
+        if token is None:
+            made = await self.new_shoppers.open(slug)
+            context = VisitorContext(made.shop.id, made.visitor.id, made.conversation.id)
+            opened = OpenedSession(
+                made.token, context, made.shop, made.visitor, made.conversation, made.greeting
+            )
+            return opened, await greet(None, opened)
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session

@@ -76,9 +76,13 @@ class VisitorNamespace(socketio.AsyncNamespace):
         auth = auth if isinstance(auth, dict) else {}
         shop = auth.get("shop")
 
-        async def join_then_greet(session: AsyncSession, opened: OpenedSession) -> dict[str, Any]:
+        async def join_then_greet(
+            session: AsyncSession | None, opened: OpenedSession
+        ) -> dict[str, Any]:
             # Join before reading the history: whatever is sent from now on reaches this
             # socket, and anything earlier is in the snapshot (clients de-duplicate by id).
+            # A conversation started just now is joined after its commit: nobody else knows
+            # of it yet, so nothing can have been sent to it.
             await self.enter_room(sid, events.conversation_room(opened.context.conversation_id))
             return await self.session_view.greeting(session, opened)
 

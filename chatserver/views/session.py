@@ -30,8 +30,9 @@ class ShopperSessionView:
             payload = await self._payload(session, token, shop, visitor, conversation, None)
             return await self._with_queue(session, payload, shop.id)
 
-    async def greeting(self, session: AsyncSession, opened: OpenedSession) -> dict[str, Any]:
-        """The connect's `session`, inside its transaction, from the rows it already holds."""
+    async def greeting(self, session: AsyncSession | None, opened: OpenedSession) -> dict[str, Any]:
+        """The connect's `session`, from the rows it already holds: inside its transaction, or
+        (None) for a conversation just started, which has nothing else to read."""
         payload = await self._payload(
             session,
             opened.token,
@@ -44,7 +45,7 @@ class ShopperSessionView:
 
     async def _payload(
         self,
-        session: AsyncSession,
+        session: AsyncSession | None,
         token: str,
         shop: Shop,
         visitor: Visitor,
@@ -53,10 +54,14 @@ class ShopperSessionView:
     ) -> dict[str, Any]:
         # A conversation started just now holds only its greeting and was never closed, so
         # there is neither a history nor a rating round to read.
-        messages = [greeting] if greeting else await messages_of(session, conversation.id)
-        rating = dict(NOT_ASKED) if greeting else await rating_prompt(session, conversation)
-        assigned = conversation.status == states.ASSIGNED and conversation.agent_id
-        agent = await session.get(Agent, conversation.agent_id) if assigned else None
+        if greeting is not None:
+            messages, rating, agent = [greeting], dict(NOT_ASKED), None
+        else:
+            assert session is not None, "only a conversation started just now needs no reading"
+            messages = await messages_of(session, conversation.id)
+            rating = await rating_prompt(session, conversation)
+            assigned = conversation.status == states.ASSIGNED and conversation.agent_id
+            agent = await session.get(Agent, conversation.agent_id) if assigned else None
         return {
             "token": token,
             "conversation_id": conversation.id,
@@ -78,9 +83,9 @@ class ShopperSessionView:
         }
 
     async def _with_queue(
-        self, session: AsyncSession, payload: dict[str, Any], shop_id: int
+        self, session: AsyncSession | None, payload: dict[str, Any], shop_id: int
     ) -> dict[str, Any]:
-        if payload["status"] == states.QUEUED:
+        if payload["status"] == states.QUEUED and session is not None:
             # In the caller's session: on SQLite its one connection is the only one there is.
             _waiting, positions = await self.queue.positions(session, shop_id)
             payload["queue"] = positions.get(payload["conversation_id"])
