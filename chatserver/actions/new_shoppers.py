@@ -55,6 +55,9 @@ class NewShoppers:
     async def open(self, slug: str) -> NewShopper:
         """A new shopper of shop `slug` (AppError `not_found` for no such shop), committed."""
         future: asyncio.Future[NewShopper] = asyncio.get_running_loop().create_future()
+        # Read the outcome even when nobody awaits it any more (the shopper hung up), so a
+        # refused batch is not also logged as "exception was never retrieved".
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())
         self._waiting.append((slug, future))
         if self._storing is None:
             self._storing = asyncio.create_task(self._store_all())
