@@ -52,9 +52,15 @@ fmt: venv
 test: venv widget chromium lint
 	$(PY) -m pytest -q -ra
 
+# The Node load driver (bench/node) against the bare relay and chatserver, as ratios (docs/benchmarks.md).
 bench: venv
 	$(PY) bench/relay.py
 	@[ ! -f bench/faq.py ] || $(PY) bench/faq.py
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+	cd bench/node && npm ci --no-audit --no-fund
+	$(PY) bench/throughput.py relay --servers bare,sqlite,pg --sizes 100,250,500
+	$(PY) bench/throughput.py connect --servers bare,sqlite,pg --sizes 2000
+	$(PY) bench/throughput.py idle --servers bare,sqlite --sizes 10000
 
 clean:
 	rm -rf $(VENV) widget/dist widget/node_modules .pytest_cache .ruff_cache .mypy_cache

@@ -27,6 +27,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +44,8 @@ T = TypeVar("T")
 Client = socketio.AsyncClient
 Scenario = Callable[[str], Awaitable[dict[str, Any]]]
 RETRIES: Counter[str] = Counter()  # refused attempts that were resent, per scenario
+# The running server's process id, for a scenario that reads its /proc (bench/throughput.py).
+SERVER_PID: ContextVar[int] = ContextVar("SERVER_PID")
 
 
 class BenchError(Exception):
@@ -124,22 +127,29 @@ async def with_server(
             # Everything that matters is set here, so a .env file in ROOT cannot change it.
             env = {**os.environ, "CHATSERVER_DATA_DIR": tmp, "DATABASE_URL": url, "REDIS_URL": ""}
             env |= {"CHATSERVER_DEMO_SHOP": "demo", "HOST": "127.0.0.1"}
-            setup = ["seed-demo"] + [
-                f"create-agent --username bench{i} --password bench123 --name 客服{i} "
-                f"--max-chats {seats}"
-                for i in range(agents)
-            ]
-            for command in setup:
-                process = await chatserver(root, env, command, subprocess.PIPE)
-                _, errors = await process.communicate()
-                if process.returncode != 0:
-                    raise BenchError(f"`{command}` failed:\n{errors.decode()[-3000:]}")
+            process = await chatserver(root, env, "seed-demo", subprocess.PIPE)
+            _, errors = await process.communicate()
+            if process.returncode != 0:
+                raise BenchError(f"`seed-demo` failed:\n{errors.decode()[-3000:]}")
+            # All agents in one process (seed_agents.py), with ROOT's code on the path.
+            process = await asyncio.create_subprocess_exec(
+                *[sys.executable, str(Path(__file__).with_name("seed_agents.py"))],
+                *[str(agents), str(seats)],
+                env={**env, "PYTHONPATH": str(root)},
+                cwd=root,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            _, errors = await process.communicate()
+            if process.returncode != 0:
+                raise BenchError(f"creating {agents} agents failed:\n{errors.decode()[-3000:]}")
             with socket.socket() as sock:
                 sock.bind(("127.0.0.1", 0))
                 port = sock.getsockname()[1]
             log = Path(tmp) / "server.stderr"
             with log.open("wb") as stderr:  # the server keeps its own descriptor
                 server = await chatserver(root, env, f"run --port {port}", stderr)
+            SERVER_PID.set(server.pid)  # copied into the scenario's task below
             work = asyncio.ensure_future(
                 healthy_then(f"http://127.0.0.1:{port}", server.pid, scenario)
             )

@@ -147,6 +147,23 @@ def _print_urls(settings: Settings) -> None:
     )
 
 
+def _raise_open_file_limit() -> None:
+    """Every shopper's websocket is an open file: 10,000 shoppers need more than the usual
+    soft limit of 1,024. Raise it to the hard limit (the Procfile raises that where it may)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):  # a hard limit the system will not grant as soft
+            return
+    if hard != resource.RLIM_INFINITY and hard < 16_384:
+        logging.getLogger(__name__).warning(
+            "open file limit %s: each websocket takes one; raise it (ulimit -n) for more", hard
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -174,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             from chatserver.api.uploads import AccessLogWithoutMediaSignatures
             from chatserver.app import build_app
 
+            _raise_open_file_limit()
             app = build_app(settings)
             _print_urls(settings)
             web.run_app(

@@ -36,6 +36,7 @@ from chatserver.config import Settings
 from chatserver.db.base import utcnow
 from chatserver.realtime.connection import cancel_pending
 from chatserver.realtime.server import ContractServer
+from chatserver.realtime.transport import without_deflate
 from chatserver.wiring import build_components
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def build_sio(settings: Settings) -> socketio.AsyncServer:
         if settings.redis_url is not None
         else None
     )
-    return ContractServer(
+    sio = ContractServer(
         async_mode="aiohttp",
         client_manager=manager,
         # The widget runs in an iframe served by us, so same-origin is all we need.
@@ -59,6 +60,9 @@ def build_sio(settings: Settings) -> socketio.AsyncServer:
         logger=False,
         engineio_logger=False,
     )
+    # permessage-deflate would keep ~100 KiB of zlib state per idle shopper (transport.py).
+    without_deflate(sio)
+    return sio
 
 
 def build_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:

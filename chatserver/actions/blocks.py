@@ -14,7 +14,7 @@ from typing import Any
 
 from chatserver.actions.checks import SUPERVISING_ROLES, check_in_shop
 from chatserver.actions.closing import close_chat
-from chatserver.actions.visitor_session import BOT_NAME
+from chatserver.actions.new_shoppers import BOT_NAME
 from chatserver.commands.blocks import BlockShopper
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, ShopperBlock, Visitor, utcnow

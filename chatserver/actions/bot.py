@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.bot_gaps import record_question
 from chatserver.actions.handoff import request_person
+from chatserver.actions.new_shoppers import BOT_NAME
 from chatserver.actions.service_hours import Clock
-from chatserver.actions.visitor_session import BOT_NAME
 from chatserver.db.engine import Database
 from chatserver.db.learning import BotQuestion
 from chatserver.db.models import Conversation, utcnow

@@ -9,8 +9,9 @@ from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.closing import reopen
 from chatserver.actions.complaints import open_on_handoff
 from chatserver.actions.customers import lock_shoppers_chat, writable_conversation
+from chatserver.actions.new_shoppers import BOT_NAME
 from chatserver.actions.service_hours import Clock, offer_leave_message, service_state
-from chatserver.actions.visitor_session import BOT_NAME, VisitorContext
+from chatserver.actions.visitor_session import VisitorContext
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, utcnow
 from chatserver.db.records import append_message, transition

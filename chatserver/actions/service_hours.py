@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chatserver.actions.visitor_session import BOT_NAME
+from chatserver.actions.new_shoppers import BOT_NAME
 from chatserver.db.engine import Transaction
 from chatserver.db.models import Conversation
 from chatserver.db.records import append_message

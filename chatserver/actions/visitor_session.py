@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,8 +18,9 @@ from chatserver.actions.customers import (
     current_conversation,
     token_owner,
 )
+from chatserver.actions.new_shoppers import BOT_NAME, NewShoppers
 from chatserver.db.engine import Database, Transaction
-from chatserver.db.models import Conversation, Shop, Visitor, utcnow
+from chatserver.db.models import Conversation, Message, Shop, Visitor, utcnow
 from chatserver.db.records import append_message, lock_row, record_event
 from chatserver.domain import states
 from chatserver.domain.events import ChatCreated
@@ -27,7 +29,6 @@ from chatserver.domain.identity import CustomerIdentity
 from chatserver.errors import AppError
 from chatserver.services.auth import new_token
 
-BOT_NAME = "智能助手"
 MAX_TOKEN_LENGTH = 200
 
 
@@ -42,12 +43,23 @@ class VisitorContext:
 
 @dataclass(frozen=True)
 class OpenedSession:
-    """A shopper's socket opened: the token it keeps, whom it speaks for, and why the identity
-    of its handshake was refused (None: none was given, or it was accepted)."""
+    """What a connect found or made, loaded once for the greeting `session` event, and why the
+    identity of its handshake was refused (None: none was given, or it was accepted)."""
 
     token: str
     context: VisitorContext
+    shop: Shop
+    visitor: Visitor
+    conversation: Conversation
+    # The greeting, when the conversation was started by this connect (its only message).
+    greeting: Message | None
     refusal: AppError | None = None
+
+
+T = TypeVar("T")
+# Builds the `session` payload: inside the connect's transaction, or with None after a batch
+# of new shoppers committed (a conversation that holds only its greeting has nothing to read).
+Greet = Callable[[AsyncSession | None, OpenedSession], Awaitable[T]]
 
 
 def _display_name() -> str:
@@ -59,25 +71,44 @@ class VisitorSessions:
         self.db = db
         self.digest = digest
         self.default_shop = default_shop
+        self.new_shoppers = NewShoppers(db, digest, _display_name)
 
     async def do_open_session(
-        self, shop_slug: str | None, token: str | None, identity: CustomerIdentity | None = None
-    ) -> OpenedSession:
-        """The token to keep and the context. A token of another shop, a forged one, or a
-        logged-in customer's without their identity is a new shopper: it never opens anyone
-        else's conversation. `identity` (the handshake's, the loader's identify()) opens the
-        customer directly, with no anonymous chat made first; a refused one is reported in
-        `refusal` and the shopper opens as if it had not been given."""
+        self,
+        shop_slug: str | None,
+        token: str | None,
+        greet: Greet[T],
+        identity: CustomerIdentity | None = None,
+    ) -> tuple[OpenedSession, T]:
+        """The shopper's session, and what `greet` makes of it in the same transaction (the
+        `session` payload: one transaction and no second read of what was just loaded, which is
+        most of what a connect costs). A token of another shop, a forged one, or a logged-in
+        customer's without their identity is a new shopper: it never opens anyone else's
+        conversation. `identity` (the handshake's, the loader's identify()) opens the customer
+        directly, with no anonymous chat made first; a refused one is reported in `refusal` and
+        the shopper opens as if it had not been given."""
         try:
-            return await self._open_session(shop_slug, token, identity)
+            return await self._open_session(shop_slug, token, greet, identity)
         except IntegrityError:
             # Two devices made the same new customer at once: the other one won; join it.
-            return await self._open_session(shop_slug, token, identity)
+            return await self._open_session(shop_slug, token, greet, identity)
 
     async def _open_session(
-        self, shop_slug: str | None, token: str | None, identity: CustomerIdentity | None
-    ) -> OpenedSession:
+        self,
+        shop_slug: str | None,
+        token: str | None,
+        greet: Greet[T],
+        identity: CustomerIdentity | None,
+    ) -> tuple[OpenedSession, T]:
         slug = shop_slug or self.default_shop
+        if token is None and identity is None:
+            # A new anonymous shopper: stored with whoever else connects meanwhile (one commit).
+            made = await self.new_shoppers.open(slug)
+            context = VisitorContext(made.shop.id, made.visitor.id, made.conversation.id)
+            opened = OpenedSession(
+                made.token, context, made.shop, made.visitor, made.conversation, made.greeting
+            )
+            return opened, await greet(None, opened)
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session
@@ -99,6 +130,8 @@ class VisitorSessions:
                 if owner is not None and owner.device.shop_id == shop.id:
                     if not owner.is_customer or identity is not None:
                         visitor = owner.person
+            conversation, greeting = None, None
+            returning = visitor is not None
             if visitor is None:
                 token = new_token()
                 visitor = Visitor(
@@ -118,14 +151,18 @@ class VisitorSessions:
                     tx, shop, device, identity, now, self.digest(fresh_token)
                 )
                 token = fresh_token if fresh else token
-            visitor.last_seen_at = now
-            conversation = await current_conversation(session, visitor.id)
+                returning = True
+            if returning:
+                visitor.last_seen_at = now
+                # A new visitor has no conversation yet: only a returning one (or the customer
+                # an identity opened) is looked up.
+                conversation = await current_conversation(session, visitor.id)
             if conversation is None:
-                conversation = await start_conversation(tx, shop, visitor, now)
+                conversation, greeting = await start_conversation(tx, shop, visitor, now)
             assert token is not None
-            return OpenedSession(
-                token, VisitorContext(shop.id, visitor.id, conversation.id), refusal
-            )
+            context = VisitorContext(shop.id, visitor.id, conversation.id)
+            opened = OpenedSession(token, context, shop, visitor, conversation, greeting, refusal)
+            return opened, await greet(session, opened)
 
     async def do_identify(
         self, context: VisitorContext, identity: CustomerIdentity
@@ -156,7 +193,7 @@ class VisitorSessions:
             )
             conversation = await current_conversation(session, customer.id)
             if conversation is None:
-                conversation = await start_conversation(tx, shop, customer, now)
+                conversation, _ = await start_conversation(tx, shop, customer, now)
             return (
                 fresh_token if fresh else None,
                 VisitorContext(shop.id, customer.id, conversation.id),
@@ -165,8 +202,8 @@ class VisitorSessions:
 
 async def start_conversation(
     tx: Transaction, shop: Shop, visitor: Visitor, now: datetime
-) -> Conversation:
-    """A new conversation, greeted by the bot with the shop's greeting."""
+) -> tuple[Conversation, Message]:
+    """A new conversation, greeted by the bot with the shop's greeting (its only message)."""
     session: AsyncSession = tx.session
     conversation = Conversation(
         shop_id=shop.id, visitor_id=visitor.id, status=states.BOT, created_at=now, updated_at=now
@@ -182,7 +219,7 @@ async def start_conversation(
         actor_id=visitor.id,
         to_status=states.BOT,
     )
-    await append_message(
+    greeting = await append_message(
         session,
         conversation,
         sender="bot",
@@ -192,4 +229,4 @@ async def start_conversation(
         now=now,
     )
     tx.record(ChatCreated(conversation.id, shop.id, visitor.id))
-    return conversation
+    return conversation, greeting

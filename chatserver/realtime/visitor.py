@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import socketio
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
@@ -13,7 +14,7 @@ from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
 from chatserver.actions.shopper_context import ShopperContexts
 from chatserver.actions.typing import Typing
-from chatserver.actions.visitor_session import VisitorContext, VisitorSessions
+from chatserver.actions.visitor_session import OpenedSession, VisitorContext, VisitorSessions
 from chatserver.actions.widget_settings import WidgetSettings
 from chatserver.commands.base import parse
 from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
@@ -83,31 +84,36 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 identity = parse_identity(auth["identity"])
             except AppError as error:
                 refusal = error
+
+        async def join_then_greet(
+            session: AsyncSession | None, opened: OpenedSession
+        ) -> dict[str, Any]:
+            # Join before reading the history: whatever is sent from now on reaches this
+            # socket, and anything earlier is in the snapshot (clients de-duplicate by id).
+            # A conversation started just now is joined after its commit: nobody else knows
+            # of it yet, so nothing can have been sent to it.
+            await self.enter_room(sid, events.conversation_room(opened.context.conversation_id))
+            return await self.session_view.greeting(session, opened)
+
         try:
             if isinstance(shop, str) and shop and not is_plain_key(shop):
                 raise AppError("not_found", "店铺不存在")
-            opened = await self.sessions.do_open_session(
-                _text_or_none(shop), _text_or_none(auth.get("token")), identity
+            opened, payload = await self.sessions.do_open_session(
+                _text_or_none(shop), _text_or_none(auth.get("token")), join_then_greet, identity
             )
         except AppError as error:
+            # The room may have been joined before a failed commit; the refusal leaves it.
             raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
-        token, context = opened.token, opened.context
         refusal = refusal or opened.refusal
         user_agent = environ.get("HTTP_USER_AGENT")
-        await self.save_session(sid, {"context": context, "token": token, "user_agent": user_agent})
-        # Join before reading the history: whatever is sent from now on reaches this socket,
-        # and anything earlier is in the snapshot (clients de-duplicate by message id).
-        await self.enter_room(sid, events.conversation_room(context.conversation_id))
-        answer: dict[str, Any] | None = None
+        session = {"context": opened.context, "token": opened.token, "user_agent": user_agent}
+        await self.save_session(sid, session)
         if refusal is not None:
-            answer = {"ok": False, "error": refusal.to_body()}
+            payload["identity"] = {"ok": False, "error": refusal.to_body()}
         elif identity is not None:
-            answer = {"ok": True, "customer_id": identity.customer_id}
+            payload["identity"] = {"ok": True, "customer_id": identity.customer_id}
 
         async def send_session() -> None:
-            payload = await self.session_view.snapshot(context.conversation_id, token)
-            if answer is not None:
-                payload["identity"] = answer
             await self.emit(events.SESSION, payload, to=sid)
 
         after_connect(self.server, sid, self.namespace, send_session)

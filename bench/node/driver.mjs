@@ -1,0 +1,270 @@
+// Load driver for chatserver and bench/bare_relay.py: many Socket.IO clients in one Node
+// process, cheap per client, so the server saturates before the driver does.
+//
+//   node driver.mjs relay   --url URL --pid PID --conversations 250 [--chats-per-agent 5]
+//                           [--interval 5] [--seconds 30]
+//   node driver.mjs idle    --url URL --pid PID --shoppers 10000
+//   node driver.mjs connect --url URL --pid PID --shoppers 2000 [--parallel 100]
+//
+// relay: N shoppers, each handed off to one of N/chats-per-agent agents (agents log in as
+// bench0, bench1, … with password bench123), each shopper sends one `message` every
+// `interval` s (random phase) for `seconds`; reports ack p50/p99, delivery (shopper send →
+// agent's `message` event) p50/p99, messages/s and the server's CPU % (/proc/PID/stat).
+// idle: N shoppers connect and are greeted (`session`); reports the server's RSS growth per
+// connection. connect: N new shoppers as fast as the server greets them (`parallel` at a
+// time), then the same N resuming with their tokens; reports shoppers/s for each.
+// Websocket transport only (the widget starts with polling and upgrades). Prints one JSON line.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { io } from 'socket.io-client';
+
+const [mode, ...rest] = process.argv.slice(2);
+const opts = {};
+for (let i = 0; i < rest.length; i += 2) opts[rest[i].replace(/^--/, '')] = rest[i + 1];
+const num = (name, fallback) => (opts[name] === undefined ? fallback : Number(opts[name]));
+const url = opts.url ?? 'http://127.0.0.1:8000';
+const pid = num('pid', 0);
+const TIMEOUT_MS = num('timeout', 120) * 1000;
+
+// Every socket is a file descriptor: raise our own soft limit to the hard one by re-running
+// under the shell's `ulimit -n` (Node has no setrlimit), once.
+function openFileLimit() {
+  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+  const [soft, hard] = line.trim().split(/\s+/).slice(3, 5);
+  return { soft: Number(soft) || Infinity, hard: hard === 'unlimited' ? 'unlimited' : Number(hard) };
+}
+const needed = Math.max(num('shoppers', 0), num('conversations', 0) * 1.3) + 200;
+if (openFileLimit().soft < needed && !process.env.BENCH_DRIVER_RAISED) {
+  const script = 'ulimit -n "$(ulimit -Hn)" && exec "$0" "$@"';
+  const run = spawnSync('sh', ['-c', script, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_DRIVER_RAISED: '1' },
+  });
+  process.exit(run.status ?? 1);
+}
+if (openFileLimit().soft < needed) {
+  console.error(`warning: open file limit ${openFileLimit().soft} < ${needed} sockets needed`);
+}
+
+const TICK = 100; // USER_HZ on Linux
+function cpuSeconds() {
+  if (!pid) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICK;
+}
+function rssKiB() {
+  if (!pid) return 0;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line.split(/\s+/)[1]);
+}
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const now = () => performance.now();
+
+function pct(values, p) {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] * 10) / 10;
+}
+const summary = (values) => ({ n: values.length, p50: pct(values, 0.5), p99: pct(values, 0.99) });
+
+function connect(namespace, auth) {
+  return io(url + namespace, {
+    transports: ['websocket'],
+    auth,
+    forceNew: true,
+    reconnection: false,
+    timeout: TIMEOUT_MS,
+  });
+}
+
+// A shopper greeted with `session`: resolves to { socket, session }.
+function shopper(auth) {
+  return new Promise((resolve, reject) => {
+    const socket = connect('/visitor', auth);
+    const timer = setTimeout(() => reject(new Error('no `session` event in time')), TIMEOUT_MS);
+    socket.once('session', (session) => (clearTimeout(timer), resolve({ socket, session })));
+    socket.once('connect_error', (error) => (clearTimeout(timer), reject(error)));
+  });
+}
+
+async function agent(index) {
+  let response;
+  for (let attempt = 0; attempt < 30; attempt++) {
+    response = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: `bench${index}`, password: 'bench123' }),
+    });
+    // The login limit per address holds 10 logins in flight: wait and retry.
+    if (response.status !== 429) break;
+    await sleep(1000);
+  }
+  if (!response.ok) throw new Error(`login bench${index}: HTTP ${response.status}`);
+  const { token } = await response.json();
+  return new Promise((resolve, reject) => {
+    const socket = connect('/agent', { token });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+// Runs `make(i)` for i < n with at most `parallel` pending at once.
+async function pool(n, parallel, make) {
+  const results = new Array(n);
+  let next = 0;
+  async function lane() {
+    while (next < n) {
+      const i = next++;
+      results[i] = await make(i);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(n, parallel) }, lane));
+  return results;
+}
+
+async function relay() {
+  const conversations = num('conversations', 100);
+  const perAgent = num('chats-per-agent', 5);
+  const interval = num('interval', 5) * 1000;
+  const seconds = num('seconds', 30);
+  const agents = await pool(Math.ceil(conversations / perAgent), 8, agent);
+  const sentAt = new Map();
+  const acks = [];
+  const deliveries = [];
+  let counting = false;
+  let assigned = 0;
+  for (const socket of agents) {
+    socket.on('assigned', () => assigned++);
+    socket.on('message', (message) => {
+      const started = sentAt.get(message.text);
+      if (started === undefined) return;
+      sentAt.delete(message.text);
+      if (counting) deliveries.push(now() - started);
+    });
+  }
+  const shoppers = await pool(conversations, 50, () => shopper({ shop: 'demo' }));
+  for (const { socket } of shoppers) {
+    const ack = await socket.timeout(TIMEOUT_MS).emitWithAck('handoff', {});
+    // Routing may assign after the ack (`queued` first); the agents' `assigned` events count.
+    if (!ack.ok || !['assigned', 'queued'].includes(ack.status)) {
+      throw new Error(`handoff: ${JSON.stringify(ack)}`);
+    }
+  }
+  const deadline = now() + TIMEOUT_MS;
+  while (assigned < conversations) {
+    if (now() > deadline) throw new Error(`only ${assigned} of ${conversations} chats assigned`);
+    await sleep(50);
+  }
+  let refused = 0;
+  let stop = false;
+  async function talk({ socket }, index) {
+    await sleep(Math.random() * interval);
+    for (let turn = 0; !stop; turn++) {
+      const text = `m${index}-${turn}`;
+      const started = now();
+      sentAt.set(text, started);
+      const ack = await socket.timeout(TIMEOUT_MS).emitWithAck('message', { client_id: text, text });
+      if (!ack.ok) refused++;
+      else if (counting) acks.push(now() - started);
+      await sleep(Math.max(0, interval - (now() - started)));
+    }
+  }
+  const talking = shoppers.map(talk);
+  await sleep(interval); // every shopper has started; the window opens at a steady rate
+  counting = true;
+  const [cpu0, t0, load0] = [cpuSeconds(), now(), loadavg()];
+  await sleep(seconds * 1000);
+  const [cpu1, t1] = [cpuSeconds(), now()];
+  counting = false;
+  stop = true;
+  await Promise.all(talking);
+  for (const socket of [...agents, ...shoppers.map((s) => s.socket)]) socket.disconnect();
+  const elapsed = (t1 - t0) / 1000;
+  return {
+    conversations,
+    agents: agents.length,
+    seconds: Math.round(elapsed * 10) / 10,
+    messages_per_s: Math.round((deliveries.length / elapsed) * 10) / 10,
+    ack_ms: summary(acks),
+    delivery_ms: summary(deliveries),
+    refused,
+    server_cpu_pct: Math.round(((cpu1 - cpu0) / elapsed) * 1000) / 10,
+    load_before: load0,
+    load_after: loadavg(),
+  };
+}
+
+async function idle() {
+  const n = num('shoppers', 1000);
+  const warm = await pool(50, 50, () => shopper({ shop: 'demo' }));
+  await sleep(2000);
+  const before = rssKiB();
+  const load0 = loadavg();
+  const started = now();
+  const shoppers = await pool(n, num('parallel', 100), () => shopper({ shop: 'demo' }));
+  const opened = (now() - started) / 1000;
+  await sleep(num('settle', 5) * 1000);
+  const after = rssKiB();
+  for (const { socket } of [...warm, ...shoppers]) socket.disconnect();
+  return {
+    shoppers: n,
+    open_seconds: Math.round(opened * 10) / 10,
+    rss_before_kib: before,
+    rss_after_kib: after,
+    kib_per_connection: Math.round(((after - before) / n) * 10) / 10,
+    driver_rss_mib: Math.round(process.memoryUsage().rss / 1048576),
+    load_before: load0,
+    load_after: loadavg(),
+  };
+}
+
+async function connectRate() {
+  const n = num('shoppers', 1000);
+  const parallel = num('parallel', 100);
+  const load0 = loadavg();
+  const round = async (authOf) => {
+    const latencies = [];
+    const cpu0 = cpuSeconds();
+    const started = now();
+    const opened = await pool(n, parallel, async (i) => {
+      const t = now();
+      const result = await shopper(authOf(i));
+      latencies.push(now() - t);
+      return result;
+    });
+    const elapsed = (now() - started) / 1000;
+    const cpu = cpuSeconds() - cpu0;
+    for (const { socket } of opened) socket.disconnect();
+    const stats = {
+      per_s: Math.round(n / elapsed),
+      seconds: Math.round(elapsed * 100) / 100,
+      connect_ms: summary(latencies),
+      server_cpu_ms_each: Math.round((cpu / n) * 100000) / 100,
+    };
+    return { stats, sessions: opened.map((o) => o.session) };
+  };
+  const fresh = await round(() => ({ shop: 'demo' }));
+  await sleep(2000); // the disconnects settle before the resuming round
+  const tokens = fresh.sessions.map((s) => s.token);
+  const resumed = await round((i) => ({ shop: 'demo', token: tokens[i] }));
+  const same = resumed.sessions.every((s, i) => s.conversation_id === fresh.sessions[i].conversation_id);
+  if (!same) throw new Error('a resuming shopper got another conversation');
+  return { shoppers: n, parallel, new: fresh.stats, resuming: resumed.stats, load_before: load0, load_after: loadavg() };
+}
+
+const modes = { relay, idle, connect: connectRate };
+if (!modes[mode]) {
+  console.error('usage: node driver.mjs relay|idle|connect --url URL --pid PID [options]');
+  process.exit(2);
+}
+modes[mode]().then(
+  (result) => {
+    console.log(JSON.stringify({ mode, url, ...result }));
+    process.exit(0);
+  },
+  (error) => {
+    console.error(`driver failed: ${error.stack ?? error}`);
+    process.exit(1);
+  },
+);

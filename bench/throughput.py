@@ -1,0 +1,174 @@
+"""Throughput, idle memory and connect rate of chatserver, each as a ratio to the bare relay.
+
+Starts each server in turn on a fresh database (bench/relay.py's setup: the demo shop and
+agents bench0… with password bench123) or `bench/bare_relay.py`, and runs the Node load driver
+(`bench/node/driver.mjs`, `npm ci` in bench/node first) against it, one after the other within
+the same minutes, so the shared machine's load is about the same for the baseline and the
+server measured against it. Prints one JSON line per run and a table with ratios to `bare`.
+
+  python bench/throughput.py relay --servers bare,sqlite,pg --sizes 100,250,500 --repeat 2
+  python bench/throughput.py idle --servers bare,sqlite --sizes 10000
+  python bench/throughput.py connect --servers bare,sqlite,pg --sizes 2000
+  python bench/throughput.py connect --servers bare,sqlite-before,sqlite --before ../main
+
+`pg` uses `--database-url` (default postgresql+asyncpg://127.0.0.1:5432/test; a new database
+per run, dropped after).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import relay  # (this folder's relay.py: server setup shared with the relay bench)
+
+ROOT = Path(__file__).resolve().parents[1]
+DRIVER = ROOT / "bench" / "node" / "driver.mjs"
+CHATS_PER_AGENT = 5
+
+
+def raise_file_limit() -> None:
+    """Servers started from here inherit it: 10,000 sockets need 10,000 descriptors."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+async def drive(mode: str, url: str, pid: int, size: int, extra: list[str]) -> dict[str, Any]:
+    what = "--conversations" if mode == "relay" else "--shoppers"
+    argv = ["node", str(DRIVER), mode, "--url", url, "--pid", str(pid), what, str(size), *extra]
+    process = await asyncio.create_subprocess_exec(
+        *argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    out, err = await process.communicate()
+    if process.returncode != 0:
+        raise relay.BenchError(f"driver exit {process.returncode}: {err.decode()[-2000:]}")
+    result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    return result
+
+
+async def bare(mode: str, size: int, extra: list[str], flags: list[str]) -> dict[str, Any]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    script = ROOT / "bench" / "bare_relay.py"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # --no-deflate imports chatserver's transport
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, str(script), "--port", str(port), *flags, cwd=ROOT, env=env
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+
+        async def scenario(_: str) -> dict[str, Any]:
+            return await drive(mode, url, server.pid, size, extra)
+
+        return await relay.healthy_then(url, server.pid, scenario)
+    finally:
+        server.terminate()
+        await server.wait()
+
+
+async def chatserver(
+    mode: str, size: int, extra: list[str], database: str | None, root: Path
+) -> Any:
+    async def scenario(url: str) -> dict[str, Any]:
+        return await drive(mode, url, relay.SERVER_PID.get(), size, extra)
+
+    # Agents exist only for the relay mode; one is enough elsewhere.
+    seats = int(extra[extra.index("--chats-per-agent") + 1]) if mode == "relay" else 1
+    agents = math.ceil(size / seats) if mode == "relay" else 1
+    return await relay.with_server(root, database, mode, agents, seats, scenario)
+
+
+def run_one(
+    server: str, mode: str, size: int, extra: list[str], pg: str, before: Path
+) -> dict[str, Any]:
+    if server.startswith("bare"):
+        flags = ["--no-deflate"] if server == "bare-nodeflate" else []
+        result = asyncio.run(bare(mode, size, extra, flags))
+    else:
+        database = pg if server.startswith("pg") else None
+        root = before if server.endswith("-before") else ROOT
+        result = asyncio.run(chatserver(mode, size, extra, database, root))
+    return {"server": server, "size": size, **result}
+
+
+def headline(mode: str, r: dict[str, Any]) -> dict[str, float | None]:
+    if mode == "relay":
+        return {
+            "ack p50": r["ack_ms"]["p50"],
+            "ack p99": r["ack_ms"]["p99"],
+            "delivery p99": r["delivery_ms"]["p99"],
+            "msg/s": r["messages_per_s"],
+            "CPU %": r["server_cpu_pct"],
+        }
+    if mode == "idle":
+        return {"KiB/conn": r["kib_per_connection"], "open s": r["open_seconds"]}
+    return {
+        "new/s": r["new"]["per_s"],
+        "new CPU ms": r["new"]["server_cpu_ms_each"],
+        "resume/s": r["resuming"]["per_s"],
+        "resume CPU ms": r["resuming"]["server_cpu_ms_each"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("mode", choices=["relay", "idle", "connect"])
+    parser.add_argument("--servers", default="bare,sqlite,pg")
+    parser.add_argument("--sizes", default="100,250,500")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--seconds", default="30", help="relay: measured window per run")
+    parser.add_argument("--database-url", default="postgresql+asyncpg://127.0.0.1:5432/test")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=ROOT.parent / "main",
+        help="checkout run by the servers sqlite-before and pg-before (default ../main)",
+    )
+    parser.add_argument(
+        "--chats-per-agent", type=int, default=CHATS_PER_AGENT, help="relay: agents' seats"
+    )
+    args = parser.parse_args()
+    before = args.before.resolve()
+    if not (ROOT / "bench" / "node" / "node_modules").is_dir():
+        sys.exit("run `npm ci` in bench/node first (or `make bench`)")
+    raise_file_limit()
+    seats = ["--chats-per-agent", str(args.chats_per_agent)]
+    extra = ["--seconds", args.seconds, *seats] if args.mode == "relay" else []
+    rows: list[tuple[str, int, dict[str, float | None]]] = []
+    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores")
+    for size in [int(s) for s in args.sizes.split(",")]:
+        for _ in range(args.repeat):
+            baseline: dict[str, float | None] = {}
+            for server in args.servers.split(","):
+                try:
+                    result = run_one(server, args.mode, size, extra, args.database_url, before)
+                except relay.BenchError as error:
+                    sys.exit(f"{server} {size}: {error}")
+                print(json.dumps(result), flush=True)
+                figures = headline(args.mode, result)
+                baseline = baseline or figures
+                load = result.get("load_before", [None])[0]
+                ratios = {
+                    k: round(v / b, 2) if v is not None and b else None
+                    for k, v in figures.items()
+                    if (b := baseline.get(k)) is not None
+                }
+                print(f"  {server:<14} {size:>6}  {figures}  ratio {ratios}  load {load}")
+                rows.append((server, size, figures))
+
+
+if __name__ == "__main__":
+    main()
