@@ -21,18 +21,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from chatserver.actions.customers import current_conversation
+from chatserver.actions.shopper_context import tell_staff
 from chatserver.db.engine import Database
 from chatserver.db.models import CardImage, Conversation, Message, Visitor, utcnow
 from chatserver.db.records import lock_row
 from chatserver.domain import states
-from chatserver.domain.events import CardImageReady, ContextImageWanted, VisitorContextChanged
+from chatserver.domain.events import CardImageReady, ContextImageWanted
 from chatserver.domain.media import card_image_key
 from chatserver.errors import AppError
 from chatserver.services.image_fetch import FetchRefused, fetch_image_bytes
 from chatserver.services.images import ImageWorkers
 from chatserver.services.media_store import MediaStore
 from chatserver.services.webhook_http import client_session
-from chatserver.views.media_links import present_context
 from chatserver.views.wire import message_dict
 
 log = logging.getLogger(__name__)
@@ -112,16 +112,8 @@ class CardImages:
             product["photo"] = stored_photo(image)
             visitor.context = {**(visitor.context or {}), "product": product}
             conversation = await current_conversation(tx.session, visitor.id)
-            if conversation is not None and conversation.status in states.HUMAN_STATES:
-                tx.record(
-                    VisitorContextChanged(
-                        conversation.id,
-                        conversation.shop_id,
-                        visitor_id=visitor.id,
-                        agent_id=conversation.agent_id,
-                        context=present_context(visitor.context) or {},
-                    )
-                )
+            if conversation is not None:
+                tell_staff(tx, conversation, visitor)
         return True
 
     async def _try(self, shop_id: int, url: str) -> CardImage | None:

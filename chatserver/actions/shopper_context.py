@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from chatserver.actions.visitor_session import VisitorContext
-from chatserver.db.engine import Database
+from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, Visitor, utcnow
 from chatserver.db.records import lock_row
 from chatserver.domain import states
-from chatserver.domain.events import ContextImageWanted, VisitorContextChanged
+from chatserver.domain.events import ContextImageWanted, VisitorContextChanged, Wire
 from chatserver.domain.shopper_context import (
     describe_device,
     image_to_fetch,
@@ -48,15 +48,21 @@ class ShopperContexts:
                 tx.record(
                     ContextImageWanted(conversation.id, conversation.shop_id, visitor.id, image)
                 )
-            shown = present_context(visitor.context)
-            if conversation.status in states.HUMAN_STATES:
-                tx.record(
-                    VisitorContextChanged(
-                        conversation.id,
-                        conversation.shop_id,
-                        visitor_id=visitor.id,
-                        agent_id=conversation.agent_id,
-                        context=shown or {},
-                    )
-                )
-            return {"context": shown}
+            return {"context": tell_staff(tx, conversation, visitor)}
+
+
+def tell_staff(tx: Transaction, conversation: Conversation, visitor: Visitor) -> Wire | None:
+    """The shopper's context as staff see it; sent to the serving agent (after commit) while a
+    person handles the chat."""
+    shown = present_context(visitor.context)
+    if conversation.status in states.HUMAN_STATES:
+        tx.record(
+            VisitorContextChanged(
+                conversation.id,
+                conversation.shop_id,
+                visitor_id=visitor.id,
+                agent_id=conversation.agent_id,
+                context=shown or {},
+            )
+        )
+    return shown

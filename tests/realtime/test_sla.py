@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.actions.sla import REASSIGNED_NOTICE
 from chatserver.db.models import Agent, Conversation, ConversationEvent, utcnow
 from chatserver.db.sla import SlaPolicyRow
 from chatserver.views.sla import policy_for
-from tests.conftest import LiveServer, running_server, until_a_query_waits_for_a_lock
+from tests.conftest import AgentClient, LiveServer, running_server, until_a_query_waits_for_a_lock
 from tests.realtime.test_leave_message import leave, server_at
 
 NO_TICKS = {"CHATSERVER_SLA_TICK_SECONDS": "0"}
@@ -233,36 +235,50 @@ async def test_an_unanswered_chat_goes_to_another_agent_when_the_shop_asks_for_i
     assert (await _times(server, conversation_id)).agent_id == other.agent["id"]
 
 
-async def test_handing_on_an_unanswered_chat_waits_for_routing_instead_of_deadlocking(
-    server: LiveServer,
-) -> None:
-    """Routing (`assign`) locks the agent, then the conversation; handing on an unanswered
-    chat must take them in the same order, or the two deadlock on PostgreSQL."""
+@asynccontextmanager
+async def _hand_on_while_routing_holds_the_next_agent(
+    server: LiveServer, *, next_agent_seats: int
+) -> AsyncIterator[tuple[Any, AgentClient, AgentClient, AsyncConnection]]:
+    """An unanswered chat served by the demo agent, due to be handed on to 小丽, whose row a
+    routing transaction holds (PostgreSQL). The body runs while the hand-on waits for that
+    lock, with the routing connection; the hand-on is awaited once the body committed it."""
     if not server.db.url.startswith("postgresql"):
         pytest.skip("row locks are PostgreSQL's: SQLite locks the whole database")
-    await server.add_agent("xiaoli", "小丽")
+    await server.add_agent("xiaoli", "小丽", max_chats=next_agent_seats)
     first = await server.agent(status="online")
     visitor = await server.visitor()
     await visitor.call("handoff", {})
     await first.wait_for("assigned")
     second = await server.agent("xiaoli", "secret123", status="online")
-    conversation_id = visitor.session["conversation_id"]
-    chat = await _times(server, conversation_id)
+    chat = await _times(server, visitor.session["conversation_id"])
     assert chat.assigned_at is not None and chat.agent_id == first.agent["id"]
     await _reassign_after(server, chat.shop_id, 30)
-
     async with server.db.engine.connect() as routing, routing.begin():
         # Routing's order: the next agent's row first ...
         await routing.execute(select(Agent).where(Agent.id == second.agent["id"]).with_for_update())
         tick = asyncio.ensure_future(_tick(server, chat.assigned_at + timedelta(seconds=31)))
         await until_a_query_waits_for_a_lock(server)
+        yield chat, first, second, routing
+    await tick
+
+
+async def test_handing_on_an_unanswered_chat_waits_for_routing_instead_of_deadlocking(
+    server: LiveServer,
+) -> None:
+    """Routing (`assign`) locks the agent, then the conversation; handing on an unanswered
+    chat must take them in the same order, or the two deadlock on PostgreSQL."""
+    async with _hand_on_while_routing_holds_the_next_agent(server, next_agent_seats=5) as (
+        chat,
+        _first,
+        second,
+        routing,
+    ):
         # ... then the conversation's, while the hand-on waits for the agent.
         await routing.execute(
-            select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+            select(Conversation).where(Conversation.id == chat.id).with_for_update()
         )
-    await tick
-    await second.wait_for("assigned", lambda a: a["conversation"]["id"] == conversation_id)
-    assert (await _times(server, conversation_id)).agent_id == second.agent["id"]
+    await second.wait_for("assigned", lambda a: a["conversation"]["id"] == chat.id)
+    assert (await _times(server, chat.id)).agent_id == second.agent["id"]
 
 
 async def test_an_unanswered_chat_stays_when_routing_filled_the_next_agents_last_seat(
@@ -270,32 +286,20 @@ async def test_an_unanswered_chat_stays_when_routing_filled_the_next_agents_last
 ) -> None:
     """The next agent is chosen before their row is locked; if routing gives them their last
     free seat meanwhile, the chat stays with its agent instead of going back to the queue."""
-    if not server.db.url.startswith("postgresql"):
-        pytest.skip("row locks are PostgreSQL's: SQLite locks the whole database")
-    await server.add_agent("xiaoli", "小丽", max_chats=1)
-    first = await server.agent(status="online")
-    visitor = await server.visitor()
-    await visitor.call("handoff", {})
-    await first.wait_for("assigned")
-    second = await server.agent("xiaoli", "secret123", status="online")
     other_chat = (await server.visitor()).session["conversation_id"]
-    conversation_id = visitor.session["conversation_id"]
-    chat = await _times(server, conversation_id)
-    assert chat.assigned_at is not None and chat.agent_id == first.agent["id"]
-    await _reassign_after(server, chat.shop_id, 30)
-
-    async with server.db.engine.connect() as routing, routing.begin():
-        await routing.execute(select(Agent).where(Agent.id == second.agent["id"]).with_for_update())
-        tick = asyncio.ensure_future(_tick(server, chat.assigned_at + timedelta(seconds=31)))
-        await until_a_query_waits_for_a_lock(server)
+    async with _hand_on_while_routing_holds_the_next_agent(server, next_agent_seats=1) as (
+        chat,
+        first,
+        second,
+        routing,
+    ):
         # Routing gives 小丽 her one seat while the hand-on waits for her row.
         await routing.execute(
             update(Conversation)
             .where(Conversation.id == other_chat)
             .values(status="assigned", agent_id=second.agent["id"], assigned_at=utcnow())
         )
-    await tick
-    after = await _times(server, conversation_id)
+    after = await _times(server, chat.id)
     assert after.agent_id == first.agent["id"] and after.status == "assigned"
     assert not [e for e in first.events if e[0] == "unassigned"]
 
