@@ -56,6 +56,7 @@ test: venv widget chromium lint
 bench: venv
 	$(PY) bench/relay.py
 	@[ ! -f bench/faq.py ] || $(PY) bench/faq.py
+	$(PY) bench/sla_watch.py
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
 	cd bench/node && npm ci --no-audit --no-fund
 	$(PY) bench/throughput.py relay --servers bare,sqlite,pg --sizes 100,250,500
