@@ -1,7 +1,7 @@
 // Small building blocks of the admin console: the page context, a dialog, a confirmation and a
 // labelled form field with its error. All text goes in as Preact text nodes.
 import { createContext, type ComponentChildren } from 'preact';
-import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AgentProfile } from '../shared/types';
 import { formError } from './errors';
 
@@ -45,7 +45,10 @@ interface DialogProps {
 /** A modal dialog: Escape or the backdrop closes it. */
 export function Dialog({ title, testid, onClose, children, wide, mode }: DialogProps) {
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // A layout effect, not useEffect: the first field is focused before the dialog is painted.
+  // After paint, someone already typing in the text box (a fast admin, a test) would have the
+  // focus pulled to the first field mid-word and their typing land in the wrong place.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();
     };

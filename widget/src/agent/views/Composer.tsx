@@ -3,7 +3,7 @@
 // inserts the n-th suggestion, then the standard phrases; `/` opens the phrase picker. The
 // politeness check (PolitenessHint, draftCheck.ts) holds a flagged draft back until a second Enter.
 // Photos: 图片 picks one, and an image pasted into the box or dropped onto it is sent as a photo.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { imageFiles } from '../../shared/photos';
 import { useStore } from '../../shared/store';
 import type { AgentDesk } from '../agentDesk';
@@ -31,7 +31,8 @@ export function Composer({ desk, id }: { desk: AgentDesk; id: number }) {
   const fileRef = useRef<HTMLInputElement>(null);
   const [dropping, setDropping] = useState(false);
 
-  useEffect(() => {
+  // Before paint (a layout effect): focus taken after paint could land mid-typing elsewhere.
+  useLayoutEffect(() => {
     inputRef.current?.focus();
   }, []);
 
