@@ -360,13 +360,22 @@ class LiveServer(ServedApp):
         ):
             yield response
 
-    async def visitor(self, token: str | None = None, shop: str | None = "demo") -> Visitor:
+    async def visitor(
+        self,
+        token: str | None = None,
+        shop: str | None = "demo",
+        *,
+        identity: dict[str, Any] | None = None,
+    ) -> Visitor:
+        """A shopper's socket; `identity`: the shop page's customer, sent in the handshake."""
         client = Visitor()
         auth: dict[str, Any] = {}
         if token is not None:
             auth["token"] = token
         if shop is not None:
             auth["shop"] = shop
+        if identity is not None:
+            auth["identity"] = identity
         await client.connect(self.url, auth)
         client.session = await client.wait_for("session")
         self.clients.append(client)

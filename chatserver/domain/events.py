@@ -276,11 +276,6 @@ class CatalogChanged(ShopEvent):
 
 
 @dataclass(frozen=True, slots=True)
-class WebhooksQueued(ShopEvent):
-    """A commit stored webhook deliveries for the shop (the outbox): time to send them."""
-
-
-@dataclass(frozen=True, slots=True)
 class ReadUpTo(ConversationFact):
     """One side has read the conversation up to `seq` (the mark on the conversation row; no
     event row: a read is not an audit fact)."""

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +15,7 @@ from sqlalchemy import func, select
 from chatserver.db.models import CardImage, Message
 from chatserver.services.image_fetch import MAX_IMAGE_BYTES
 from tests.api.test_photos import fetch
-from tests.conftest import AgentClient, LiveServer, Visitor, running_server
+from tests.conftest import AgentClient, LiveServer, Visitor
 from tests.images import GPS_IFD, exif_of, photo_with_gps
 
 PHOTO = photo_with_gps()
@@ -60,23 +58,6 @@ class ImageHost:
         if name == "page.jpg":
             return web.Response(text="<html>商品页</html>", content_type="text/html")
         raise web.HTTPNotFound()
-
-
-@pytest.fixture
-async def host() -> AsyncIterator[ImageHost]:
-    image_host = ImageHost()
-    await image_host.start()
-    yield image_host
-    await image_host.stop()
-
-
-@pytest.fixture
-async def trusting_server(database_url: str, tmp_path: Path) -> AsyncIterator[LiveServer]:
-    """A server that may fetch from 127.0.0.1, where the test's image host runs."""
-    async with running_server(
-        database_url, tmp_path, CHATSERVER_CARD_IMAGES_ALLOW_PRIVATE="1"
-    ) as live:
-        yield live
 
 
 def product(image: str, sku: str = "SKU-1001") -> dict[str, Any]:

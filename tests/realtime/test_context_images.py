@@ -5,34 +5,14 @@ HTTP server, shown to staff through signed media URLs, never from the shop's hos
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from chatserver.db.models import Visitor as VisitorRow
 from tests.api.test_photos import fetch
-from tests.conftest import LiveServer, running_server
+from tests.conftest import LiveServer
 from tests.realtime.test_card_images import ImageHost, assigned_chat, product
-
-
-@pytest.fixture
-async def image_host() -> AsyncIterator[ImageHost]:
-    served = ImageHost()
-    await served.start()
-    yield served
-    await served.stop()
-
-
-@pytest.fixture
-async def trusting(database_url: str, tmp_path: Path) -> AsyncIterator[LiveServer]:
-    """A server that may fetch from 127.0.0.1, where the test's image host runs."""
-    async with running_server(
-        database_url, tmp_path, CHATSERVER_CARD_IMAGES_ALLOW_PRIVATE="1"
-    ) as live:
-        yield live
 
 
 async def _signed_image(server: LiveServer, photo: dict[str, Any]) -> None:
@@ -43,10 +23,10 @@ async def _signed_image(server: LiveServer, photo: dict[str, Any]) -> None:
 
 
 async def test_the_product_on_screen_is_shown_to_the_agent_through_our_origin(
-    trusting: LiveServer, image_host: ImageHost
+    trusting_server: LiveServer, host: ImageHost
 ) -> None:
-    visitor, agent = await assigned_chat(trusting)
-    coat = product(f"{image_host.url}/coat.jpg")
+    visitor, agent = await assigned_chat(trusting_server)
+    coat = product(f"{host.url}/coat.jpg")
     ack = await visitor.call("context", {"product": coat})
     assert ack["ok"], ack
     assert "photo" not in ack["context"]["product"]  # the ack never waits for the fetch
@@ -56,25 +36,25 @@ async def test_the_product_on_screen_is_shown_to_the_agent_through_our_origin(
     )
     shown = told["context"]["product"]
     assert shown["image"] == coat["image"]  # the shop's link stays for reference only
-    await _signed_image(trusting, shown["photo"])
+    await _signed_image(trusting_server, shown["photo"])
     assert "key" not in shown["photo"]  # storage keys never leave the server
-    assert image_host.requests == ["coat.jpg"]
+    assert host.requests == ["coat.jpg"]
 
     # The same product reported again (the next page load) keeps our copy: no new fetch.
     again = await visitor.call("context", {"product": coat, "page": {"url": "https://s.cn/b"}})
     assert again["ok"] and "photo" in again["context"]["product"], again
-    await trusting.settle()
-    assert image_host.requests == ["coat.jpg"]
+    await trusting_server.settle()
+    assert host.requests == ["coat.jpg"]
 
 
 async def test_the_product_on_screen_from_a_private_address_is_not_fetched_by_default(
-    server: LiveServer, image_host: ImageHost
+    server: LiveServer, host: ImageHost
 ) -> None:
     visitor = await server.visitor()
-    ack = await visitor.call("context", {"product": product(f"{image_host.url}/coat.jpg")})
+    ack = await visitor.call("context", {"product": product(f"{host.url}/coat.jpg")})
     assert ack["ok"], ack
     await server.settle()
-    assert image_host.requests == []
+    assert host.requests == []
     async with server.db.sessions() as session:
         row = await session.scalar(
             select(VisitorRow).where(VisitorRow.id == visitor.session["visitor"]["id"])
@@ -83,17 +63,17 @@ async def test_the_product_on_screen_from_a_private_address_is_not_fetched_by_de
 
 
 async def test_order_card_items_get_their_images_through_our_origin(
-    trusting: LiveServer, image_host: ImageHost
+    trusting_server: LiveServer, host: ImageHost
 ) -> None:
-    visitor, agent = await assigned_chat(trusting)
+    visitor, agent = await assigned_chat(trusting_server)
     order = {
         "order_no": "E20261130001",
         "status": "已发货",
         "amount": 1198.0,
         "items": [
-            {"title": "羊毛大衣", "quantity": 1, "image": f"{image_host.url}/coat.jpg"},
-            {"title": "围巾", "quantity": 1, "image": f"{image_host.url}/page.jpg"},
-            {"title": "同款大衣", "quantity": 1, "image": f"{image_host.url}/coat.jpg"},
+            {"title": "羊毛大衣", "quantity": 1, "image": f"{host.url}/coat.jpg"},
+            {"title": "围巾", "quantity": 1, "image": f"{host.url}/page.jpg"},
+            {"title": "同款大衣", "quantity": 1, "image": f"{host.url}/coat.jpg"},
             {"title": "礼盒", "quantity": 1},
         ],
     }
@@ -103,10 +83,10 @@ async def test_order_card_items_get_their_images_through_our_origin(
     assert sent["ok"], sent
     updated = await agent.wait_for("message_updated", lambda m: m["id"] == sent["message"]["id"])
     items = updated["meta"]["card"]["items"]
-    await _signed_image(trusting, items[0]["photo"])
+    await _signed_image(trusting_server, items[0]["photo"])
     assert "photo" not in items[1]  # not an image: the placeholder stays
     assert items[2]["photo"]["url"] == items[0]["photo"]["url"]  # one fetch, one copy
     assert "photo" not in items[3]
-    assert sorted(image_host.requests) == ["coat.jpg", "page.jpg"]
+    assert sorted(host.requests) == ["coat.jpg", "page.jpg"]
     mine = await visitor.wait_for("message_updated", lambda m: m["id"] == sent["message"]["id"])
     assert mine["meta"]["card"]["items"][0]["photo"]["url"] == items[0]["photo"]["url"]

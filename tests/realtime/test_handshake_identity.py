@@ -21,19 +21,6 @@ from tests.realtime.test_shopper_identity import _identify, _identity, _secret
 from tests.rest import call
 
 
-async def connect(
-    server: LiveServer, identity: dict[str, Any] | None, token: str | None = None
-) -> Visitor:
-    client = Visitor()
-    auth: dict[str, Any] = {"shop": "demo", "identity": identity}
-    if token is not None:
-        auth["token"] = token
-    await client.connect(server.url, auth)
-    client.session = await client.wait_for("session")
-    server.clients.append(client)
-    return client
-
-
 async def _count(server: LiveServer, query: Any) -> int:
     async with server.db.sessions() as session:
         return int(await session.scalar(query) or 0)
@@ -59,7 +46,7 @@ async def test_a_logged_in_customer_opens_on_their_own_chat_without_a_throwaway_
         secret = await _secret(server)
         identity = _identity(secret, "c-2001", name="李先生")
 
-        phone = await connect(server, identity)
+        phone = await server.visitor(identity=identity)
         assert phone.session["identity"] == {"ok": True, "customer_id": "c-2001"}
         assert phone.session["visitor"]["customer_id"] == "c-2001"
         assert phone.session["visitor"]["name"] == "李先生"
@@ -67,8 +54,8 @@ async def test_a_logged_in_customer_opens_on_their_own_chat_without_a_throwaway_
         assert (await phone.send("这件大衣有 M 码吗"))["ok"]
 
         # A reload on the phone (its token and the identity), a second device (identity only).
-        again = await connect(server, identity, token=phone.session["token"])
-        laptop = await connect(server, identity)
+        again = await server.visitor(phone.session["token"], identity=identity)
+        laptop = await server.visitor(identity=identity)
         for opened in (again, laptop):
             assert opened.session["conversation_id"] == chat
             assert any("M 码" in m["text"] for m in opened.session["messages"])
@@ -110,7 +97,7 @@ async def test_a_refused_identity_opens_the_shopper_anonymously_and_says_why(
     server: LiveServer,
 ) -> None:
     secret = await _secret(server)
-    victim = await connect(server, _identity(secret, "vip-1"))
+    victim = await server.visitor(identity=_identity(secret, "vip-1"))
     await victim.send("我的地址是杭州市西湖区某某路 8 号")
     victims_token = victim.session["token"]
 
@@ -122,7 +109,7 @@ async def test_a_refused_identity_opens_the_shopper_anonymously_and_says_why(
         ("vip-1", "invalid_payload"),
     ):
         # Even with the customer's own token (a shared computer): never their chat.
-        stranger = await connect(server, identity, token=victims_token)
+        stranger = await server.visitor(victims_token, identity=identity)
         answer = stranger.session["identity"]
         assert answer["ok"] is False and answer["error"]["code"] == code, answer
         assert stranger.session["visitor"]["customer_id"] is None
@@ -130,7 +117,7 @@ async def test_a_refused_identity_opens_the_shopper_anonymously_and_says_why(
         assert stranger.session["token"] != victims_token
         assert all("西湖区" not in m["text"] for m in stranger.session["messages"])
         assert (await stranger.send("你好"))["ok"]
-    forged_answer = (await connect(server, forged)).session["identity"]
+    forged_answer = (await server.visitor(identity=forged)).session["identity"]
     assert "匿名" in forged_answer["error"]["message"]
 
     # No identity at all: `session` carries no `identity` (the contract only grows).
@@ -142,15 +129,15 @@ async def test_another_customer_on_the_same_browser_gets_their_own_chat_and_toke
     server: LiveServer,
 ) -> None:
     secret = await _secret(server)
-    first = await connect(server, _identity(secret, "c-a"))
+    first = await server.visitor(identity=_identity(secret, "c-a"))
     await first.send("我是 A")
-    second = await connect(server, _identity(secret, "c-b"), token=first.session["token"])
+    second = await server.visitor(first.session["token"], identity=_identity(secret, "c-b"))
     assert second.session["visitor"]["customer_id"] == "c-b"
     assert second.session["conversation_id"] != first.session["conversation_id"]
     assert second.session["token"] != first.session["token"]
     assert all("我是 A" not in m["text"] for m in second.session["messages"])
     # Each token, with its own identity, opens its own customer again.
-    back = await connect(server, _identity(secret, "c-a"), token=first.session["token"])
+    back = await server.visitor(first.session["token"], identity=_identity(secret, "c-a"))
     assert back.session["conversation_id"] == first.session["conversation_id"]
     anonymous_chats = await _count(
         server, select(func.count()).where(Conversation.status == "closed")
@@ -172,7 +159,7 @@ async def _served_and_closed(server: LiveServer, agent: Any, tab: Visitor, text:
 async def test_two_tabs_writing_into_two_closed_chats_reopen_only_one(server: LiveServer) -> None:
     secret = await _secret(server)
     agent = await server.agent(status="online")
-    first_tab = await connect(server, _identity(secret, "c-tabs2"))
+    first_tab = await server.visitor(identity=_identity(secret, "c-tabs2"))
     first_chat = await _served_and_closed(server, agent, first_tab, "第一次咨询")
     # Another browser's anonymous chat, served and closed, then the login: it moves over to
     # the customer as it is (both closed, nothing merged), so the customer has two closed chats.
