@@ -28,9 +28,10 @@ from chatserver.errors import AppError
 log = logging.getLogger(__name__)
 
 
-# Runs inside the transaction, just before commit, with the events it recorded: the webhook
-# outbox (db/webhook_outbox.py) is written in the same commit as the facts.
-BeforeCommit = Callable[[AsyncSession, Sequence[Event]], Awaitable[object]]
+# Runs inside the transaction, just before commit, with the events it recorded, and returns
+# the events it adds: the webhook outbox (db/webhook_outbox.py) is written in the same commit
+# as the facts, and says so with an event of its own.
+BeforeCommit = Callable[[AsyncSession, Sequence[Event]], Awaitable[Sequence[Event]]]
 
 
 class EventSink(Protocol):
@@ -141,7 +142,7 @@ class Database:
                     tx = Transaction(session, self.sink)
                     yield tx
                     if self.before_commit is not None and tx._recorded:
-                        await self.before_commit(session, tx.recorded())
+                        tx.record(*await self.before_commit(session, tx.recorded()))
                 # Committed: whatever closing the session does, the facts are stored.
                 committed = True
         except IntegrityError:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.base import utcnow
 from chatserver.db.integrations import WebhookDelivery, WebhookEndpoint
-from chatserver.domain.events import Event
+from chatserver.domain.events import Event, WebhooksQueued
 from chatserver.domain.webhooks import Outgoing, outgoing
 
 
@@ -32,14 +32,15 @@ def add_delivery(session: AsyncSession, endpoint: WebhookEndpoint, item: Outgoin
     )
 
 
-async def write_outbox(session: AsyncSession, events: Sequence[Event]) -> bool:
-    """Queue the webhooks these facts cause; True when any was queued."""
+async def write_outbox(session: AsyncSession, events: Sequence[Event]) -> list[Event]:
+    """Queue the webhooks these facts cause; a `WebhooksQueued` per shop that queued any, so the
+    delivery worker is woken only when there is something to send."""
     now = utcnow()
     items = [item for item in (outgoing(event, now) for event in events) if item is not None]
     if not items:
-        return False
+        return []
     endpoints_by_shop: dict[int, list[WebhookEndpoint]] = {}
-    queued = False
+    queued: set[int] = set()
     for item in items:
         endpoints = endpoints_by_shop.get(item.shop_id)
         if endpoints is None:
@@ -54,5 +55,5 @@ async def write_outbox(session: AsyncSession, events: Sequence[Event]) -> bool:
         for endpoint in endpoints:
             if item.event_type in endpoint.events:
                 add_delivery(session, endpoint, item)
-                queued = True
-    return queued
+                queued.add(item.shop_id)
+    return [WebhooksQueued(shop_id) for shop_id in sorted(queued)]

@@ -276,6 +276,17 @@ class CatalogChanged(ShopEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class WebhooksQueued(Event):
+    """A commit stored webhook deliveries for the shop (the outbox): time to send them."""
+
+    shop_id: int
+
+    @property
+    def lane(self) -> Lane:
+        return ("shop", self.shop_id)
+
+
+@dataclass(frozen=True, slots=True)
 class ReadUpTo(ConversationFact):
     """One side has read the conversation up to `seq` (the mark on the conversation row; no
     event row: a read is not an audit fact)."""

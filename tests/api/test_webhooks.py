@@ -338,3 +338,28 @@ async def test_a_disabled_endpoint_hears_nothing_until_enabled_again(
         assert status == 200 and (await call(server, "GET", "/api/webhooks", token))[1] == {
             "items": []
         }
+
+
+async def test_the_sender_is_woken_only_by_a_commit_that_queued_a_delivery(
+    database_url: str, tmp_path: Path, receiver: Receiver
+) -> None:
+    # Polling once a minute: only a wake-up after the commit can deliver within seconds.
+    slow_poll = FAST | {"CHATSERVER_WEBHOOK_POLL_SECONDS": "60"}
+    async with running_server(database_url, tmp_path, **slow_poll) as server:
+        sender = server.parts.webhook_sender
+        kicks: list[None] = []
+        kick = sender.kick
+        sender.kick = lambda: (kicks.append(None), kick())[1]  # type: ignore[method-assign]
+        visitor = await server.visitor()
+        await visitor.send("发什么快递？")
+        await visitor.wait_for("message", lambda m: m["sender"] == "bot")
+        await server.settle()
+        # No endpoint: the commits queued nothing, so the worker was left asleep.
+        assert kicks == []
+
+        token = await admin_token(server)
+        await add_endpoint(server, token, receiver.url, ["message.created"])
+        kicks.clear()  # adding an endpoint wakes it too (a "send test" may follow)
+        await visitor.send("可以开发票吗？")
+        await receiver.wait_until(lambda: len(receiver.of_type("message.created")) >= 1)
+        assert kicks
