@@ -26,6 +26,7 @@ import socketio
 from aiohttp import web, web_app
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.app import build_app
 from chatserver.config import Settings, load_settings
@@ -494,17 +495,24 @@ async def running_server(
         forget_stopped_apps()
 
 
-async def until_a_query_waits_for_a_lock(server: LiveServer) -> None:
-    """Until some query of the test database waits for a row lock (PostgreSQL only)."""
+async def until_a_query_waits_for_a_lock(server: LiveServer, held_by: AsyncConnection) -> None:
+    """Until some query of the test database waits for a lock that `held_by`'s transaction
+    holds (PostgreSQL only): any other waiter (a listener's) proves nothing about the query
+    under test."""
+    holder = await held_by.scalar(text("SELECT pg_backend_pid()"))
     async with server.db.engine.connect() as probe:
         for _attempt in range(200):
             waiting = await probe.scalar(
                 text(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-                )
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND CAST(:holder AS integer) = ANY(pg_blocking_pids(pid))"
+                ),
+                {"holder": holder},
             )
+            # PostgreSQL reads pg_stat_activity once per transaction: without ending it, every
+            # later poll would see the first one's picture, from before the wait began.
+            await probe.commit()
             if waiting:
                 return
             await asyncio.sleep(0.05)
-    raise AssertionError("no query ever waited for a row lock")
+    raise AssertionError("no query ever waited for a lock of that transaction")

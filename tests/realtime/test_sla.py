@@ -257,7 +257,7 @@ async def _hand_on_while_routing_holds_the_next_agent(
         # Routing's order: the next agent's row first ...
         await routing.execute(select(Agent).where(Agent.id == second.agent["id"]).with_for_update())
         tick = asyncio.ensure_future(_tick(server, chat.assigned_at + timedelta(seconds=31)))
-        await until_a_query_waits_for_a_lock(server)
+        await until_a_query_waits_for_a_lock(server, held_by=routing)
         yield chat, first, second, routing
     await tick
 

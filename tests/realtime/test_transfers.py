@@ -295,7 +295,7 @@ async def test_a_supervisors_move_waits_for_routing_instead_of_deadlocking(
                 "reassign", {"conversation_id": conversation_id, "to_agent_id": lily.agent["id"]}
             )
         )
-        await until_a_query_waits_for_a_lock(server)
+        await until_a_query_waits_for_a_lock(server, held_by=routing)
         # ... then the conversation's, while the move waits for the agent.
         await routing.execute(
             select(Conversation).where(Conversation.id == conversation_id).with_for_update()
