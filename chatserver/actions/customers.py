@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, cast, func, literal, select, update
+from sqlalchemy import BigInteger, and_, cast, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Transaction
@@ -95,9 +95,15 @@ async def current_conversation(session: AsyncSession, visitor_id: int) -> Conver
     return latest
 
 
-# pg_advisory_xact_lock keyed by the visitor id alone, in its one-bigint form: ids are 64-bit,
-# and the two-key form takes two 32-bit integers (an id past 2^31 would fail every write). The
-# server takes no other advisory lock, so the key space needs no namespace.
+async def serialise_shoppers_writes(session: AsyncSession, visitor_id: int) -> None:
+    """Until this transaction ends, the shopper's other writes wait (PostgreSQL; SQLite's
+    write transactions run one at a time anyway)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    # pg_advisory_xact_lock keyed by the visitor id alone, in its one-bigint form: ids are
+    # 64-bit, and the two-key form takes two 32-bit integers (an id past 2^31 would fail every
+    # write). The server takes no other advisory lock, so the key space needs no namespace.
+    await session.execute(select(func.pg_advisory_xact_lock(cast(literal(visitor_id), BigInteger))))
 
 
 async def lock_shoppers_chat(session: AsyncSession, conversation_id: int) -> Conversation:
@@ -117,9 +123,7 @@ async def lock_shoppers_chat(session: AsyncSession, conversation_id: int) -> Con
         )
         if visitor_id is None:
             raise AppError("not_found", "会话不存在")
-        if session.get_bind().dialect.name == "postgresql":
-            key = cast(literal(visitor_id), BigInteger)
-            await session.execute(select(func.pg_advisory_xact_lock(key)))
+        await serialise_shoppers_writes(session, visitor_id)
         conversation = await lock_row(session, Conversation, conversation_id)
         if conversation is None:
             raise AppError("not_found", "会话不存在")
@@ -143,6 +147,32 @@ async def writable_conversation(session: AsyncSession, locked: Conversation) -> 
         assert target is not None
         return target
     return locked
+
+
+async def lock_before_login(
+    session: AsyncSession, shop_id: int, device_id: int, customer_id: str
+) -> None:
+    """Locks what a login may write, in the order every other writer takes it, before the
+    caller locks any visitor row: the shoppers' advisory locks (ascending ids), then the chats
+    a merge moves or joins (ascending ids). Routing holds a chat and then writes its shopper's
+    `last_agent_id`, and a shopper's message holds the chat and then touches `last_seen_at`;
+    a login that locked the visitors first and then moved the chats deadlocked with both."""
+    customer = await session.scalar(
+        select(Visitor.id).where(Visitor.shop_id == shop_id, Visitor.customer_id == customer_id)
+    )
+    for visitor_id in sorted({device_id} if customer is None else {device_id, customer}):
+        await serialise_shoppers_writes(session, visitor_id)
+    # Every chat of the device (all are moved); the customer's only while open (only an open
+    # one is written: the merge's kept chat).
+    written = Conversation.visitor_id == device_id
+    if customer is not None:
+        written = or_(
+            written,
+            and_(Conversation.visitor_id == customer, Conversation.status != states.CLOSED),
+        )
+    await session.execute(
+        select(Conversation.id).where(written).order_by(Conversation.id).with_for_update()
+    )
 
 
 def default_customer_name(customer_id: str) -> str:

@@ -16,6 +16,7 @@ from chatserver.actions.customers import (
     become_customer,
     check_signature,
     current_conversation,
+    lock_before_login,
     token_owner,
 )
 from chatserver.actions.new_shoppers import BOT_NAME, NewShoppers
@@ -144,6 +145,7 @@ class VisitorSessions:
                 session.add(visitor)
                 await session.flush()
             if identity is not None:
+                await lock_before_login(session, shop.id, visitor.id, identity.customer_id)
                 device = await lock_row(session, Visitor, visitor.id)
                 assert device is not None
                 fresh_token = new_token()
@@ -185,6 +187,7 @@ class VisitorSessions:
             session = tx.session
             shop = await session.get_one(Shop, context.shop_id)
             check_signature(shop, identity)
+            await lock_before_login(session, shop.id, context.visitor_id, identity.customer_id)
             device = await lock_row(session, Visitor, context.visitor_id)
             if device is None:
                 raise AppError("not_found", "访客不存在")

@@ -4,14 +4,16 @@ long customer ids fit, and a block survives the login."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 
-from chatserver.db.models import Conversation
+from chatserver.db.models import Conversation, Visitor
 from tests.api.test_photos import send_photo, upload
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, until_a_query_waits_for_a_lock
 from tests.images import png
 from tests.realtime.test_shopper_identity import _identify, _identity, _secret
 
@@ -197,3 +199,32 @@ async def test_a_photo_is_uploaded_only_by_a_socket_let_in_for_the_customer(
     anonymous = await server.visitor()
     status, body = await _raw_upload(server, anonymous.session["token"])
     assert status == 201, body
+
+
+async def test_a_login_waits_for_routing_instead_of_deadlocking(server: LiveServer) -> None:
+    """Routing holds the chat, then writes its shopper's `last_agent_id`; a login that merges
+    that shopper into a known customer must wait for the chat before it locks any visitor, or
+    the two deadlock on PostgreSQL."""
+    if not server.db.url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's: SQLite locks the whole database")
+    secret = await _secret(server)
+    phone = await server.visitor()
+    assert (await _identify(phone, _identity(secret, "c-routing")))["ok"]
+    laptop = await server.visitor()
+    assert (await laptop.send("我要转人工"))["status"] == "queued"
+    chat, device = laptop.session["conversation_id"], laptop.session["visitor"]["id"]
+
+    async with server.db.engine.connect() as routing, routing.begin():
+        # Routing's order: the chat first ...
+        await routing.execute(select(Conversation).where(Conversation.id == chat).with_for_update())
+        login = asyncio.ensure_future(_identify(laptop, _identity(secret, "c-routing")))
+        await until_a_query_waits_for_a_lock(server, held_by=routing)
+        # ... then its shopper's row, while the login waits for the chat.
+        await routing.execute(
+            update(Visitor).where(Visitor.id == device).values(last_agent_id=None)
+        )
+    assert (await login)["ok"]
+    customer = laptop.session["visitor"]["id"]
+    assert customer == phone.session["visitor"]["id"]
+    # The queued chat is the one kept (a person is already involved), now the customer's.
+    assert await _open_chats(server, customer) == [chat]
