@@ -142,7 +142,10 @@ def _print_urls(settings: Settings) -> None:
         f"  演示店铺（顾客窗口）: {base}/demo/\n"
         f"  客服工作台:          {base}/agent/   登录 agent / agent123\n"
         f"  管理后台:            {base}/admin/   登录 admin / admin123\n"
-        f"  健康检查:            {base}/healthz\n",
+        f"  健康检查:            {base}/healthz\n"
+        # Someone trying the demo at night would otherwise meet only the 留言 form and wonder.
+        "  客服按店铺营业时间接待（默认每天 09:00–23:00 北京时间）；其余时间顾客看到留言表单，\n"
+        "  可在管理后台「营业时间」修改\n",
         flush=True,
     )
 
