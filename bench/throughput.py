@@ -26,6 +26,7 @@ import resource
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -79,11 +80,25 @@ async def bare(mode: str, size: int, extra: list[str], flags: list[str]) -> dict
         await server.wait()
 
 
+def shopper_questions() -> Path:
+    """The demo FAQ's questions and their phrasings, as shoppers would ask them: a file for
+    the driver's bot shoppers."""
+    entries = json.loads((ROOT / "faq" / "data" / "default_faq.json").read_text("utf-8"))
+    questions = [text for entry in entries for text in [entry["question"], *entry["similar"]]]
+    path = Path(tempfile.gettempdir()) / f"bench-questions-{os.getpid()}.json"
+    path.write_text(json.dumps(questions, ensure_ascii=False), "utf-8")
+    return path
+
+
 async def chatserver(
-    mode: str, size: int, extra: list[str], database: str | None, root: Path
+    mode: str, size: int, extra: list[str], database: str | None, root: Path, bot_shoppers: int
 ) -> Any:
     async def scenario(url: str) -> dict[str, Any]:
-        return await drive(mode, url, relay.SERVER_PID.get(), size, extra)
+        return await drive(mode, url, relay.SERVER_PID.get(), size, extra + bot_flags)
+
+    bot_flags = []  # the bare relay has no bot: only chatserver gets bot shoppers
+    if mode == "relay" and bot_shoppers:
+        bot_flags = ["--bot-shoppers", str(bot_shoppers), "--questions", str(shopper_questions())]
 
     # Agents exist only for the relay mode; one is enough elsewhere.
     seats = int(extra[extra.index("--chats-per-agent") + 1]) if mode == "relay" else 1
@@ -92,7 +107,7 @@ async def chatserver(
 
 
 def run_one(
-    server: str, mode: str, size: int, extra: list[str], pg: str, before: Path
+    server: str, mode: str, size: int, extra: list[str], pg: str, before: Path, bot_shoppers: int
 ) -> dict[str, Any]:
     if server.startswith("bare"):
         flags = ["--no-deflate"] if server == "bare-nodeflate" else []
@@ -100,7 +115,7 @@ def run_one(
     else:
         database = pg if server.startswith("pg") else None
         root = before if server.endswith("-before") else ROOT
-        result = asyncio.run(chatserver(mode, size, extra, database, root))
+        result = asyncio.run(chatserver(mode, size, extra, database, root, bot_shoppers))
     return {"server": server, "size": size, **result}
 
 
@@ -112,6 +127,7 @@ def headline(mode: str, r: dict[str, Any]) -> dict[str, float | None]:
             "delivery p99": r["delivery_ms"]["p99"],
             "msg/s": r["messages_per_s"],
             "CPU %": r["server_cpu_pct"],
+            "bot p99": r.get("bot_answer_ms", {}).get("p99"),
         }
     if mode == "idle":
         return {"KiB/conn": r["kib_per_connection"], "open s": r["open_seconds"]}
@@ -140,6 +156,12 @@ def main() -> None:
     parser.add_argument(
         "--chats-per-agent", type=int, default=CHATS_PER_AGENT, help="relay: agents' seats"
     )
+    parser.add_argument(
+        "--bot-shoppers",
+        type=int,
+        default=0,
+        help="relay: this many more shoppers ask the bot FAQ questions (bot answer p99)",
+    )
     args = parser.parse_args()
     before = args.before.resolve()
     if not (ROOT / "bench" / "node" / "node_modules").is_dir():
@@ -154,7 +176,9 @@ def main() -> None:
             baseline: dict[str, float | None] = {}
             for server in args.servers.split(","):
                 try:
-                    result = run_one(server, args.mode, size, extra, args.database_url, before)
+                    result = run_one(
+                        server, args.mode, size, extra, args.database_url, before, args.bot_shoppers
+                    )
                 except relay.BenchError as error:
                     sys.exit(f"{server} {size}: {error}")
                 print(json.dumps(result), flush=True)

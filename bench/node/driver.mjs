@@ -2,7 +2,7 @@
 // process, cheap per client, so the server saturates before the driver does.
 //
 //   node driver.mjs relay   --url URL --pid PID --conversations 250 [--chats-per-agent 5]
-//                           [--interval 5] [--seconds 30]
+//                           [--interval 5] [--seconds 30] [--bot-shoppers M --questions FILE]
 //   node driver.mjs idle    --url URL --pid PID --shoppers 10000
 //   node driver.mjs connect --url URL --pid PID --shoppers 2000 [--parallel 100]
 //
@@ -10,6 +10,9 @@
 // bench0, bench1, … with password bench123), each shopper sends one `message` every
 // `interval` s (random phase) for `seconds`; reports ack p50/p99, delivery (shopper send →
 // agent's `message` event) p50/p99, messages/s and the server's CPU % (/proc/PID/stat).
+// With --bot-shoppers, M more shoppers stay with the bot and each asks one of the questions
+// in FILE (a JSON list of strings) every `interval` s: bot answer p50/p99 (send → the bot's
+// `message`) under the same load. A shopper the bot handed to a person stops asking.
 // idle: N shoppers connect and are greeted (`session`); reports the server's RSS growth per
 // connection. connect: N new shoppers as fast as the server greets them (`parallel` at a
 // time), then the same N resuming with their tokens; reports shoppers/s for each.
@@ -170,7 +173,35 @@ async function relay() {
       await sleep(Math.max(0, interval - (now() - started)));
     }
   }
-  const talking = shoppers.map(talk);
+  const botShoppers = await pool(num('bot-shoppers', 0), 50, () => shopper({ shop: 'demo' }));
+  const questions = opts.questions ? JSON.parse(readFileSync(opts.questions, 'utf8')) : [];
+  if (botShoppers.length && !questions.length) throw new Error('--bot-shoppers needs --questions');
+  const botAnswers = [];
+  let handedOver = 0;
+  async function ask({ socket }, index) {
+    let answered = null;
+    socket.on('message', (message) => message.sender === 'bot' && answered?.());
+    await sleep(Math.random() * interval);
+    for (let turn = 0; !stop; turn++) {
+      const text = questions[(index * 7 + turn) % questions.length];
+      const started = now();
+      const reply = new Promise((resolve) => (answered = resolve));
+      const ack = await socket
+        .timeout(TIMEOUT_MS)
+        .emitWithAck('message', { client_id: `q${index}-${turn}`, text });
+      if (!ack.ok) refused++;
+      else if (ack.status !== 'bot') {
+        handedOver++;
+        return;
+      } else {
+        await Promise.race([reply, sleep(TIMEOUT_MS)]);
+        if (counting) botAnswers.push(now() - started);
+      }
+      answered = null;
+      await sleep(Math.max(0, interval - (now() - started)));
+    }
+  }
+  const talking = [...shoppers.map(talk), ...botShoppers.map(ask)];
   await sleep(interval); // every shopper has started; the window opens at a steady rate
   counting = true;
   const [cpu0, t0, load0] = [cpuSeconds(), now(), loadavg()];
@@ -179,7 +210,9 @@ async function relay() {
   counting = false;
   stop = true;
   await Promise.all(talking);
-  for (const socket of [...agents, ...shoppers.map((s) => s.socket)]) socket.disconnect();
+  for (const socket of [...agents, ...[...shoppers, ...botShoppers].map((s) => s.socket)]) {
+    socket.disconnect();
+  }
   const elapsed = (t1 - t0) / 1000;
   return {
     conversations,
@@ -189,6 +222,9 @@ async function relay() {
     ack_ms: summary(acks),
     delivery_ms: summary(deliveries),
     refused,
+    ...(botShoppers.length
+      ? { bot_shoppers: botShoppers.length, bot_answer_ms: summary(botAnswers), handed_over: handedOver }
+      : {}),
     server_cpu_pct: Math.round(((cpu1 - cpu0) / elapsed) * 1000) / 10,
     load_before: load0,
     load_after: loadavg(),
