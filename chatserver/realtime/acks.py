@@ -1,4 +1,5 @@
-"""Turning a handler's result or AppError into the contract's ack, in exactly one place."""
+"""Turning a handler's result or AppError into the contract's ack, and an AppError at connect into
+the refusal, each in exactly one place."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+import socketio
 
 from chatserver.errors import AppError
 
@@ -16,6 +19,13 @@ Handler = Callable[..., Awaitable[dict[str, Any] | None]]
 
 def error_ack(error: AppError) -> dict[str, Any]:
     return {"ok": False, "error": error.to_body()}
+
+
+def refused_connection(error: AppError) -> socketio.exceptions.ConnectionRefusedError:
+    """A refused handshake. Given one argument python-socketio sends only its text as the
+    `connect_error`'s message; with two the second becomes the error's `data`, which is where
+    clients read the code (`err.data.code` in socket.io-client) to tell a retry from a refusal."""
+    return socketio.exceptions.ConnectionRefusedError(error.message, error.to_body())
 
 
 def acked(handler: Handler) -> Callable[..., Awaitable[dict[str, Any]]]:

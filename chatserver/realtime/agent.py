@@ -42,7 +42,7 @@ from chatserver.domain.ratelimit import TokenBucket, agent_messages, draft_check
 from chatserver.errors import AppError
 from chatserver.listeners.suggestions import Suggestions
 from chatserver.realtime import events
-from chatserver.realtime.acks import acked
+from chatserver.realtime.acks import acked, refused_connection
 from chatserver.realtime.connection import after_connect
 from chatserver.services.auth import AuthenticatedAgent, AuthService
 from chatserver.services.presence import AgentPresence
@@ -92,7 +92,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         try:
             actor = await self.desk.auth.authenticate(token)
         except AppError as error:
-            raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
+            raise refused_connection(error) from None
         await self.save_session(
             sid, {"token": token, "agent_id": actor.agent.id, "session_id": actor.session_id}
         )

@@ -20,7 +20,7 @@ from chatserver.commands.chat import ConversationRef
 from chatserver.commands.supervision import Reassign
 from chatserver.errors import AppError
 from chatserver.realtime import events
-from chatserver.realtime.acks import acked
+from chatserver.realtime.acks import acked, refused_connection
 from chatserver.realtime.connection import after_connect
 from chatserver.services.auth import AuthenticatedAgent, AuthService
 from chatserver.services.presence import AgentPresence
@@ -59,7 +59,7 @@ class SupervisorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             actor = await self.desk.auth.authenticate(token)
             check_supervising(actor)
         except AppError as error:
-            raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
+            raise refused_connection(error) from None
         await self.save_session(
             sid,
             {

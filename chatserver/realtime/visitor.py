@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -31,9 +32,11 @@ from chatserver.domain.ratelimit import (
 from chatserver.domain.text import is_encodable, is_plain_key
 from chatserver.errors import AppError
 from chatserver.realtime import events
-from chatserver.realtime.acks import acked
+from chatserver.realtime.acks import acked, refused_connection
 from chatserver.realtime.connection import after_connect
 from chatserver.views.session import ShopperSessionView
+
+log = logging.getLogger(__name__)
 
 
 def _first(args: tuple[Any, ...]) -> Any:
@@ -102,8 +105,12 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 _text_or_none(shop), _text_or_none(auth.get("token")), join_then_greet, identity
             )
         except AppError as error:
+            if error.code == "unavailable":
+                # Shoppers turned away (they retry, keeping their chat): what an operator
+                # looking at a database outage needs to see.
+                log.warning("a shopper's connection was refused: %s", error.message)
             # The room may have been joined before a failed commit; the refusal leaves it.
-            raise socketio.exceptions.ConnectionRefusedError(error.to_body()) from None
+            raise refused_connection(error) from None
         refusal = refusal or opened.refusal
         user_agent = environ.get("HTTP_USER_AGENT")
         session = {"context": opened.context, "token": opened.token, "user_agent": user_agent}
