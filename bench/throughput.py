@@ -73,7 +73,7 @@ async def bare(mode: str, size: int, extra: list[str], flags: list[str]) -> dict
         async def scenario(_: str) -> dict[str, Any]:
             return await drive(mode, url, server.pid, size, extra)
 
-        return await relay.healthy_then(url, server.pid, scenario)
+        return await relay.healthy_then(url, server.pid, scenario, chatserver=False)
     finally:
         server.terminate()
         await server.wait()
@@ -140,7 +140,13 @@ def main() -> None:
     parser.add_argument(
         "--chats-per-agent", type=int, default=CHATS_PER_AGENT, help="relay: agents' seats"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="write py-spy's collapsed stacks of the (last) server measured to this file",
+    )
     args = parser.parse_args()
+    relay.PROFILE = args.profile
     before = args.before.resolve()
     if not (ROOT / "bench" / "node" / "node_modules").is_dir():
         sys.exit("run `npm ci` in bench/node first (or `make bench`)")
