@@ -18,6 +18,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import socket
 import statistics
 import subprocess
@@ -208,7 +209,8 @@ async def profiled(pid: int) -> AsyncIterator[None]:
     if PROFILE is None:
         yield
         return
-    spy = Path(sys.executable).with_name("py-spy")
+    beside = Path(sys.executable).with_name("py-spy")
+    spy = beside if beside.exists() else Path(shutil.which("py-spy") or "py-spy")
     # --gil: only the thread holding the interpreter is sampled, so waits on locks, the
     # database thread's queue or epoll are left out and the stacks show where CPU goes.
     command = [str(spy), "record", "--pid", str(pid), "--rate", "250", "--format", "raw", "--gil"]
@@ -222,14 +224,18 @@ async def profiled(pid: int) -> AsyncIterator[None]:
         await process.wait()
 
 
-async def healthy_then(url: str, pid: int, scenario: Scenario) -> dict[str, Any]:
-    """Waits for /healthz, runs the scenario, adds the CPU seconds both sides spent on it."""
+async def healthy_then(
+    url: str, pid: int, scenario: Scenario, *, chatserver: bool = True
+) -> dict[str, Any]:
+    """Waits for /healthz, runs the scenario, adds the CPU seconds both sides spent on it.
+    `chatserver=False`: the bare relay, which has no service hours to open."""
     async with aiohttp.ClientSession() as http:
         for _ in range(400):
             with contextlib.suppress(aiohttp.ClientError):
                 async with http.get(f"{url}/healthz") as response:
                     if response.status == 200:
-                        await open_round_the_clock(http, url)
+                        if chatserver:
+                            await open_round_the_clock(http, url)
                         server, bench = cpu_seconds(pid), time.process_time()
                         RETRIES.clear()
                         async with profiled(pid):

@@ -74,7 +74,7 @@ async def bare(mode: str, size: int, extra: list[str], flags: list[str]) -> dict
         async def scenario(_: str) -> dict[str, Any]:
             return await drive(mode, url, server.pid, size, extra)
 
-        return await relay.healthy_then(url, server.pid, scenario)
+        return await relay.healthy_then(url, server.pid, scenario, chatserver=False)
     finally:
         server.terminate()
         await server.wait()
@@ -162,7 +162,13 @@ def main() -> None:
         default=0,
         help="relay: this many more shoppers ask the bot FAQ questions (bot answer p99)",
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="write py-spy's collapsed stacks of the (last) server measured to this file",
+    )
     args = parser.parse_args()
+    relay.PROFILE = args.profile
     before = args.before.resolve()
     if not (ROOT / "bench" / "node" / "node_modules").is_dir():
         sys.exit("run `npm ci` in bench/node first (or `make bench`)")

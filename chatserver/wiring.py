@@ -253,7 +253,7 @@ def build_components(
 
     sio.register_namespace(
         VisitorNamespace(
-            VisitorSessions(db, auth.digest, settings.demo_shop),
+            VisitorSessions(db, auth.digest, settings.demo_shop, queue),
             session_view,
             messages,
             Handoff(db, queue, clock),

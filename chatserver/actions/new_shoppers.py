@@ -4,14 +4,12 @@ A new shopper is a visitor, a conversation, its `created` event and the bot's gr
 that cost about 5 ms of CPU in a transaction of their own, mostly the per-statement round trips
 of the ORM and the database driver, so one process greeted ~65 shoppers a second and a restart
 left thousands waiting for minutes. Requests that arrive while a batch is being stored wait for
-the next one, which stores all of them with one INSERT per table (group commit): under load
-the batches grow by themselves, and a lone shopper still goes straight through. Each shopper's
-`session` is still sent only after their rows are committed.
+the next one, which stores all of them with one INSERT per table (group commit,
+actions/batches.py). Each shopper's `session` is still sent only after their rows are committed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from chatserver.actions.batches import Batches
 from chatserver.db.engine import Database
 from chatserver.db.models import Conversation, ConversationEvent, Message, Shop, Visitor, utcnow
 from chatserver.domain import states
@@ -49,43 +48,13 @@ class NewShoppers:
         self.db = db
         self.digest = digest
         self.name = name
-        self._waiting: list[tuple[str, asyncio.Future[NewShopper]]] = []
-        self._storing: asyncio.Task[None] | None = None
+        self._batches: Batches[str, NewShopper] = Batches(self._store, MAX_BATCH)
 
     async def open(self, slug: str) -> NewShopper:
         """A new shopper of shop `slug` (AppError `not_found` for no such shop), committed."""
-        future: asyncio.Future[NewShopper] = asyncio.get_running_loop().create_future()
-        # Read the outcome even when nobody awaits it any more (the shopper hung up), so a
-        # refused batch is not also logged as "exception was never retrieved".
-        future.add_done_callback(lambda done: done.cancelled() or done.exception())
-        self._waiting.append((slug, future))
-        if self._storing is None:
-            self._storing = asyncio.create_task(self._store_all())
-        # A shield: a shopper who hangs up mid-batch leaves the batch to finish for the rest.
-        return await asyncio.shield(future)
+        return await self._batches.submit(slug)
 
-    async def _store_all(self) -> None:
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
-                try:
-                    made = await self._store([slug for slug, _ in batch])
-                except Exception as error:
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(error)
-                    continue
-                for (_, future), result in zip(batch, made, strict=True):
-                    if future.done():
-                        continue
-                    if isinstance(result, AppError):
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
-        finally:
-            self._storing = None
-
-    async def _store(self, slugs: list[str]) -> list[NewShopper | AppError]:
+    async def _store(self, slugs: list[str]) -> list[NewShopper | BaseException]:
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session
@@ -122,7 +91,7 @@ class NewShoppers:
             ]
             session.add_all([c for c in conversations if c is not None])
             await session.flush()
-            made: list[NewShopper | AppError] = []
+            made: list[NewShopper | BaseException] = []
             for slug, token, visitor, conversation in zip(
                 slugs, tokens, visitors, conversations, strict=True
             ):

@@ -20,6 +20,7 @@ from chatserver.actions.customers import (
     token_owner,
 )
 from chatserver.actions.new_shoppers import BOT_NAME, NewShoppers
+from chatserver.actions.resuming_shoppers import Join, ResumedHistory, ResumingShoppers
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, Message, Shop, Visitor, utcnow
 from chatserver.db.records import append_message, lock_row, record_event
@@ -29,6 +30,7 @@ from chatserver.domain.greeting import render_greeting
 from chatserver.domain.identity import CustomerIdentity
 from chatserver.errors import AppError
 from chatserver.services.auth import new_token
+from chatserver.views.queue import QueueViews
 
 MAX_TOKEN_LENGTH = 200
 
@@ -55,11 +57,13 @@ class OpenedSession:
     # The greeting, when the conversation was started by this connect (its only message).
     greeting: Message | None
     refusal: AppError | None = None
+    # A resume read in a batch: its history, rating round, agent and queue place, read already.
+    history: ResumedHistory | None = None
 
 
 T = TypeVar("T")
 # Builds the `session` payload: inside the connect's transaction, or with None after a batch
-# of new shoppers committed (a conversation that holds only its greeting has nothing to read).
+# (a conversation that holds only its greeting has nothing to read; a resumed one was read).
 Greet = Callable[[AsyncSession | None, OpenedSession], Awaitable[T]]
 
 
@@ -68,36 +72,43 @@ def _display_name() -> str:
 
 
 class VisitorSessions:
-    def __init__(self, db: Database, digest: Callable[[str], str], default_shop: str) -> None:
+    def __init__(
+        self, db: Database, digest: Callable[[str], str], default_shop: str, queue: QueueViews
+    ) -> None:
         self.db = db
         self.digest = digest
         self.default_shop = default_shop
         self.new_shoppers = NewShoppers(db, digest, _display_name)
+        self.resuming_shoppers = ResumingShoppers(db, digest, queue)
 
     async def do_open_session(
         self,
         shop_slug: str | None,
         token: str | None,
+        join: Join,
         greet: Greet[T],
         identity: CustomerIdentity | None = None,
     ) -> tuple[OpenedSession, T]:
         """The shopper's session, and what `greet` makes of it in the same transaction (the
         `session` payload: one transaction and no second read of what was just loaded, which is
-        most of what a connect costs). A token of another shop, a forged one, or a logged-in
+        most of what a connect costs). `join` enters the socket into the conversation's room
+        before its history is read: whatever is sent from then on reaches the socket, and
+        anything earlier is in the history (clients de-duplicate by id). A token of another shop, a forged one, or a logged-in
         customer's without their identity is a new shopper: it never opens anyone else's
         conversation. `identity` (the handshake's, the loader's identify()) opens the customer
         directly, with no anonymous chat made first; a refused one is reported in `refusal` and
         the shopper opens as if it had not been given."""
         try:
-            return await self._open_session(shop_slug, token, greet, identity)
+            return await self._open_session(shop_slug, token, join, greet, identity)
         except IntegrityError:
             # Two devices made the same new customer at once: the other one won; join it.
-            return await self._open_session(shop_slug, token, greet, identity)
+            return await self._open_session(shop_slug, token, join, greet, identity)
 
     async def _open_session(
         self,
         shop_slug: str | None,
         token: str | None,
+        join: Join,
         greet: Greet[T],
         identity: CustomerIdentity | None,
     ) -> tuple[OpenedSession, T]:
@@ -109,7 +120,25 @@ class VisitorSessions:
             opened = OpenedSession(
                 made.token, context, made.shop, made.visitor, made.conversation, made.greeting
             )
+            # Joined after the commit: nobody else knows of the conversation yet, so nothing
+            # can have been sent to it.
+            await join(made.conversation.id)
             return opened, await greet(None, opened)
+        if token is not None and identity is None and 0 < len(token) <= MAX_TOKEN_LENGTH:
+            # A returning anonymous shopper: read with whoever else reconnects meanwhile.
+            resumed = await self.resuming_shoppers.resume(slug, token, join)
+            if resumed is not None:
+                ids = (resumed.shop.id, resumed.visitor.id, resumed.conversation.id)
+                opened = OpenedSession(
+                    token,
+                    VisitorContext(*ids),
+                    resumed.shop,
+                    resumed.visitor,
+                    resumed.conversation,
+                    greeting=None,
+                    history=resumed.history,
+                )
+                return opened, await greet(None, opened)
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session
@@ -164,6 +193,7 @@ class VisitorSessions:
             assert token is not None
             context = VisitorContext(shop.id, visitor.id, conversation.id)
             opened = OpenedSession(token, context, shop, visitor, conversation, greeting, refusal)
+            await join(conversation.id)
             return opened, await greet(session, opened)
 
     async def do_identify(

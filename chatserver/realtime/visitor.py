@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 import socketio
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.messages import ChatMessages
@@ -15,7 +14,7 @@ from chatserver.actions.ratings import Ratings
 from chatserver.actions.read_state import ReadState
 from chatserver.actions.shopper_context import ShopperContexts
 from chatserver.actions.typing import Typing
-from chatserver.actions.visitor_session import OpenedSession, VisitorContext, VisitorSessions
+from chatserver.actions.visitor_session import VisitorContext, VisitorSessions
 from chatserver.actions.widget_settings import WidgetSettings
 from chatserver.commands.base import parse
 from chatserver.commands.chat import HandoffRequest, VisitorMessage, VisitorTyping
@@ -88,21 +87,18 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             except AppError as error:
                 refusal = error
 
-        async def join_then_greet(
-            session: AsyncSession | None, opened: OpenedSession
-        ) -> dict[str, Any]:
-            # Join before reading the history: whatever is sent from now on reaches this
-            # socket, and anything earlier is in the snapshot (clients de-duplicate by id).
-            # A conversation started just now is joined after its commit: nobody else knows
-            # of it yet, so nothing can have been sent to it.
-            await self.enter_room(sid, events.conversation_room(opened.context.conversation_id))
-            return await self.session_view.greeting(session, opened)
+        async def join(conversation_id: int) -> None:
+            await self.enter_room(sid, events.conversation_room(conversation_id))
 
         try:
             if isinstance(shop, str) and shop and not is_plain_key(shop):
                 raise AppError("not_found", "店铺不存在")
             opened, payload = await self.sessions.do_open_session(
-                _text_or_none(shop), _text_or_none(auth.get("token")), join_then_greet, identity
+                _text_or_none(shop),
+                _text_or_none(auth.get("token")),
+                join,
+                self.session_view.greeting,
+                identity,
             )
         except AppError as error:
             if error.code == "unavailable":

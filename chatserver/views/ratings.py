@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, ConversationEvent, Rating
 from chatserver.domain import ratings as rules
+from chatserver.domain import states
 from chatserver.errors import AppError
 from chatserver.views.wire import agent_brief, iso
 
@@ -52,14 +54,15 @@ async def last_round(session: AsyncSession, conversation_id: int) -> rules.Servi
         .order_by(ConversationEvent.id.desc())
         .limit(1)
     )
-    if row is None:
-        return None
-    data = row.data or {}
-    agent_id = data.get("agent_id")
+    return None if row is None else _service_round(row.id, row.data)
+
+
+def _service_round(close_event_id: int, data: dict[str, Any] | None) -> rules.ServiceRound:
+    agent_id = (data or {}).get("agent_id")
     return rules.ServiceRound(
-        close_event_id=row.id,
+        close_event_id=close_event_id,
         agent_id=agent_id if isinstance(agent_id, int) else None,
-        rating_requested=data.get("rating_requested") is True,
+        rating_requested=(data or {}).get("rating_requested") is True,
     )
 
 
@@ -83,6 +86,51 @@ async def rating_prompt(session: AsyncSession, conversation: Conversation) -> Wi
         return dict(NOT_ASKED)
     agent = await session.get(Agent, latest.agent_id) if latest.agent_id else None
     return prompt_dict(latest.close_event_id, agent)
+
+
+async def rating_prompts(
+    session: AsyncSession, conversations: Sequence[Conversation]
+) -> dict[int, Wire]:
+    """`rating_prompt` of many conversations at once (resuming shoppers): at most three
+    statements whatever their number."""
+    prompts: dict[int, Wire] = {c.id: dict(NOT_ASKED) for c in conversations}
+    # A person asked for or serving ends the round: nothing to read for those.
+    asking = {c.id: c.status for c in conversations if c.status not in states.HUMAN_STATES}
+    if not asking:
+        return prompts
+    closed = ConversationEvent
+    latest_ids = (
+        select(func.max(closed.id))
+        .where(closed.type == "closed", closed.conversation_id.in_(asking))
+        .group_by(closed.conversation_id)
+    )
+    rows = await session.execute(
+        select(closed.id, closed.conversation_id, closed.data).where(closed.id.in_(latest_ids))
+    )
+    rounds = {cid: _service_round(event_id, data) for event_id, cid, data in rows}
+    requested = [r.close_event_id for r in rounds.values() if r.rating_requested]
+    if not requested:
+        return prompts
+    rated = set(
+        await session.scalars(
+            select(Rating.close_event_id).where(Rating.close_event_id.in_(requested))
+        )
+    )
+    open_rounds = {
+        cid: latest
+        for cid, latest in rounds.items()
+        if rules.rating_state(asking[cid], latest, latest.close_event_id in rated) == "open"
+    }
+    agent_ids = {r.agent_id for r in open_rounds.values() if r.agent_id is not None}
+    agents = (
+        {a.id: a for a in await session.scalars(select(Agent).where(Agent.id.in_(agent_ids)))}
+        if agent_ids
+        else {}
+    )
+    for cid, latest in open_rounds.items():
+        agent = agents.get(latest.agent_id) if latest.agent_id is not None else None
+        prompts[cid] = prompt_dict(latest.close_event_id, agent)
+    return prompts
 
 
 async def ratings_of(session: AsyncSession, conversation_ids: list[int]) -> dict[int, list[Wire]]:

@@ -35,6 +35,20 @@ class ShopperSessionView:
     async def greeting(self, session: AsyncSession | None, opened: OpenedSession) -> dict[str, Any]:
         """The connect's `session`, from the rows it already holds: inside its transaction, or
         (None) for a conversation just started, which has nothing else to read."""
+        history = opened.history
+        if history is not None:
+            # A resume read in a batch (actions/resuming_shoppers.py): everything is read.
+            payload = self._wire(
+                opened.token,
+                opened.shop,
+                opened.visitor,
+                opened.conversation,
+                history.messages,
+                history.rating,
+                history.agent,
+            )
+            payload["queue"] = history.queue
+            return payload
         payload = await self._payload(
             session,
             opened.token,
@@ -64,6 +78,18 @@ class ShopperSessionView:
             rating = await rating_prompt(session, conversation)
             assigned = conversation.status == states.ASSIGNED and conversation.agent_id
             agent = await session.get(Agent, conversation.agent_id) if assigned else None
+        return self._wire(token, shop, visitor, conversation, messages, rating, agent)
+
+    def _wire(
+        self,
+        token: str,
+        shop: Shop,
+        visitor: Visitor,
+        conversation: Conversation,
+        messages: list[Message],
+        rating: dict[str, Any],
+        agent: Agent | None,
+    ) -> dict[str, Any]:
         return {
             "token": token,
             "conversation_id": conversation.id,
