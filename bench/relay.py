@@ -18,6 +18,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import socket
 import statistics
 import subprocess
@@ -208,7 +209,8 @@ async def profiled(pid: int) -> AsyncIterator[None]:
     if PROFILE is None:
         yield
         return
-    spy = Path(sys.executable).with_name("py-spy")
+    beside = Path(sys.executable).with_name("py-spy")
+    spy = beside if beside.exists() else Path(shutil.which("py-spy") or beside)
     # --gil: only the thread holding the interpreter is sampled, so waits on locks, the
     # database thread's queue or epoll are left out and the stacks show where CPU goes.
     command = [str(spy), "record", "--pid", str(pid), "--rate", "250", "--format", "raw", "--gil"]

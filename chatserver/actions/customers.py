@@ -100,6 +100,13 @@ async def current_conversation(session: AsyncSession, visitor_id: int) -> Conver
 # server takes no other advisory lock, so the key space needs no namespace.
 
 
+async def _locked_or_missing(session: AsyncSession, conversation_id: int) -> Conversation:
+    conversation = await lock_row(session, Conversation, conversation_id)
+    if conversation is None:
+        raise AppError("not_found", "会话不存在")
+    return conversation
+
+
 async def lock_shoppers_chat(session: AsyncSession, conversation_id: int) -> Conversation:
     """The conversation, locked, after its shopper's writes are serialised. Every shopper write
     that may reopen a chat waits for the shopper's others first, so two tabs of one customer
@@ -111,18 +118,18 @@ async def lock_shoppers_chat(session: AsyncSession, conversation_id: int) -> Con
     (an assignment's `last_agent_id`, a bot reply's foreign-key share lock), and taking it
     before the chat here would deadlock with them. SQLite's write transactions are BEGIN
     IMMEDIATE: one at a time already."""
+    if session.get_bind().dialect.name != "postgresql":
+        # BEGIN IMMEDIATE already holds the only write lock: no login can move the chat now.
+        return await _locked_or_missing(session, conversation_id)
     for _attempt in range(3):
         visitor_id = await session.scalar(
             select(Conversation.visitor_id).where(Conversation.id == conversation_id)
         )
         if visitor_id is None:
             raise AppError("not_found", "会话不存在")
-        if session.get_bind().dialect.name == "postgresql":
-            key = cast(literal(visitor_id), BigInteger)
-            await session.execute(select(func.pg_advisory_xact_lock(key)))
-        conversation = await lock_row(session, Conversation, conversation_id)
-        if conversation is None:
-            raise AppError("not_found", "会话不存在")
+        key = cast(literal(visitor_id), BigInteger)
+        await session.execute(select(func.pg_advisory_xact_lock(key)))
+        conversation = await _locked_or_missing(session, conversation_id)
         # A login may have moved the chat to the customer between the read and the lock.
         if conversation.visitor_id == visitor_id:
             return conversation

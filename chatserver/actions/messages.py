@@ -11,6 +11,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.checks import check_in_shop, check_owns_chat
 from chatserver.actions.closing import reopen
@@ -43,6 +46,20 @@ def _admit_all() -> None:
 
 def _conflict() -> AppError:
     return AppError("conflict", "client_id 已被使用，请换一个")
+
+
+async def _visitor_and_widget_settings(
+    session: AsyncSession, visitor_id: int
+) -> tuple[Visitor, dict[str, Any] | None]:
+    """The shopper and their shop's widget settings (the prechat form's rules): one query."""
+    row = (
+        await session.execute(
+            select(Visitor, Shop.widget_settings)
+            .join(Shop, Shop.id == Visitor.shop_id)
+            .where(Visitor.id == visitor_id)
+        )
+    ).one()
+    return row[0], row[1]
 
 
 class ChatMessages:
@@ -82,10 +99,9 @@ class ChatMessages:
                 return {"message": message_dict(existing), "status": conversation.status}
             # The chat's shopper: the customer once this device's chat was merged into theirs.
             visitor_id = conversation.visitor_id
-            visitor = await session.get_one(Visitor, visitor_id)
+            visitor, widget_settings = await _visitor_and_widget_settings(session, visitor_id)
             if leave is None:
-                shop = await session.get_one(Shop, conversation.shop_id)
-                refusal = prechat_missing(shop.widget_settings, visitor.context)
+                refusal = prechat_missing(widget_settings, visitor.context)
                 if refusal is not None:
                     raise refusal
             admit()
@@ -101,7 +117,13 @@ class ChatMessages:
                 if command.attachment_id is not None and command.kind == "image"
                 else None
             )
+            # Set before the message's flush, so the conversation is updated in one statement.
             visitor.last_seen_at = now
+            conversation.awaiting_since = sla.on_visitor_message(
+                conversation.awaiting_since,
+                human_involved=conversation.status in states.HUMAN_STATES,
+                now=now,
+            )
             message = await append_message(
                 session,
                 conversation,
@@ -121,11 +143,6 @@ class ChatMessages:
             )
             if photo is not None:
                 mark_posted(photo, message)
-            conversation.awaiting_since = sla.on_visitor_message(
-                conversation.awaiting_since,
-                human_involved=conversation.status in states.HUMAN_STATES,
-                now=now,
-            )
             wire = message_dict(message)
             wants_person = None
             if conversation.status == states.BOT and command.faq_id is None and block is None:
