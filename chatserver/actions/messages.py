@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.checks import check_in_shop, check_owns_chat
 from chatserver.actions.closing import reopen
-from chatserver.actions.customers import lock_shoppers_chat, writable_conversation
+from chatserver.actions.customers import lock_shoppers_chat_and_find_resend, writable_conversation
 from chatserver.actions.handoff import request_person
 from chatserver.actions.photos import claim_photo, mark_posted, photo_meta
 from chatserver.actions.politeness import note_impolite
@@ -27,7 +27,11 @@ from chatserver.commands.chat import AgentMessage, VisitorMessage
 from chatserver.commands.leave_message import LeaveMessage
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, Shop, Visitor, utcnow
-from chatserver.db.records import append_message, find_by_client_id, lock_row
+from chatserver.db.records import (
+    append_message,
+    find_by_client_id,
+    lock_conversation_and_find_resend,
+)
 from chatserver.domain import handoff, sla, states
 from chatserver.domain.events import MessagePosted
 from chatserver.domain.leave_message import LEAVE_MESSAGE_REASON, LeaveMessageForm
@@ -88,9 +92,10 @@ class ChatMessages:
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session
-            locked = await lock_shoppers_chat(session, context.conversation_id)
+            locked, existing = await lock_shoppers_chat_and_find_resend(
+                session, context.conversation_id, command.client_id
+            )
             conversation = await writable_conversation(session, locked)
-            existing = await find_by_client_id(session, locked.id, command.client_id)
             if existing is None and conversation is not locked:
                 existing = await find_by_client_id(session, conversation.id, command.client_id)
             if existing is not None:
@@ -214,10 +219,10 @@ class ChatMessages:
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session
-            conversation = check_in_shop(
-                await lock_row(session, Conversation, command.conversation_id), actor
+            locked, existing = await lock_conversation_and_find_resend(
+                session, command.conversation_id, command.client_id
             )
-            existing = await find_by_client_id(session, conversation.id, command.client_id)
+            conversation = check_in_shop(locked, actor)
             if existing is not None:
                 if existing.sender != "agent" or existing.agent_id != actor.agent.id:
                     raise _conflict()
