@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from chatserver.db.sqlite_driver import one_trip_dbapi
 from chatserver.domain.events import Event
 from chatserver.errors import AppError
 
@@ -45,13 +44,7 @@ def make_engine(database_url: str) -> AsyncEngine:
     if database_url.startswith("sqlite"):
         # One connection: SQLite has one writer anyway, and a single pooled connection
         # queues transactions fairly in-process instead of spinning on "database is locked".
-        engine = create_async_engine(
-            database_url,
-            pool_size=1,
-            max_overflow=0,
-            pool_timeout=60,
-            module=one_trip_dbapi(),  # one trip to aiosqlite's thread per statement
-        )
+        engine = create_async_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=60)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
