@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Transaction
 from chatserver.db.models import Conversation, ConversationEvent, Message, Shop, Visitor
-from chatserver.db.records import lock_row, transition
+from chatserver.db.records import lock_conversation_and_find_resend, lock_row, transition
 from chatserver.domain import states
 from chatserver.domain.events import ChatClosed, MessagesMerged, Wire
 from chatserver.domain.identity import CustomerIdentity, refused, signature_matches
@@ -106,7 +106,28 @@ async def serialise_shoppers_writes(session: AsyncSession, visitor_id: int) -> N
     await session.execute(select(func.pg_advisory_xact_lock(cast(literal(visitor_id), BigInteger))))
 
 
+async def _locked_or_missing(
+    session: AsyncSession, conversation_id: int, client_id: str | None
+) -> tuple[Conversation, Message | None]:
+    if client_id is None:
+        conversation, resent = await lock_row(session, Conversation, conversation_id), None
+    else:
+        conversation, resent = await lock_conversation_and_find_resend(
+            session, conversation_id, client_id
+        )
+    if conversation is None:
+        raise AppError("not_found", "会话不存在")
+    return conversation, resent
+
+
 async def lock_shoppers_chat(session: AsyncSession, conversation_id: int) -> Conversation:
+    """`lock_shoppers_chat_and_find_resend` without a message to look for."""
+    return (await lock_shoppers_chat_and_find_resend(session, conversation_id, None))[0]
+
+
+async def lock_shoppers_chat_and_find_resend(
+    session: AsyncSession, conversation_id: int, client_id: str | None
+) -> tuple[Conversation, Message | None]:
     """The conversation, locked, after its shopper's writes are serialised. Every shopper write
     that may reopen a chat waits for the shopper's others first, so two tabs of one customer
     writing into two of their closed chats at once queue up, and the second sees the first's
@@ -116,7 +137,12 @@ async def lock_shoppers_chat(session: AsyncSession, conversation_id: int) -> Con
     lock on the visitor: the row is also written by transactions that hold the chat first
     (an assignment's `last_agent_id`, a bot reply's foreign-key share lock), and taking it
     before the chat here would deadlock with them. SQLite's write transactions are BEGIN
-    IMMEDIATE: one at a time already."""
+    IMMEDIATE: one at a time already.
+
+    With a `client_id`, also the chat's message stored under it (a resend), read with the lock."""
+    if session.get_bind().dialect.name != "postgresql":
+        # BEGIN IMMEDIATE already holds the only write lock: no login can move the chat now.
+        return await _locked_or_missing(session, conversation_id, client_id)
     for _attempt in range(3):
         visitor_id = await session.scalar(
             select(Conversation.visitor_id).where(Conversation.id == conversation_id)
@@ -124,12 +150,10 @@ async def lock_shoppers_chat(session: AsyncSession, conversation_id: int) -> Con
         if visitor_id is None:
             raise AppError("not_found", "会话不存在")
         await serialise_shoppers_writes(session, visitor_id)
-        conversation = await lock_row(session, Conversation, conversation_id)
-        if conversation is None:
-            raise AppError("not_found", "会话不存在")
+        conversation, resent = await _locked_or_missing(session, conversation_id, client_id)
         # A login may have moved the chat to the customer between the read and the lock.
         if conversation.visitor_id == visitor_id:
-            return conversation
+            return conversation, resent
     raise AppError("conflict", "会话正在更新，请稍后重试")
 
 

@@ -11,10 +11,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from chatserver.actions.blocks import blocked_reply
 from chatserver.actions.checks import check_in_shop, check_owns_chat
 from chatserver.actions.closing import reopen
-from chatserver.actions.customers import lock_shoppers_chat, writable_conversation
+from chatserver.actions.customers import lock_shoppers_chat_and_find_resend, writable_conversation
 from chatserver.actions.handoff import request_person
 from chatserver.actions.photos import claim_photo, mark_posted, photo_meta
 from chatserver.actions.politeness import note_impolite
@@ -24,7 +27,11 @@ from chatserver.commands.chat import AgentMessage, VisitorMessage
 from chatserver.commands.leave_message import LeaveMessage
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, Shop, Visitor, utcnow
-from chatserver.db.records import append_message, find_by_client_id, lock_row
+from chatserver.db.records import (
+    append_message,
+    find_by_client_id,
+    lock_conversation_and_find_resend,
+)
 from chatserver.domain import handoff, sla, states
 from chatserver.domain.events import MessagePosted
 from chatserver.domain.leave_message import LEAVE_MESSAGE_REASON, LeaveMessageForm
@@ -43,6 +50,20 @@ def _admit_all() -> None:
 
 def _conflict() -> AppError:
     return AppError("conflict", "client_id 已被使用，请换一个")
+
+
+async def _visitor_and_widget_settings(
+    session: AsyncSession, visitor_id: int
+) -> tuple[Visitor, dict[str, Any] | None]:
+    """The shopper and their shop's widget settings (the prechat form's rules): one query."""
+    row = (
+        await session.execute(
+            select(Visitor, Shop.widget_settings)
+            .join(Shop, Shop.id == Visitor.shop_id)
+            .where(Visitor.id == visitor_id)
+        )
+    ).one()
+    return row[0], row[1]
 
 
 class ChatMessages:
@@ -71,9 +92,10 @@ class ChatMessages:
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session
-            locked = await lock_shoppers_chat(session, context.conversation_id)
+            locked, existing = await lock_shoppers_chat_and_find_resend(
+                session, context.conversation_id, command.client_id
+            )
             conversation = await writable_conversation(session, locked)
-            existing = await find_by_client_id(session, locked.id, command.client_id)
             if existing is None and conversation is not locked:
                 existing = await find_by_client_id(session, conversation.id, command.client_id)
             if existing is not None:
@@ -82,10 +104,9 @@ class ChatMessages:
                 return {"message": message_dict(existing), "status": conversation.status}
             # The chat's shopper: the customer once this device's chat was merged into theirs.
             visitor_id = conversation.visitor_id
-            visitor = await session.get_one(Visitor, visitor_id)
+            visitor, widget_settings = await _visitor_and_widget_settings(session, visitor_id)
             if leave is None:
-                shop = await session.get_one(Shop, conversation.shop_id)
-                refusal = prechat_missing(shop.widget_settings, visitor.context)
+                refusal = prechat_missing(widget_settings, visitor.context)
                 if refusal is not None:
                     raise refusal
             admit()
@@ -101,7 +122,13 @@ class ChatMessages:
                 if command.attachment_id is not None and command.kind == "image"
                 else None
             )
+            # Set before the message's flush, so the conversation is updated in one statement.
             visitor.last_seen_at = now
+            conversation.awaiting_since = sla.on_visitor_message(
+                conversation.awaiting_since,
+                human_involved=conversation.status in states.HUMAN_STATES,
+                now=now,
+            )
             message = await append_message(
                 session,
                 conversation,
@@ -121,11 +148,6 @@ class ChatMessages:
             )
             if photo is not None:
                 mark_posted(photo, message)
-            conversation.awaiting_since = sla.on_visitor_message(
-                conversation.awaiting_since,
-                human_involved=conversation.status in states.HUMAN_STATES,
-                now=now,
-            )
             wire = message_dict(message)
             wants_person = None
             if conversation.status == states.BOT and command.faq_id is None and block is None:
@@ -197,10 +219,10 @@ class ChatMessages:
         now = utcnow()
         async with self.db.transaction() as tx:
             session = tx.session
-            conversation = check_in_shop(
-                await lock_row(session, Conversation, command.conversation_id), actor
+            locked, existing = await lock_conversation_and_find_resend(
+                session, command.conversation_id, command.client_id
             )
-            existing = await find_by_client_id(session, conversation.id, command.client_id)
+            conversation = check_in_shop(locked, actor)
             if existing is not None:
                 if existing.sender != "agent" or existing.agent_id != actor.agent.id:
                     raise _conflict()

@@ -40,6 +40,31 @@ async def lock_row(session: AsyncSession, model: type[Row], row_id: int) -> Row 
     )
 
 
+async def lock_conversation_and_find_resend(
+    session: AsyncSession, conversation_id: int, client_id: str
+) -> tuple[Conversation | None, Message | None]:
+    """`lock_row` of the conversation and `find_by_client_id` in it, in one statement: every
+    message is checked for a resend under the lock, and a resend is rare."""
+    resent_id = (
+        select(Message.id)
+        .where(Message.conversation_id == Conversation.id, Message.client_id == client_id)
+        .scalar_subquery()
+    )
+    row = (
+        await session.execute(
+            select(Conversation, resent_id)
+            .where(Conversation.id == conversation_id)
+            .with_for_update(of=Conversation)
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    if row is None:
+        return None, None
+    conversation, message_id = row
+    resent = None if message_id is None else await session.get_one(Message, message_id)
+    return conversation, resent
+
+
 async def lock_conversation(session: AsyncSession, conversation_id: int) -> Conversation:
     conversation = await lock_row(session, Conversation, conversation_id)
     if conversation is None:
