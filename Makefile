@@ -60,6 +60,8 @@ bench: venv
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
 	cd bench/node && npm ci --no-audit --no-fund
 	$(PY) bench/throughput.py relay --servers bare,sqlite,pg --sizes 100,250,500
+# Scale-out: one process on PostgreSQL + Redis, then two (shoppers and agents on different ones).
+	$(PY) bench/throughput.py relay --servers pg-redis,pg-redis-2 --shops demo,east --sizes 500,1000 --repeat 2
 	$(PY) bench/throughput.py connect --servers bare,sqlite,pg --sizes 2000
 	$(PY) bench/throughput.py idle --servers bare,sqlite --sizes 10000
 

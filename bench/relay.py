@@ -45,8 +45,10 @@ T = TypeVar("T")
 Client = socketio.AsyncClient
 Scenario = Callable[[str], Awaitable[dict[str, Any]]]
 RETRIES: Counter[str] = Counter()  # refused attempts that were resent, per scenario
-# The running server's process id, for a scenario that reads its /proc (bench/throughput.py).
-SERVER_PID: ContextVar[int] = ContextVar("SERVER_PID")
+# The running servers' URLs and process ids, for a scenario that spreads its clients over them
+# or reads their /proc (bench/throughput.py).
+SERVER_URLS: ContextVar[list[str]] = ContextVar("SERVER_URLS")
+SERVER_PIDS: ContextVar[list[int]] = ContextVar("SERVER_PIDS")
 
 
 class BenchError(Exception):
@@ -120,22 +122,41 @@ def chatserver(
 
 
 async def with_server(
-    root: Path, database_url: str | None, name: str, agents: int, seats: int, scenario: Scenario
+    root: Path,
+    database_url: str | None,
+    name: str,
+    agents: int,
+    seats: int,
+    scenario: Scenario,
+    processes: int = 1,
+    redis_url: str | None = None,
+    shops: tuple[str, ...] = ("demo",),
 ) -> dict[str, Any]:
-    """Fresh database and data dir, the demo shop and bench agents, the server, the scenario."""
+    """Fresh database and data dir, the demo shop and bench agents, the server, the scenario.
+
+    `processes` > 1 (with `redis_url`): that many identical servers sharing the database and
+    Redis, on a Redis channel of this run's own so that runs never see each other's events.
+    The scenario gets the first server's URL; SERVER_URLS and SERVER_PIDS hold them all.
+    `shops`: `agents` bench agents in each (bench/seed_agents.py), each seeded as the demo."""
+    if processes > 1 and not (database_url and redis_url):
+        raise BenchError("several processes need PostgreSQL and Redis")
+    channel = f"bench-{uuid.uuid4().hex[:12]}"
     with tempfile.TemporaryDirectory(prefix="relay-bench-") as tmp:
         async with fresh_database(database_url, name, Path(tmp)) as url:
             # Everything that matters is set here, so a .env file in ROOT cannot change it.
-            env = {**os.environ, "CHATSERVER_DATA_DIR": tmp, "DATABASE_URL": url, "REDIS_URL": ""}
+            env = {**os.environ, "CHATSERVER_DATA_DIR": tmp, "DATABASE_URL": url}
+            env |= {"REDIS_URL": redis_url or "", "CHATSERVER_REDIS_CHANNEL": channel}
             env |= {"CHATSERVER_DEMO_SHOP": "demo", "HOST": "127.0.0.1"}
-            process = await chatserver(root, env, "seed-demo", subprocess.PIPE)
-            _, errors = await process.communicate()
-            if process.returncode != 0:
-                raise BenchError(f"`seed-demo` failed:\n{errors.decode()[-3000:]}")
+            for shop in dict.fromkeys(("demo", *shops)):  # each with the default FAQ
+                seeding = {**env, "CHATSERVER_DEMO_SHOP": shop}
+                process = await chatserver(root, seeding, "seed-demo", subprocess.PIPE)
+                _, errors = await process.communicate()
+                if process.returncode != 0:
+                    raise BenchError(f"`seed-demo` failed:\n{errors.decode()[-3000:]}")
             # All agents in one process (seed_agents.py), with ROOT's code on the path.
             process = await asyncio.create_subprocess_exec(
                 *[sys.executable, str(Path(__file__).with_name("seed_agents.py"))],
-                *[str(agents), str(seats)],
+                *[str(agents), str(seats), *shops],
                 env={**env, "PYTHONPATH": str(root)},
                 cwd=root,
                 stdout=subprocess.DEVNULL,
@@ -144,37 +165,74 @@ async def with_server(
             _, errors = await process.communicate()
             if process.returncode != 0:
                 raise BenchError(f"creating {agents} agents failed:\n{errors.decode()[-3000:]}")
+            try:
+                return await run_servers(root, env, Path(tmp), processes, scenario)
+            finally:
+                if redis_url:
+                    await forget_channel(redis_url, channel)
+
+
+async def run_servers(
+    root: Path, env: dict[str, str], tmp: Path, processes: int, scenario: Scenario
+) -> dict[str, Any]:
+    """Starts the servers (each on a free port, with its own log), runs the scenario on them,
+    stops them; fails as soon as any server exits."""
+    servers: list[tuple[asyncio.subprocess.Process, Path]] = []
+    urls: list[str] = []
+    try:
+        for index in range(processes):
             with socket.socket() as sock:
                 sock.bind(("127.0.0.1", 0))
                 port = sock.getsockname()[1]
-            log = Path(tmp) / "server.stderr"
+            log = tmp / f"server-{index}.stderr"
             with log.open("wb") as stderr:  # the server keeps its own descriptor
-                server = await chatserver(root, env, f"run --port {port}", stderr)
-            SERVER_PID.set(server.pid)  # copied into the scenario's task below
-            work = asyncio.ensure_future(
-                healthy_then(f"http://127.0.0.1:{port}", server.pid, scenario)
-            )
-            exited = asyncio.ensure_future(server.wait())
+                servers.append((await chatserver(root, env, f"run --port {port}", stderr), log))
+            urls.append(f"http://127.0.0.1:{port}")
+        pids = [server.pid for server, _ in servers]
+        SERVER_URLS.set(urls)  # copied into the scenario's task below
+        SERVER_PIDS.set(pids)
+        work = asyncio.ensure_future(healthy_then(urls, pids, scenario))
+        exits = {asyncio.ensure_future(server.wait()) for server, _ in servers}
+        try:
+            await asyncio.wait({work, *exits}, return_when=asyncio.FIRST_COMPLETED)
+            if not work.done():
+                codes = [server.returncode for server, _ in servers]
+                raise BenchError(f"a server exited: exit codes {codes}")
+            return work.result()
+        finally:
+            work.cancel()  # the scenario disconnects its clients on the way out
+            await asyncio.gather(work, return_exceptions=True)
+            for future in exits:
+                future.cancel()
+    except Exception:
+        for index, (server, log) in enumerate(servers):
+            state = "running" if server.returncode is None else f"exit {server.returncode}"
+            text = tail(log) or "(only access log lines)"
+            print(f"--- server {index} stderr ({state}), last lines:\n{text}", file=sys.stderr)
+        raise
+    finally:
+        for server, _ in servers:
+            if server.returncode is None:
+                server.terminate()
+        for server, _ in servers:
             try:
-                await asyncio.wait({work, exited}, return_when=asyncio.FIRST_COMPLETED)
-                if not work.done():
-                    raise BenchError(f"the server exited with code {server.returncode}")
-                return work.result()
-            except Exception:
-                state = "running" if server.returncode is None else f"exit {server.returncode}"
-                text = tail(log) or "(only access log lines)"
-                print(f"--- server stderr ({state}), last lines:\n{text}", file=sys.stderr)
-                raise
-            finally:
-                work.cancel()  # the scenario disconnects its clients on the way out
-                await asyncio.gather(work, return_exceptions=True)
-                if server.returncode is None:
-                    server.terminate()
-                    try:
-                        await asyncio.wait_for(exited, 10)
-                    except TimeoutError:
-                        server.kill()
-                        await server.wait()
+                await asyncio.wait_for(server.wait(), 10)
+            except TimeoutError:
+                server.kill()
+                await server.wait()
+
+
+async def forget_channel(redis_url: str, channel: str) -> None:
+    """Deletes the run's presence, lock and leader keys (`CHANNEL:…`) from the shared Redis."""
+    import redis.asyncio  # runs with Redis only
+
+    client = redis.asyncio.Redis.from_url(redis_url)
+    try:
+        keys = [key async for key in client.scan_iter(f"{channel}:*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -225,27 +283,36 @@ async def profiled(pid: int) -> AsyncIterator[None]:
 
 
 async def healthy_then(
-    url: str, pid: int, scenario: Scenario, *, chatserver: bool = True
+    urls: list[str], pids: list[int], scenario: Scenario, *, chatserver: bool = True
 ) -> dict[str, Any]:
-    """Waits for /healthz, runs the scenario, adds the CPU seconds both sides spent on it.
-    `chatserver=False`: the bare relay, which has no service hours to open."""
+    """Waits for every server's /healthz, runs the scenario on the first one, adds the CPU
+    seconds the servers (together) and the bench spent on it. `chatserver=False`: the bare
+    relay, which has no service hours to open."""
     async with aiohttp.ClientSession() as http:
-        for _ in range(400):
-            with contextlib.suppress(aiohttp.ClientError):
-                async with http.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        if chatserver:
-                            await open_round_the_clock(http, url)
-                        server, bench = cpu_seconds(pid), time.process_time()
-                        RETRIES.clear()
-                        async with profiled(pid):
-                            result = await scenario(url)
-                        result["retries"] = dict(RETRIES)
-                        result["server_cpu_s"] = round(cpu_seconds(pid) - server, 1)
-                        result["bench_cpu_s"] = round(time.process_time() - bench, 1)
-                        return result
-            await asyncio.sleep(0.05)
-    raise BenchError(f"the server did not answer {url}/healthz within 20 s")
+        for url in urls:
+            await healthy(http, url)
+        if chatserver:
+            await open_round_the_clock(http, urls[0])
+        servers, bench = sum(map(cpu_seconds, pids)), time.process_time()
+        RETRIES.clear()
+        async with profiled(pids[0]):
+            result = await scenario(urls[0])
+        result["retries"] = dict(RETRIES)
+        result["server_cpu_s"] = round(sum(map(cpu_seconds, pids)) - servers, 1)
+        result["bench_cpu_s"] = round(time.process_time() - bench, 1)
+        return result
+
+
+async def healthy(http: aiohttp.ClientSession, url: str) -> None:
+    # A server imports and warms each shop's FAQ index before it listens: 15 s and more
+    # while other work shares the two cores.
+    for _ in range(1200):
+        with contextlib.suppress(aiohttp.ClientError):
+            async with http.get(f"{url}/healthz") as response:
+                if response.status == 200:
+                    return
+        await asyncio.sleep(0.05)
+    raise BenchError(f"the server did not answer {url}/healthz within 60 s")
 
 
 async def connect(client: Client, url: str, namespace: str, auth: dict[str, Any]) -> None:

@@ -10,9 +10,16 @@ server measured against it. Prints one JSON line per run and a table with ratios
   python bench/throughput.py idle --servers bare,sqlite --sizes 10000
   python bench/throughput.py connect --servers bare,sqlite,pg --sizes 2000
   python bench/throughput.py connect --servers bare,sqlite-before,sqlite --before ../main
+  python bench/throughput.py relay --servers pg-redis,pg-redis-2 --shops demo,east --sizes 500
 
 `pg` uses `--database-url` (default postgresql+asyncpg://127.0.0.1:5432/test; a new database
-per run, dropped after).
+per run, dropped after). `pg-redis` adds `--redis-url` (one process, every event through
+Redis: the baseline for scaling out); `pg-redis-2` runs two processes sharing the database
+and Redis, shoppers connected to the first and agents to the second, so every message crosses
+from one process to the other through Redis. Server CPU is the sum over the processes.
+`--shops demo,east` splits the conversations over two shops and turns the second one round
+(its shoppers on the second process, its agents on the first), so that both processes store
+messages: with one shop, the agents' process only relays what the shoppers' one stored.
 """
 
 from __future__ import annotations
@@ -46,9 +53,13 @@ def raise_file_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-async def drive(mode: str, url: str, pid: int, size: int, extra: list[str]) -> dict[str, Any]:
+async def drive(
+    mode: str, urls: list[str], pids: list[int], size: int, extra: list[str]
+) -> dict[str, Any]:
+    """Shoppers on the first URL, agents on the last; CPU read from every pid."""
     what = "--conversations" if mode == "relay" else "--shoppers"
-    argv = ["node", str(DRIVER), mode, "--url", url, "--pid", str(pid), what, str(size), *extra]
+    where = ["--url", urls[0], "--agent-url", urls[-1], "--pid", ",".join(map(str, pids))]
+    argv = ["node", str(DRIVER), mode, *where, what, str(size), *extra]
     process = await asyncio.create_subprocess_exec(
         *argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -72,9 +83,9 @@ async def bare(mode: str, size: int, extra: list[str], flags: list[str]) -> dict
         url = f"http://127.0.0.1:{port}"
 
         async def scenario(_: str) -> dict[str, Any]:
-            return await drive(mode, url, server.pid, size, extra)
+            return await drive(mode, [url], [server.pid], size, extra)
 
-        return await relay.healthy_then(url, server.pid, scenario, chatserver=False)
+        return await relay.healthy_then([url], [server.pid], scenario, chatserver=False)
     finally:
         server.terminate()
         await server.wait()
@@ -91,31 +102,47 @@ def shopper_questions() -> Path:
 
 
 async def chatserver(
-    mode: str, size: int, extra: list[str], database: str | None, root: Path, bot_shoppers: int
+    mode: str,
+    size: int,
+    extra: list[str],
+    database: str | None,
+    root: Path,
+    processes: int,
+    redis_url: str | None,
+    shops: tuple[str, ...],
+    bot_shoppers: int,
 ) -> Any:
-    async def scenario(url: str) -> dict[str, Any]:
-        return await drive(mode, url, relay.SERVER_PID.get(), size, extra + bot_flags)
+    async def scenario(_: str) -> dict[str, Any]:
+        return await drive(
+            mode, relay.SERVER_URLS.get(), relay.SERVER_PIDS.get(), size, extra + bot_flags
+        )
 
     bot_flags = []  # the bare relay has no bot: only chatserver gets bot shoppers
     if mode == "relay" and bot_shoppers:
         bot_flags = ["--bot-shoppers", str(bot_shoppers), "--questions", str(shopper_questions())]
 
-    # Agents exist only for the relay mode; one is enough elsewhere.
+    # Agents exist only for the relay mode (so many in each shop); one is enough elsewhere.
     seats = int(extra[extra.index("--chats-per-agent") + 1]) if mode == "relay" else 1
-    agents = math.ceil(size / seats) if mode == "relay" else 1
-    return await relay.with_server(root, database, mode, agents, seats, scenario)
+    agents = math.ceil(math.ceil(size / len(shops)) / seats) if mode == "relay" else 1
+    return await relay.with_server(
+        root, database, mode, agents, seats, scenario, processes, redis_url, shops
+    )
 
 
-def run_one(
-    server: str, mode: str, size: int, extra: list[str], pg: str, before: Path, bot_shoppers: int
-) -> dict[str, Any]:
+def run_one(server: str, mode: str, size: int, extra: list[str], args: Any) -> dict[str, Any]:
     if server.startswith("bare"):
         flags = ["--no-deflate"] if server == "bare-nodeflate" else []
         result = asyncio.run(bare(mode, size, extra, flags))
     else:
-        database = pg if server.startswith("pg") else None
-        root = before if server.endswith("-before") else ROOT
-        result = asyncio.run(chatserver(mode, size, extra, database, root, bot_shoppers))
+        database = args.database_url if server.startswith("pg") else None
+        root = args.before.resolve() if server.endswith("-before") else ROOT
+        redis = args.redis_url if server.startswith("pg-redis") else None
+        processes = 2 if server == "pg-redis-2" else 1
+        shops = tuple(args.shops.split(","))
+        run = chatserver(
+            mode, size, extra, database, root, processes, redis, shops, args.bot_shoppers
+        )
+        result = asyncio.run(run)
     return {"server": server, "size": size, **result}
 
 
@@ -147,6 +174,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seconds", default="30", help="relay: measured window per run")
     parser.add_argument("--database-url", default="postgresql+asyncpg://127.0.0.1:5432/test")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0", help="pg-redis…")
+    parser.add_argument(
+        "--shops", default="demo", help="relay: shops to split the conversations over"
+    )
     parser.add_argument(
         "--before",
         type=Path,
@@ -169,12 +200,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     relay.PROFILE = args.profile
-    before = args.before.resolve()
     if not (ROOT / "bench" / "node" / "node_modules").is_dir():
         sys.exit("run `npm ci` in bench/node first (or `make bench`)")
     raise_file_limit()
     seats = ["--chats-per-agent", str(args.chats_per_agent)]
-    extra = ["--seconds", args.seconds, *seats] if args.mode == "relay" else []
+    relay_only = ["--seconds", args.seconds, "--shops", args.shops, *seats]
+    extra = relay_only if args.mode == "relay" else []
     rows: list[tuple[str, int, dict[str, float | None]]] = []
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores")
     for size in [int(s) for s in args.sizes.split(",")]:
@@ -182,9 +213,7 @@ def main() -> None:
             baseline: dict[str, float | None] = {}
             for server in args.servers.split(","):
                 try:
-                    result = run_one(
-                        server, args.mode, size, extra, args.database_url, before, args.bot_shoppers
-                    )
+                    result = run_one(server, args.mode, size, extra, args)
                 except relay.BenchError as error:
                     sys.exit(f"{server} {size}: {error}")
                 print(json.dumps(result), flush=True)
@@ -196,7 +225,9 @@ def main() -> None:
                     for k, v in figures.items()
                     if (b := baseline.get(k)) is not None
                 }
-                print(f"  {server:<14} {size:>6}  {figures}  ratio {ratios}  load {load}")
+                each = result.get("server_cpu_pct_each", [])  # several processes: CPU % of each
+                split = f"  CPU % each {each}" if len(each) > 1 else ""
+                print(f"  {server:<14} {size:>6}  {figures}  ratio {ratios}  load {load}{split}")
                 rows.append((server, size, figures))
 
 

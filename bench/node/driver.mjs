@@ -2,7 +2,8 @@
 // process, cheap per client, so the server saturates before the driver does.
 //
 //   node driver.mjs relay   --url URL --pid PID --conversations 250 [--chats-per-agent 5]
-//                           [--interval 5] [--seconds 30] [--bot-shoppers M --questions FILE]
+//                           [--interval 5] [--seconds 30] [--agent-url URL2 --pid PID,PID2]
+//                           [--shops demo,east] [--bot-shoppers M --questions FILE]
 //   node driver.mjs idle    --url URL --pid PID --shoppers 10000
 //   node driver.mjs connect --url URL --pid PID --shoppers 2000 [--parallel 100]
 //
@@ -13,6 +14,13 @@
 // With --bot-shoppers, M more shoppers stay with the bot and each asks one of the questions
 // in FILE (a JSON list of strings) every `interval` s: bot answer p50/p99 (send → the bot's
 // `message`) under the same load. A shopper the bot handed to a person stops asking.
+// With `--agent-url`, agents log in and connect there and shoppers at `--url` (two processes
+// sharing the database and Redis: every message crosses between them); `--pid` then lists
+// every server process, and CPU % is their sum (`server_cpu_pct_each` gives each).
+// `--shops demo,east`: the conversations split evenly over those shops (each with its own
+// agents, numbered on: see bench/seed_agents.py); the second shop's shoppers connect to
+// `--agent-url` and its agents to `--url`, so with two processes both store messages and every
+// message still crosses from one to the other.
 // idle: N shoppers connect and are greeted (`session`); reports the server's RSS growth per
 // connection. connect: N new shoppers as fast as the server greets them (`parallel` at a
 // time), then the same N resuming with their tokens; reports shoppers/s for each.
@@ -26,7 +34,9 @@ const opts = {};
 for (let i = 0; i < rest.length; i += 2) opts[rest[i].replace(/^--/, '')] = rest[i + 1];
 const num = (name, fallback) => (opts[name] === undefined ? fallback : Number(opts[name]));
 const url = opts.url ?? 'http://127.0.0.1:8000';
-const pid = num('pid', 0);
+const agentUrl = opts['agent-url'] ?? url;
+const pids = (opts.pid ?? '').split(',').filter(Boolean).map(Number);
+const shops = (opts.shops ?? 'demo').split(',');
 const TIMEOUT_MS = num('timeout', 120) * 1000;
 
 // Every socket is a file descriptor: raise our own soft limit to the hard one by re-running
@@ -50,14 +60,15 @@ if (openFileLimit().soft < needed) {
 }
 
 const TICK = 100; // USER_HZ on Linux
-function cpuSeconds() {
-  if (!pid) return 0;
+function cpuOf(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICK;
 }
+const cpuEach = () => pids.map(cpuOf);
+const cpuSeconds = () => cpuEach().reduce((a, b) => a + b, 0);
 function rssKiB() {
-  if (!pid) return 0;
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  if (!pids.length) return 0;
+  const line = readFileSync(`/proc/${pids[0]}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Number(line.split(/\s+/)[1]);
 }
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
@@ -71,8 +82,8 @@ function pct(values, p) {
 }
 const summary = (values) => ({ n: values.length, p50: pct(values, 0.5), p99: pct(values, 0.99) });
 
-function connect(namespace, auth) {
-  return io(url + namespace, {
+function connect(namespace, auth, base = url) {
+  return io(base + namespace, {
     transports: ['websocket'],
     auth,
     forceNew: true,
@@ -82,19 +93,19 @@ function connect(namespace, auth) {
 }
 
 // A shopper greeted with `session`: resolves to { socket, session }.
-function shopper(auth) {
+function shopper(auth, base = url) {
   return new Promise((resolve, reject) => {
-    const socket = connect('/visitor', auth);
+    const socket = connect('/visitor', auth, base);
     const timer = setTimeout(() => reject(new Error('no `session` event in time')), TIMEOUT_MS);
     socket.once('session', (session) => (clearTimeout(timer), resolve({ socket, session })));
     socket.once('connect_error', (error) => (clearTimeout(timer), reject(error)));
   });
 }
 
-async function agent(index) {
+async function agent(index, base = agentUrl) {
   let response;
   for (let attempt = 0; attempt < 30; attempt++) {
-    response = await fetch(`${url}/api/auth/login`, {
+    response = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: `bench${index}`, password: 'bench123' }),
@@ -106,7 +117,7 @@ async function agent(index) {
   if (!response.ok) throw new Error(`login bench${index}: HTTP ${response.status}`);
   const { token } = await response.json();
   return new Promise((resolve, reject) => {
-    const socket = connect('/agent', { token });
+    const socket = connect('/agent', { token }, base);
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
   });
@@ -131,7 +142,21 @@ async function relay() {
   const perAgent = num('chats-per-agent', 5);
   const interval = num('interval', 5) * 1000;
   const seconds = num('seconds', 30);
-  const agents = await pool(Math.ceil(conversations / perAgent), 8, agent);
+  // Shop g: its shoppers on one side, its agents on the other, alternating by shop.
+  const sides = [url, agentUrl];
+  const perShop = Math.ceil(conversations / shops.length);
+  const agentsPerShop = Math.ceil(perShop / perAgent);
+  const groups = shops.map((shop, g) => ({
+    shop,
+    size: Math.min(perShop, conversations - g * perShop),
+    shoppersAt: sides[g % 2],
+    agentsAt: sides[(g + 1) % 2],
+    firstAgent: g * agentsPerShop,
+  }));
+  const agents = [];
+  for (const { agentsAt, firstAgent } of groups) {
+    agents.push(...(await pool(agentsPerShop, 8, (i) => agent(firstAgent + i, agentsAt))));
+  }
   const sentAt = new Map();
   const acks = [];
   const deliveries = [];
@@ -146,7 +171,10 @@ async function relay() {
       if (counting) deliveries.push(now() - started);
     });
   }
-  const shoppers = await pool(conversations, 50, () => shopper({ shop: 'demo' }));
+  const shoppers = [];
+  for (const { shop, size, shoppersAt } of groups) {
+    shoppers.push(...(await pool(size, 50, () => shopper({ shop }, shoppersAt))));
+  }
   for (const { socket } of shoppers) {
     const ack = await socket.timeout(TIMEOUT_MS).emitWithAck('handoff', {});
     // Routing may assign after the ack (`queued` first); the agents' `assigned` events count.
@@ -204,9 +232,9 @@ async function relay() {
   const talking = [...shoppers.map(talk), ...botShoppers.map(ask)];
   await sleep(interval); // every shopper has started; the window opens at a steady rate
   counting = true;
-  const [cpu0, t0, load0] = [cpuSeconds(), now(), loadavg()];
+  const [cpu0, t0, load0] = [cpuEach(), now(), loadavg()];
   await sleep(seconds * 1000);
-  const [cpu1, t1] = [cpuSeconds(), now()];
+  const [cpu1, t1] = [cpuEach(), now()];
   counting = false;
   stop = true;
   await Promise.all(talking);
@@ -214,8 +242,10 @@ async function relay() {
     socket.disconnect();
   }
   const elapsed = (t1 - t0) / 1000;
+  const cpuPct = (seconds) => Math.round((seconds / elapsed) * 1000) / 10;
   return {
     conversations,
+    shops,
     agents: agents.length,
     seconds: Math.round(elapsed * 10) / 10,
     messages_per_s: Math.round((deliveries.length / elapsed) * 10) / 10,
@@ -225,7 +255,8 @@ async function relay() {
     ...(botShoppers.length
       ? { bot_shoppers: botShoppers.length, bot_answer_ms: summary(botAnswers), handed_over: handedOver }
       : {}),
-    server_cpu_pct: Math.round(((cpu1 - cpu0) / elapsed) * 1000) / 10,
+    server_cpu_pct: cpuPct(cpu1.reduce((a, b) => a + b, 0) - cpu0.reduce((a, b) => a + b, 0)),
+    server_cpu_pct_each: cpu1.map((c, i) => cpuPct(c - cpu0[i])),
     load_before: load0,
     load_after: loadavg(),
   };
@@ -296,7 +327,7 @@ if (!modes[mode]) {
 }
 modes[mode]().then(
   (result) => {
-    console.log(JSON.stringify({ mode, url, ...result }));
+    console.log(JSON.stringify({ mode, url, agent_url: agentUrl, ...result }));
     process.exit(0);
   },
   (error) => {

@@ -139,6 +139,12 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        self.launch()
+        self.wait_until_listening()
+
+    def launch(self) -> None:
+        """Starts the process without waiting: several servers start side by side, each
+        taking seconds to import and warm its FAQ indexes before it opens its port."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "chatserver", "run", "--port", str(self.port)],
@@ -147,6 +153,8 @@ class ServerProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+
+    def wait_until_listening(self) -> None:
         wait_for_port(self.port, "the chat server", timeout=60)
 
     def kill(self) -> None:

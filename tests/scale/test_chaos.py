@@ -4,6 +4,10 @@ do: reconnect with their token and resend every unacknowledged message with its 
 Afterwards every acknowledged message is in the database and in the other side's history
 exactly once: nothing acknowledged is lost, nothing is stored twice.
 
+Run with one server process, and with two sharing PostgreSQL and Redis: the shoppers on the
+first, the agent on the second, so every message reaches the other side through Redis; each
+process is killed in turn.
+
 Private PostgreSQL and Redis processes of the test's own (tests/scale/chaos_services.py); it
 skips with one line when their binaries are missing (under CI it fails instead).
 """
@@ -43,7 +47,7 @@ CALL_TIMEOUT_S = 3.0
 class Services:
     postgres: PrivatePostgres
     redis: PrivateRedis
-    server: ServerProcess
+    servers: list[ServerProcess]
 
 
 async def seed(database_url: str) -> None:
@@ -55,27 +59,38 @@ async def seed(database_url: str) -> None:
         await database.dispose()
 
 
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
+@pytest.fixture(params=[1, 2], ids=["one-process", "two-processes"])
+def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Services]:
+    """The private PostgreSQL and Redis, and `request.param` server processes sharing them
+    (and the secret key, so a shopper's token is good on any of them)."""
     pg_bin, redis_binary = require_binaries()
     postgres, redis = PrivatePostgres(pg_bin), PrivateRedis(redis_binary)
     environ = {
         **os.environ,
         "DATABASE_URL": postgres.url,
         "REDIS_URL": redis.url,
-        "CHATSERVER_DATA_DIR": str(tmp_path / "data"),
         "SECRET_KEY": "chaos-test-secret-key-0123456789",
         "CHATSERVER_SLA_TICK_SECONDS": "0",
     }
-    server = ServerProcess(environ, tmp_path / "server.log")
+    servers = [
+        ServerProcess(
+            {**environ, "CHATSERVER_DATA_DIR": str(tmp_path / f"data-{index}")},
+            tmp_path / f"server-{index}.log",
+        )
+        for index in range(request.param)
+    ]
     try:
         postgres.start()
         redis.start()
         asyncio.run(seed(postgres.url))
-        server.start()
-        yield Services(postgres, redis, server)
+        for server in servers:
+            server.launch()
+        for server in servers:
+            server.wait_until_listening()
+        yield Services(postgres, redis, servers)
     finally:
-        server.kill()
+        for server in servers:
+            server.kill()
         redis.stop()
         postgres.stop()
 
@@ -93,6 +108,8 @@ class Party:
     session: dict[str, Any] = field(default_factory=dict)
     chats: set[int] = field(default_factory=set)
     reconnects: int = 0
+    # Ids of the other side's messages that arrived live as `message` events.
+    live: Counter[int] = field(default_factory=Counter)
 
     async def connect(self) -> None:
         """Connect (again) until the server takes it, as the widget retries."""
@@ -117,6 +134,10 @@ class Party:
                 self.chats.add(data["conversation"]["id"])
             elif event == "queue" and self.namespace == "/agent":
                 greeted.set()
+            elif event == "message" and data["sender"] in ("visitor", "agent"):
+                mine = "agent" if self.namespace == "/agent" else "visitor"
+                if data["sender"] != mine:
+                    self.live[data["id"]] += 1
 
         try:
             await sio.connect(
@@ -228,10 +249,11 @@ async def open_all_day(url: str) -> None:
 
 
 async def chaos(services: Services) -> None:
-    url = services.server.url
-    await open_all_day(url)
-    panel = Party("/agent", {"token": await login(url, "agent", "agent123")}, url)
-    widgets = [Party("/visitor", {"shop": "demo"}, url) for _ in range(SHOPPERS)]
+    # Shoppers on the first process, the agent on the last (the same one when there is one).
+    shops_url, agents_url = services.servers[0].url, services.servers[-1].url
+    await open_all_day(shops_url)
+    panel = Party("/agent", {"token": await login(agents_url, "agent", "agent123")}, agents_url)
+    widgets = [Party("/visitor", {"shop": "demo"}, shops_url) for _ in range(SHOPPERS)]
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     traffic = [asyncio.create_task(agent(panel, stop, SHOPPERS))] + [
@@ -242,11 +264,12 @@ async def chaos(services: Services) -> None:
         await asyncio.sleep(2)
         await loop.run_in_executor(None, action)
 
-    def restart_server() -> None:
-        services.server.kill()
-        services.server.start()
+    def restart(server: ServerProcess) -> None:
+        server.kill()
+        server.start()
 
-    await outage(restart_server)
+    for server in services.servers:
+        await outage(lambda server=server: restart(server))
     await outage(services.postgres.restart)
     await outage(services.redis.restart)
     await asyncio.sleep(2)
@@ -266,7 +289,8 @@ async def chaos(services: Services) -> None:
     for party in widgets:
         conversation_id = party.session["conversation_id"]
         # The agent's side: the visitor's messages, once each.
-        seen = Counter(m["id"] for m in await history(url, panel.auth["token"], conversation_id))
+        messages = await history(agents_url, panel.auth["token"], conversation_id)
+        seen = Counter(m["id"] for m in messages)
         assert all(seen[m["id"]] == 1 for m in party.acked.values()), party.acked
         # The shopper's side: a reload (the token) shows the agent's replies once each.
         await party.sio.disconnect()  # type: ignore[union-attr]
@@ -279,6 +303,15 @@ async def chaos(services: Services) -> None:
     # The traffic did cross the outages: clients reconnected and resent.
     assert sum(party.reconnects for party in [panel, *widgets]) >= SHOPPERS
     assert sum(len(party.acked) for party in widgets) >= SHOPPERS * 8
+    # Live, between the outages (with two processes, through Redis): each side saw the other's
+    # messages as they came, never one twice, and only ones that were acknowledged.
+    from_shoppers = {m["id"] for party in widgets for m in party.acked.values()}
+    assert len(panel.live) >= SHOPPERS and set(panel.live) <= from_shoppers, panel.live
+    from_agent = {m["id"] for m in panel.acked.values()}
+    for party in [panel, *widgets]:
+        assert set(party.live.values()) == {1}, party.live
+    for party in widgets:
+        assert party.live and set(party.live) <= from_agent, (party.live, from_agent)
 
 
 def test_acknowledged_messages_survive_kills_and_restarts_exactly_once(
