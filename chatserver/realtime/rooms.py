@@ -37,7 +37,11 @@ class RoomIndexedManager(socketio.AsyncManager):  # type: ignore[misc]
         super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)
         # Indexed only once the library has accepted it (it refuses a sid room, a second
         # connection of one eio_sid, an unknown socket).
-        self.rooms_of_socket.setdefault((namespace, sid), {})[room] = None
+        key = (namespace, sid)
+        rooms = self.rooms_of_socket.get(key)
+        if rooms is None:
+            rooms = self.rooms_of_socket[key] = {}
+        rooms[room] = None
 
     def basic_leave_room(self, sid: str, namespace: str, room: Room) -> None:
         super().basic_leave_room(sid, namespace, room)
