@@ -163,6 +163,9 @@ def headline(mode: str, r: dict[str, Any]) -> dict[str, float | None]:
         "new CPU ms": r["new"]["server_cpu_ms_each"],
         "resume/s": r["resuming"]["per_s"],
         "resume CPU ms": r["resuming"]["server_cpu_ms_each"],
+        # The server's CPU from a round's disconnects until idle, per shopper.
+        "drop CPU ms": r["new"].get("disconnect_cpu_ms_each"),
+        "resume drop CPU ms": r["resuming"].get("disconnect_cpu_ms_each"),
     }
 
 

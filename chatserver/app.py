@@ -35,6 +35,7 @@ from chatserver.api.common import COMPONENTS, error_middleware
 from chatserver.config import Settings
 from chatserver.db.base import utcnow
 from chatserver.realtime.connection import cancel_pending
+from chatserver.realtime.rooms import RoomIndexedManager, RoomIndexedRedisManager
 from chatserver.realtime.server import ContractServer
 from chatserver.realtime.transport import without_deflate
 from chatserver.wiring import build_components
@@ -46,10 +47,11 @@ SHUTDOWN_DRAIN_SECONDS = 5.0
 
 
 def build_sio(settings: Settings) -> socketio.AsyncServer:
+    # Either manager indexes each socket's rooms: a disconnect no longer scans every room.
     manager = (
-        socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
+        RoomIndexedRedisManager(settings.redis_url, channel=settings.redis_channel)
         if settings.redis_url is not None
-        else None
+        else RoomIndexedManager()
     )
     sio = ContractServer(
         async_mode="aiohttp",

@@ -286,6 +286,19 @@ async function idle() {
   };
 }
 
+// Waits until the disconnects have settled (at least 2 s, then until the server spends under
+// a tenth of a core); returns the server CPU seconds spent meanwhile.
+async function settled() {
+  const cpu0 = cpuSeconds();
+  await sleep(2000);
+  for (let i = 0; i < 120; i++) {
+    const before = cpuSeconds();
+    await sleep(500);
+    if (cpuSeconds() - before < 0.05) break;
+  }
+  return cpuSeconds() - cpu0;
+}
+
 async function connectRate() {
   const n = num('shoppers', 1000);
   const parallel = num('parallel', 100);
@@ -303,16 +316,18 @@ async function connectRate() {
     const elapsed = (now() - started) / 1000;
     const cpu = cpuSeconds() - cpu0;
     for (const { socket } of opened) socket.disconnect();
+    const disconnectCpu = await settled();
     const stats = {
       per_s: Math.round(n / elapsed),
       seconds: Math.round(elapsed * 100) / 100,
       connect_ms: summary(latencies),
       server_cpu_ms_each: Math.round((cpu / n) * 100000) / 100,
+      // The server's CPU from the disconnects until it is idle again, per shopper.
+      disconnect_cpu_ms_each: Math.round((disconnectCpu / n) * 100000) / 100,
     };
     return { stats, sessions: opened.map((o) => o.session) };
   };
   const fresh = await round(() => ({ shop: 'demo' }));
-  await sleep(2000); // the disconnects settle before the resuming round
   const tokens = fresh.sessions.map((s) => s.token);
   const resumed = await round((i) => ({ shop: 'demo', token: tokens[i] }));
   const same = resumed.sessions.every((s, i) => s.conversation_id === fresh.sessions[i].conversation_id);
