@@ -176,18 +176,14 @@ async def writable_conversation(session: AsyncSession, locked: Conversation) -> 
 async def lock_before_login(
     session: AsyncSession, shop_id: int, device_id: int, customer_id: str
 ) -> None:
-    """Locks what a login may write, in the order every other writer takes it, before the
-    caller locks any visitor row: the shoppers' advisory locks (ascending ids), then the chats
-    a merge moves or joins (ascending ids). Routing holds a chat and then writes its shopper's
-    `last_agent_id`, and a shopper's message holds the chat and then touches `last_seen_at`;
-    a login that locked the visitors first and then moved the chats deadlocked with both."""
+    """What a login may write, locked in the server's order (docs/architecture.md) before any
+    visitor row: both shoppers' advisory locks, then the chats a merge moves or joins."""
     customer = await session.scalar(
         select(Visitor.id).where(Visitor.shop_id == shop_id, Visitor.customer_id == customer_id)
     )
     for visitor_id in sorted({device_id} if customer is None else {device_id, customer}):
         await serialise_shoppers_writes(session, visitor_id)
-    # Every chat of the device (all are moved); the customer's only while open (only an open
-    # one is written: the merge's kept chat).
+    # All the device's chats move; of the customer's only an open one is written (kept).
     written = Conversation.visitor_id == device_id
     if customer is not None:
         written = or_(

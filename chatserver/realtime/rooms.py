@@ -13,10 +13,14 @@ library's own `rooms` map stays the truth that emits read; the index only says w
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Hashable
 from typing import Any
 
 import socketio
+
+log = logging.getLogger(__name__)
 
 # None is the namespace's room of all connected sockets (sid → eio_sid); a sid's own room is
 # named after the sid. Both are rooms to leave on disconnect, as in the library.
@@ -68,7 +72,52 @@ class RoomIndexedManager(socketio.AsyncManager):  # type: ignore[misc]
 
 class RoomIndexedRedisManager(RoomIndexedManager, socketio.AsyncRedisManager):  # type: ignore[misc]
     """The Redis manager (several processes) with the same index: the pub/sub layer decides
-    which process acts, then reaches the same basic_* methods as the in-process one."""
+    which process acts, then reaches the same basic_* methods as the in-process one.
+
+    Its listener also stops waiting on each delivery. python-socketio's listener task awaits
+    every emit from another process until each recipient's packet has been handed over, one
+    message at a time; on a busy event loop that is a loop turn or two per message, and with
+    two processes past saturation the deliveries across them fell to 5-10 a second, seconds
+    behind the acks (docs/benchmarks.md). Each emit now runs as a task of its own: tasks start
+    in creation order and an emit queues every recipient's packet before its first await, so
+    each socket still gets them in the order published. A change of rooms waits for the emits
+    published before it, so membership is still read in the order published."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._emitting: set[asyncio.Future[None]] = set()
+
+    async def _handle_emit(self, message: dict[str, Any]) -> None:
+        emitting = asyncio.ensure_future(super()._handle_emit(message))
+        self._emitting.add(emitting)
+        emitting.add_done_callback(self._emitted)
+
+    def _emitted(self, emitting: asyncio.Future[None]) -> None:
+        self._emitting.discard(emitting)
+        if not emitting.cancelled() and emitting.exception() is not None:
+            log.error(
+                "a message from another process was not delivered", exc_info=emitting.exception()
+            )
+
+    async def _after_earlier_emits(self) -> None:
+        if self._emitting:
+            await asyncio.wait(set(self._emitting))
+
+    async def _handle_enter_room(self, message: dict[str, Any]) -> None:
+        await self._after_earlier_emits()
+        await super()._handle_enter_room(message)
+
+    async def _handle_leave_room(self, message: dict[str, Any]) -> None:
+        await self._after_earlier_emits()
+        await super()._handle_leave_room(message)
+
+    async def _handle_close_room(self, message: dict[str, Any]) -> None:
+        await self._after_earlier_emits()
+        await super()._handle_close_room(message)
+
+    async def _handle_disconnect(self, message: dict[str, Any]) -> None:
+        await self._after_earlier_emits()
+        await super()._handle_disconnect(message)
 
 
 def _forget_pending(pending: dict[str, list[str]], namespace: str, sid: str) -> None:

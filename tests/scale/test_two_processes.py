@@ -58,6 +58,33 @@ async def test_shopper_and_agent_on_different_processes_chat_through_redis(
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_burst_across_processes_arrives_whole_and_in_order(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    """The receiving process hands messages from the other one on without waiting for each
+    delivery (realtime/rooms.py): none may be lost or overtake another."""
+    async with two_processes(database_url, redis_url, tmp_path) as (first, second):
+        agent = await second.agent(status="online")
+        visitor = await first.visitor()
+        await visitor.send("转人工")
+        conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+        await visitor.wait_for("assigned")
+
+        texts = [f"第 {n} 条回复" for n in range(30)]
+        acks = await asyncio.gather(*(agent.send(conversation_id, text) for text in texts))
+        assert all(ack["ok"] for ack in acks)
+        await visitor.wait_for(
+            "message",
+            lambda _m: (
+                len([m for m in visitor.received("message") if m["sender"] == "agent"]) >= 30
+            ),
+        )
+        seen = [m for m in visitor.received("message") if m["sender"] == "agent"]
+        assert sorted(m["text"] for m in seen) == sorted(texts)  # each once
+        assert [m["seq"] for m in seen] == sorted(m["seq"] for m in seen)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_closing_one_of_two_tabs_on_two_processes_keeps_the_chat(
     database_url: str, redis_url: str, tmp_path: Path
 ) -> None:
