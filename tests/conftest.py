@@ -495,24 +495,32 @@ async def running_server(
         forget_stopped_apps()
 
 
-async def until_a_query_waits_for_a_lock(server: LiveServer, held_by: AsyncConnection) -> None:
-    """Until some query of the test database waits for a lock that `held_by`'s transaction
-    holds (PostgreSQL only): any other waiter (a listener's) proves nothing about the query
-    under test."""
+async def until_a_query_waits_for_a_lock(
+    server: LiveServer, held_by: AsyncConnection, *, queries: int = 1
+) -> None:
+    """Until `queries` queries of the test database wait for a lock that `held_by`'s
+    transaction holds (PostgreSQL only): any other waiter (a listener's) proves nothing about
+    the query under test."""
     holder = await held_by.scalar(text("SELECT pg_backend_pid()"))
     async with server.db.engine.connect() as probe:
         for _attempt in range(200):
+            # Waiting behind the holder, directly or in line behind another waiter.
             waiting = await probe.scalar(
                 text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    "WITH RECURSIVE behind(pid) AS ("
+                    " SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
                     " AND CAST(:holder AS integer) = ANY(pg_blocking_pids(pid))"
+                    " UNION SELECT a.pid FROM pg_stat_activity a JOIN behind b"
+                    " ON b.pid = ANY(pg_blocking_pids(a.pid))"
+                    " WHERE a.datname = current_database())"
+                    " SELECT count(*) FROM behind"
                 ),
                 {"holder": holder},
             )
             # PostgreSQL reads pg_stat_activity once per transaction: without ending it, every
             # later poll would see the first one's picture, from before the wait began.
             await probe.commit()
-            if waiting:
+            if waiting >= queries:
                 return
             await asyncio.sleep(0.05)
     raise AssertionError("no query ever waited for a lock of that transaction")

@@ -133,13 +133,9 @@ async def lock_shoppers_chat_and_find_resend(
     writing into two of their closed chats at once queue up, and the second sees the first's
     reopened chat (`writable_conversation`) instead of reopening its own: never two open.
 
-    On PostgreSQL that is a transaction-scoped advisory lock keyed by the visitor, not a row
-    lock on the visitor: the row is also written by transactions that hold the chat first
-    (an assignment's `last_agent_id`, a bot reply's foreign-key share lock), and taking it
-    before the chat here would deadlock with them. SQLite's write transactions are BEGIN
-    IMMEDIATE: one at a time already.
-
-    With a `client_id`, also the chat's message stored under it (a resend), read with the lock."""
+    On PostgreSQL that is the shopper's advisory lock, not the visitor's row, which routing
+    writes while holding the chat (docs/architecture.md, "One lock order"). With a `client_id`,
+    also the chat's message stored under it (a resend), read with the lock."""
     if session.get_bind().dialect.name != "postgresql":
         # BEGIN IMMEDIATE already holds the only write lock: no login can move the chat now.
         return await _locked_or_missing(session, conversation_id, client_id)
@@ -181,9 +177,13 @@ async def lock_before_login(
     customer = await session.scalar(
         select(Visitor.id).where(Visitor.shop_id == shop_id, Visitor.customer_id == customer_id)
     )
-    for visitor_id in sorted({device_id} if customer is None else {device_id, customer}):
-        await serialise_shoppers_writes(session, visitor_id)
-    # All the device's chats move; of the customer's only an open one is written (kept).
+    # Device first, then customer: the way chats move, as a shopper's write retried after a
+    # merge takes them (`lock_shoppers_chat_and_find_resend`).
+    await serialise_shoppers_writes(session, device_id)
+    if customer is not None and customer != device_id:
+        await serialise_shoppers_writes(session, customer)
+    # The device's chats may move (to a known customer); of the customer's only an open one
+    # is written (the merge's kept chat).
     written = Conversation.visitor_id == device_id
     if customer is not None:
         written = or_(

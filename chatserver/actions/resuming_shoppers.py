@@ -140,6 +140,9 @@ class ResumingShoppers:
             chosen = {cid for _, _, _, cid in joined}
             rows = await session.scalars(select(Conversation).where(Conversation.id.in_(chosen)))
             conversations = {c.id: c for c in rows}
+            joined = await _still_theirs(session, joined, conversations, results)
+            if not joined:
+                return results
             histories = await self._histories(session, conversations.values())
             await _touch_last_seen(session, [v.id for _, _, v, _ in joined], now)
         for index, request, visitor, conversation_id in joined:
@@ -181,6 +184,37 @@ class ResumingShoppers:
             )
             for c in chats
         }
+
+
+async def _still_theirs(
+    session: AsyncSession,
+    joined: list[tuple[int, ResumeRequest, Visitor, int]],
+    conversations: dict[int, Conversation],
+    results: list[ResumedShopper | BaseException | None],
+) -> list[tuple[int, ResumeRequest, Visitor, int]]:
+    """The resumes whose chat is still their anonymous shopper's: a login committed since the
+    first read (PostgreSQL reads each statement afresh) may have made the device a customer or
+    moved the chat, and a token alone must not open a customer's chat. Those are refused as
+    `unavailable`, which leaves the room just joined; the widget retries with its token and the
+    one-transaction path decides."""
+    ids = {visitor.id for _, _, visitor, _ in joined}
+    anonymous = set(
+        await session.scalars(
+            select(Visitor.id).where(
+                Visitor.id.in_(ids),
+                Visitor.customer_id.is_(None),
+                Visitor.merged_into_id.is_(None),
+            )
+        )
+    )
+    kept = []
+    for entry in joined:
+        index, _request, visitor, conversation_id = entry
+        if visitor.id in anonymous and conversations[conversation_id].visitor_id == visitor.id:
+            kept.append(entry)
+        else:
+            results[index] = AppError("unavailable", "会话正在更新，请稍后重试")
+    return kept
 
 
 async def _current_conversations(session: AsyncSession, visitor_ids: set[int]) -> dict[int, int]:

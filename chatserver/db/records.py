@@ -43,8 +43,17 @@ async def lock_row(session: AsyncSession, model: type[Row], row_id: int) -> Row 
 async def lock_conversation_and_find_resend(
     session: AsyncSession, conversation_id: int, client_id: str
 ) -> tuple[Conversation | None, Message | None]:
-    """`lock_row` of the conversation and `find_by_client_id` in it, in one statement: every
-    message is checked for a resend under the lock, and a resend is rare."""
+    """`lock_row` of the conversation and `find_by_client_id` in it, the resend looked up once
+    the lock is held: a resend waiting for the lock must see the message its first attempt,
+    holding the lock, stored."""
+    if session.get_bind().dialect.name != "sqlite":
+        # PostgreSQL runs a statement's subqueries on the snapshot taken before it waited for
+        # the row lock: one statement would miss the message committed by the lock's holder.
+        conversation = await lock_row(session, Conversation, conversation_id)
+        if conversation is None:
+            return None, None
+        return conversation, await find_by_client_id(session, conversation_id, client_id)
+    # SQLite: BEGIN IMMEDIATE already waited for every other writer, so one statement will do.
     resent_id = (
         select(Message.id)
         .where(Message.conversation_id == Conversation.id, Message.client_id == client_id)

@@ -283,7 +283,9 @@ class WebhooksQueued(Event):
 
     @property
     def lane(self) -> Lane:
-        return ("shop", self.shop_id)
+        # A lane of its own: reserved at commit without any row lock, it must not hold up the
+        # shop lane's queue and board events, and nothing needs it ordered with them.
+        return ("webhooks", self.shop_id)
 
 
 @dataclass(frozen=True, slots=True)
