@@ -47,10 +47,14 @@ class ShopSite:
 
     def open(self, page: Page, server_url: str, calls: list[list[Any]]) -> None:
         """A product page that embeds the loader; `calls` are queued before it loads."""
+        self.serve(server_url, calls)
+        page.goto(f"{self.origin}/item/1001.html", referer="https://www.baidu.com/")
+        expect(page.locator(tid("chat-launcher"))).to_be_visible(timeout=TIMEOUT_MS)
+
+    def serve(self, server_url: str, calls: list[list[Any]]) -> None:
+        """What the product page is from its next load on (a navigation the page starts)."""
         self.html = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>商品详情</title></head><body><h1>鹿鸣衣橱</h1><input id="search" value="不该被发送的搜索词">
 <script>window.chatserverQueue = {json.dumps(calls, ensure_ascii=False)};</script>
 <script src="{server_url}/widget/widget.js" data-shop="demo" async></script></body></html>"""
-        page.goto(f"{self.origin}/item/1001.html", referer="https://www.baidu.com/")
-        expect(page.locator(tid("chat-launcher"))).to_be_visible(timeout=TIMEOUT_MS)

@@ -77,8 +77,11 @@ def test_a_logout_before_the_chat_was_opened_survives_a_navigation(
 
     # She logs out on the next page before opening the chat; the shop navigates at once.
     shop_site.open(page, server.url, [["identify", identity]])
-    page.evaluate("window.chatserver.logout(); location.reload()")
-    shop_site.open(page, server.url, [])
+    shop_site.serve(server.url, [])  # the next page she reaches is one without a login
+    # Waited for: a goto issued while the page's own reload is under way is cut off by it.
+    with page.expect_navigation():
+        page.evaluate("window.chatserver.logout(); location.reload()")
+    expect(page.locator(tid("chat-launcher"))).to_be_visible(timeout=TIMEOUT_MS)
 
     # The next person on this browser: a fresh chat, and her unsent message never goes.
     stranger = Shopper(page, server.url)
