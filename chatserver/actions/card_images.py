@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from chatserver.actions.customers import current_conversation
+from chatserver.actions.current_chats import current_conversation
 from chatserver.actions.shopper_context import tell_staff
 from chatserver.db.engine import Database
 from chatserver.db.models import CardImage, Conversation, Message, Visitor, utcnow

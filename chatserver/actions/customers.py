@@ -16,8 +16,9 @@ from datetime import datetime
 from sqlalchemy import BigInteger, and_, cast, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chatserver.actions.current_chats import MERGED_REASON, current_conversation, was_merged
 from chatserver.db.engine import Transaction
-from chatserver.db.models import Conversation, ConversationEvent, Message, Shop, Visitor
+from chatserver.db.models import Conversation, Message, Shop, Visitor
 from chatserver.db.records import lock_conversation_and_find_resend, lock_row, transition
 from chatserver.domain import states
 from chatserver.domain.events import ChatClosed, MessagesMerged, Wire
@@ -26,7 +27,6 @@ from chatserver.errors import AppError
 from chatserver.views.wire import message_dict
 
 MERGED_TEXT = "顾客登录后，本会话已并入其会员会话"
-MERGED_REASON = "merged"
 # visitors.name is String(64): a long customer id must still fit the default name.
 _NAME_LENGTH = 64
 # The later, the more a person is already involved: that conversation is the one kept.
@@ -65,36 +65,6 @@ async def token_owner(session: AsyncSession, token_hash: str) -> TokenOwner | No
     return None if person is None else TokenOwner(device, person)
 
 
-async def was_merged(session: AsyncSession, conversation_id: int) -> bool:
-    """Closed as `merged` on a login: never reopened, its messages live on elsewhere."""
-    found = await session.scalar(
-        select(ConversationEvent.id)
-        .where(
-            ConversationEvent.conversation_id == conversation_id,
-            ConversationEvent.type == "closed",
-            ConversationEvent.reason == MERGED_REASON,
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
-async def current_conversation(session: AsyncSession, visitor_id: int) -> Conversation | None:
-    """The visitor's open conversation, else their latest one not merged away."""
-    rows = await session.scalars(
-        select(Conversation)
-        .where(Conversation.visitor_id == visitor_id)
-        .order_by(Conversation.id.desc())
-    )
-    latest = None
-    for conversation in rows:
-        if conversation.status != states.CLOSED:
-            return conversation
-        if latest is None and not await was_merged(session, conversation.id):
-            latest = conversation
-    return latest
-
-
 async def serialise_shoppers_writes(session: AsyncSession, visitor_id: int) -> None:
     """Until this transaction ends, the shopper's other writes wait (PostgreSQL; SQLite's
     write transactions run one at a time anyway)."""
@@ -109,12 +79,9 @@ async def serialise_shoppers_writes(session: AsyncSession, visitor_id: int) -> N
 async def _locked_or_missing(
     session: AsyncSession, conversation_id: int, client_id: str | None
 ) -> tuple[Conversation, Message | None]:
-    if client_id is None:
-        conversation, resent = await lock_row(session, Conversation, conversation_id), None
-    else:
-        conversation, resent = await lock_conversation_and_find_resend(
-            session, conversation_id, client_id
-        )
+    conversation, resent = await lock_conversation_and_find_resend(
+        session, conversation_id, client_id
+    )
     if conversation is None:
         raise AppError("not_found", "会话不存在")
     return conversation, resent

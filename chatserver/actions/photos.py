@@ -21,7 +21,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.checks import check_owns_chat
-from chatserver.actions.customers import current_conversation, token_owner
+from chatserver.actions.current_chats import current_conversation
+from chatserver.actions.customers import token_owner
 from chatserver.actions.visitor_session import MAX_TOKEN_LENGTH
 from chatserver.db.engine import Database
 from chatserver.db.models import Attachment, Conversation, Message, Visitor, utcnow

@@ -25,12 +25,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.batches import Batches
-from chatserver.actions.customers import MERGED_REASON
+from chatserver.actions.current_chats import current_conversation_ids
 from chatserver.db.engine import Database
 from chatserver.db.models import (
     Agent,
     Conversation,
-    ConversationEvent,
     Message,
     Shop,
     Visitor,
@@ -115,7 +114,7 @@ class ResumingShoppers:
                     and device.customer_id is None
                 )
                 visitors.append(device if plain else None)
-            current = await _current_conversations(session, {v.id for v in visitors if v})
+            current = await current_conversation_ids(session, {v.id for v in visitors if v})
             results: list[ResumedShopper | BaseException | None] = []
             joined: list[tuple[int, ResumeRequest, Visitor, int]] = []
             for index, (request, visitor) in enumerate(zip(requests, visitors, strict=True)):
@@ -215,46 +214,6 @@ async def _still_theirs(
         else:
             results[index] = AppError("unavailable", "会话正在更新，请稍后重试")
     return kept
-
-
-async def _current_conversations(session: AsyncSession, visitor_ids: set[int]) -> dict[int, int]:
-    """customers.current_conversation for many visitors: each one's open conversation, else
-    their latest one not merged away (none: no entry)."""
-    if not visitor_ids:
-        return {}
-    rows = await session.execute(
-        select(Conversation.id, Conversation.visitor_id, Conversation.status)
-        .where(Conversation.visitor_id.in_(visitor_ids))
-        .order_by(Conversation.id.desc())
-    )
-    newest_first: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for conversation_id, visitor_id, status in rows:
-        newest_first[visitor_id].append((conversation_id, status))
-    current: dict[int, int] = {}
-    closed_only: list[int] = []
-    for visitor_id, chats in newest_first.items():
-        open_chat = next((cid for cid, status in chats if status != states.CLOSED), None)
-        if open_chat is not None:
-            current[visitor_id] = open_chat
-        else:
-            closed_only.extend(cid for cid, _ in chats)
-    merged: set[int] = set()
-    if closed_only:
-        merged = set(
-            await session.scalars(
-                select(ConversationEvent.conversation_id).where(
-                    ConversationEvent.conversation_id.in_(closed_only),
-                    ConversationEvent.type == "closed",
-                    ConversationEvent.reason == MERGED_REASON,
-                )
-            )
-        )
-    for visitor_id, chats in newest_first.items():
-        if visitor_id not in current:
-            latest = next((cid for cid, _ in chats if cid not in merged), None)
-            if latest is not None:
-                current[visitor_id] = latest
-    return current
 
 
 async def _touch_last_seen(session: AsyncSession, visitor_ids: list[int], now: datetime) -> None:

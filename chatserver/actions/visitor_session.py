@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chatserver.actions.current_chats import current_conversation
 from chatserver.actions.customers import (
     become_customer,
     check_signature,
-    current_conversation,
     lock_before_login,
     token_owner,
 )

@@ -41,37 +41,16 @@ async def lock_row(session: AsyncSession, model: type[Row], row_id: int) -> Row 
 
 
 async def lock_conversation_and_find_resend(
-    session: AsyncSession, conversation_id: int, client_id: str
+    session: AsyncSession, conversation_id: int, client_id: str | None
 ) -> tuple[Conversation | None, Message | None]:
-    """`lock_row` of the conversation and `find_by_client_id` in it, the resend looked up once
-    the lock is held: a resend waiting for the lock must see the message its first attempt,
-    holding the lock, stored."""
-    if session.get_bind().dialect.name != "sqlite":
-        # PostgreSQL runs a statement's subqueries on the snapshot taken before it waited for
-        # the row lock: one statement would miss the message committed by the lock's holder.
-        conversation = await lock_row(session, Conversation, conversation_id)
-        if conversation is None:
-            return None, None
-        return conversation, await find_by_client_id(session, conversation_id, client_id)
-    # SQLite: BEGIN IMMEDIATE already waited for every other writer, so one statement will do.
-    resent_id = (
-        select(Message.id)
-        .where(Message.conversation_id == Conversation.id, Message.client_id == client_id)
-        .scalar_subquery()
-    )
-    row = (
-        await session.execute(
-            select(Conversation, resent_id)
-            .where(Conversation.id == conversation_id)
-            .with_for_update(of=Conversation)
-            .execution_options(populate_existing=True)
-        )
-    ).first()
-    if row is None:
-        return None, None
-    conversation, message_id = row
-    resent = None if message_id is None else await session.get_one(Message, message_id)
-    return conversation, resent
+    """`lock_row` of the conversation, then `find_by_client_id` in it (with a `client_id`).
+    Two statements on purpose: PostgreSQL runs a statement's subqueries on the snapshot taken
+    before it waited for the row lock, so a resend read together with the lock would miss the
+    message that the lock's holder, its first attempt, stored."""
+    conversation = await lock_row(session, Conversation, conversation_id)
+    if conversation is None or client_id is None:
+        return conversation, None
+    return conversation, await find_by_client_id(session, conversation_id, client_id)
 
 
 async def lock_conversation(session: AsyncSession, conversation_id: int) -> Conversation:

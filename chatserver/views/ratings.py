@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, ConversationEvent, Rating
 from chatserver.domain import ratings as rules
-from chatserver.domain import states
 from chatserver.errors import AppError
 from chatserver.views.wire import agent_brief, iso
 
@@ -81,11 +80,7 @@ async def round_state(
 
 async def rating_prompt(session: AsyncSession, conversation: Conversation) -> Wire:
     """`session.rating` for the shopper: a rating still open survives a reload."""
-    state, latest = await round_state(session, conversation)
-    if state != "open" or latest is None:
-        return dict(NOT_ASKED)
-    agent = await session.get(Agent, latest.agent_id) if latest.agent_id else None
-    return prompt_dict(latest.close_event_id, agent)
+    return (await rating_prompts(session, [conversation]))[conversation.id]
 
 
 async def rating_prompts(
@@ -94,8 +89,7 @@ async def rating_prompts(
     """`rating_prompt` of many conversations at once (resuming shoppers): at most three
     statements whatever their number."""
     prompts: dict[int, Wire] = {c.id: dict(NOT_ASKED) for c in conversations}
-    # A person asked for or serving ends the round: nothing to read for those.
-    asking = {c.id: c.status for c in conversations if c.status not in states.HUMAN_STATES}
+    asking = {c.id: c.status for c in conversations}
     if not asking:
         return prompts
     closed = ConversationEvent
