@@ -547,7 +547,10 @@ class FaqIndex:
     def plausible(self, query: str, k: int = 3) -> list[Match]:
         """The confident matches, else the 'did you mean' choices (`suggest`), from one
         ranking: what an agent is offered beside a shopper's message."""
-        result = self.match(query, k)
+        return self.plausible_from(query, self.match(query, k))
+
+    def plausible_from(self, query: str, result: MatchResult) -> list[Match]:
+        """`plausible` from a ranking already made for `query` (`match`, `match_many`)."""
         return result.matches if result.confident else self.choices(query, result)
 
     def choices(self, query: str, result: MatchResult) -> list[Match]:

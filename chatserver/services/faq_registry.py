@@ -34,9 +34,70 @@ def _words_of(phrase_text: str) -> str:
     return render_template(phrase_text, _UNNAMED)
 
 
+class MatchBatches:
+    """Questions asked while a batch is being matched wait for the next one and are matched
+    together (`FaqIndex.match_many`): the unsure ones of a shop are embedded in one call, which
+    costs less per question than one by one (bench/faq.py). A question asked while nothing is
+    running starts at once, so a quiet shop waits for nobody. One batch at a time, in one
+    thread: the sentence encoder takes one call at a time anyway."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[FaqIndex, str, asyncio.Future[MatchResult]]] = []
+        self._draining = False
+        self._drainer: asyncio.Task[None] | None = None  # referenced: the loop keeps tasks weakly
+
+    async def match(self, index: FaqIndex, text: str) -> MatchResult:
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[MatchResult] = loop.create_future()
+        self._pending.append((index, text, answer))
+        if not self._draining:
+            self._draining = True
+            self._drainer = loop.create_task(self._drain())
+        return await answer
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    outcomes = await asyncio.to_thread(_match_batch, [(i, t) for i, t, _ in batch])
+                except asyncio.CancelledError:
+                    for _, _, answer in batch:
+                        answer.cancel()
+                    raise
+                for (_, _, answer), outcome in zip(batch, outcomes, strict=True):
+                    if answer.done():  # the asker was cancelled meanwhile
+                        continue
+                    if isinstance(outcome, Exception):
+                        answer.set_exception(outcome)
+                    else:
+                        answer.set_result(outcome)
+        finally:
+            self._draining = False
+
+
+def _match_batch(batch: list[tuple[FaqIndex, str]]) -> list[MatchResult | Exception]:
+    """Each index's questions in one `match_many`; a failure is its own askers' only."""
+    by_index: dict[int, list[int]] = {}
+    for number, (index, _) in enumerate(batch):
+        by_index.setdefault(id(index), []).append(number)
+    outcomes: dict[int, MatchResult | Exception] = {}
+    for numbers in by_index.values():
+        index = batch[numbers[0]][0]
+        try:
+            results = index.match_many([batch[number][1] for number in numbers], 3)
+        except Exception as error:  # handed to the askers, whose callers log it
+            for number in numbers:
+                outcomes[number] = error
+            continue
+        outcomes.update(zip(numbers, results, strict=True))
+    return [outcomes[number] for number in range(len(batch))]
+
+
 class FaqRegistry:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._batches = MatchBatches()
         self._faq: dict[int, FaqIndex] = {}
         self._phrases: dict[int, FaqIndex] = {}
         # Per shop: every phrase as the API shows it, by id (as the index names it), in id order.
@@ -128,26 +189,18 @@ class FaqRegistry:
         await self._ensure(shop_id)
         # In a thread: an unsure question is embedded (milliseconds of numpy), and other chats'
         # messages are acknowledged meanwhile.
-        return await asyncio.to_thread(self._faq[shop_id].match, text, 3)
+        return await self._batches.match(self._faq[shop_id], text)
 
     async def small_talk(self, shop_id: int, text: str) -> str | None:
         await self._ensure(shop_id)
         return self._faq[shop_id].small_talk(text)
 
-    async def suggest(self, shop_id: int, text: str) -> list[Match]:
-        await self._ensure(shop_id)
-        return await asyncio.to_thread(self._faq[shop_id].suggest, text, 3)
-
     async def match_with_choices(self, shop_id: int, text: str) -> tuple[MatchResult, list[Match]]:
         """The bot's ranking and, when it is unsure, its "did you mean" choices: one ranking."""
         await self._ensure(shop_id)
         index = self._faq[shop_id]
-
-        def rank() -> tuple[MatchResult, list[Match]]:
-            result = index.match(text, 3)
-            return result, [] if result.confident else index.choices(text, result)
-
-        return await asyncio.to_thread(rank)
+        result = await self._batches.match(index, text)
+        return result, [] if result.confident else index.choices(text, result)
 
     async def answer_of(self, shop_id: int, faq_id: str) -> tuple[str, str] | None:
         """(question, answer) of an enabled entry, for a tapped suggestion choice."""
@@ -163,7 +216,8 @@ class FaqRegistry:
         """Ready answers for an agent: the best FAQ answers, then fitting standard phrases."""
         await self._ensure(shop_id)
         rows = self._phrase_rows.get(shop_id, {})
-        faq_matches = await asyncio.to_thread(self._faq[shop_id].plausible, text, 3)
+        index = self._faq[shop_id]
+        faq_matches = index.plausible_from(text, await self._batches.match(index, text))
         items: list[dict[str, Any]] = [
             {
                 "kind": "faq",
