@@ -31,8 +31,26 @@ FIGURES = ("top1", "top3", "confident_precision", "confident_coverage")
 # 0.988 / 0.581 / 0.040, furniture 0.777 / 0.932 / 0.930 / 0.388 / 0.045, pets 0.874 / 0.966 /
 # 0.968 / 0.504 / 0.040, phone 0.881 / 0.966 / 0.984 / 0.534 / 0.043, snacks 0.871 / 0.941 /
 # 0.935 / 0.426 / 0.045. The calibration was fitted on these sets (leave-one-shop-out figures in
-# docs/benchmarks.md), so they are floors against regressions, not a measure.
+# docs/benchmarks.md), so they are floors against regressions, not a measure. Four shops
+# written on 2026-12-01, after round seven, by engineers who never saw the matcher (the
+# calibration was not fitted on them): appliances 0.918 / 0.969 / 0.978 / 0.449 / 0.053, books
+# 0.881 / 0.954 / 0.941 / 0.294 / 0.000, outdoor 0.833 / 0.931 / 0.938 / 0.441 / 0.100, tea
+# 0.838 / 0.943 / 0.939 / 0.438 / 0.100.
 TUNE_FLOORS: dict[str, dict[str, float]] = {
+    "appliances": {
+        "top1": 0.89,
+        "top3": 0.94,
+        "confident_precision": 0.95,
+        "confident_coverage": 0.42,
+    },
+    "books": {"top1": 0.86, "top3": 0.93, "confident_precision": 0.92, "confident_coverage": 0.27},
+    "outdoor": {
+        "top1": 0.81,
+        "top3": 0.91,
+        "confident_precision": 0.91,
+        "confident_coverage": 0.42,
+    },
+    "tea": {"top1": 0.81, "top3": 0.92, "confident_precision": 0.91, "confident_coverage": 0.41},
     "baby": {"top1": 0.88, "top3": 0.94, "confident_precision": 0.98, "confident_coverage": 0.47},
     "cosmetics": {
         "top1": 0.91,
@@ -56,6 +74,8 @@ TUNE_FLOORS: dict[str, dict[str, float]] = {
     },
 }
 OUT_OF_SCOPE_CEILING = 0.07
+# The shops written after round seven answer more near misses confidently on their tuning sets.
+OUT_OF_SCOPE_CEILINGS = {"outdoor": 0.12, "tea": 0.12}
 
 
 def shop_slugs() -> list[str]:
@@ -96,7 +116,8 @@ def test_tuning_figure_stays_above_its_floor(slug: str, figure: str) -> None:
 @pytest.mark.parametrize("slug", sorted(TUNE_FLOORS))
 def test_tuning_out_of_scope_stays_under_its_ceiling(slug: str) -> None:
     reached = report(slug, SHOPS / slug / "tune.tsv").out_of_scope_confident
-    assert reached <= OUT_OF_SCOPE_CEILING, f"{slug}: out-of-scope confident {reached:.3f}"
+    ceiling = OUT_OF_SCOPE_CEILINGS.get(slug, OUT_OF_SCOPE_CEILING)
+    assert reached <= ceiling, f"{slug}: out-of-scope confident {reached:.3f}"
 
 
 @pytest.mark.parametrize("slug", shop_slugs())
