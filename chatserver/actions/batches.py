@@ -1,9 +1,10 @@
-"""Group commit for connects: requests that arrive while a batch is being handled wait for the
+"""Group commit for connects, and batches of work in general: requests that arrive while a batch is being handled wait for the
 next one, which handles all of them in one transaction.
 
 Under load the batches grow by themselves (one transaction's statements shared by up to
 `max_batch` shoppers), and a lone request still goes straight through. Used by new shoppers
-(actions/new_shoppers.py) and resuming ones (actions/resuming_shoppers.py).
+(actions/new_shoppers.py) and resuming ones (actions/resuming_shoppers.py), and for the bot's
+questions (services/faq_registry.py: one `match_many` per shop and batch).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from chatserver.actions.batches import Batches
 from chatserver.db.engine import Database
 from chatserver.db.models import FaqEntry as FaqRow
 from chatserver.db.models import Phrase, Shop
@@ -34,48 +35,6 @@ def _words_of(phrase_text: str) -> str:
     return render_template(phrase_text, _UNNAMED)
 
 
-class MatchBatches:
-    """Questions asked while a batch is being matched wait for the next one and are matched
-    together (`FaqIndex.match_many`): the unsure ones of a shop are embedded in one call, which
-    costs less per question than one by one (bench/faq.py). A question asked while nothing is
-    running starts at once, so a quiet shop waits for nobody. One batch at a time, in one
-    thread: the sentence encoder takes one call at a time anyway."""
-
-    def __init__(self) -> None:
-        self._pending: list[tuple[FaqIndex, str, asyncio.Future[MatchResult]]] = []
-        self._draining = False
-        self._drainer: asyncio.Task[None] | None = None  # referenced: the loop keeps tasks weakly
-
-    async def match(self, index: FaqIndex, text: str) -> MatchResult:
-        loop = asyncio.get_running_loop()
-        answer: asyncio.Future[MatchResult] = loop.create_future()
-        self._pending.append((index, text, answer))
-        if not self._draining:
-            self._draining = True
-            self._drainer = loop.create_task(self._drain())
-        return await answer
-
-    async def _drain(self) -> None:
-        try:
-            while self._pending:
-                batch, self._pending = self._pending, []
-                try:
-                    outcomes = await asyncio.to_thread(_match_batch, [(i, t) for i, t, _ in batch])
-                except asyncio.CancelledError:
-                    for _, _, answer in batch:
-                        answer.cancel()
-                    raise
-                for (_, _, answer), outcome in zip(batch, outcomes, strict=True):
-                    if answer.done():  # the asker was cancelled meanwhile
-                        continue
-                    if isinstance(outcome, Exception):
-                        answer.set_exception(outcome)
-                    else:
-                        answer.set_result(outcome)
-        finally:
-            self._draining = False
-
-
 def _match_batch(batch: list[tuple[FaqIndex, str]]) -> list[MatchResult | Exception]:
     """Each index's questions in one `match_many`; a failure is its own askers' only."""
     by_index: dict[int, list[int]] = {}
@@ -94,10 +53,26 @@ def _match_batch(batch: list[tuple[FaqIndex, str]]) -> list[MatchResult | Except
     return [outcomes[number] for number in range(len(batch))]
 
 
+async def _match_in_a_thread(
+    batch: list[tuple[FaqIndex, str]],
+) -> list[MatchResult | Exception]:
+    # In a thread: an unsure question is embedded (milliseconds of numpy), and other chats'
+    # messages are acknowledged meanwhile.
+    return await asyncio.to_thread(_match_batch, batch)
+
+
+def match_batches(max_batch: int = 64) -> Batches[tuple[FaqIndex, str], MatchResult]:
+    """Questions asked while a batch is being matched wait for the next one and are matched
+    together (`FaqIndex.match_many`, per shop): the unsure ones of a shop are embedded in one
+    call, which costs less per question than one by one (bench/faq.py). A question asked while
+    nothing runs starts at once. One batch at a time: the encoder takes one call at a time."""
+    return Batches(_match_in_a_thread, max_batch)
+
+
 class FaqRegistry:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._batches = MatchBatches()
+        self._batches = match_batches()
         self._faq: dict[int, FaqIndex] = {}
         self._phrases: dict[int, FaqIndex] = {}
         # Per shop: every phrase as the API shows it, by id (as the index names it), in id order.
@@ -187,9 +162,7 @@ class FaqRegistry:
 
     async def match(self, shop_id: int, text: str) -> MatchResult:
         await self._ensure(shop_id)
-        # In a thread: an unsure question is embedded (milliseconds of numpy), and other chats'
-        # messages are acknowledged meanwhile.
-        return await self._batches.match(self._faq[shop_id], text)
+        return await self._batches.submit((self._faq[shop_id], text))
 
     async def small_talk(self, shop_id: int, text: str) -> str | None:
         await self._ensure(shop_id)
@@ -199,7 +172,7 @@ class FaqRegistry:
         """The bot's ranking and, when it is unsure, its "did you mean" choices: one ranking."""
         await self._ensure(shop_id)
         index = self._faq[shop_id]
-        result = await self._batches.match(index, text)
+        result = await self._batches.submit((index, text))
         return result, [] if result.confident else index.choices(text, result)
 
     async def answer_of(self, shop_id: int, faq_id: str) -> tuple[str, str] | None:
@@ -217,7 +190,7 @@ class FaqRegistry:
         await self._ensure(shop_id)
         rows = self._phrase_rows.get(shop_id, {})
         index = self._faq[shop_id]
-        faq_matches = index.plausible_from(text, await self._batches.match(index, text))
+        faq_matches = index.plausible_from(text, await self._batches.submit((index, text)))
         items: list[dict[str, Any]] = [
             {
                 "kind": "faq",

@@ -1,5 +1,5 @@
 """Concurrent questions to the bot are matched in batches (services/faq_registry.py
-MatchBatches): each asker gets exactly what matching alone would give, a quiet shop's question
+match_batches): each asker gets exactly what matching alone would give, a quiet shop's question
 starts at once, and one shop's failing index fails only its own askers."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chatserver.services.faq_registry import MatchBatches
+from chatserver.services.faq_registry import match_batches
 from faq import FaqIndex, load_default_faq, load_entries
 from faq.index import MatchResult
 
@@ -57,11 +57,11 @@ async def test_concurrent_questions_get_what_matching_alone_gives(
 ) -> None:
     alone = [summary(index.match(text)) for index, text in QUESTIONS]
     batches_seen.clear()
-    batches = MatchBatches()
+    batches = match_batches()
     (index, text), *others = QUESTIONS
-    first = asyncio.create_task(batches.match(index, text))
+    first = asyncio.create_task(batches.submit((index, text)))
     await asyncio.sleep(0)  # its batch is under way
-    rest = asyncio.gather(*(batches.match(index, text) for index, text in others))
+    rest = asyncio.gather(*(batches.submit((index, text)) for index, text in others))
     results = [await first, *await rest]
     assert [summary(result) for result in results] == alone
     # The first question starts at once, alone; the seven asked meanwhile are matched together
@@ -74,9 +74,9 @@ async def test_a_question_after_a_quiet_spell_is_matched_at_once(
 ) -> None:
     alone = summary(PHONE.match("贴膜送不送"))
     batches_seen.clear()
-    batches = MatchBatches()
-    first = await batches.match(PHONE, "贴膜送不送")
-    second = await batches.match(PHONE, "贴膜送不送")
+    batches = match_batches()
+    first = await batches.submit((PHONE, "贴膜送不送"))
+    second = await batches.submit((PHONE, "贴膜送不送"))
     assert summary(first) == summary(second) == alone
     assert batches_seen == [1, 1]
 
@@ -88,14 +88,14 @@ async def test_a_failing_index_fails_only_its_own_askers(monkeypatch: pytest.Mon
         raise RuntimeError("index broken")
 
     monkeypatch.setattr(broken, "match_many", fail)
-    batches = MatchBatches()
+    batches = match_batches()
     asked = [(CLOTHING, "发什么快递"), (broken, "发什么快递"), (CLOTHING, "退款多久到账")]
     outcomes = await asyncio.gather(
-        *(batches.match(index, text) for index, text in asked), return_exceptions=True
+        *(batches.submit((index, text)) for index, text in asked), return_exceptions=True
     )
     assert isinstance(outcomes[1], RuntimeError)
     assert summary(outcomes[0]) == summary(CLOTHING.match("发什么快递"))  # type: ignore[arg-type]
     assert summary(outcomes[2]) == summary(CLOTHING.match("退款多久到账"))  # type: ignore[arg-type]
     # And the batches go on for later questions.
-    later = await batches.match(CLOTHING, "发什么快递")
+    later = await batches.submit((CLOTHING, "发什么快递"))
     assert summary(later) == summary(CLOTHING.match("发什么快递"))
