@@ -271,8 +271,11 @@ async def append_message(
         "created_at": now,
     }
     message_id = (await connection.execute(_INSERT_MESSAGE, fields)).scalar_one()
-    loaded = session.identity_map.get(session.identity_key(Conversation, conversation.id))
-    if loaded is not None:
+    # The common case loads no ORM object at all: no key to build (it costs a mapper lookup).
+    loaded = session.identity_map and session.identity_map.get(
+        session.identity_key(Conversation, conversation.id)
+    )
+    if loaded:
         # Written behind the ORM's back: its copy must not be behind (a later notice's seq,
         # a clock read after this).
         set_committed_value(loaded, "last_seq", seq)
