@@ -1,4 +1,6 @@
-"""Writing a conversation's messages, events and status: the only code that does either.
+"""Writing a conversation's messages, events and status: the only code that does either
+(not yet moved here: a merge's renumbered messages and `merged` note, actions/customers.py,
+and the new shoppers' batched greeting, actions/new_shoppers.py).
 
 Every caller holds the conversation row locked (`lock_conversation`) so `seq` cannot repeat,
 and every status change goes through `transition`, which enforces domain/states.py and
