@@ -7,8 +7,8 @@ from datetime import datetime
 from chatserver.actions.checks import check_in_shop, check_may_close
 from chatserver.commands.chat import ConversationRef
 from chatserver.db.engine import Database, Transaction
-from chatserver.db.models import Agent, Conversation, ConversationEvent, Message, Shop, utcnow
-from chatserver.db.records import append_message, lock_row, transition
+from chatserver.db.models import Agent, Conversation, ConversationEvent, Shop, utcnow
+from chatserver.db.records import StoredMessage, append_message, lock_row, transition
 from chatserver.domain import ratings, states
 from chatserver.domain.events import ChatClosed, ChatReopened
 from chatserver.domain.greeting import render_farewell
@@ -46,7 +46,7 @@ async def close_chat(
     sender: tuple[str, str],
     text: str,
     now: datetime,
-) -> tuple[ConversationEvent, Message]:
+) -> tuple[ConversationEvent, StoredMessage]:
     """→ closed on a locked conversation, ended by the line `text`: the closing event row and
     that message. The caller records ChatClosed (it knows whether a rating is asked)."""
     closing = transition(

@@ -13,13 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, and_, cast, func, literal, or_, select, update
+from sqlalchemy import BigInteger, and_, bindparam, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.current_chats import MERGED_REASON, current_conversation, was_merged
 from chatserver.db.engine import Transaction
 from chatserver.db.models import Conversation, Message, Shop, Visitor
-from chatserver.db.records import lock_conversation_and_find_resend, lock_row, transition
+from chatserver.db.records import (
+    LockedChat,
+    StoredMessage,
+    conversation_object,
+    lock_conversation_and_find_resend,
+    lock_row,
+    transition,
+)
 from chatserver.domain import states
 from chatserver.domain.events import ChatClosed, MessagesMerged, Wire
 from chatserver.domain.identity import CustomerIdentity, refused, signature_matches
@@ -65,20 +72,28 @@ async def token_owner(session: AsyncSession, token_hash: str) -> TokenOwner | No
     return None if person is None else TokenOwner(device, person)
 
 
+# pg_advisory_xact_lock keyed by the visitor id alone, in its one-bigint form: ids are 64-bit,
+# and the two-key form takes two 32-bit integers (an id past 2^31 would fail every write). The
+# server takes no other advisory lock, so the key space needs no namespace. Built once and run
+# in Core, as the chat's shopper below: every shopper message takes both.
+_SHOPPERS_LOCK = select(
+    func.pg_advisory_xact_lock(cast(bindparam("visitor_id", type_=BigInteger), BigInteger))
+)
+_SHOPPER_OF_CHAT = select(Conversation.visitor_id).where(Conversation.id == bindparam("chat_id"))
+
+
 async def serialise_shoppers_writes(session: AsyncSession, visitor_id: int) -> None:
     """Until this transaction ends, the shopper's other writes wait (PostgreSQL; SQLite's
     write transactions run one at a time anyway)."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    # pg_advisory_xact_lock keyed by the visitor id alone, in its one-bigint form: ids are
-    # 64-bit, and the two-key form takes two 32-bit integers (an id past 2^31 would fail every
-    # write). The server takes no other advisory lock, so the key space needs no namespace.
-    await session.execute(select(func.pg_advisory_xact_lock(cast(literal(visitor_id), BigInteger))))
+    connection = await session.connection()
+    await connection.execute(_SHOPPERS_LOCK, {"visitor_id": visitor_id})
 
 
 async def _locked_or_missing(
     session: AsyncSession, conversation_id: int, client_id: str | None
-) -> tuple[Conversation, Message | None]:
+) -> tuple[LockedChat, StoredMessage | None]:
     conversation, resent = await lock_conversation_and_find_resend(
         session, conversation_id, client_id
     )
@@ -88,13 +103,14 @@ async def _locked_or_missing(
 
 
 async def lock_shoppers_chat(session: AsyncSession, conversation_id: int) -> Conversation:
-    """`lock_shoppers_chat_and_find_resend` without a message to look for."""
-    return (await lock_shoppers_chat_and_find_resend(session, conversation_id, None))[0]
+    """`lock_shoppers_chat_and_find_resend` without a message to look for, as its ORM object."""
+    locked = (await lock_shoppers_chat_and_find_resend(session, conversation_id, None))[0]
+    return await conversation_object(session, locked)
 
 
 async def lock_shoppers_chat_and_find_resend(
     session: AsyncSession, conversation_id: int, client_id: str | None
-) -> tuple[Conversation, Message | None]:
+) -> tuple[LockedChat, StoredMessage | None]:
     """The conversation, locked, after its shopper's writes are serialised. Every shopper write
     that may reopen a chat waits for the shopper's others first, so two tabs of one customer
     writing into two of their closed chats at once queue up, and the second sees the first's
@@ -107,9 +123,10 @@ async def lock_shoppers_chat_and_find_resend(
         # BEGIN IMMEDIATE already holds the only write lock: no login can move the chat now.
         return await _locked_or_missing(session, conversation_id, client_id)
     for _attempt in range(3):
-        visitor_id = await session.scalar(
-            select(Conversation.visitor_id).where(Conversation.id == conversation_id)
-        )
+        connection = await session.connection()
+        visitor_id = (
+            await connection.execute(_SHOPPER_OF_CHAT, {"chat_id": conversation_id})
+        ).scalar()
         if visitor_id is None:
             raise AppError("not_found", "会话不存在")
         await serialise_shoppers_writes(session, visitor_id)

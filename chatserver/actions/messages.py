@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.blocks import blocked_reply
@@ -25,10 +25,13 @@ from chatserver.actions.service_hours import Clock, service_state
 from chatserver.actions.visitor_session import VisitorContext
 from chatserver.commands.chat import AgentMessage, VisitorMessage
 from chatserver.commands.leave_message import LeaveMessage
+from chatserver.db.base import Base
 from chatserver.db.engine import Database, Transaction
-from chatserver.db.models import Conversation, Shop, Visitor, utcnow
+from chatserver.db.models import utcnow
 from chatserver.db.records import (
+    Chat,
     append_message,
+    conversation_object,
     find_by_client_id,
     lock_conversation_and_find_resend,
 )
@@ -52,18 +55,32 @@ def _conflict() -> AppError:
     return AppError("conflict", "client_id 已被使用，请换一个")
 
 
-async def _visitor_and_widget_settings(
+_visitors = Base.metadata.tables["visitors"]
+_shops = Base.metadata.tables["shops"]
+# Built once, run in Core (every shopper message): docs/benchmarks.md, 2026-12-01.
+_SHOPPER_AND_WIDGET_SETTINGS = (
+    select(_visitors.c.name, _visitors.c.context, _shops.c.widget_settings)
+    .join(_shops, _shops.c.id == _visitors.c.shop_id)
+    .where(_visitors.c.id == bindparam("visitor_id"))
+)
+_SEEN = update(_visitors).where(_visitors.c.id == bindparam("visitor_id"))
+
+
+async def _shopper_and_widget_settings(
     session: AsyncSession, visitor_id: int
-) -> tuple[Visitor, dict[str, Any] | None]:
-    """The shopper and their shop's widget settings (the prechat form's rules): one query."""
-    row = (
-        await session.execute(
-            select(Visitor, Shop.widget_settings)
-            .join(Shop, Shop.id == Visitor.shop_id)
-            .where(Visitor.id == visitor_id)
-        )
+) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None]:
+    """The shopper's name and context, and their shop's widget settings (the prechat form's
+    rules): one query."""
+    connection = await session.connection()
+    name, context, widget_settings = (
+        await connection.execute(_SHOPPER_AND_WIDGET_SETTINGS, {"visitor_id": visitor_id})
     ).one()
-    return row[0], row[1]
+    return name, context, widget_settings
+
+
+async def _seen(session: AsyncSession, visitor_id: int, now: datetime) -> None:
+    connection = await session.connection()
+    await connection.execute(_SEEN, {"visitor_id": visitor_id, "last_seen_at": now})
 
 
 class ChatMessages:
@@ -71,7 +88,7 @@ class ChatMessages:
         self.db = db
         self.clock = clock
 
-    async def _open(self, tx: Transaction, conversation: Conversation, at: datetime) -> bool:
+    async def _open(self, tx: Transaction, conversation: Chat, at: datetime) -> bool:
         return (await service_state(tx, conversation, at)).availability.open
 
     async def do_post_visitor_message(
@@ -95,45 +112,49 @@ class ChatMessages:
             locked, existing = await lock_shoppers_chat_and_find_resend(
                 session, context.conversation_id, command.client_id
             )
-            conversation = await writable_conversation(session, locked)
-            if existing is None and conversation is not locked:
-                existing = await find_by_client_id(session, conversation.id, command.client_id)
+            # The locked row, or the ORM object once a rare branch needed one.
+            chat: Chat = locked
+            if locked.status == states.CLOSED:
+                chat = await writable_conversation(
+                    session, await conversation_object(session, locked)
+                )
+                if existing is None and chat.id != locked.id:
+                    existing = await find_by_client_id(session, chat.id, command.client_id)
             if existing is not None:
                 if existing.sender != "visitor":
                     raise _conflict()
-                return {"message": message_dict(existing), "status": conversation.status}
+                return {"message": message_dict(existing), "status": chat.status}
             # The chat's shopper: the customer once this device's chat was merged into theirs.
-            visitor_id = conversation.visitor_id
-            visitor, widget_settings = await _visitor_and_widget_settings(session, visitor_id)
+            visitor_id = chat.visitor_id
+            name, shopper_context, widget_settings = await _shopper_and_widget_settings(
+                session, visitor_id
+            )
             if leave is None:
-                refusal = prechat_missing(widget_settings, visitor.context)
+                refusal = prechat_missing(widget_settings, shopper_context)
                 if refusal is not None:
                     raise refusal
             admit()
             block = await active_block(session, visitor_id)
             if block is not None:
                 admit_blocked()
-            elif conversation.status == states.CLOSED:
+            elif chat.status == states.CLOSED:
+                conversation = await conversation_object(session, chat)
                 reopen(tx, conversation, now)
+                chat = conversation
             photo = (
                 await claim_photo(
-                    session, conversation, command.attachment_id, by="visitor", who=visitor_id
+                    session, chat, command.attachment_id, by="visitor", who=visitor_id
                 )
                 if command.attachment_id is not None and command.kind == "image"
                 else None
             )
-            # Set before the message's flush, so the conversation is updated in one statement.
-            visitor.last_seen_at = now
-            conversation.awaiting_since = sla.on_visitor_message(
-                conversation.awaiting_since,
-                human_involved=conversation.status in states.HUMAN_STATES,
-                now=now,
-            )
+            # The shopper's row after the chat's, as routing takes them (docs/architecture.md).
+            await _seen(session, visitor_id, now)
             message = await append_message(
                 session,
-                conversation,
+                chat,
                 sender="visitor",
-                sender_name=visitor.name,
+                sender_name=name,
                 text=command.text,
                 kind=command.kind,
                 meta=photo_meta(photo)
@@ -145,12 +166,17 @@ class ChatMessages:
                 else None,
                 client_id=command.client_id,
                 now=now,
+                awaiting_since=sla.on_visitor_message(
+                    chat.awaiting_since,
+                    human_involved=chat.status in states.HUMAN_STATES,
+                    now=now,
+                ),
             )
             if photo is not None:
                 mark_posted(photo, message)
             wire = message_dict(message)
             wants_person = None
-            if conversation.status == states.BOT and command.faq_id is None and block is None:
+            if chat.status == states.BOT and command.faq_id is None and block is None:
                 # A photo is for a person to look at (the FAQ asks for photos "发给客服"); a
                 # 留言 waits in the queue for the next shift.
                 wants_person = (
@@ -160,31 +186,35 @@ class ChatMessages:
                     if photo
                     else handoff.explicit_request(command.text)
                 )
-            elif leave and block is None and conversation.status == states.QUEUED:
+            elif leave and block is None and chat.status == states.QUEUED:
+                conversation = await conversation_object(session, chat)
                 conversation.handoff_reason = LEAVE_MESSAGE_REASON  # waiting: now marked 留言
+                chat = conversation
             at = self.clock()
-            if wants_person and not leave and not await self._open(tx, conversation, at):
+            if wants_person and not leave and not await self._open(tx, chat, at):
                 wants_person = None  # outside hours: the bot's turn offers 留言 instead
             # Recorded before the handoff it causes: listeners hear the words, then the queue.
             tx.record(
                 MessagePosted(
-                    conversation.id,
-                    conversation.shop_id,
+                    chat.id,
+                    chat.shop_id,
                     message=wire,
-                    status=states.QUEUED if wants_person else conversation.status,
-                    agent_id=conversation.agent_id,
+                    status=states.QUEUED if wants_person else chat.status,
+                    agent_id=chat.agent_id,
                     posted_at=now,
                     origin_sid=sid,
                     faq_id=command.faq_id,
                 )
             )
             if block is not None:
-                await blocked_reply(tx, conversation, block, now)
+                chat = await conversation_object(session, chat)
+                await blocked_reply(tx, chat, block, now)
             elif wants_person is not None:
                 assert wants_person.reason is not None
+                chat = await conversation_object(session, chat)
                 await request_person(
                     tx,
-                    conversation,
+                    chat,
                     reason=wants_person.reason,
                     priority=wants_person.priority,
                     now=now,
@@ -193,7 +223,7 @@ class ChatMessages:
                     actor_id=visitor_id if leave else None,
                     waiting_since=now,
                 )
-            status = conversation.status
+            status = chat.status
         return {"message": wire, "status": status}
 
     async def do_leave_message(
@@ -222,28 +252,24 @@ class ChatMessages:
             locked, existing = await lock_conversation_and_find_resend(
                 session, command.conversation_id, command.client_id
             )
-            conversation = check_in_shop(locked, actor)
+            chat = check_in_shop(locked, actor)
             if existing is not None:
                 if existing.sender != "agent" or existing.agent_id != actor.agent.id:
                     raise _conflict()
                 return message_dict(existing)
             admit()
-            check_owns_chat(conversation, actor)
-            response_ms, conversation.awaiting_since = sla.on_agent_message(
-                conversation.awaiting_since, now
-            )
+            check_owns_chat(chat, actor)
+            response_ms, awaiting_since = sla.on_agent_message(chat.awaiting_since, now)
             photo = (
                 await claim_photo(
-                    session, conversation, command.attachment_id, by="agent", who=actor.agent.id
+                    session, chat, command.attachment_id, by="agent", who=actor.agent.id
                 )
                 if command.attachment_id is not None and command.kind == "image"
                 else None
             )
-            if conversation.first_response_at is None:
-                conversation.first_response_at = now
             message = await append_message(
                 session,
-                conversation,
+                chat,
                 sender="agent",
                 sender_name=actor.agent.name,
                 text=command.text,
@@ -253,21 +279,23 @@ class ChatMessages:
                 agent_id=actor.agent.id,
                 response_ms=response_ms,
                 now=now,
+                awaiting_since=awaiting_since,
+                first_response_at=chat.first_response_at or now,
             )
             if photo is not None:
                 mark_posted(photo, message)
             wire = message_dict(message)
             tx.record(
                 MessagePosted(
-                    conversation.id,
-                    conversation.shop_id,
+                    chat.id,
+                    chat.shop_id,
                     message=wire,
-                    status=conversation.status,
+                    status=chat.status,
                     agent_id=actor.agent.id,
                     posted_at=now,
                     origin_sid=sid,
                     faq_id=command.faq_id,
                 )
             )
-            note_impolite(tx, conversation, actor, wire, now)
+            note_impolite(tx, chat, actor, wire, now)
         return wire

@@ -25,7 +25,8 @@ from chatserver.actions.current_chats import current_conversation
 from chatserver.actions.customers import token_owner
 from chatserver.actions.visitor_session import MAX_TOKEN_LENGTH
 from chatserver.db.engine import Database
-from chatserver.db.models import Attachment, Conversation, Message, Visitor, utcnow
+from chatserver.db.models import Attachment, Conversation, Visitor, utcnow
+from chatserver.db.records import Chat, StoredMessage
 from chatserver.domain.media import media_key
 from chatserver.domain.ratelimit import TokenBucket, photo_uploads
 from chatserver.domain.upload_tickets import UploadTickets, is_ticket
@@ -216,7 +217,7 @@ class Photos:
 
 
 async def claim_photo(
-    session: AsyncSession, conversation: Conversation, attachment_id: str, *, by: Uploader, who: int
+    session: AsyncSession, conversation: Chat, attachment_id: str, *, by: Uploader, who: int
 ) -> Attachment:
     """The uploader's photo of this (locked) conversation, not yet posted. Anyone else's photo,
     or one of another conversation, does not exist as far as they can tell."""
@@ -247,5 +248,5 @@ def photo_meta(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def mark_posted(attachment: Attachment, message: Message) -> None:
+def mark_posted(attachment: Attachment, message: StoredMessage) -> None:
     attachment.message_id = message.id

@@ -16,7 +16,7 @@ from chatserver.actions.checks import check_in_shop
 from chatserver.commands.politeness import DraftCheck, PolitenessUpdate
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, Shop
-from chatserver.db.records import record_event
+from chatserver.db.records import Chat, record_event
 from chatserver.domain.events import ImpoliteMessageSent, Wire
 from chatserver.domain.politeness import check, review
 from chatserver.domain.politeness_words import (
@@ -42,7 +42,7 @@ def lint(shop: Shop, field: str, text: str) -> list[dict[str, Any]]:
 
 def note_impolite(
     tx: Transaction,
-    conversation: Conversation,
+    conversation: Chat,
     actor: AuthenticatedAgent,
     message: Wire,
     now: datetime,

@@ -15,7 +15,7 @@ from typing import Any
 from chatserver.actions.new_shoppers import BOT_NAME
 from chatserver.db.engine import Transaction
 from chatserver.db.models import Conversation
-from chatserver.db.records import append_message
+from chatserver.db.records import Chat, append_message
 from chatserver.domain.events import MessagePosted
 from chatserver.domain.leave_message import Availability, describe_time, offer_text
 from chatserver.views.business_hours import availability
@@ -46,7 +46,7 @@ class ServiceState:
         }
 
 
-async def service_state(tx: Transaction, conversation: Conversation, at: datetime) -> ServiceState:
+async def service_state(tx: Transaction, conversation: Chat, at: datetime) -> ServiceState:
     found, calendar = await availability(
         tx.session, conversation.shop_id, conversation.group_id, at
     )

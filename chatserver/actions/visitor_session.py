@@ -23,7 +23,7 @@ from chatserver.actions.new_shoppers import BOT_NAME, NewShoppers
 from chatserver.actions.resuming_shoppers import Join, ResumedHistory, ResumingShoppers
 from chatserver.db.engine import Database, Transaction
 from chatserver.db.models import Conversation, Message, Shop, Visitor, utcnow
-from chatserver.db.records import append_message, lock_row, record_event
+from chatserver.db.records import StoredMessage, append_message, lock_row, record_event
 from chatserver.domain import states
 from chatserver.domain.events import ChatCreated
 from chatserver.domain.greeting import render_greeting
@@ -55,7 +55,7 @@ class OpenedSession:
     visitor: Visitor
     conversation: Conversation
     # The greeting, when the conversation was started by this connect (its only message).
-    greeting: Message | None
+    greeting: Message | StoredMessage | None
     refusal: AppError | None = None
     # A resume read in a batch: its history, rating round, agent and queue place, read already.
     history: ResumedHistory | None = None
@@ -235,7 +235,7 @@ class VisitorSessions:
 
 async def start_conversation(
     tx: Transaction, shop: Shop, visitor: Visitor, now: datetime
-) -> tuple[Conversation, Message]:
+) -> tuple[Conversation, StoredMessage]:
     """A new conversation, greeted by the bot with the shop's greeting (its only message)."""
     session: AsyncSession = tx.session
     conversation = Conversation(

@@ -1,22 +1,130 @@
-"""Writing a conversation's messages, events and status: the only code that does either.
+"""Writing a conversation's messages, events and status: the only code that does either
+(not yet moved here: a merge's renumbered messages and `merged` note, actions/customers.py,
+and the new shoppers' batched greeting, actions/new_shoppers.py).
 
 Every caller holds the conversation row locked (`lock_conversation`) so `seq` cannot repeat,
 and every status change goes through `transition`, which enforces domain/states.py and
 writes the event row in the same transaction.
+
+A message is written in Core on the transaction's connection, with statements built once:
+the ORM's unit of work and the per-call statement building were half of a message's CPU
+(docs/benchmarks.md, 2026-12-01). Branches that change a conversation through the ORM get
+its object from `conversation_object`, and `append_message` keeps a loaded one in step.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm.attributes import set_committed_value
 
+from chatserver.db.base import Base
 from chatserver.db.models import Conversation, ConversationEvent, Message
 from chatserver.domain import states
 from chatserver.errors import AppError
+
+
+class Chat(Protocol):
+    """A conversation as the message rules read it: its ORM object, or the row `lock_chat`
+    read (the common case, where nothing needs the ORM)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def shop_id(self) -> int: ...
+    @property
+    def visitor_id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def agent_id(self) -> int | None: ...
+    @property
+    def group_id(self) -> int | None: ...
+    @property
+    def awaiting_since(self) -> datetime | None: ...
+    @property
+    def first_response_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LockedChat:
+    """The conversation's row as `lock_chat` read it, under its lock. Not updated by later
+    writes: read the clocks before `append_message`, or take `conversation_object`."""
+
+    id: int
+    shop_id: int
+    visitor_id: int
+    status: str
+    agent_id: int | None
+    group_id: int | None
+    awaiting_since: datetime | None
+    first_response_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A message as stored: every column of `messages`, in table order (a test holds them
+    to the model), so `message_dict` gives what it gives for the ORM object."""
+
+    id: int
+    conversation_id: int
+    seq: int
+    sender: str
+    sender_name: str
+    agent_id: int | None
+    text: str
+    kind: str
+    client_id: str | None
+    meta: dict[str, Any]
+    response_ms: int | None
+    created_at: datetime
+
+
+class Keep(Enum):
+    """A clock `append_message` leaves as it is."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+_conversations = Base.metadata.tables["conversations"]
+_messages = Base.metadata.tables["messages"]
+_c = _conversations.c
+_LOCK_CHAT = (
+    select(
+        _c.id,
+        _c.shop_id,
+        _c.visitor_id,
+        _c.status,
+        _c.agent_id,
+        _c.group_id,
+        _c.awaiting_since,
+        _c.first_response_at,
+    )
+    .where(_c.id == bindparam("chat_id"))
+    .with_for_update()
+)
+_FIND_RESEND = select(*_messages.c).where(
+    _messages.c.conversation_id == bindparam("chat_id"),
+    _messages.c.client_id == bindparam("resend_of"),
+)
+# The clocks to set come as extra parameters (`updated_at`, `awaiting_since`, …): Core adds a
+# SET for each, so one statement serves every caller. RETURNING: the seq comes from the row,
+# never from a copy in memory that could be behind.
+_ADVANCE = (
+    update(_conversations)
+    .where(_c.id == bindparam("chat_id"))
+    .values(last_seq=_c.last_seq + 1)
+    .returning(_c.last_seq)
+)
+_INSERT_MESSAGE = insert(_messages).returning(_messages.c.id)
 
 
 class _Keyed(Protocol):
@@ -40,17 +148,35 @@ async def lock_row(session: AsyncSession, model: type[Row], row_id: int) -> Row 
     )
 
 
+async def lock_chat(session: AsyncSession, conversation_id: int) -> LockedChat | None:
+    """`lock_row` of a conversation, as the row the message rules read."""
+    connection = await session.connection()
+    row = (await connection.execute(_LOCK_CHAT, {"chat_id": conversation_id})).first()
+    return None if row is None else LockedChat(*row)
+
+
 async def lock_conversation_and_find_resend(
     session: AsyncSession, conversation_id: int, client_id: str | None
-) -> tuple[Conversation | None, Message | None]:
-    """`lock_row` of the conversation, then `find_by_client_id` in it (with a `client_id`).
+) -> tuple[LockedChat | None, StoredMessage | None]:
+    """`lock_chat`, then `find_by_client_id` in it (with a `client_id`).
     Two statements on purpose: PostgreSQL runs a statement's subqueries on the snapshot taken
     before it waited for the row lock, so a resend read together with the lock would miss the
     message that the lock's holder, its first attempt, stored."""
-    conversation = await lock_row(session, Conversation, conversation_id)
+    conversation = await lock_chat(session, conversation_id)
     if conversation is None or client_id is None:
         return conversation, None
     return conversation, await find_by_client_id(session, conversation_id, client_id)
+
+
+async def conversation_object(session: AsyncSession, chat: Chat) -> Conversation:
+    """The ORM object of a chat this transaction has locked, for a branch that changes it
+    through the ORM (reopen, handoff, a block's reply). A loaded one is current:
+    `append_message` keeps it in step with what it writes."""
+    if isinstance(chat, Conversation):
+        return chat
+    conversation = await session.get(Conversation, chat.id)
+    assert conversation is not None  # locked by this transaction: it cannot have gone
+    return conversation
 
 
 async def lock_conversation(session: AsyncSession, conversation_id: int) -> Conversation:
@@ -96,17 +222,17 @@ def transition(
 
 async def find_by_client_id(
     session: AsyncSession, conversation_id: int, client_id: str
-) -> Message | None:
-    return await session.scalar(
-        select(Message).where(
-            Message.conversation_id == conversation_id, Message.client_id == client_id
-        )
-    )
+) -> StoredMessage | None:
+    connection = await session.connection()
+    row = (
+        await connection.execute(_FIND_RESEND, {"chat_id": conversation_id, "resend_of": client_id})
+    ).first()
+    return None if row is None else StoredMessage(*row)
 
 
 async def append_message(
     session: AsyncSession,
-    conversation: Conversation,
+    conversation: Chat,
     *,
     sender: str,
     sender_name: str,
@@ -117,30 +243,52 @@ async def append_message(
     meta: dict[str, Any] | None = None,
     agent_id: int | None = None,
     response_ms: int | None = None,
-) -> Message:
-    conversation.last_seq += 1
-    conversation.updated_at = now
-    message = Message(
-        conversation_id=conversation.id,
-        seq=conversation.last_seq,
-        sender=sender,
-        sender_name=sender_name,
-        text=text,
-        kind=kind,
-        client_id=client_id,
-        meta=meta or {},
-        agent_id=agent_id,
-        response_ms=response_ms,
-        created_at=now,
+    awaiting_since: datetime | Keep | None = KEEP,
+    first_response_at: datetime | Keep | None = KEEP,
+) -> StoredMessage:
+    """The conversation's next message, its `last_seq` and `updated_at` (and the response
+    clocks given) in the same write. The only code that numbers a message."""
+    if session.new or session.dirty or session.deleted:
+        # The ORM's pending changes first, in the order they were made (a reopen's status
+        # before its first message), as the flush that used to write the message did.
+        await session.flush()
+    clocks: dict[str, datetime | None] = {"updated_at": now}
+    if awaiting_since is not KEEP:
+        clocks["awaiting_since"] = awaiting_since
+    if first_response_at is not KEEP:
+        clocks["first_response_at"] = first_response_at
+    connection = await session.connection()
+    seq = (await connection.execute(_ADVANCE, {"chat_id": conversation.id, **clocks})).scalar_one()
+    fields: dict[str, Any] = {
+        "conversation_id": conversation.id,
+        "seq": seq,
+        "sender": sender,
+        "sender_name": sender_name,
+        "agent_id": agent_id,
+        "text": text,
+        "kind": kind,
+        "client_id": client_id,
+        "meta": meta or {},
+        "response_ms": response_ms,
+        "created_at": now,
+    }
+    message_id = (await connection.execute(_INSERT_MESSAGE, fields)).scalar_one()
+    # The common case loads no ORM object at all: no key to build (it costs a mapper lookup).
+    loaded = session.identity_map and session.identity_map.get(
+        session.identity_key(Conversation, conversation.id)
     )
-    session.add(message)
-    await session.flush()
-    return message
+    if loaded:
+        # Written behind the ORM's back: its copy must not be behind (a later notice's seq,
+        # a clock read after this).
+        set_committed_value(loaded, "last_seq", seq)
+        for name, value in clocks.items():
+            set_committed_value(loaded, name, value)
+    return StoredMessage(id=message_id, **fields)
 
 
 def record_event(
     session: AsyncSession,
-    conversation: Conversation,
+    conversation: Chat,
     *,
     type: str,
     now: datetime,

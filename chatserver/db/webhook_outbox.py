@@ -6,13 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.base import utcnow
 from chatserver.db.integrations import WebhookDelivery, WebhookEndpoint
 from chatserver.domain.events import Event, WebhooksQueued
 from chatserver.domain.webhooks import Outgoing, outgoing
+
+# Built once: every message's commit asks (most shops have no endpoint).
+_ENDPOINTS = select(WebhookEndpoint).where(
+    WebhookEndpoint.shop_id == bindparam("shop_id"), WebhookEndpoint.enabled.is_(True)
+)
 
 
 def add_delivery(session: AsyncSession, endpoint: WebhookEndpoint, item: Outgoing) -> None:
@@ -45,12 +50,7 @@ async def write_outbox(session: AsyncSession, events: Sequence[Event]) -> list[E
         endpoints = endpoints_by_shop.get(item.shop_id)
         if endpoints is None:
             endpoints = endpoints_by_shop[item.shop_id] = list(
-                await session.scalars(
-                    select(WebhookEndpoint).where(
-                        WebhookEndpoint.shop_id == item.shop_id,
-                        WebhookEndpoint.enabled.is_(True),
-                    )
-                )
+                await session.scalars(_ENDPOINTS, {"shop_id": item.shop_id})
             )
         for endpoint in endpoints:
             if item.event_type in endpoint.events:

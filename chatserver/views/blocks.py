@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
@@ -26,16 +26,28 @@ def block_dict(block: ShopperBlock, visitor_name: str) -> Wire:
     }
 
 
+# Built once, run in Core: every shopper message asks, and nearly always nobody is blocked.
+_BLOCK_OF = (
+    select(ShopperBlock.id)
+    .where(
+        or_(
+            ShopperBlock.visitor_id == bindparam("visitor_id"),
+            ShopperBlock.visitor_id.in_(
+                select(Visitor.id).where(Visitor.merged_into_id == bindparam("visitor_id"))
+            ),
+        )
+    )
+    .order_by(ShopperBlock.id)
+    .limit(1)
+)
+
+
 async def active_block(session: AsyncSession, visitor_id: int) -> ShopperBlock | None:
     """The shopper's block, or one on a device merged into them when they logged in (a
     blocked shopper does not escape by logging in)."""
-    merged = select(Visitor.id).where(Visitor.merged_into_id == visitor_id)
-    return await session.scalar(
-        select(ShopperBlock)
-        .where(or_(ShopperBlock.visitor_id == visitor_id, ShopperBlock.visitor_id.in_(merged)))
-        .order_by(ShopperBlock.id)
-        .limit(1)
-    )
+    connection = await session.connection()
+    block_id = (await connection.execute(_BLOCK_OF, {"visitor_id": visitor_id})).scalar()
+    return None if block_id is None else await session.get(ShopperBlock, block_id)
 
 
 class BlockViews:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chatserver.actions.visitor_session import OpenedSession
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent, Conversation, Message, Shop, Visitor
-from chatserver.db.records import messages_of
+from chatserver.db.records import StoredMessage, messages_of
 from chatserver.domain import states
 from chatserver.domain.upload_tickets import UploadTickets
 from chatserver.domain.widget_settings import effective, prechat_missing
@@ -66,10 +67,11 @@ class ShopperSessionView:
         shop: Shop,
         visitor: Visitor,
         conversation: Conversation,
-        greeting: Message | None,
+        greeting: Message | StoredMessage | None,
     ) -> dict[str, Any]:
         # A conversation started just now holds only its greeting and was never closed, so
         # there is neither a history nor a rating round to read.
+        messages: Sequence[Message | StoredMessage]
         if greeting is not None:
             messages, rating, agent = [greeting], dict(NOT_ASKED), None
         else:
@@ -86,7 +88,7 @@ class ShopperSessionView:
         shop: Shop,
         visitor: Visitor,
         conversation: Conversation,
-        messages: list[Message],
+        messages: Sequence[Message | StoredMessage],
         rating: dict[str, Any],
         agent: Agent | None,
     ) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chatserver.db.models import Agent, Conversation, ConversationNote, Message, Shop, Visitor
+from chatserver.db.records import StoredMessage
 from chatserver.views.media_links import present_context, present_meta
 
 
@@ -15,7 +16,7 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def message_dict(message: Message) -> dict[str, Any]:
+def message_dict(message: Message | StoredMessage) -> dict[str, Any]:
     return {
         "id": message.id,
         "conversation_id": message.conversation_id,
