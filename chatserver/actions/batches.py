@@ -30,7 +30,13 @@ class Batches(Generic[R, T]):
 
     async def submit(self, request: R) -> T:
         """The request's result once its batch is done (its exception, raised here)."""
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        if self._running is not None and self._running.get_loop() is not loop:
+            # Left behind by an event loop that is gone: that handler never runs again, and
+            # the requests of that loop died with it.
+            self._running = None
+            self._waiting = [(r, f) for r, f in self._waiting if f.get_loop() is loop]
+        future: asyncio.Future[T] = loop.create_future()
         # Read the outcome even when nobody awaits it any more (the shopper hung up), so a
         # refused batch is not also logged as "exception was never retrieved".
         future.add_done_callback(lambda done: done.cancelled() or done.exception())
@@ -47,6 +53,12 @@ class Batches(Generic[R, T]):
                 self._waiting = self._waiting[self.max_batch :]
                 try:
                     results = await self.handle([request for request, _ in batch])
+                except asyncio.CancelledError:
+                    # Stopping: nobody may wait for ever on a batch that will not be handled.
+                    for _, future in batch + self._waiting:
+                        future.cancel()
+                    self._waiting = []
+                    raise
                 except Exception as error:
                     for _, future in batch:
                         if not future.done():

@@ -170,11 +170,12 @@ async def lock_conversation_and_find_resend(
 
 async def conversation_object(session: AsyncSession, chat: Chat) -> Conversation:
     """The ORM object of a chat this transaction has locked, for a branch that changes it
-    through the ORM (reopen, handoff, a block's reply). A loaded one is current:
-    `append_message` keeps it in step with what it writes."""
+    through the ORM (reopen, handoff, a block's reply). Re-read even when the session holds
+    it (pending changes are flushed first), so a copy loaded before the lock cannot be acted
+    on; `append_message` keeps the object in step with what it writes afterwards."""
     if isinstance(chat, Conversation):
         return chat
-    conversation = await session.get(Conversation, chat.id)
+    conversation = await session.get(Conversation, chat.id, populate_existing=True)
     assert conversation is not None  # locked by this transaction: it cannot have gone
     return conversation
 
