@@ -88,18 +88,31 @@ def rows_of(index: FaqIndex, queries: list[LabelledQuery]) -> list[Row]:
                 item.query, analysis, candidates[0].position, weak_match=False
             )
         rows.append(
-            Row(
-                in_scope=item.in_scope,
-                lexical_confident=confident,
-                lexical_right=lexical_right,
-                features=features,
-                right=bool(ids) and item.right(ids[0]),
-                top3=any(item.right(i) for i in ids),
-                trusted=index._lexical_trusted,
-                guarded=guarded,
-            )
+            row_of(item, confident, lexical_right, features, ids, index._lexical_trusted, guarded)
         )
     return rows
+
+
+def row_of(
+    item: LabelledQuery,
+    lexical_confident: bool,
+    lexical_right: bool,
+    features: dict[str, float] | None,
+    ids: list[str],
+    trusted: bool,
+    guarded: bool,
+) -> Row:
+    """One query's Row from what the stages decided (also bench/faq_e5.py's)."""
+    return Row(
+        in_scope=item.in_scope,
+        lexical_confident=lexical_confident,
+        lexical_right=lexical_right,
+        features=features,
+        right=bool(ids) and item.right(ids[0]),
+        top3=any(item.right(i) for i in ids),
+        trusted=trusted,
+        guarded=guarded,
+    )
 
 
 def fit(rows: list[Row], names: list[str], l2: float = 1.0) -> dict[str, float]:

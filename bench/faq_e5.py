@@ -162,15 +162,14 @@ def rows_of(member: Member, wq: float = 0.0, wa: float = 0.0) -> list[Row]:
             ids = [index._entries[c.position].id for c in candidates[:3]]
             guarded = index._out_of_scope(item.query, s.first.analysis, best, weak_match=False)
         rows.append(
-            Row(
-                in_scope=item.in_scope,
-                lexical_confident=s.first.confident,
-                lexical_right=s.lexical_right,
-                features=features,
-                right=bool(ids) and item.right(ids[0]),
-                top3=any(item.right(i) for i in ids),
-                trusted=index._lexical_trusted,
-                guarded=guarded,
+            cal.row_of(
+                item,
+                s.first.confident,
+                s.lexical_right,
+                features,
+                ids,
+                index._lexical_trusted,
+                guarded,
             )
         )
     return rows
