@@ -8,16 +8,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.bot_gaps import record_question
 from chatserver.actions.handoff import request_person
 from chatserver.actions.new_shoppers import BOT_NAME
 from chatserver.actions.service_hours import Clock
+from chatserver.db.base import Base
 from chatserver.db.engine import Database
-from chatserver.db.learning import BotQuestion
-from chatserver.db.models import Conversation, utcnow
+from chatserver.db.models import utcnow
 from chatserver.db.records import append_message, lock_conversation
 from chatserver.domain import handoff, states
 from chatserver.domain.bot_gaps import outcome_of
@@ -58,14 +58,9 @@ class BotTurns:
         clock starts there. What the bot decided is recorded with the turn (bot_questions).
         A person wanted while nobody can answer (the message action left it to us): the bot
         says when people are back and offers the 留言 form."""
-        async with self.db.sessions() as session:
-            asking = await session.get(Conversation, conversation_id)
-            # A blocked shopper (also one blocked before logging in) gets the fixed reply only.
-            if asking is None or await active_block(session, asking.visitor_id) is not None:
-                return
-        if asking.status != states.BOT:
-            return
-        # Matching runs outside the transaction: it is CPU work, and the write lock is precious.
+        # Matching runs before the transaction: it is CPU work, and the write lock is precious.
+        # Whether the bot may still answer is decided under the lock below, once: reading it
+        # here as well cost every question a transaction of its own (docs/benchmarks.md).
         chosen = await self.faq.answer_of(shop_id, faq_id) if faq_id else None
         small_talk = None if chosen or photo else await self.faq.small_talk(shop_id, text)
         result, suggestions = (
@@ -80,6 +75,8 @@ class BotTurns:
             conversation = await lock_conversation(session, conversation_id)
             if conversation.status != states.BOT:
                 return  # a person took over while we were thinking: the bot stays silent
+            if await active_block(session, conversation.visitor_id) is not None:
+                return  # blocked (also before logging in): the fixed reply only, never the bot
             if message_id is not None and await _answered(session, conversation_id, message_id):
                 # A second run of the same turn (the dispatcher retries a listener cut off by
                 # the database; its first commit may have gone through): answer once only.
@@ -160,14 +157,22 @@ class BotTurns:
             )
 
 
+_bot_questions = Base.metadata.tables["bot_questions"]
+# Built once: asked on every bot turn.
+_TURN_RECORDED = (
+    select(_bot_questions.c.id)
+    .where(
+        _bot_questions.c.conversation_id == bindparam("conversation_id"),
+        _bot_questions.c.message_id == bindparam("message_id"),
+    )
+    .limit(1)
+)
+
+
 async def _answered(session: AsyncSession, conversation_id: int, message_id: int) -> bool:
     """The bot already recorded its turn for this shopper message."""
-    found = await session.scalar(
-        select(BotQuestion.id)
-        .where(
-            BotQuestion.conversation_id == conversation_id,
-            BotQuestion.message_id == message_id,
-        )
-        .limit(1)
+    connection = await session.connection()
+    found = await connection.scalar(
+        _TURN_RECORDED, {"conversation_id": conversation_id, "message_id": message_id}
     )
     return found is not None

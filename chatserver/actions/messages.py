@@ -8,6 +8,7 @@ everything else the bot says comes after the ack, from its listener.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +38,7 @@ from chatserver.db.records import (
 )
 from chatserver.domain import handoff, sla, states
 from chatserver.domain.events import MessagePosted
+from chatserver.domain.last_seen import worth_recording
 from chatserver.domain.leave_message import LEAVE_MESSAGE_REASON, LeaveMessageForm
 from chatserver.domain.widget_settings import prechat_missing
 from chatserver.errors import AppError
@@ -59,28 +61,38 @@ _visitors = Base.metadata.tables["visitors"]
 _shops = Base.metadata.tables["shops"]
 # Built once, run in Core (every shopper message): docs/benchmarks.md, 2026-12-01.
 _SHOPPER_AND_WIDGET_SETTINGS = (
-    select(_visitors.c.name, _visitors.c.context, _shops.c.widget_settings)
+    select(
+        _visitors.c.name,
+        _visitors.c.context,
+        _visitors.c.last_seen_at,
+        _shops.c.widget_settings,
+    )
     .join(_shops, _shops.c.id == _visitors.c.shop_id)
     .where(_visitors.c.id == bindparam("visitor_id"))
 )
 _SEEN = update(_visitors).where(_visitors.c.id == bindparam("visitor_id"))
 
 
-async def _shopper_and_widget_settings(
-    session: AsyncSession, visitor_id: int
-) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None]:
-    """The shopper's name and context, and their shop's widget settings (the prechat form's
-    rules): one query."""
-    connection = await session.connection()
-    name, context, widget_settings = (
-        await connection.execute(_SHOPPER_AND_WIDGET_SETTINGS, {"visitor_id": visitor_id})
-    ).one()
-    return name, context, widget_settings
+@dataclass(frozen=True)
+class _Shopper:
+    name: str
+    context: dict[str, Any] | None
+    last_seen_at: datetime | None
+    widget_settings: dict[str, Any] | None
 
 
-async def _seen(session: AsyncSession, visitor_id: int, now: datetime) -> None:
+async def _shopper_and_widget_settings(session: AsyncSession, visitor_id: int) -> _Shopper:
+    """The shopper's name, context and when they were last seen, and their shop's widget
+    settings (the prechat form's rules): one query."""
     connection = await session.connection()
-    await connection.execute(_SEEN, {"visitor_id": visitor_id, "last_seen_at": now})
+    row = (await connection.execute(_SHOPPER_AND_WIDGET_SETTINGS, {"visitor_id": visitor_id})).one()
+    return _Shopper(row.name, row.context, row.last_seen_at, row.widget_settings)
+
+
+async def _seen(session: AsyncSession, shopper: _Shopper, visitor_id: int, now: datetime) -> None:
+    if worth_recording(shopper.last_seen_at, now):
+        connection = await session.connection()
+        await connection.execute(_SEEN, {"visitor_id": visitor_id, "last_seen_at": now})
 
 
 class ChatMessages:
@@ -126,11 +138,9 @@ class ChatMessages:
                 return {"message": message_dict(existing), "status": chat.status}
             # The chat's shopper: the customer once this device's chat was merged into theirs.
             visitor_id = chat.visitor_id
-            name, shopper_context, widget_settings = await _shopper_and_widget_settings(
-                session, visitor_id
-            )
+            shopper = await _shopper_and_widget_settings(session, visitor_id)
             if leave is None:
-                refusal = prechat_missing(widget_settings, shopper_context)
+                refusal = prechat_missing(shopper.widget_settings, shopper.context)
                 if refusal is not None:
                     raise refusal
             admit()
@@ -149,12 +159,12 @@ class ChatMessages:
                 else None
             )
             # The shopper's row after the chat's, as routing takes them (docs/architecture.md).
-            await _seen(session, visitor_id, now)
+            await _seen(session, shopper, visitor_id, now)
             message = await append_message(
                 session,
                 chat,
                 sender="visitor",
-                sender_name=name,
+                sender_name=shopper.name,
                 text=command.text,
                 kind=command.kind,
                 meta=photo_meta(photo)

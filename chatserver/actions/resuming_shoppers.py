@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -36,14 +36,12 @@ from chatserver.db.models import (
     utcnow,
 )
 from chatserver.domain import states
+from chatserver.domain.last_seen import LAST_SEEN_PRECISION
 from chatserver.errors import AppError
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import rating_prompts
 
 MAX_BATCH = 200  # shoppers per transaction: bounds one batch's history and the wait behind it
-# last_seen_at is only a record (nothing reads it back yet): a minute's precision spares a
-# write, and on SQLite the one writer's time, on the many reconnects that follow each other.
-LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 # Enters the shopper's socket into the conversation's room (before its history is read).
 Join = Callable[[int], Awaitable[None]]

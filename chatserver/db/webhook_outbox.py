@@ -5,22 +5,33 @@ neither the fact's webhook nor send one for a fact that was rolled back."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chatserver.db.base import utcnow
-from chatserver.db.integrations import WebhookDelivery, WebhookEndpoint
+from chatserver.db.base import Base, utcnow
+from chatserver.db.integrations import WebhookDelivery
 from chatserver.domain.events import Event, WebhooksQueued
 from chatserver.domain.webhooks import Outgoing, outgoing
 
-# Built once: every message's commit asks (most shops have no endpoint).
-_ENDPOINTS = select(WebhookEndpoint).where(
-    WebhookEndpoint.shop_id == bindparam("shop_id"), WebhookEndpoint.enabled.is_(True)
+_endpoints = Base.metadata.tables["webhook_endpoints"]
+# Built once and read as plain rows: every message's commit asks (most shops have no endpoint).
+_ENDPOINTS = select(_endpoints.c.id, _endpoints.c.shop_id, _endpoints.c.events).where(
+    _endpoints.c.shop_id == bindparam("shop_id"), _endpoints.c.enabled.is_(True)
 )
 
 
-def add_delivery(session: AsyncSession, endpoint: WebhookEndpoint, item: Outgoing) -> None:
+class Subscriber(Protocol):
+    """An endpoint as the outbox needs it: a stored WebhookEndpoint or one of _ENDPOINTS' rows."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def shop_id(self) -> int: ...
+
+
+def add_delivery(session: AsyncSession, endpoint: Subscriber, item: Outgoing) -> None:
     now = utcnow()
     session.add(
         WebhookDelivery(
@@ -44,14 +55,14 @@ async def write_outbox(session: AsyncSession, events: Sequence[Event]) -> list[E
     items = [item for item in (outgoing(event, now) for event in events) if item is not None]
     if not items:
         return []
-    endpoints_by_shop: dict[int, list[WebhookEndpoint]] = {}
+    endpoints_by_shop: dict[int, Sequence[Any]] = {}
     queued: set[int] = set()
     for item in items:
         endpoints = endpoints_by_shop.get(item.shop_id)
         if endpoints is None:
-            endpoints = endpoints_by_shop[item.shop_id] = list(
-                await session.scalars(_ENDPOINTS, {"shop_id": item.shop_id})
-            )
+            connection = await session.connection()
+            found = await connection.execute(_ENDPOINTS, {"shop_id": item.shop_id})
+            endpoints = endpoints_by_shop[item.shop_id] = found.all()
         for endpoint in endpoints:
             if item.event_type in endpoint.events:
                 add_delivery(session, endpoint, item)

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.engine import Database
@@ -56,6 +56,15 @@ def new_token() -> str:
 
 def token_digest(secret_key: str, token: str) -> str:
     return hmac.new(secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+# Built once: every agent event and staff request is checked with it.
+_SESSION_OF_TOKEN = (
+    select(AgentSession, Agent, Shop)
+    .join(Agent, Agent.id == AgentSession.agent_id)
+    .join(Shop, Shop.id == Agent.shop_id)
+    .where(AgentSession.token_hash == bindparam("token_hash"))
+)
 
 
 @dataclass(frozen=True)
@@ -143,12 +152,7 @@ class AuthService:
             raise AppError("unauthorized", "请先登录")
         async with self.db.sessions() as session:
             row = (
-                await session.execute(
-                    select(AgentSession, Agent, Shop)
-                    .join(Agent, Agent.id == AgentSession.agent_id)
-                    .join(Shop, Shop.id == Agent.shop_id)
-                    .where(AgentSession.token_hash == self.digest(token))
-                )
+                await session.execute(_SESSION_OF_TOKEN, {"token_hash": self.digest(token)})
             ).first()
         if row is None:
             raise AppError("unauthorized", "登录已失效，请重新登录")

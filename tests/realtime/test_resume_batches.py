@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import event, select, update
 
 from chatserver.actions.new_shoppers import NewShoppers
-from chatserver.actions.resuming_shoppers import LAST_SEEN_PRECISION, ResumingShoppers
+from chatserver.actions.resuming_shoppers import ResumingShoppers
 from chatserver.db.engine import Database
 from chatserver.db.models import Visitor, utcnow
+from chatserver.domain.last_seen import LAST_SEEN_PRECISION
 from chatserver.domain.upload_tickets import UploadTickets
 from chatserver.errors import AppError
 from chatserver.seed import ensure_shop
