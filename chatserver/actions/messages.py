@@ -43,7 +43,7 @@ from chatserver.domain.leave_message import LEAVE_MESSAGE_REASON, LeaveMessageFo
 from chatserver.domain.widget_settings import prechat_missing
 from chatserver.errors import AppError
 from chatserver.services.auth import AuthenticatedAgent
-from chatserver.views.blocks import active_block
+from chatserver.views.blocks import ACTIVE_BLOCK_ID, block_by_id
 from chatserver.views.wire import message_dict
 
 Admit = Callable[[], None]
@@ -66,6 +66,7 @@ _SHOPPER_AND_WIDGET_SETTINGS = (
         _visitors.c.context,
         _visitors.c.last_seen_at,
         _shops.c.widget_settings,
+        ACTIVE_BLOCK_ID.label("block_id"),
     )
     .join(_shops, _shops.c.id == _visitors.c.shop_id)
     .where(_visitors.c.id == bindparam("visitor_id"))
@@ -79,14 +80,15 @@ class _Shopper:
     context: dict[str, Any] | None
     last_seen_at: datetime | None
     widget_settings: dict[str, Any] | None
+    block_id: int | None  # views/blocks.py: the shopper's block, if any
 
 
 async def _shopper_and_widget_settings(session: AsyncSession, visitor_id: int) -> _Shopper:
-    """The shopper's name, context and when they were last seen, and their shop's widget
-    settings (the prechat form's rules): one query."""
+    """The shopper's name, context, when they were last seen and their block, and their
+    shop's widget settings (the prechat form's rules): one query."""
     connection = await session.connection()
     row = (await connection.execute(_SHOPPER_AND_WIDGET_SETTINGS, {"visitor_id": visitor_id})).one()
-    return _Shopper(row.name, row.context, row.last_seen_at, row.widget_settings)
+    return _Shopper(row.name, row.context, row.last_seen_at, row.widget_settings, row.block_id)
 
 
 async def _seen(session: AsyncSession, shopper: _Shopper, visitor_id: int, now: datetime) -> None:
@@ -144,7 +146,7 @@ class ChatMessages:
                 if refusal is not None:
                     raise refusal
             admit()
-            block = await active_block(session, visitor_id)
+            block = await block_by_id(session, shopper.block_id)
             if block is not None:
                 admit_blocked()
             elif chat.status == states.CLOSED:

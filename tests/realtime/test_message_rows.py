@@ -4,11 +4,11 @@ would have given them, column by column, and an ORM copy of the chat must not fa
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from chatserver.db.models import Conversation, Message
+from chatserver.db.models import Conversation, Message, Visitor, utcnow
 from chatserver.db.records import (
     StoredMessage,
     append_message,
@@ -16,6 +16,7 @@ from chatserver.db.records import (
     find_by_client_id,
     lock_chat,
 )
+from chatserver.domain.last_seen import LAST_SEEN_PRECISION
 from chatserver.views.wire import message_dict
 from tests.conftest import LiveServer
 
@@ -92,3 +93,32 @@ async def test_a_loaded_orm_chat_follows_the_messages_written_in_core(server: Li
             select(Message.seq).where(Message.id.in_([first.id, second.id])).order_by(Message.id)
         )
         assert list(seqs) == [before + 1, before + 2]
+
+
+async def test_a_message_records_when_the_shopper_was_seen_to_the_minute(
+    server: LiveServer,
+) -> None:
+    visitor = await server.visitor()
+    visitor_id = visitor.session["visitor"]["id"]
+
+    async def last_seen() -> datetime:
+        async with server.db.sessions() as session:
+            seen = await session.scalar(
+                select(Visitor.last_seen_at).where(Visitor.id == visitor_id)
+            )
+        assert seen is not None
+        return seen
+
+    # Seen at connect a moment ago: a message now spares the write.
+    connected = await last_seen()
+    assert (await visitor.send("在吗"))["ok"]
+    assert await last_seen() == connected
+    # Seen longer ago than the precision: the next message records it.
+    long_ago = utcnow() - LAST_SEEN_PRECISION - timedelta(seconds=5)
+    async with server.db.transaction() as tx:
+        await tx.session.execute(
+            update(Visitor).where(Visitor.id == visitor_id).values(last_seen_at=long_ago)
+        )
+    before = utcnow()
+    assert (await visitor.send("请问有货吗"))["ok"]
+    assert await last_seen() >= before
