@@ -15,12 +15,6 @@ from chatserver.views.conversations import ConversationViews
 log = logging.getLogger(__name__)
 
 
-def _worth_suggesting(event: MessagePosted | ChatAssigned) -> bool:
-    if isinstance(event, ChatAssigned):
-        return True
-    return event.sender == "visitor" and event.status == states.ASSIGNED and bool(event.agent_id)
-
-
 class Suggestions:
     def __init__(
         self, faq: FaqRegistry, conversations: ConversationViews, dispatcher: Dispatcher
@@ -30,9 +24,12 @@ class Suggestions:
         self.dispatcher = dispatcher
 
     def subscribe(self, dispatcher: Dispatcher) -> None:
-        dispatcher.subscribe(
+        # In batches per chat: a shopper who writes three lines while the first is matched gets
+        # suggestions for the last one, not three rankings the agent sees replaced at once.
+        dispatcher.subscribe_batches(
             MessagePosted,
-            self.on_message,
+            self.on_messages,
+            key=lambda e: e.lane,
             # A photo or a card has no words to match answers against.
             when=lambda e: (
                 e.sender == "visitor"
@@ -43,9 +40,10 @@ class Suggestions:
         )
         dispatcher.subscribe(ChatAssigned, self.on_assigned)
 
-    async def on_message(self, event: MessagePosted) -> None:
-        assert event.agent_id is not None
-        await self.suggest(event.shop_id, event.agent_id, event.conversation_id, event.text)
+    async def on_messages(self, events: list[MessagePosted]) -> None:
+        latest = events[-1]
+        assert latest.agent_id is not None
+        await self.suggest(latest.shop_id, latest.agent_id, latest.conversation_id, latest.text)
 
     async def on_assigned(self, event: ChatAssigned) -> None:
         text = await self.conversations.last_visitor_text(event.conversation_id)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from chatserver.db.models import Conversation, ConversationEvent, Message
@@ -359,3 +361,42 @@ async def test_after_a_restart_absent_agents_chats_return_to_the_queue(
                 break
             await asyncio.sleep(0.1)
         assert conversation.status == "queued" and conversation.agent_id is None
+
+
+async def test_lines_written_while_suggestions_are_found_get_suggestions_for_the_last(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agent = await server.agent(status="online")
+    visitor = await server.visitor()
+    await visitor.send("转人工")
+    conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+    await server.settle()
+
+    registry = server.parts.faq
+    real = registry.agent_suggestions
+    asked: list[str] = []
+    shops: list[int] = []
+    first_taken, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_first(shop_id: int, text: str) -> list[dict[str, Any]]:
+        asked.append(text)
+        shops.append(shop_id)
+        if len(asked) == 1:
+            first_taken.set()
+            await release.wait()  # the agent's panel is still waiting on the first line
+        return await real(shop_id, text)
+
+    monkeypatch.setattr(registry, "agent_suggestions", slow_first)
+    assert (await visitor.send("在吗"))["ok"]
+    await first_taken.wait()
+    for line in ("我想问一下", "衣服洗了会缩水吗"):
+        assert (await visitor.send(line))["ok"]
+    await agent.wait_for("message", lambda m: m["text"] == "衣服洗了会缩水吗")
+    release.set()
+    await server.settle()
+
+    assert asked == ["在吗", "衣服洗了会缩水吗"]
+    last = agent.received("suggestions")[-1]
+    assert last["conversation_id"] == conversation_id
+    expected = await real(shops[0], "衣服洗了会缩水吗")
+    assert last["items"] == expected and expected[0]["kind"] == "faq"
