@@ -15,8 +15,8 @@ from chatserver.actions.bot_gaps import record_question
 from chatserver.actions.handoff import request_person
 from chatserver.actions.new_shoppers import BOT_NAME
 from chatserver.actions.service_hours import Clock
-from chatserver.db.base import Base
 from chatserver.db.engine import Database
+from chatserver.db.learning import BotQuestion
 from chatserver.db.models import utcnow
 from chatserver.db.records import append_message, lock_conversation
 from chatserver.domain import handoff, states
@@ -157,7 +157,7 @@ class BotTurns:
             )
 
 
-_bot_questions = Base.metadata.tables["bot_questions"]
+_bot_questions = BotQuestion.__table__
 # Built once: asked on every bot turn.
 _TURN_RECORDED = (
     select(_bot_questions.c.id)

@@ -1,7 +1,7 @@
 """When a shopper was last seen: a record kept to the minute.
 
-Nothing reads `visitors.last_seen_at` back to the second, so a write is spared while the stored
-time is less than a minute old: on the many reconnects that follow each other, and on every
+Nothing reads `visitors.last_seen_at` back to the second, so a write is spared until the stored
+time is more than a minute old: on the many reconnects that follow each other, and on every
 message of a conversation (on SQLite each such write is the one writer's time)."""
 
 from __future__ import annotations
@@ -12,4 +12,4 @@ LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
 def worth_recording(last_seen_at: datetime | None, now: datetime) -> bool:
-    return last_seen_at is None or now - last_seen_at >= LAST_SEEN_PRECISION
+    return last_seen_at is None or now - last_seen_at > LAST_SEEN_PRECISION
