@@ -36,7 +36,7 @@ from chatserver.db.models import (
     utcnow,
 )
 from chatserver.domain import states
-from chatserver.domain.last_seen import LAST_SEEN_PRECISION
+from chatserver.domain.last_seen import stale_before
 from chatserver.errors import AppError
 from chatserver.views.queue import QueueViews
 from chatserver.views.ratings import rating_prompts
@@ -215,12 +215,12 @@ async def _still_theirs(
 
 
 async def _touch_last_seen(session: AsyncSession, visitor_ids: list[int], now: datetime) -> None:
-    """last_seen_at = now where it is older than LAST_SEEN_PRECISION. On PostgreSQL the rows are
+    """last_seen_at = now where it is older than domain/last_seen.py allows. On PostgreSQL the rows are
     locked in id order and any row another transaction holds is skipped (a shopper's message
     writes it anyway), so two batches never wait on each other or deadlock over visitors."""
     stale = (
         select(Visitor.id)
-        .where(Visitor.id.in_(visitor_ids), Visitor.last_seen_at < now - LAST_SEEN_PRECISION)
+        .where(Visitor.id.in_(visitor_ids), Visitor.last_seen_at < stale_before(now))
         .order_by(Visitor.id)
         .with_for_update(skip_locked=True)
     )

@@ -11,5 +11,10 @@ from datetime import datetime, timedelta
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
+def stale_before(now: datetime) -> datetime:
+    """A stored time older than this is worth writing again (in Python or in a query)."""
+    return now - LAST_SEEN_PRECISION
+
+
 def worth_recording(last_seen_at: datetime | None, now: datetime) -> bool:
-    return last_seen_at is None or now - last_seen_at > LAST_SEEN_PRECISION
+    return last_seen_at is None or last_seen_at < stale_before(now)
