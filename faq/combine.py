@@ -138,13 +138,16 @@ def rerank(
     topics = [f for f in analysis.features if f.startswith(TOPIC_PREFIX)]
     topic_weights = [index._weight(f) for f in topics]
     topic_total = sum(topic_weights)
+    # The entries only the embeddings found, scored lexically in one batch.
+    unscored = [position for position in positions if position not in lexical]
+    if query_weight:
+        scores = index._score_entries(analysis, query_weight, unscored)
+        lexical.update(zip(unscored, scores, strict=True))
     candidates = []
     for position, question_cosine, answer_cosine in zip(
         positions, question_cosines, answer_cosines, strict=True
     ):
-        raw = lexical.get(position)
-        if raw is None:
-            raw = index._score_entry(analysis, query_weight, position) if query_weight else 0.0
+        raw = lexical.get(position, 0.0)
         coverage = index._answer_coverage(analysis, query_weight, position)
         entry_features = index._entry_features[position]
         missing = sum(

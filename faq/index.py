@@ -19,7 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from faq.analysis import Analysis, Analyzer, analyzer_for
 from faq.combine import (
@@ -104,6 +105,9 @@ class FaqIndex:
         phrasings = sum(len(q) for q in questions) / max(len(questions), 1)
         self._lexical_trusted = phrasings >= config.trusted_phrasings
         self._questions = questions
+        self._question_texts = tuple(
+            tuple(question.normalized for question in entry) for entry in questions
+        )
         self._entry_features = entry_features
         self._postings = postings
         self._analyzer = analyzer
@@ -245,25 +249,59 @@ class FaqIndex:
         return total
 
     def _score_entry(self, query: Analysis, query_weight: float, position: int) -> float:
+        return self._score_entries(query, query_weight, [position])[0]
+
+    def _score_entries(
+        self, query: Analysis, query_weight: float, positions: Sequence[int]
+    ) -> list[float]:
+        """Each entry's raw similarity to the query: its best question's blend of feature
+        overlap and fuzzy ratio, with the share of the query the entry covers."""
         config = self._config
-        fuzzy = _FUZZY[config.fuzzy_kind]
-        query_features, query_text = query.features, query.normalized
+        query_features = query.features
         query_part = config.query_share * query_weight
         question_share = 1 - config.query_share
         fuzzy_weight = config.fuzzy_weight
-        best_question = 0.0
-        for number, question in enumerate(self._questions[position]):
-            overlap = self._overlap_weight(query_features & question.features)
-            denominator = query_part + question_share * self._question_weight(position, number)
-            lexical = overlap / denominator if denominator > 0 else 0.0
-            score = (1 - fuzzy_weight) * lexical + fuzzy_weight * fuzzy(
-                query_text, question.normalized
-            ) / 100.0
-            if score > best_question:
-                best_question = score
-        shared = query_features & self._entry_features[position]
-        entry_coverage = self._overlap_weight(shared) / query_weight
-        return (1 - config.entry_weight) * best_question + config.entry_weight * entry_coverage
+        # One call into rapidfuzz for every question of every entry (the same scores as one
+        # call per question, without the interpreter's loop around it).
+        texts = [text for position in positions for text in self._question_texts[position]]
+        fuzzies: list[float] = (
+            process.cdist(
+                [query.normalized],
+                texts,
+                scorer=_FUZZY[config.fuzzy_kind],
+                dtype=np.float64,
+                workers=1,
+            )[0].tolist()
+            if texts
+            else []
+        )
+        scores: list[float] = []
+        offset = 0
+        for position in positions:
+            questions = self._questions[position]
+            shared = query_features & self._entry_features[position]
+            best_question = 0.0
+            for number, question in enumerate(questions):
+                # No feature in common: the overlap is nought whatever the question's weight.
+                common = query_features & question.features if shared else shared
+                lexical = 0.0
+                if common:
+                    overlap = self._overlap_weight(common)
+                    denominator = query_part + question_share * self._question_weight(
+                        position, number
+                    )
+                    lexical = overlap / denominator if denominator > 0 else 0.0
+                score = (1 - fuzzy_weight) * lexical + fuzzy_weight * fuzzies[
+                    offset + number
+                ] / 100.0
+                if score > best_question:
+                    best_question = score
+            offset += len(questions)
+            entry_coverage = self._overlap_weight(shared) / query_weight
+            scores.append(
+                (1 - config.entry_weight) * best_question + config.entry_weight * entry_coverage
+            )
+        return scores
 
     def _spelt_in_faq(self, word: str) -> bool:
         """Whether every character pair of the word occurs in some FAQ question (到付 when jieba
@@ -285,10 +323,9 @@ class FaqIndex:
         if not self._entries or not analysis.features:
             return []
         query_weight = self._query_weight(analysis)
-        scored = [
-            (self._score_entry(analysis, query_weight, position), position)
-            for position in self._candidates(analysis.features)
-        ]
+        positions = self._candidates(analysis.features)
+        scores = self._score_entries(analysis, query_weight, positions)
+        scored = list(zip(scores, positions, strict=True))
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         return scored
 
