@@ -69,6 +69,45 @@ class RoomIndexedManager(socketio.AsyncManager):  # type: ignore[misc]
     def get_rooms(self, sid: str, namespace: str) -> list[Room]:
         return [room for room in self.rooms_of_socket.get((namespace, sid), ()) if room is not None]
 
+    # Whether every recipient is in this process (not so with Redis: the others are unknown).
+    sees_every_socket = True
+
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: Room | list[Room] = None,
+        skip_sid: str | list[str] | None = None,
+        callback: Any = None,
+        to: Room | list[Room] = None,
+        **kwargs: Any,
+    ) -> None:
+        # The library builds and encodes the packet before it looks for recipients: a
+        # shopper's message is echoed to their own room, where often only the sender is.
+        if (
+            self.sees_every_socket
+            and callback is None
+            and not self._anyone_in(namespace, to or room, skip_sid)
+        ):
+            return
+        await super().emit(
+            event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to, **kwargs
+        )
+
+    def _anyone_in(self, namespace: str, room: Room | list[Room], skip_sid: Any) -> bool:
+        rooms = self.rooms.get(namespace)
+        if rooms is None:
+            return False
+        # The library's reading of `room`: a list (or tuple) is several rooms, a name is one.
+        names: list[Room] = (
+            list(room) if hasattr(room, "__len__") and not isinstance(room, str) else [room]  # type: ignore[arg-type]
+        )
+        if not names:
+            return True  # the library's own answer to an empty list (it raises)
+        skipped = skip_sid if isinstance(skip_sid, list) else [skip_sid]
+        return any(sid not in skipped for name in names for sid in rooms.get(name, ()))
+
 
 class RoomIndexedRedisManager(RoomIndexedManager, socketio.AsyncRedisManager):  # type: ignore[misc]
     """The Redis manager (several processes) with the same index: the pub/sub layer decides
@@ -82,6 +121,8 @@ class RoomIndexedRedisManager(RoomIndexedManager, socketio.AsyncRedisManager):  
     in creation order and an emit queues every recipient's packet before its first await, so
     each socket still gets them in the order published. A change of rooms waits for the emits
     published before it, so membership is still read in the order published."""
+
+    sees_every_socket = False  # every emit is published for the other processes' sockets
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,6 +43,21 @@ class ContractPacket(packet.Packet):  # type: ignore[misc]
             self.data = None
             return 0
 
+    @classmethod
+    def data_is_binary(cls, data: Any) -> bool:
+        # The library's check recurses with a list and a reduce per level for every packet
+        # sent (a message, the agent's suggestions); the same walk, stopping at the first bytes.
+        pending = [data]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, bytes | bytearray):
+                return True
+            if isinstance(item, list):
+                pending.extend(item)
+            elif isinstance(item, dict):
+                pending.extend(item.values())
+        return False
+
 
 class ContractServer(socketio.AsyncServer):  # type: ignore[misc]
     def __init__(self, **options: Any) -> None:

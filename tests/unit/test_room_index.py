@@ -1,8 +1,9 @@
 """The room-indexed client managers (chatserver/realtime/rooms.py) against python-socketio's own.
 
-Random sequences of connects, room entries and exits, room closes, acks and disconnects run on
-the stock AsyncManager and on RoomIndexedManager side by side: every step must answer the same
-(or fail the same way) and leave the same rooms, pending lists, callbacks and rooms per socket.
+Random sequences of connects, room entries and exits, room closes, acks, disconnects and emits
+run on the stock AsyncManager and on RoomIndexedManager side by side: every step must answer the
+same (or fail the same way), leave the same rooms, pending lists, callbacks and rooms per socket,
+and send the same packets to the same sockets.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ def managed(manager: Any) -> Any:
     server = socketio.AsyncServer(client_manager=manager, async_mode="aiohttp")
     counter = itertools.count()
     server.eio.generate_id = lambda: f"s{next(counter)}"
+    sent: list[tuple[str, Any]] = []
+
+    async def send(eio_sid: str, eio_packet: Any) -> None:
+        sent.append((eio_sid, eio_packet.encode()))
+
+    server._send_eio_packet = send
+    server.sent = sent
     return manager
 
 
@@ -47,6 +55,14 @@ steps = st.lists(
         st.tuples(st.just("pre_disconnect"), sid, namespace),
         st.tuples(st.just("disconnect"), sid, namespace),
         st.tuples(st.just("server_disconnect"), sid, namespace),
+        st.tuples(
+            st.just("emit"),
+            namespace,
+            st.one_of(
+                st.sampled_from([*ROOMS, None]), st.lists(st.sampled_from(ROOMS), max_size=3)
+            ),
+            st.one_of(st.none(), sid, st.lists(sid, max_size=2)),
+        ),
     ),
     min_size=5,
     max_size=40,
@@ -77,6 +93,9 @@ async def run_step(manager: Any, step: tuple[Any, ...]) -> Any:
             return manager._generate_ack_id(args[0], print)
         if kind == "pre_disconnect":
             return manager.pre_disconnect(*args)
+        if kind == "emit":
+            ns, room, skip = args
+            return await manager.emit("message", {"text": "在吗"}, ns, room=room, skip_sid=skip)
         if kind == "server_disconnect":  # the server's order: marked leaving, then gone
             manager.pre_disconnect(*args)
         return await manager.disconnect(*args)
@@ -96,6 +115,7 @@ def state(manager: Any) -> dict[str, Any]:
         "callbacks": sorted(manager.callbacks),
         "rooms_of": {(ns, s): set(manager.get_rooms(s, ns)) for ns in NAMESPACES for s in sids},
         "connected": {(ns, s): manager.is_connected(s, ns) for ns in NAMESPACES for s in sids},
+        "sent": sorted(manager.server.sent),
     }
 
 
@@ -147,3 +167,23 @@ def test_the_redis_manager_uses_the_index() -> None:
     for method in ("basic_enter_room", "basic_leave_room", "basic_disconnect", "get_rooms"):
         assert getattr(type(manager), method) is getattr(RoomIndexedManager, method)
     assert manager.rooms_of_socket == {}
+    # Its emits are published for the other processes even when no socket here is in the room.
+    assert not manager.sees_every_socket
+
+
+async def test_an_emit_to_a_room_nobody_else_is_in_builds_no_packet() -> None:
+    manager = managed(RoomIndexedManager())
+    built: list[Any] = []
+    packet_class = manager.server.packet_class
+    manager.server.packet_class = lambda *args, **kwargs: (
+        built.append(args) or packet_class(*args, **kwargs)
+    )
+    shopper = await manager.connect("e0", "/visitor")
+    await manager.enter_room(shopper, "/visitor", "conv:1")
+
+    await manager.emit("message", {"text": "好的"}, "/visitor", room="conv:1", skip_sid=shopper)
+    await manager.emit("message", {"text": "好的"}, "/visitor", room="conv:2")
+    assert built == [] and manager.server.sent == []
+
+    await manager.emit("message", {"text": "好的"}, "/visitor", room="conv:1")
+    assert len(built) == 1 and [eio for eio, _ in manager.server.sent] == ["e0"]

@@ -1,0 +1,40 @@
+"""The contract's packet class finds binary payloads exactly as python-socketio's own does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+from socketio import packet
+
+from chatserver.realtime.server import ContractPacket
+
+leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=5),
+    st.binary(max_size=3),
+    st.builds(bytearray, st.binary(max_size=3)),
+    st.tuples(st.binary(max_size=2)),  # the library does not look inside tuples: nor do we
+)
+payloads = st.recursive(
+    leaves,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=3), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(payloads)
+def test_binary_payloads_are_found_as_the_library_finds_them(data: Any) -> None:
+    assert ContractPacket.data_is_binary(data) == packet.Packet.data_is_binary(data)
+
+
+def test_a_message_with_suggestions_is_text_and_an_image_in_it_is_binary() -> None:
+    suggestions = ["suggestions", {"items": [{"kind": "faq", "text": "您好，七天内可退换"}]}]
+    assert ContractPacket(packet.EVENT, data=suggestions).packet_type == packet.EVENT
+    with_bytes = ["message", {"items": [{"image": b"\x89PNG"}]}]
+    assert ContractPacket(packet.EVENT, data=with_bytes).packet_type == packet.BINARY_EVENT
