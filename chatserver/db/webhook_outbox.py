@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chatserver.db.base import Base, utcnow
 from chatserver.db.integrations import WebhookDelivery
 from chatserver.domain.events import Event, WebhooksQueued
-from chatserver.domain.webhooks import Outgoing, outgoing
+from chatserver.domain.webhooks import Outgoing, webhook_fact
 
 _endpoints = Base.metadata.tables["webhook_endpoints"]
 # Built once and read as plain rows: every message's commit asks (most shops have no endpoint).
@@ -51,20 +51,23 @@ def add_delivery(session: AsyncSession, endpoint: Subscriber, item: Outgoing) ->
 async def write_outbox(session: AsyncSession, events: Sequence[Event]) -> list[Event]:
     """Queue the webhooks these facts cause; a `WebhooksQueued` per shop that queued any, so the
     delivery worker is woken only when there is something to send."""
-    now = utcnow()
-    items = [item for item in (outgoing(event, now) for event in events) if item is not None]
-    if not items:
+    facts = [fact for fact in map(webhook_fact, events) if fact is not None]
+    if not facts:
         return []
+    now = utcnow()
     endpoints_by_shop: dict[int, Sequence[Any]] = {}
     queued: set[int] = set()
-    for item in items:
-        endpoints = endpoints_by_shop.get(item.shop_id)
+    for fact in facts:
+        endpoints = endpoints_by_shop.get(fact.shop_id)
         if endpoints is None:
             connection = await session.connection()
-            found = await connection.execute(_ENDPOINTS, {"shop_id": item.shop_id})
-            endpoints = endpoints_by_shop[item.shop_id] = found.all()
-        for endpoint in endpoints:
-            if item.event_type in endpoint.events:
-                add_delivery(session, endpoint, item)
-                queued.add(item.shop_id)
+            found = await connection.execute(_ENDPOINTS, {"shop_id": fact.shop_id})
+            endpoints = endpoints_by_shop[fact.shop_id] = found.all()
+        subscribed = [endpoint for endpoint in endpoints if fact.event_type in endpoint.events]
+        if not subscribed:
+            continue  # most shops have no endpoint: no body is stamped and encoded for nobody
+        item = fact.envelope(now)
+        for endpoint in subscribed:
+            add_delivery(session, endpoint, item)
+        queued.add(fact.shop_id)
     return [WebhooksQueued(shop_id) for shop_id in sorted(queued)]

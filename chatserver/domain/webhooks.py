@@ -82,15 +82,33 @@ class Outgoing:
     body: str
 
 
-def outgoing(event: Event, now: datetime) -> Outgoing | None:
-    """The body every endpoint subscribed to this fact receives (None: not a webhook fact)."""
+@dataclass(frozen=True, slots=True)
+class WebhookFact:
+    """What a domain event tells endpoints, before it is stamped and written out."""
+
+    event_type: str
+    shop_id: int
+    data: dict[str, Any]
+
+    def envelope(self, now: datetime) -> Outgoing:
+        return envelope(self.event_type, self.shop_id, self.data, now)
+
+
+def webhook_fact(event: Event) -> WebhookFact | None:
+    """The webhook this fact is, for endpoints subscribed to its type (None: not a webhook fact)."""
     found = _data_of(event)
     if found is None:
         return None
     event_type, data = found
     conversation_id = getattr(event, "conversation_id", None)
     shop_id: int = getattr(event, "shop_id")  # noqa: B009 - every webhook fact has one
-    return envelope(event_type, shop_id, {"conversation_id": conversation_id, **data}, now)
+    return WebhookFact(event_type, shop_id, {"conversation_id": conversation_id, **data})
+
+
+def outgoing(event: Event, now: datetime) -> Outgoing | None:
+    """The body every endpoint subscribed to this fact receives (None: not a webhook fact)."""
+    fact = webhook_fact(event)
+    return None if fact is None else fact.envelope(now)
 
 
 def envelope(event_type: str, shop_id: int, data: dict[str, Any], now: datetime) -> Outgoing:
