@@ -17,7 +17,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import orjson
 import socketio
+from engineio import json as engineio_json
 from socketio import packet
 
 from chatserver.errors import AppError
@@ -29,10 +31,28 @@ log = logging.getLogger(__name__)
 RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error"})
 
 
+class WireJson:
+    """What packets are written with: orjson, several times faster than the standard library for
+    every message, ack and suggestion list, with Chinese as UTF-8 instead of six-byte escapes.
+    Whatever orjson refuses (an integer beyond 64 bits) is written by the standard library as
+    before; reading stays the library's parser with its cap on long integers."""
+
+    @staticmethod
+    def dumps(data: Any, **kwargs: Any) -> str:
+        try:
+            return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError:  # orjson.JSONEncodeError
+            return str(engineio_json.dumps(data, **kwargs))
+
+    loads = staticmethod(engineio_json.loads)
+
+
 # python-socketio ships no type information, so its classes are Any to mypy.
 class ContractPacket(packet.Packet):  # type: ignore[misc]
     """A client's event or handshake whose data cannot be decoded keeps its type, namespace and
     id, with no data, instead of failing the whole frame."""
+
+    json = WireJson
 
     def decode(self, encoded_packet: Any) -> int:
         try:

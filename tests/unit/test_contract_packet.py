@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import given
@@ -38,3 +39,25 @@ def test_a_message_with_suggestions_is_text_and_an_image_in_it_is_binary() -> No
     assert ContractPacket(packet.EVENT, data=suggestions).packet_type == packet.EVENT
     with_bytes = ["message", {"items": [{"image": b"\x89PNG"}]}]
     assert ContractPacket(packet.EVENT, data=with_bytes).packet_type == packet.BINARY_EVENT
+
+
+def encoded(data: Any) -> str:
+    text = ContractPacket(packet.EVENT, data=data, namespace="/agent").encode()
+    assert isinstance(text, str)
+    return text
+
+
+def test_packets_carry_chinese_as_text_and_read_back_the_same() -> None:
+    message = ["message", {"text": "您好，请问什么时候发货？", "seq": 3, "meta": None, "ok": True}]
+    text = encoded(message)
+    assert "您好" in text and "\\u" not in text
+    assert text.startswith("2/agent,")
+    assert json.loads(text.removeprefix("2/agent,")) == message
+
+
+def test_what_orjson_cannot_write_is_written_as_before() -> None:
+    huge = ["message", {"n": 2**70, 1: "数字键"}]
+    assert json.loads(encoded(huge).removeprefix("2/agent,")) == [
+        "message",
+        {"n": 2**70, "1": "数字键"},
+    ]
