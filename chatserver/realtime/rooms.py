@@ -19,6 +19,7 @@ from collections.abc import Hashable
 from typing import Any
 
 import socketio
+from socketio.async_pubsub_manager import AsyncPubSubManager
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,9 @@ class RoomIndexedManager(socketio.AsyncManager):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         # A dict for its insertion order: get_rooms lists rooms in the order they were entered.
         self.rooms_of_socket: dict[tuple[str, str], dict[Room, None]] = {}
+        # Whether every recipient is in this process: not with a pub/sub manager (Redis), whose
+        # emits must be published for the other processes' sockets.
+        self.sees_every_socket = not isinstance(self, AsyncPubSubManager)
 
     def basic_enter_room(
         self, sid: str, namespace: str, room: Room, eio_sid: str | None = None
@@ -68,9 +72,6 @@ class RoomIndexedManager(socketio.AsyncManager):  # type: ignore[misc]
 
     def get_rooms(self, sid: str, namespace: str) -> list[Room]:
         return [room for room in self.rooms_of_socket.get((namespace, sid), ()) if room is not None]
-
-    # Whether every recipient is in this process (not so with Redis: the others are unknown).
-    sees_every_socket = True
 
     async def emit(
         self,
@@ -121,8 +122,6 @@ class RoomIndexedRedisManager(RoomIndexedManager, socketio.AsyncRedisManager):  
     in creation order and an emit queues every recipient's packet before its first await, so
     each socket still gets them in the order published. A change of rooms waits for the emits
     published before it, so membership is still read in the order published."""
-
-    sees_every_socket = False  # every emit is published for the other processes' sockets
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

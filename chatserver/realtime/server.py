@@ -31,16 +31,25 @@ log = logging.getLogger(__name__)
 RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error"})
 
 
+# Dates and dataclasses are handed to the standard library, which refuses them as before: a
+# view must say how its times are written (views/wire.py), whatever the transport.
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
 class WireJson:
     """What packets are written with: orjson, several times faster than the standard library for
     every message, ack and suggestion list, with Chinese as UTF-8 instead of six-byte escapes.
-    Whatever orjson refuses (an integer beyond 64 bits) is written by the standard library as
-    before; reading stays the library's parser with its cap on long integers."""
+    Whatever orjson refuses (an integer beyond 64 bits, a lone surrogate) is written by the
+    standard library as before; reading stays the library's parser with its cap on long
+    integers. python-socketio's Redis manager writes its messages between processes with the
+    packet's json too, so they go through here as well (both sides read either form)."""
 
     @staticmethod
     def dumps(data: Any, **kwargs: Any) -> str:
         try:
-            return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
+            return orjson.dumps(data, option=_ORJSON_OPTIONS).decode()
         except TypeError:  # orjson.JSONEncodeError
             return str(engineio_json.dumps(data, **kwargs))
 
@@ -67,15 +76,17 @@ class ContractPacket(packet.Packet):  # type: ignore[misc]
     def data_is_binary(cls, data: Any) -> bool:
         # The library's check recurses with a list and a reduce per level for every packet
         # sent (a message, the agent's suggestions); the same walk, stopping at the first bytes.
+        # Each list or dict is looked into once: a payload that contains itself ends the walk
+        # (and then fails to encode) instead of looping.
         pending = [data]
+        seen: set[int] = set()
         while pending:
             item = pending.pop()
             if isinstance(item, bytes | bytearray):
                 return True
-            if isinstance(item, list):
-                pending.extend(item)
-            elif isinstance(item, dict):
-                pending.extend(item.values())
+            if isinstance(item, list | dict) and id(item) not in seen:
+                seen.add(id(item))
+                pending.extend(item.values() if isinstance(item, dict) else item)
         return False
 
 

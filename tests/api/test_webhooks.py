@@ -93,6 +93,35 @@ async def test_subscribed_facts_arrive_signed_and_others_do_not(
         assert {entry["status"] for entry in log} == {"delivered"}
 
 
+async def test_endpoints_subscribed_to_one_fact_get_it_with_one_event_id(
+    database_url: str, tmp_path: Path, receiver: Receiver
+) -> None:
+    other = Receiver()
+    await other.start()
+    try:
+        async with running_server(database_url, tmp_path, **FAST) as server:
+            token = await admin_token(server)
+            await add_endpoint(server, token, receiver.url, ["message.created"])
+            await add_endpoint(server, token, other.url + "/crm", ["message.created"])
+            visitor = await server.visitor()
+            await visitor.send("在吗？想问下尺码")
+            await server.settle()
+
+            def shoppers_line(hooks: Receiver) -> list[dict[str, Any]]:
+                return [
+                    r.event
+                    for r in hooks.of_type("message.created")
+                    if r.event["data"]["message"]["text"] == "在吗？想问下尺码"
+                ]
+
+            for hooks in (receiver, other):
+                await hooks.wait_until(lambda h=hooks: len(shoppers_line(h)) >= 1)
+            # The same fact, stamped once for both: one event id, one time.
+            assert shoppers_line(receiver) == shoppers_line(other)
+    finally:
+        await other.stop()
+
+
 async def test_a_failed_delivery_is_retried_with_the_same_event_id(
     database_url: str, tmp_path: Path, receiver: Receiver
 ) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from socketio import packet
@@ -61,3 +63,16 @@ def test_what_orjson_cannot_write_is_written_as_before() -> None:
         "message",
         {"n": 2**70, "1": "数字键"},
     ]
+
+
+def test_a_payload_that_contains_itself_fails_to_encode_instead_of_hanging() -> None:
+    looped: list[Any] = ["message"]
+    looped.append(looped)
+    assert not ContractPacket.data_is_binary(looped)
+    with pytest.raises(ValueError):
+        encoded(looped)
+
+
+def test_times_must_be_written_by_the_view_not_guessed_by_the_encoder() -> None:
+    with pytest.raises(TypeError):
+        encoded(["message", {"created_at": datetime(2026, 12, 1, tzinfo=UTC)}])

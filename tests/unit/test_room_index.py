@@ -167,8 +167,23 @@ def test_the_redis_manager_uses_the_index() -> None:
     for method in ("basic_enter_room", "basic_leave_room", "basic_disconnect", "get_rooms"):
         assert getattr(type(manager), method) is getattr(RoomIndexedManager, method)
     assert manager.rooms_of_socket == {}
-    # Its emits are published for the other processes even when no socket here is in the room.
-    assert not manager.sees_every_socket
+
+
+async def test_the_redis_manager_publishes_an_emit_nobody_here_would_receive() -> None:
+    manager = managed(
+        RoomIndexedRedisManager("redis://127.0.0.1:6379/0", channel="room-index-test")
+    )
+    published: list[dict[str, Any]] = []
+
+    async def publish(message: dict[str, Any]) -> None:
+        published.append(message)
+
+    manager._publish = publish
+    await manager.emit("message", {"text": "好的"}, "/agent", room="agent:7")
+    # The other processes' sockets in agent:7 are not known here: it must go out.
+    assert [(m["method"], m["event"], m["room"]) for m in published] == [
+        ("emit", "message", "agent:7")
+    ]
 
 
 async def test_an_emit_to_a_room_nobody_else_is_in_builds_no_packet() -> None:
