@@ -105,12 +105,6 @@ def webhook_fact(event: Event) -> WebhookFact | None:
     return WebhookFact(event_type, shop_id, {"conversation_id": conversation_id, **data})
 
 
-def outgoing(event: Event, now: datetime) -> Outgoing | None:
-    """The body every endpoint subscribed to this fact receives (None: not a webhook fact)."""
-    fact = webhook_fact(event)
-    return None if fact is None else fact.envelope(now)
-
-
 def envelope(event_type: str, shop_id: int, data: dict[str, Any], now: datetime) -> Outgoing:
     event_id = str(uuid.uuid4())
     body = {

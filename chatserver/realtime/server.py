@@ -39,8 +39,9 @@ _ORJSON_OPTIONS = (
 
 
 class WireJson:
-    """What packets are written with: orjson, several times faster than the standard library for
-    every message, ack and suggestion list, with Chinese as UTF-8 instead of six-byte escapes.
+    """What packets are written with: orjson instead of the standard library's encoder (a few per
+    cent of a loaded server's CPU, docs/benchmarks.md) for every message, ack and suggestion
+    list, with Chinese as UTF-8 instead of six-byte escapes.
     Whatever orjson refuses (an integer beyond 64 bits, a lone surrogate) is written by the
     standard library as before; reading stays the library's parser with its cap on long
     integers. python-socketio's Redis manager writes its messages between processes with the

@@ -1,4 +1,5 @@
-"""The contract's packet class finds binary payloads exactly as python-socketio's own does."""
+"""The contract's packet class: binary payloads found exactly as python-socketio's own check
+finds them, and packets written with orjson (Chinese as text) or, where it refuses, as before."""
 
 from __future__ import annotations
 

@@ -6,15 +6,17 @@ import json
 from datetime import UTC, datetime
 
 from chatserver.domain.events import SlaAlerted
-from chatserver.domain.webhooks import EVENT_TYPES, outgoing
+from chatserver.domain.webhooks import EVENT_TYPES, webhook_fact
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 BREACH = {"conversation_id": 7, "kind": "first_response", "target_seconds": 60}
 
 
 def test_an_sla_breach_is_sent_to_subscribers_with_the_alert() -> None:
-    sent = outgoing(SlaAlerted(7, 3, alert="sla_breach", payload=BREACH, recipients=(1,)), NOW)
-    assert sent is not None and sent.event_type == "conversation.sla_breach"
+    fact = webhook_fact(SlaAlerted(7, 3, alert="sla_breach", payload=BREACH, recipients=(1,)))
+    assert fact is not None
+    sent = fact.envelope(NOW)
+    assert sent.event_type == "conversation.sla_breach"
     assert sent.event_type in EVENT_TYPES
     body = json.loads(sent.body)
     assert body["shop_id"] == 3
@@ -23,4 +25,4 @@ def test_an_sla_breach_is_sent_to_subscribers_with_the_alert() -> None:
 
 def test_an_sla_warning_stays_inside_the_shop() -> None:
     warning = SlaAlerted(7, 3, alert="sla_warning", payload=BREACH, recipients=(1,))
-    assert outgoing(warning, NOW) is None
+    assert webhook_fact(warning) is None
