@@ -24,6 +24,7 @@ from chatserver.actions.catalog import Catalog
 from chatserver.actions.closing import Closing
 from chatserver.actions.complaints import Complaints
 from chatserver.actions.faq_files import FaqFiles
+from chatserver.actions.focus import ChatFocus
 from chatserver.actions.groups_admin import GroupsAdmin
 from chatserver.actions.handoff import Handoff
 from chatserver.actions.identity_secret import IdentitySecrets
@@ -72,7 +73,7 @@ from chatserver.services.faq_registry import FaqRegistry
 from chatserver.services.images import ImageWorkers
 from chatserver.services.leader import Leadership, RedisLeadership, SoleProcess
 from chatserver.services.media_store import DatabaseMediaStore, LocalMediaStore, MediaStore
-from chatserver.services.presence import AgentPresence, has_live_connection
+from chatserver.services.presence import AgentPresence, has_live_connection, shows_chat
 from chatserver.services.presence_store import (
     LocalPresenceStore,
     PresenceStore,
@@ -195,7 +196,7 @@ def build_components(
     widget_settings = WidgetSettings(db, settings.demo_shop)
 
     fanout = Fanout(sio)
-    suggestions = Suggestions(faq, conversations, dispatcher)
+    suggestions = Suggestions(faq, conversations, dispatcher, partial(shows_chat, store))
     presence = AgentPresence(
         db,
         store,
@@ -284,6 +285,7 @@ def build_components(
                 complaints=complaints,
                 transfers=transfers,
                 shifts=shifts,
+                focus=ChatFocus(db, dispatcher, presence.focus),
             )
         )
     )

@@ -383,11 +383,17 @@ class LiveServer(ServedApp):
         return client
 
     async def agent(
-        self, username: str = "agent", password: str = "agent123", *, status: str | None = None
+        self,
+        username: str = "agent",
+        password: str = "agent123",
+        *,
+        status: str | None = None,
+        handshake: dict[str, Any] | None = None,
     ) -> AgentClient:
+        """`handshake`: more of the socket's `auth` than the token (the open chat, `focus`)."""
         login = await self.login(username, password)
         client = AgentClient(token=login["token"], agent=login["agent"])
-        await client.connect(self.url, {"token": login["token"]})
+        await client.connect(self.url, {"token": login["token"], **(handshake or {})})
         await client.wait_for("queue")
         if status is not None:
             ack = await client.call("status", {"status": status})

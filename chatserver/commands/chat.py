@@ -177,6 +177,19 @@ class AgentMessage(Command):
         return self
 
 
+def parse_focus(value: Any) -> int | None:
+    """The chat a panel has open: a conversation id, or null for none."""
+    return None if value is None else parse_conversation_id(value)
+
+
+class FocusChat(Command):
+    """`focus` on /agent: the chat the panel has open (null or absent: none)."""
+
+    conversation_id: Annotated[
+        int | None, PlainValidator(parse_focus, json_schema_input_type=int | None)
+    ] = None
+
+
 class ConversationRef(Command):
     """`accept` and `close` on /agent."""
 

@@ -319,6 +319,13 @@ class TypingChanged(ConversationFact):
 
 
 @dataclass(frozen=True, slots=True)
+class ChatFocused(ConversationFact):
+    """The agent serving the chat opened it in a panel (`focus`)."""
+
+    agent_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class SuggestionsFound(ConversationFact):
     agent_id: int
     items: list[Wire]

@@ -75,3 +75,9 @@ def blocked_shopper_messages() -> TokenBucket:
     """A blocked shopper (domain/blocks.py): 3 at once, then one every 10 s, so a shopper who
     was blocked for abuse cannot fill the database with what nobody will read."""
     return TokenBucket(capacity=3, refill_per_second=1 / 10)
+
+
+def chat_switches() -> TokenBucket:
+    """An agent flicking through chats with the keyboard: 20 at once, then 5 a second. Each
+    switch finds the open chat's suggestions afresh, so a script must not loop on it."""
+    return TokenBucket(capacity=20, refill_per_second=5)

@@ -1,14 +1,16 @@
 """Ready answers for the agent: the shop's best FAQ answers and standard phrases for the
-shopper's last message, whenever a shopper writes to an agent or a chat reaches one."""
+shopper's last message, whenever a shopper writes to an agent or a chat reaches one, and
+the agent's panel shows that chat (or never said which chat it shows)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from chatserver.dispatch import Dispatcher
 from chatserver.domain import states
 from chatserver.domain.cards import CARD_KINDS
-from chatserver.domain.events import ChatAssigned, MessagePosted, SuggestionsFound
+from chatserver.domain.events import ChatAssigned, ChatFocused, MessagePosted, SuggestionsFound
 from chatserver.services.faq_registry import FaqRegistry
 from chatserver.views.conversations import ConversationViews
 
@@ -17,11 +19,17 @@ log = logging.getLogger(__name__)
 
 class Suggestions:
     def __init__(
-        self, faq: FaqRegistry, conversations: ConversationViews, dispatcher: Dispatcher
+        self,
+        faq: FaqRegistry,
+        conversations: ConversationViews,
+        dispatcher: Dispatcher,
+        shown: Callable[[int, int], Awaitable[bool]],
     ) -> None:
+        """`shown(agent_id, conversation_id)`: some panel of the agent shows the chat."""
         self.faq = faq
         self.conversations = conversations
         self.dispatcher = dispatcher
+        self.shown = shown
 
     def subscribe(self, dispatcher: Dispatcher) -> None:
         # In batches per chat: a shopper who writes three lines while the first is matched gets
@@ -39,16 +47,29 @@ class Suggestions:
             ),
         )
         dispatcher.subscribe(ChatAssigned, self.on_assigned)
+        dispatcher.subscribe(ChatFocused, self.on_focused)
 
     async def on_messages(self, events: list[MessagePosted]) -> None:
         latest = events[-1]
         assert latest.agent_id is not None
+        # A chat in the background gets its suggestions when the agent opens it (`focus`).
+        if not await self.shown(latest.agent_id, latest.conversation_id):
+            return
         await self.suggest(latest.shop_id, latest.agent_id, latest.conversation_id, latest.text)
 
     async def on_assigned(self, event: ChatAssigned) -> None:
-        text = await self.conversations.last_visitor_text(event.conversation_id)
+        if not await self.shown(event.agent_id, event.conversation_id):
+            return
+        await self.suggest_last(event.shop_id, event.agent_id, event.conversation_id)
+
+    async def on_focused(self, event: ChatFocused) -> None:
+        await self.suggest_last(event.shop_id, event.agent_id, event.conversation_id)
+
+    async def suggest_last(self, shop_id: int, agent_id: int, conversation_id: int) -> None:
+        """For the shopper's last text in the chat, if they wrote any."""
+        text = await self.conversations.last_visitor_text(conversation_id)
         if text is not None:
-            await self.suggest(event.shop_id, event.agent_id, event.conversation_id, text)
+            await self.suggest(shop_id, agent_id, conversation_id, text)
 
     async def suggest(self, shop_id: int, agent_id: int, conversation_id: int, text: str) -> None:
         items = await self.faq.agent_suggestions(shop_id, text)

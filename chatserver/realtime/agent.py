@@ -18,6 +18,7 @@ from chatserver.actions.blocks import Blocks
 from chatserver.actions.checks import SUPERVISING_ROLES
 from chatserver.actions.closing import Closing
 from chatserver.actions.complaints import Complaints
+from chatserver.actions.focus import ChatFocus
 from chatserver.actions.messages import ChatMessages
 from chatserver.actions.notes import Notes
 from chatserver.actions.politeness import Politeness
@@ -27,7 +28,14 @@ from chatserver.actions.transfers import Transfers
 from chatserver.actions.typing import Typing
 from chatserver.commands.base import parse
 from chatserver.commands.blocks import BlockShopper
-from chatserver.commands.chat import AgentMessage, AgentTyping, ConversationRef, SetStatus
+from chatserver.commands.chat import (
+    AgentMessage,
+    AgentTyping,
+    ConversationRef,
+    FocusChat,
+    SetStatus,
+    parse_focus,
+)
 from chatserver.commands.complaints import (
     EndComplaint,
     EscalateComplaint,
@@ -38,7 +46,7 @@ from chatserver.commands.notes import AddNote, SetFlag
 from chatserver.commands.politeness import DraftCheck
 from chatserver.commands.read_state import AgentRead
 from chatserver.commands.transfers import EndShift, TransferChat
-from chatserver.domain.ratelimit import TokenBucket, agent_messages, draft_checks
+from chatserver.domain.ratelimit import TokenBucket, agent_messages, chat_switches, draft_checks
 from chatserver.errors import AppError
 from chatserver.listeners.suggestions import Suggestions
 from chatserver.realtime import events
@@ -77,6 +85,7 @@ class AgentDesk:
     complaints: Complaints
     transfers: Transfers
     shifts: Shifts
+    focus: ChatFocus
 
 
 # python-socketio ships no type information, so its classes are Any to mypy.
@@ -86,11 +95,16 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.desk = desk
         self._buckets: dict[str, TokenBucket] = {}
         self._check_buckets: dict[str, TokenBucket] = {}
+        self._focus_buckets: dict[str, TokenBucket] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
+        # The chat the panel has open, said in the handshake so a reconnect needs no `focus`
+        # event and the catch-up finds suggestions for that chat only. Absent: every chat.
+        says_focus = isinstance(auth, dict) and "focus" in auth
         try:
             actor = await self.desk.auth.authenticate(token)
+            focus = parse_focus(auth["focus"]) if says_focus else None
         except AppError as error:
             raise refused_connection(error) from None
         await self.save_session(
@@ -103,12 +117,16 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
         async def catch_up() -> None:
             await self.desk.presence.connected(actor, sid)
+            if says_focus:
+                await self.desk.presence.focus(actor.agent.id, sid, focus)
             chats = await self.desk.conversations.open_chats(actor.agent.id)
             for chat in chats:
                 await self.emit(events.ASSIGNED, chat, to=sid)
             line = await self.desk.queue.snapshot(actor.shop.id)
             await self.emit(events.QUEUE, {"items": line.items}, to=sid)
             for chat in chats:
+                if says_focus and chat["conversation"]["id"] != focus:
+                    continue
                 last = next(
                     (
                         m
@@ -132,6 +150,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         self._buckets.pop(sid, None)
         self._check_buckets.pop(sid, None)
+        self._focus_buckets.pop(sid, None)
         session = await self.get_session(sid)
         agent_id, session_id = session.get("agent_id"), session.get("session_id")
         if isinstance(agent_id, int) and isinstance(session_id, int):
@@ -177,6 +196,18 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         actor = await self._actor(sid)
         await self.desk.closing.do_close(actor, parse(ConversationRef, _first(args)))
         return {}
+
+    @acked
+    async def on_focus(self, sid: str, *args: Any) -> dict[str, Any]:
+        actor = await self._actor(sid)
+        command = parse(FocusChat, _first(args))
+        bucket = self._focus_buckets.get(sid) or self._focus_buckets.setdefault(
+            sid, chat_switches()
+        )
+        if not bucket.take(time.monotonic()):
+            raise AppError("rate_limited", "切换会话太频繁了，请稍后再试")
+        await self.desk.focus.do_focus(actor, command, sid=sid)
+        return {"conversation_id": command.conversation_id}
 
     @acked
     async def on_typing(self, sid: str, *args: Any) -> dict[str, Any]:

@@ -40,6 +40,10 @@ RATED: Final = "rated"
 
 CHECK_DRAFT: Final = "check_draft"
 
+# The chat an agent's panel has open: suggestions are found for it (and for chats of panels
+# that never say), not for chats in the background.
+FOCUS: Final = "focus"
+
 # 留言: the shopper's message for the next shift when nobody can answer now.
 LEAVE_MESSAGE: Final = "leave_message"
 

@@ -39,6 +39,16 @@ async def has_live_connection(store: PresenceStore, agent_id: int) -> bool:
         return True
 
 
+async def shows_chat(store: PresenceStore, agent_id: int, conversation_id: int) -> bool:
+    """A panel of this agent, on any process, has this chat open or never said which one it
+    has open: only then are the agent's FAQ suggestions for it worth finding."""
+    try:
+        return await store.shows(agent_id, conversation_id)
+    except Exception:
+        log.warning("presence store unreachable; finding suggestions for agent %s", agent_id)
+        return True
+
+
 class AgentPresence:
     def __init__(
         self,
@@ -85,6 +95,14 @@ class AgentPresence:
             if timer is not None:
                 timer.cancel()
             await self.came_back(agent_id)
+
+    async def focus(self, agent_id: int, sid: str, conversation_id: int | None) -> None:
+        """The chat this panel has open (None: none)."""
+        try:
+            await self.store.set_focus(agent_id, sid, conversation_id)
+        except Exception:
+            # Presence unreachable: the focus stays unknown, so suggestions keep coming.
+            log.warning("presence store unreachable; focus of agent %s not recorded", agent_id)
 
     async def disconnected(self, agent_id: int, session_id: int, sid: str) -> None:
         await self.store.remove(agent_id, session_id, sid)

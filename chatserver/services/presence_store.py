@@ -4,15 +4,24 @@ With Redis every process registers its sockets under a host id whose heartbeat k
 when the process dies, so a crashed process's sockets stop counting by themselves. Each
 heartbeat also writes this process's sockets again and renews the hashes' expiry, so a Redis
 restart or a stalled process heals within one beat, and hashes nobody renews disappear.
+
+A panel may say which chat it has open (`focus`): work done only for the agent's eyes, such as
+FAQ suggestions, is skipped for chats no panel shows. A socket that never said shows every chat,
+so panels that do not send `focus` keep getting everything.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import logging
 import uuid
-from typing import Protocol, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Final, Protocol, cast
+
+if TYPE_CHECKING:
+    from redis.asyncio.client import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +38,21 @@ class PresenceStore(Protocol):
     async def count(self, agent_id: int) -> int: ...
     async def session_sids(self, session_id: int) -> list[str]: ...
     async def agent_sids(self, agent_id: int) -> list[str]: ...
+    async def set_focus(self, agent_id: int, sid: str, conversation_id: int | None) -> None: ...
+    async def shows(self, agent_id: int, conversation_id: int) -> bool: ...
+
+
+class EveryChat(enum.Enum):
+    """The focus of a socket that never sent one."""
+
+    token = 0
+
+
+EVERY_CHAT: Final = EveryChat.token
+
+
+def _shows(focuses: Iterable[int | EveryChat | None], conversation_id: int) -> bool:
+    return any(f is EVERY_CHAT or f == conversation_id for f in focuses)
 
 
 class LocalPresenceStore:
@@ -37,6 +61,7 @@ class LocalPresenceStore:
     def __init__(self) -> None:
         self._by_agent: dict[int, set[str]] = {}
         self._by_session: dict[int, set[str]] = {}
+        self._focus: dict[str, int | None] = {}
 
     async def start(self) -> None:
         return None
@@ -49,6 +74,7 @@ class LocalPresenceStore:
         self._by_session.setdefault(session_id, set()).add(sid)
 
     async def remove(self, agent_id: int, session_id: int, sid: str) -> None:
+        self._focus.pop(sid, None)
         for table, key in ((self._by_agent, agent_id), (self._by_session, session_id)):
             members = table.get(key)
             if members is not None:
@@ -65,6 +91,14 @@ class LocalPresenceStore:
     async def agent_sids(self, agent_id: int) -> list[str]:
         return sorted(self._by_agent.get(agent_id, ()))
 
+    async def set_focus(self, agent_id: int, sid: str, conversation_id: int | None) -> None:
+        if sid in self._by_agent.get(agent_id, ()):
+            self._focus[sid] = conversation_id
+
+    async def shows(self, agent_id: int, conversation_id: int) -> bool:
+        sids = self._by_agent.get(agent_id, ())
+        return _shows((self._focus.get(sid, EVERY_CHAT) for sid in sids), conversation_id)
+
 
 class RedisPresenceStore:
     """Several processes: hashes of sid → host id, and one expiring heartbeat key per host."""
@@ -78,12 +112,16 @@ class RedisPresenceStore:
         self._heartbeat: asyncio.Task[None] | None = None
         # This process's own sockets: the source of truth the heartbeat re-writes to Redis.
         self._own: dict[str, tuple[int, int]] = {}
+        self._own_focus: dict[str, int | None] = {}
 
     def _agent_key(self, agent_id: int) -> str:
         return f"{self.prefix}:agent:{agent_id}"
 
     def _session_key(self, session_id: int) -> str:
         return f"{self.prefix}:session:{session_id}"
+
+    def _focus_key(self, agent_id: int) -> str:
+        return f"{self.prefix}:focus:{agent_id}"
 
     def _host_key(self, host_id: str) -> str:
         return f"{self.prefix}:host:{host_id}"
@@ -100,7 +138,16 @@ class RedisPresenceStore:
                 for key in (self._agent_key(agent_id), self._session_key(session_id)):
                     pipe.hset(key, sid, self.host_id)
                     pipe.expire(key, HASH_TTL_SECONDS)
+                if sid in self._own_focus:
+                    self._write_focus(pipe, agent_id, sid, self._own_focus[sid])
             await pipe.execute()
+
+    def _write_focus(
+        self, pipe: Pipeline, agent_id: int, sid: str, conversation_id: int | None
+    ) -> None:
+        key = self._focus_key(agent_id)
+        pipe.hset(key, sid, "" if conversation_id is None else str(conversation_id))
+        pipe.expire(key, HASH_TTL_SECONDS)
 
     async def _beat_forever(self) -> None:
         while True:
@@ -129,15 +176,19 @@ class RedisPresenceStore:
 
     async def remove(self, agent_id: int, session_id: int, sid: str) -> None:
         self._own.pop(sid, None)
+        self._own_focus.pop(sid, None)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hdel(self._agent_key(agent_id), sid)
             pipe.hdel(self._session_key(session_id), sid)
+            pipe.hdel(self._focus_key(agent_id), sid)
             await pipe.execute()
 
     async def _live(self, key: str) -> list[str]:
         """Members of a hash whose host still beats; entries of dead hosts are removed."""
         # The client decodes (decode_responses=True), which redis-py's types cannot express.
-        entries = cast(dict[str, str], await self.redis.hgetall(key))
+        return await self._alive(key, cast(dict[str, str], await self.redis.hgetall(key)))
+
+    async def _alive(self, key: str, entries: dict[str, str]) -> list[str]:
         if not entries:
             return []
         hosts = sorted(set(entries.values()))
@@ -159,3 +210,32 @@ class RedisPresenceStore:
 
     async def agent_sids(self, agent_id: int) -> list[str]:
         return await self._live(self._agent_key(agent_id))
+
+    async def set_focus(self, agent_id: int, sid: str, conversation_id: int | None) -> None:
+        if self._own.get(sid, (None, None))[0] != agent_id:
+            return
+        self._own_focus[sid] = conversation_id
+        async with self.redis.pipeline(transaction=True) as pipe:
+            self._write_focus(pipe, agent_id, sid, conversation_id)
+            await pipe.execute()
+
+    async def shows(self, agent_id: int, conversation_id: int) -> bool:
+        local = [
+            self._own_focus.get(sid, EVERY_CHAT)
+            for sid, (owner, _s) in self._own.items()
+            if owner == agent_id
+        ]
+        if _shows(local, conversation_id):
+            return True  # a panel here shows it: no need to ask Redis
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self._agent_key(agent_id))
+            pipe.hgetall(self._focus_key(agent_id))
+            sockets, focus = cast(tuple[dict[str, str], dict[str, str]], await pipe.execute())
+        live = await self._alive(self._agent_key(agent_id), sockets)
+        return _shows((_read_focus(focus.get(sid)) for sid in live), conversation_id)
+
+
+def _read_focus(stored: str | None) -> int | EveryChat | None:
+    if stored is None:
+        return EVERY_CHAT
+    return int(stored) if stored.isdigit() else None

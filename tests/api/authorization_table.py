@@ -183,6 +183,7 @@ EVENTS: dict[str, dict[str, EventRule]] = {
         "note": EventRule("agent", {"conversation_id": "$chat", "text": "老顾客"}),
         "flag": EventRule("agent", {"conversation_id": "$chat", "flag": "red"}),
         "check_draft": EventRule("agent", {"conversation_id": "$chat", "text": "您好"}),
+        "focus": EventRule("agent", {"conversation_id": "$chat"}),
         "read": EventRule("agent", {"conversation_id": "$chat", "seq": 1}),
         "block": EventRule("agent", {"conversation_id": "$chat", "reason": "辱骂客服"}),
         "complaint": EventRule(

@@ -89,6 +89,7 @@ VALID: dict[tuple[str, str], dict[str, Any]] = {
     ("/agent", "note"): {"conversation_id": "$chat", "text": "老顾客，尺码偏大"},
     ("/agent", "flag"): {"conversation_id": "$chat", "flag": "red"},
     ("/agent", "check_draft"): {"conversation_id": "$chat", "text": "你好，这个没货了"},
+    ("/agent", "focus"): {"conversation_id": "$chat"},
     ("/agent", "read"): {"conversation_id": "$chat", "seq": 1},
     ("/agent", "block"): {"conversation_id": "$chat", "reason": "辱骂客服"},
     ("/agent", "complaint"): {

@@ -27,6 +27,7 @@ import { DeskHandovers } from './handovers';
 import { DeskConnection } from './connection';
 import { patchChat, type DeskState, type NarrowPane, type Reply } from './deskState';
 import { errorText } from './errorText';
+import { FocusReporter } from './focus';
 import { MyStatus, initialStatus } from './myStatus';
 import { ratedToast } from './ratings';
 import { reportReads } from './readMarks';
@@ -91,15 +92,19 @@ export class AgentDesk {
       escalated: (p) => this.showToast(escalatedToast(p)),
       sla: (p) => this.alerts.slaAlert(p),
     });
+    const focus = new FocusReporter(this.store);
     const hooks = {
       connected: () => {
         this.sync.begin();
         this.myStatus.reassert();
+        focus.update();
       },
       disconnected: () => this.replies.requeue(),
       unauthorized: onUnauthorized,
+      handshake: () => ({ focus: focus.handshake() }),
     };
     this.conn = new DeskConnection(token, this.store, hooks, this.sync);
+    focus.start(this.conn);
     this.replies = replyOutbox(this.store, this.conn, () => this.sync.catchingUp, () => this.photos?.settle());
     this.photos = new PhotoSender<Reply>({
       outbox: this.replies,

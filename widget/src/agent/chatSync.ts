@@ -134,11 +134,16 @@ export class ChatSync implements AgentServerEvents {
     if (!chat) return;
     const isNew = !chat.messages.some((x) => x.id === m.id);
     const seen = inView(this.store.state, m.conversation_id);
+    // A new question in a chat in the background: its suggestions answer an older one, and the
+    // server finds fresh ones when the chat is opened (focus.ts).
+    const staleSuggestions =
+      isNew && m.sender === 'visitor' && m.kind === 'text' && m.conversation_id !== this.store.state.activeId;
     patchChat(this.store, m.conversation_id, (c) => ({
       messages: mergeMessages(c.messages, [m]),
       shopperTyping: m.sender === 'visitor' ? false : c.shopperTyping,
       unread: isNew && m.sender === 'visitor' && !seen ? c.unread + 1 : c.unread,
       conversation: { ...c.conversation, last_message: m },
+      suggestions: staleSuggestions ? [] : c.suggestions,
     }));
     this.hooks.stored([m]);
     if (isNew && m.sender === 'visitor' && !seen) this.hooks.alert();

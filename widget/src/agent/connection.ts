@@ -29,6 +29,8 @@ export interface ConnectionHooks {
   connected(): void;
   disconnected(): void;
   unauthorized(): void;
+  /** What each handshake says besides the token (the open chat, focus.ts). */
+  handshake(): Record<string, unknown>;
 }
 
 type ConversationEvent = { conversation_id: number; reason: string };
@@ -42,7 +44,8 @@ export class DeskConnection {
     private readonly hooks: ConnectionHooks,
     events: AgentServerEvents,
   ) {
-    const sock = io(Namespace.agent, { path: SOCKET_PATH, auth: { token } });
+    // A function: read again on every reconnect, so the handshake says what is open now.
+    const sock = io(Namespace.agent, { path: SOCKET_PATH, auth: (cb) => cb({ ...hooks.handshake(), token }) });
     this.socket = sock;
     sock.on(SocketEvent.connect, () => {
       store.set({ connection: 'online' });

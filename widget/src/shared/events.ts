@@ -88,6 +88,7 @@ export const AgentEvent = {
   addNote: 'note',
   setFlag: 'flag',
   checkDraft: 'check_draft',
+  focus: 'focus',
   sendRead: 'read',
   block: 'block',
   openComplaint: 'complaint',
@@ -292,6 +293,7 @@ export interface AgentClientEvents {
   note: (p: { conversation_id: number; text: string }, ack: (a: Ack<{ note: Note }>) => void) => void;
   flag: (p: { conversation_id: number; flag: ConversationFlag | null }, ack: (a: Ack<FlagPayload>) => void) => void;
   check_draft: (p: DraftCheckPayload, ack: (a: Ack<DraftCheckAck>) => void) => void;
+  focus: (p: { conversation_id: number | null }, ack: (a: Ack<{ conversation_id: number | null }>) => void) => void;
   read: (p: { conversation_id: number; seq: number }, ack: (a: Ack<{ seq: number }>) => void) => void;
   block: (p: { conversation_id: number; reason: string }, ack: (a: Ack<{ block: Block }>) => void) => void;
   complaint: (p: OpenComplaintPayload, ack: (a: Ack<{ complaint: Complaint }>) => void) => void;
