@@ -191,6 +191,12 @@ def main() -> None:
         "--chats-per-agent", type=int, default=CHATS_PER_AGENT, help="relay: agents' seats"
     )
     parser.add_argument(
+        "--panel",
+        choices=("focus", "all"),
+        default="focus",
+        help="relay: agents open one chat as the panel does (focus), or never say (all)",
+    )
+    parser.add_argument(
         "--bot-shoppers",
         type=int,
         default=0,
@@ -207,7 +213,7 @@ def main() -> None:
         sys.exit("run `npm ci` in bench/node first (or `make bench`)")
     raise_file_limit()
     seats = ["--chats-per-agent", str(args.chats_per_agent)]
-    relay_only = ["--seconds", args.seconds, "--shops", args.shops, *seats]
+    relay_only = ["--seconds", args.seconds, "--shops", args.shops, "--panel", args.panel, *seats]
     extra = relay_only if args.mode == "relay" else []
     rows: list[tuple[str, int, dict[str, float | None]]] = []
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores")

@@ -4,6 +4,7 @@
 //   node driver.mjs relay   --url URL --pid PID --conversations 250 [--chats-per-agent 5]
 //                           [--interval 5] [--seconds 30] [--agent-url URL2 --pid PID,PID2]
 //                           [--shops demo,east] [--bot-shoppers M --questions FILE]
+//                           [--panel focus|all]
 //   node driver.mjs idle    --url URL --pid PID --shoppers 10000
 //   node driver.mjs connect --url URL --pid PID --shoppers 2000 [--parallel 100]
 //
@@ -14,6 +15,10 @@
 // With --bot-shoppers, M more shoppers stay with the bot and each asks one of the questions
 // in FILE (a JSON list of strings) every `interval` s: bot answer p50/p99 (send → the bot's
 // `message`) under the same load. A shopper the bot handed to a person stops asking.
+// `--panel focus` (the default) makes each agent behave as the agent panel does: the handshake
+// says no chat is open, and the first chat assigned is opened (`focus`) and stays open, so the
+// server finds suggestions for one chat an agent; `--panel all` never says, as panels before
+// 2026-12-01 (suggestions for every chat).
 // With `--agent-url`, agents log in and connect there and shoppers at `--url` (two processes
 // sharing the database and Redis: every message crosses between them); `--pid` then lists
 // every server process, and CPU % is their sum (`server_cpu_pct_each` gives each).
@@ -102,6 +107,8 @@ function shopper(auth, base = url) {
   });
 }
 
+const panelFocus = (opts.panel ?? 'focus') === 'focus';
+
 async function agent(index, base = agentUrl) {
   let response;
   for (let attempt = 0; attempt < 30; attempt++) {
@@ -117,7 +124,10 @@ async function agent(index, base = agentUrl) {
   if (!response.ok) throw new Error(`login bench${index}: HTTP ${response.status}`);
   const { token } = await response.json();
   return new Promise((resolve, reject) => {
-    const socket = connect('/agent', { token }, base);
+    const socket = connect('/agent', panelFocus ? { token, focus: null } : { token }, base);
+    if (panelFocus) {
+      socket.once('assigned', (chat) => socket.emit('focus', { conversation_id: chat.conversation.id }));
+    }
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
   });

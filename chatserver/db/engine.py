@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from chatserver.db.sqlite_driver import one_trip_dbapi
 from chatserver.domain.events import Event
 from chatserver.errors import AppError
 
@@ -45,7 +47,14 @@ def make_engine(database_url: str) -> AsyncEngine:
     if database_url.startswith("sqlite"):
         # One connection: SQLite has one writer anyway, and a single pooled connection
         # queues transactions fairly in-process instead of spinning on "database is locked".
-        engine = create_async_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=60)
+        # aiosqlite (the only asyncio SQLite driver) with one thread trip per statement.
+        engine = create_async_engine(
+            database_url,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
+            **({"module": one_trip_dbapi()} if _driver(database_url) == "aiosqlite" else {}),
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -65,6 +74,10 @@ def make_engine(database_url: str) -> AsyncEngine:
 
         return engine
     return create_async_engine(database_url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _driver(database_url: str) -> str:
+    return make_url(database_url).get_driver_name()
 
 
 @dataclass

@@ -1,0 +1,126 @@
+"""The SQLite adapter with one thread trip per statement (chatserver/db/sqlite_driver.py) behaves
+as SQLAlchemy's own: rows, row counts, generated keys, errors and rollbacks; and it makes one
+trip per statement and none for the pool's rollback of a connection with nothing open."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite.core
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from chatserver.db.engine import make_engine
+from chatserver.db.sqlite_driver import OneTripConnection
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INTEGER)")
+        )
+    yield engine
+    await engine.dispose()
+
+
+class Trips:
+    """Counts the calls queued to aiosqlite's thread."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = aiosqlite.core.Connection._execute
+
+        async def counted(connection: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return await real(connection, fn, *args, **kwargs)
+
+        monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
+
+
+async def test_the_engine_uses_the_one_trip_adapter(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        assert isinstance(raw.dbapi_connection, OneTripConnection)
+
+
+async def test_rows_counts_and_keys_come_back_as_sqlalchemy_gives_them(
+    engine: AsyncEngine,
+) -> None:
+    async with engine.begin() as conn:
+        inserted = await conn.execute(
+            text("INSERT INTO items (name, n) VALUES (:name, :n)"), {"name": "茶", "n": 1}
+        )
+        assert inserted.lastrowid == 1 and inserted.rowcount == 1
+        many = await conn.execute(
+            text("INSERT INTO items (name, n) VALUES (:name, :n)"),
+            [{"name": f"item-{i}", "n": i} for i in range(2, 6)],
+        )
+        assert many.rowcount == 4
+        updated = await conn.execute(text("UPDATE items SET n = n * 10 WHERE n >= 3"))
+        assert updated.rowcount == 3
+        returned = await conn.execute(
+            text("UPDATE items SET n = n + 1 WHERE name = '茶' RETURNING id, n")
+        )
+        assert returned.all() == [(1, 2)]
+        rows = await conn.execute(text("SELECT name, n FROM items ORDER BY id"))
+        assert list(rows.keys()) == ["name", "n"]
+        assert rows.all() == [
+            ("茶", 2),
+            ("item-2", 2),
+            ("item-3", 30),
+            ("item-4", 40),
+            ("item-5", 50),
+        ]
+        assert (await conn.execute(text("SELECT n FROM items WHERE id = 99"))).first() is None
+
+
+async def test_an_error_rolls_the_whole_transaction_back(engine: AsyncEngine) -> None:
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO items (name, n) VALUES ('a', 1)"))
+            await conn.execute(text("INSERT INTO items (name, n) VALUES ('a', 2)"))
+    with pytest.raises(OperationalError):
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO items (name, n) VALUES ('b', 1)"))
+            await conn.execute(text("SELECT no_such_column FROM items"))
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM items"))).scalar_one() == 0
+    # The one pooled connection is usable again.
+    async with engine.begin() as conn:
+        await conn.execute(text("INSERT INTO items (name, n) VALUES ('c', 3)"))
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT name FROM items"))).scalars().all() == ["c"]
+
+
+async def test_a_rolled_back_transaction_leaves_nothing(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        await conn.execute(text("INSERT INTO items (name, n) VALUES ('gone', 1)"))
+        await transaction.rollback()
+        assert (await conn.execute(text("SELECT count(*) FROM items"))).scalar_one() == 0
+
+
+async def test_one_trip_per_statement_and_none_for_a_rollback_of_nothing(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trips = Trips(monkeypatch)
+    async with engine.begin() as conn:  # BEGIN IMMEDIATE (db/engine.py): one statement
+        await conn.execute(text("INSERT INTO items (name, n) VALUES ('x', 1)"))
+        await conn.execute(text("SELECT * FROM items"))
+    # BEGIN, two statements, COMMIT; the pool's rollback on return finds nothing open.
+    assert trips.count == 4
+
+    trips.count = 0
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO items (name, n) VALUES ('x', 2)"))
+    # BEGIN, the failed INSERT, and a real ROLLBACK: a transaction was open.
+    assert trips.count == 3
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT n FROM items"))).scalars().all() == [1]
