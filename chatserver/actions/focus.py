@@ -20,24 +20,27 @@ class ChatFocus:
         self,
         db: Database,
         dispatcher: Dispatcher,
-        record: Callable[[int, str, int | None], Awaitable[None]],
+        record: Callable[[int, str, int | None, int | None], Awaitable[None]],
     ) -> None:
-        """`record(agent_id, sid, conversation_id)`: remember the socket's open chat."""
+        """`record(agent_id, sid, conversation_id, ticket)`: remember the socket's open chat,
+        unless a change with a later ticket was recorded (AgentPresence.focus)."""
         self.db = db
         self.dispatcher = dispatcher
         self.record = record
 
-    async def do_focus(self, actor: AuthenticatedAgent, command: FocusChat, *, sid: str) -> None:
+    async def do_focus(
+        self, actor: AuthenticatedAgent, command: FocusChat, *, sid: str, ticket: int | None
+    ) -> None:
         """A chat of another shop is not_found; one of the shop that is not (or no longer) the
         agent's is recorded all the same (a panel keeps an ended chat open until dismissed),
         but only the agent's own chat gets suggestions."""
         conversation_id = command.conversation_id
         if conversation_id is None:
-            await self.record(actor.agent.id, sid, None)
+            await self.record(actor.agent.id, sid, None, ticket)
             return
         async with self.db.sessions() as session:
             conversation = check_in_shop(await session.get(Conversation, conversation_id), actor)
-        await self.record(actor.agent.id, sid, conversation_id)
+        await self.record(actor.agent.id, sid, conversation_id, ticket)
         if conversation.status == states.ASSIGNED and conversation.agent_id == actor.agent.id:
             self.dispatcher.publish(
                 ChatFocused(conversation.id, conversation.shop_id, actor.agent.id)

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
+    AsyncAdapt_aiosqlite_ss_cursor,
 )
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
@@ -51,7 +52,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     __slots__ = ("_arraysize", "_description", "_lastrowid", "_rowcount")
 
-    def __init__(self, adapt_connection: OneTripConnection) -> None:
+    def __init__(self, adapt_connection: Any) -> None:
         self._adapt_connection = adapt_connection
         self._connection = adapt_connection._connection
         self._cursor = cast(Any, None)  # no driver cursor lives between calls
@@ -115,10 +116,26 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = collections.deque(rows)
 
 
+class StreamingCursor(AsyncAdapt_aiosqlite_ss_cursor):
+    """The stock server-side cursor (`stream_results`), which cannot report whether a
+    transaction is open afterwards: assume one is, so the next rollback is not skipped."""
+
+    __slots__ = ()
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        cast(OneTripConnection, self._adapt_connection).in_transaction = True
+        return super().execute(operation, parameters)
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        cast(OneTripConnection, self._adapt_connection).in_transaction = True
+        return super().executemany(operation, seq_of_parameters)
+
+
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ("in_transaction",)
 
-    _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass; mypy reads it invariant
+    _cursor_cls = OneTripCursor
+    _ss_cursor_cls = StreamingCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)

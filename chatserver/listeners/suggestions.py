@@ -17,6 +17,19 @@ from chatserver.views.conversations import ConversationViews
 log = logging.getLogger(__name__)
 
 
+def _worth_matching(event: MessagePosted | ChatFocused) -> bool:
+    """A shopper's line to the agent serving the chat; a photo or a card has no words to match
+    answers against."""
+    if isinstance(event, ChatFocused):
+        return True
+    return (
+        event.sender == "visitor"
+        and event.status == states.ASSIGNED
+        and bool(event.agent_id)
+        and event.message.get("kind") not in ("image", *CARD_KINDS)
+    )
+
+
 class Suggestions:
     def __init__(
         self,
@@ -33,24 +46,22 @@ class Suggestions:
 
     def subscribe(self, dispatcher: Dispatcher) -> None:
         # In batches per chat: a shopper who writes three lines while the first is matched gets
-        # suggestions for the last one, not three rankings the agent sees replaced at once.
+        # suggestions for the last one, not three rankings the agent sees replaced at once. The
+        # agent opening the chat (`focus`) is in the same queue, so its suggestions and a new
+        # line's are found in the order they happened, never the older ones last.
         dispatcher.subscribe_batches(
-            MessagePosted,
-            self.on_messages,
+            [MessagePosted, ChatFocused],
+            self.on_lines,
             key=lambda e: e.lane,
-            # A photo or a card has no words to match answers against.
-            when=lambda e: (
-                e.sender == "visitor"
-                and e.status == states.ASSIGNED
-                and bool(e.agent_id)
-                and e.message.get("kind") not in ("image", *CARD_KINDS)
-            ),
+            when=_worth_matching,
         )
         dispatcher.subscribe(ChatAssigned, self.on_assigned)
-        dispatcher.subscribe(ChatFocused, self.on_focused)
 
-    async def on_messages(self, events: list[MessagePosted]) -> None:
+    async def on_lines(self, events: list[MessagePosted | ChatFocused]) -> None:
         latest = events[-1]
+        if isinstance(latest, ChatFocused):
+            await self.suggest_last(latest.shop_id, latest.agent_id, latest.conversation_id)
+            return
         assert latest.agent_id is not None
         # A chat in the background gets its suggestions when the agent opens it (`focus`).
         if not await self.shown(latest.agent_id, latest.conversation_id):
@@ -60,9 +71,6 @@ class Suggestions:
     async def on_assigned(self, event: ChatAssigned) -> None:
         if not await self.shown(event.agent_id, event.conversation_id):
             return
-        await self.suggest_last(event.shop_id, event.agent_id, event.conversation_id)
-
-    async def on_focused(self, event: ChatFocused) -> None:
         await self.suggest_last(event.shop_id, event.agent_id, event.conversation_id)
 
     async def suggest_last(self, shop_id: int, agent_id: int, conversation_id: int) -> None:

@@ -53,7 +53,7 @@ from chatserver.realtime import events
 from chatserver.realtime.acks import acked, refused_connection
 from chatserver.realtime.connection import after_connect
 from chatserver.services.auth import AuthenticatedAgent, AuthService
-from chatserver.services.presence import AgentPresence
+from chatserver.services.presence import NOT_SAID, AgentPresence
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
 
@@ -117,8 +117,6 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
         async def catch_up() -> None:
             await self.desk.presence.connected(actor, sid)
-            if says_focus:
-                await self.desk.presence.focus(actor.agent.id, sid, focus)
             chats = await self.desk.conversations.open_chats(actor.agent.id)
             for chat in chats:
                 await self.emit(events.ASSIGNED, chat, to=sid)
@@ -145,6 +143,9 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                     # Help for the agent, not their chats: the catch-up goes on without it.
                     log.exception("suggestions for chat %s failed", chat["conversation"]["id"])
 
+        # Before any event of the socket can arrive: its `focus` events are numbered after this.
+        self.desk.presence.open_focus(sid, focus if says_focus else NOT_SAID)
+        self._focus_buckets[sid] = chat_switches()
         after_connect(self.server, sid, self.namespace, catch_up)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
@@ -199,14 +200,15 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     @acked
     async def on_focus(self, sid: str, *args: Any) -> dict[str, Any]:
+        # Numbered before the first await, so the newest switch is the one that stays.
+        ticket = self.desk.presence.focus_ticket(sid)
+        # Made at connect; a socket already gone gets a bucket of its own, not kept.
+        bucket = self._focus_buckets.get(sid) or chat_switches()
         actor = await self._actor(sid)
         command = parse(FocusChat, _first(args))
-        bucket = self._focus_buckets.get(sid) or self._focus_buckets.setdefault(
-            sid, chat_switches()
-        )
         if not bucket.take(time.monotonic()):
             raise AppError("rate_limited", "切换会话太频繁了，请稍后再试")
-        await self.desk.focus.do_focus(actor, command, sid=sid)
+        await self.desk.focus.do_focus(actor, command, sid=sid, ticket=ticket)
         return {"conversation_id": command.conversation_id}
 
     @acked

@@ -10,8 +10,11 @@ processes takes nothing away. A sweep finds agents marked present with no live c
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Final
 
 from sqlalchemy import select
 
@@ -49,6 +52,24 @@ async def shows_chat(store: PresenceStore, agent_id: int, conversation_id: int) 
         return True
 
 
+class NotSaid(enum.Enum):
+    """A handshake without `focus`: the socket shows every chat."""
+
+    token = 0
+
+
+NOT_SAID: Final = NotSaid.token
+
+
+@dataclass
+class _FocusState:
+    last_ticket: int = 0
+    wanted: tuple[int, int | None] | None = None  # (ticket, chat); None: never said
+    written: tuple[int, int | None] | None = None
+    registered: bool = False  # in the presence store yet (it ignores unknown sockets)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
 class AgentPresence:
     def __init__(
         self,
@@ -79,6 +100,8 @@ class AgentPresence:
         self._sweeper: asyncio.Task[None] | None = None
         # Connecting and expiring one agent's grace period must not interleave.
         self._agent_locks: dict[int, asyncio.Lock] = {}
+        # This process's panels: what each says it has open, in order (see `focus`).
+        self._focus: dict[str, _FocusState] = {}
 
     def _lock(self, agent_id: int) -> asyncio.Lock:
         return self._agent_locks.setdefault(agent_id, asyncio.Lock())
@@ -91,20 +114,62 @@ class AgentPresence:
         agent_id = actor.agent.id
         async with self._lock(agent_id):
             await self.store.add(agent_id, actor.session_id, sid)
+            focus = self._focus.get(sid)
+            if focus is not None:
+                focus.registered = True
+                await self._write_focus(agent_id, sid, focus)
             timer = self._grace_timers.pop(agent_id, None)
             if timer is not None:
                 timer.cancel()
             await self.came_back(agent_id)
 
-    async def focus(self, agent_id: int, sid: str, conversation_id: int | None) -> None:
-        """The chat this panel has open (None: none)."""
-        try:
-            await self.store.set_focus(agent_id, sid, conversation_id)
-        except Exception:
-            # Presence unreachable: the focus stays unknown, so suggestions keep coming.
-            log.warning("presence store unreachable; focus of agent %s not recorded", agent_id)
+    # ---- the chat each panel has open (`focus`) ---------------------------------------------
+    # A panel's focus changes are numbered in the order they reached us (a ticket taken before
+    # the first await), and the store always ends with the newest: two quick switches whose
+    # checks finish in the other order, or a `focus` that overtakes the handshake's own while
+    # the socket is being registered, must not leave the older chat recorded.
+
+    def open_focus(self, sid: str, conversation_id: int | NotSaid | None) -> None:
+        """At connect, before any event of the socket: the handshake's focus is ticket 0."""
+        state = self._focus[sid] = _FocusState()
+        if not isinstance(conversation_id, NotSaid):
+            state.wanted = (0, conversation_id)
+
+    def focus_ticket(self, sid: str) -> int | None:
+        """Take the next number for a focus change of this socket (None: not connected here)."""
+        state = self._focus.get(sid)
+        if state is None:
+            return None
+        state.last_ticket += 1
+        return state.last_ticket
+
+    async def focus(
+        self, agent_id: int, sid: str, conversation_id: int | None, ticket: int | None
+    ) -> None:
+        """The chat this panel has open (None: none), unless a newer change was made."""
+        state = self._focus.get(sid)
+        if state is None or ticket is None:
+            return
+        if state.wanted is None or ticket > state.wanted[0]:
+            state.wanted = (ticket, conversation_id)
+        await self._write_focus(agent_id, sid, state)
+
+    async def _write_focus(self, agent_id: int, sid: str, state: _FocusState) -> None:
+        async with state.lock:
+            # Read under the lock: whoever writes last writes the newest.
+            wanted = state.wanted
+            if not state.registered or wanted is None or wanted == state.written:
+                return
+            try:
+                await self.store.set_focus(agent_id, sid, wanted[1])
+            except Exception:
+                # Presence unreachable: the focus stays unknown, so suggestions keep coming.
+                log.warning("presence store unreachable; focus of agent %s not recorded", agent_id)
+                return
+            state.written = wanted
 
     async def disconnected(self, agent_id: int, session_id: int, sid: str) -> None:
+        self._focus.pop(sid, None)
         await self.store.remove(agent_id, session_id, sid)
         if not await self.is_connected(agent_id):
             self._start_grace(agent_id)

@@ -232,6 +232,9 @@ class RedisPresenceStore:
             pipe.hgetall(self._focus_key(agent_id))
             sockets, focus = cast(tuple[dict[str, str], dict[str, str]], await pipe.execute())
         live = await self._alive(self._agent_key(agent_id), sockets)
+        gone = [sid for sid in focus if sid not in live]
+        if gone:  # a dead process's sockets, or a focus written just after its socket left
+            await self.redis.hdel(self._focus_key(agent_id), *gone)
         return _shows((_read_focus(focus.get(sid)) for sid in live), conversation_id)
 
 

@@ -124,3 +124,34 @@ async def test_one_trip_per_statement_and_none_for_a_rollback_of_nothing(
     assert trips.count == 3
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT n FROM items"))).scalars().all() == [1]
+
+
+async def test_text_rollbacks_savepoints_and_streamed_results_keep_sqlite_in_step(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with engine.connect() as conn:
+        # A nested transaction (SAVEPOINT) rolled back keeps the outer one's rows.
+        async with conn.begin():
+            await conn.execute(text("INSERT INTO items (name, n) VALUES ('outer', 1)"))
+            nested = await conn.begin_nested()
+            await conn.execute(text("INSERT INTO items (name, n) VALUES ('inner', 2)"))
+            await nested.rollback()
+        names = await conn.execute(text("SELECT name FROM items"))
+        assert names.scalars().all() == ["outer"]
+        await conn.rollback()
+
+    # Streamed results go through the stock server-side cursor: a failure after them must
+    # still be rolled back, or the next transaction would find one open.
+    with pytest.raises(IntegrityError):
+        async with engine.connect() as conn:
+            streaming = await conn.execution_options(stream_results=True)
+            async with streaming.begin():
+                rows = await streaming.stream(text("SELECT name FROM items"))
+                assert [row.name async for row in rows] == ["outer"]
+                await streaming.stream(text("INSERT INTO items (name, n) VALUES ('s', 1)"))
+                await streaming.stream(text("INSERT INTO items (name, n) VALUES ('s', 1)"))
+    async with engine.begin() as conn:
+        await conn.execute(text("INSERT INTO items (name, n) VALUES ('after', 3)"))
+    async with engine.connect() as conn:
+        names = await conn.execute(text("SELECT name FROM items ORDER BY id"))
+        assert names.scalars().all() == ["outer", "after"]

@@ -10,6 +10,8 @@ export function openChat(s: DeskState): number | null {
   return id != null && s.chats[id] && !s.chats[id].ended ? id : null;
 }
 
+const RETRY_MS = 1000;
+
 interface FocusLink {
   readonly connected: boolean;
   request(event: string, payload: unknown): Promise<{ ok: boolean }>;
@@ -19,6 +21,8 @@ export class FocusReporter {
   /** What the server knows of this socket's focus; undefined: not sure (a refused event). */
   private told: number | null | undefined;
   private link: FocusLink | null = null;
+  /** After a refusal (rate_limited), the next try waits a moment instead of every store change. */
+  private retry: number | undefined;
 
   constructor(private readonly store: DeskStore) {}
 
@@ -36,17 +40,20 @@ export class FocusReporter {
 
   update(): void {
     const link = this.link;
-    if (!link?.connected) return;
+    if (!link?.connected || this.retry !== undefined) return;
     const now = openChat(this.store.state);
     if (now === this.told) return;
     this.told = now;
-    void link.request(AgentEvent.focus, { conversation_id: now }).then(
-      (ack) => {
-        if (!ack.ok && this.told === now) this.told = undefined;
-      },
-      () => {
-        if (this.told === now) this.told = undefined;
-      },
-    );
+    const refused = () => {
+      if (this.told !== now) return;
+      this.told = undefined;
+      this.retry = window.setTimeout(() => {
+        this.retry = undefined;
+        this.update();
+      }, RETRY_MS);
+    };
+    void link.request(AgentEvent.focus, { conversation_id: now }).then((ack) => {
+      if (!ack.ok) refused();
+    }, refused);
   }
 }
