@@ -283,8 +283,7 @@ class WebhooksQueued(Event):
 
     @property
     def lane(self) -> Lane:
-        # A lane of its own: reserved at commit without any row lock, it must not hold up the
-        # shop lane's queue and board events, and nothing needs it ordered with them.
+        # Its own lane: reserved at commit with no row lock, it must not hold up the shop's.
         return ("webhooks", self.shop_id)
 
 
@@ -305,8 +304,7 @@ class ReadUpTo(ConversationFact):
 
 @dataclass(frozen=True, slots=True)
 class RoutingRequested(ShopEvent):
-    """Look for a free agent for the shop's waiting chats now (a shopper asked again, or the
-    periodic sweep found chats waiting)."""
+    """Route the shop's waiting chats now (a shopper asked again, or the sweep found some)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,9 +318,7 @@ class TypingChanged(ConversationFact):
 
 @dataclass(frozen=True, slots=True)
 class ChatFocused(ConversationFact):
-    """The agent serving the chat opened it in a panel (`focus`)."""
-
-    agent_id: int
+    agent_id: int  # serves the chat and opened it in a panel (`focus`)
 
 
 @dataclass(frozen=True, slots=True)

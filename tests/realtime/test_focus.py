@@ -8,9 +8,9 @@ import asyncio
 from typing import Any
 
 import pytest
-import socketio
 
 from tests.conftest import AgentClient, LiveServer, Visitor
+from tests.realtime.test_refusals import refusal
 
 
 class AskedMatcher:
@@ -27,7 +27,8 @@ class AskedMatcher:
         return await self.real(shop_id, text)
 
 
-async def _two_chats(server: LiveServer, agent: AgentClient) -> tuple[Visitor, int, Visitor, int]:
+async def two_chats(server: LiveServer, agent: AgentClient) -> tuple[Visitor, int, Visitor, int]:
+    """Two shoppers handed to `agent`, connected to `server` (the agent may be elsewhere)."""
     chats: list[tuple[Visitor, int]] = []
     for _ in range(2):
         visitor = await server.visitor()
@@ -52,7 +53,7 @@ async def test_suggestions_follow_the_chat_the_panel_has_open(
     server: LiveServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     agent = await server.agent(status="online", handshake={"focus": None})
-    shopper_a, chat_a, shopper_b, chat_b = await _two_chats(server, agent)
+    shopper_a, chat_a, shopper_b, chat_b = await two_chats(server, agent)
     matcher = AskedMatcher(server, monkeypatch)
     shop = agent.agent["shop"]["id"]
     assert _suggestions_for(agent, chat_a) == _suggestions_for(agent, chat_b) == []
@@ -103,7 +104,7 @@ async def test_a_panel_that_never_says_gets_suggestions_for_every_chat(
     server: LiveServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     agent = await server.agent(status="online")
-    _shopper_a, chat_a, shopper_b, chat_b = await _two_chats(server, agent)
+    _shopper_a, chat_a, shopper_b, chat_b = await two_chats(server, agent)
     # A second tab of the same agent with chat A open does not take B's away from the first.
     second_tab = await server.agent(handshake={"focus": chat_a})
     await second_tab.wait_for("suggestions", lambda s: s["conversation_id"] == chat_a)
@@ -139,7 +140,7 @@ async def test_the_handshake_says_the_open_chat_and_the_catch_up_matches_only_it
     server: LiveServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     agent = await server.agent(status="online")
-    shopper_a, chat_a, shopper_b, chat_b = await _two_chats(server, agent)
+    shopper_a, chat_a, shopper_b, chat_b = await two_chats(server, agent)
     await shopper_a.send("可以开发票吗")
     await shopper_b.send("衣服洗了会缩水吗")
     await agent.wait_for("message", lambda m: m["text"] == "衣服洗了会缩水吗")
@@ -169,18 +170,8 @@ async def test_focus_refuses_what_is_not_a_chat_id(server: LiveServer) -> None:
 
     # In the handshake a malformed focus refuses the connection, saying why.
     token = (await server.login("agent", "agent123"))["token"]
-    client = socketio.AsyncClient(reconnection=False)
-    refusals: list[Any] = []
-    client.on("connect_error", refusals.append, namespace="/agent")
-    with pytest.raises(socketio.exceptions.ConnectionError):
-        await client.connect(
-            server.url,
-            namespaces=["/agent"],
-            auth={"token": token, "focus": "１"},
-            transports=["websocket"],
-            wait_timeout=5,
-        )
-    assert refusals[0]["data"]["code"] == "invalid_payload"
+    refused = await refusal(server, "/agent", {"token": token, "focus": "１"})
+    assert refused["data"]["code"] == "invalid_payload"
 
 
 async def test_switching_chats_in_a_loop_is_rate_limited(server: LiveServer) -> None:

@@ -12,7 +12,8 @@ import socketio
 from tests.conftest import LiveServer
 
 
-async def _refusal(server: LiveServer, namespace: str, auth: dict[str, Any]) -> Any:
+async def refusal(server: LiveServer, namespace: str, auth: dict[str, Any]) -> Any:
+    """The `connect_error` of a handshake the server refuses."""
     client = socketio.AsyncClient(reconnection=False)
     seen: list[Any] = []
     client.on("connect_error", seen.append, namespace=namespace)
@@ -25,15 +26,15 @@ async def _refusal(server: LiveServer, namespace: str, auth: dict[str, Any]) -> 
 
 
 async def test_a_refused_shopper_learns_the_code_and_the_reason(server: LiveServer) -> None:
-    refused = await _refusal(server, "/visitor", {"shop": "no-such-shop"})
+    refused = await refusal(server, "/visitor", {"shop": "no-such-shop"})
     assert refused["data"]["code"] == "not_found"
     assert refused["message"] == refused["data"]["message"] == "店铺 no-such-shop 不存在"
 
 
 async def test_refused_staff_learn_the_code(server: LiveServer) -> None:
-    agent = await _refusal(server, "/agent", {"token": "not-a-token"})
+    agent = await refusal(server, "/agent", {"token": "not-a-token"})
     assert agent["data"]["code"] == "unauthorized"
     assert agent["message"] == agent["data"]["message"]
     token = (await server.login("agent", "agent123"))["token"]
-    supervisor = await _refusal(server, "/supervisor", {"token": token})
+    supervisor = await refusal(server, "/supervisor", {"token": token})
     assert supervisor["data"]["code"] == "forbidden"

@@ -14,15 +14,8 @@ from chatserver.services.presence_store import (
     PresenceStore,
     RedisPresenceStore,
 )
-from tests.scale.test_two_processes import two_processes
-
-
-async def _forget(redis_url: str, prefix: str) -> None:
-    cleanup = RedisPresenceStore(redis_url, prefix)
-    keys = [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")]
-    if keys:
-        await cleanup.redis.delete(*keys)
-    await cleanup.redis.aclose()
+from tests.realtime.test_focus import AskedMatcher, two_chats
+from tests.scale.test_two_processes import forget_presence, two_processes
 
 
 async def _agent_shows(here: PresenceStore, there: PresenceStore) -> None:
@@ -64,7 +57,7 @@ async def test_every_process_knows_each_panels_open_chat(redis_url: str) -> None
     finally:
         await here.stop()
         await there.stop()
-        await _forget(redis_url, prefix)
+        await forget_presence(redis_url, prefix)
 
 
 async def test_a_crashed_process_panels_stop_showing_and_focus_heals_after_redis_loses_it(
@@ -95,7 +88,7 @@ async def test_a_crashed_process_panels_stop_showing_and_focus_heals_after_redis
     finally:
         for store in (crashed, healthy, observer):
             await store.stop()
-        await _forget(redis_url, prefix)
+        await forget_presence(redis_url, prefix)
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -104,41 +97,24 @@ async def test_suggestions_follow_a_panel_on_the_other_process(
 ) -> None:
     async with two_processes(database_url, redis_url, tmp_path) as (first, second):
         agent = await second.agent(status="online", handshake={"focus": None})
-        shoppers = []
-        for _ in range(2):
-            shopper = await first.visitor()
-            await shopper.send("转人工")
-            chat = shopper.session["conversation_id"]
-            await agent.wait_for("assigned", lambda a, c=chat: a["conversation"]["id"] == c)
-            shoppers.append((shopper, chat))
-        (open_shopper, open_chat), (background_shopper, background_chat) = shoppers
+        open_shopper, open_chat, background_shopper, background_chat = await two_chats(first, agent)
         assert (await agent.call("focus", {"conversation_id": open_chat}))["ok"]
         await agent.wait_for("suggestions", lambda s: s["conversation_id"] == open_chat)
         await second.settle()
 
         # The shoppers' lines are stored, and suggestions decided, on the first process.
-        asked: list[str] = []
-        registry = first.parts.faq
-        real = registry.agent_suggestions
-
-        async def recording(shop_id: int, text: str) -> list[dict[str, object]]:
-            asked.append(text)
-            return await real(shop_id, text)
-
-        monkeypatch.setattr(registry, "agent_suggestions", recording)
+        matcher = AskedMatcher(first, monkeypatch)
         await background_shopper.send("这件毛衣可以机洗吗？")
         await agent.wait_for("message", lambda m: m["text"] == "这件毛衣可以机洗吗？")
         await first.settle()
-        assert asked == []
+        assert matcher.asked == []
+        expected = await matcher.real(agent.agent["shop"]["id"], "衣服洗了会缩水吗")
+        assert any(i["kind"] == "faq" for i in expected)
         await open_shopper.send("衣服洗了会缩水吗")
-        found = await agent.wait_for(
-            "suggestions",
-            lambda s: (
-                s["conversation_id"] == open_chat and any(i["kind"] == "faq" for i in s["items"])
-            ),
+        await agent.wait_for(
+            "suggestions", lambda s: s["conversation_id"] == open_chat and s["items"] == expected
         )
-        assert asked == ["衣服洗了会缩水吗"]
-        assert found["items"] == await real(agent.agent["shop"]["id"], "衣服洗了会缩水吗")
+        assert matcher.asked == ["衣服洗了会缩水吗"]
         assert not [
             data
             for event, data in agent.events

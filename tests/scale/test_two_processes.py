@@ -35,6 +35,16 @@ async def two_processes(
         yield first, second
 
 
+async def forget_presence(redis_url: str, prefix: str) -> None:
+    """Delete a test's presence keys, and check none is left."""
+    cleanup = RedisPresenceStore(redis_url, prefix)
+    keys = [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")]
+    if keys:
+        await cleanup.redis.delete(*keys)
+    assert [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")] == []
+    await cleanup.redis.aclose()
+
+
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_shopper_and_agent_on_different_processes_chat_through_redis(
     database_url: str, redis_url: str, tmp_path: Path
@@ -152,12 +162,7 @@ async def test_a_crashed_processes_connections_stop_counting(redis_url: str) -> 
     finally:
         for store in (alive, crashed, observer):
             await store.stop()
-        cleanup = RedisPresenceStore(redis_url, prefix)
-        keys = [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")]
-        if keys:
-            await cleanup.redis.delete(*keys)
-        assert [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")] == []
-        await cleanup.redis.aclose()
+        await forget_presence(redis_url, prefix)
 
 
 async def test_presence_heals_after_redis_loses_its_keys(redis_url: str) -> None:
@@ -179,8 +184,4 @@ async def test_presence_heals_after_redis_loses_its_keys(redis_url: str) -> None
     finally:
         await store.stop()
         await observer.stop()
-        cleanup = RedisPresenceStore(redis_url, prefix)
-        keys = [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")]
-        if keys:
-            await cleanup.redis.delete(*keys)
-        await cleanup.redis.aclose()
+        await forget_presence(redis_url, prefix)

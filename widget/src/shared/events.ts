@@ -201,7 +201,6 @@ export interface RatedPayload {
   rating: Rating;
 }
 
-/** A conversation's flag changed (server → agents), or the ack of `flag` (without `by`). */
 /** `visitor_context` (staff only): where the shopper is now (docs/protocol.md). */
 export interface VisitorContextPayload {
   conversation_id: number;
@@ -209,6 +208,7 @@ export interface VisitorContextPayload {
   context: ShopperContext;
 }
 
+/** A conversation's flag changed (server → agents), or the ack of `flag` (without `by`). */
 export interface FlagPayload {
   conversation_id: number;
   flag: ConversationFlag | null;
@@ -298,10 +298,7 @@ export interface AgentClientEvents {
   block: (p: { conversation_id: number; reason: string }, ack: (a: Ack<{ block: Block }>) => void) => void;
   complaint: (p: OpenComplaintPayload, ack: (a: Ack<{ complaint: Complaint }>) => void) => void;
   complaint_update: (p: UpdateComplaintPayload, ack: (a: Ack<{ complaint: Complaint }>) => void) => void;
-  complaint_escalate: (
-    p: { complaint_id: number; level: number; reason?: string },
-    ack: (a: Ack<{ complaint: Complaint }>) => void,
-  ) => void;
+  complaint_escalate: (p: { complaint_id: number; level: number; reason?: string }, ack: (a: Ack<{ complaint: Complaint }>) => void) => void;
   complaint_resolve: (
     p: { complaint_id: number; status: Exclude<ComplaintStatus, 'open'>; result: string },
     ack: (a: Ack<{ complaint: Complaint }>) => void,
