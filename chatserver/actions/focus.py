@@ -20,10 +20,10 @@ class ChatFocus:
         self,
         db: Database,
         dispatcher: Dispatcher,
-        record: Callable[[int, str, int | None, int | None], Awaitable[None]],
+        record: Callable[[int, str, int | None, int | None], Awaitable[bool]],
     ) -> None:
         """`record(agent_id, sid, conversation_id, ticket)`: remember the socket's open chat,
-        unless a change with a later ticket was recorded (AgentPresence.focus)."""
+        unless a change with a later ticket was recorded (AgentPresence.focus: False then)."""
         self.db = db
         self.dispatcher = dispatcher
         self.record = record
@@ -40,8 +40,13 @@ class ChatFocus:
             return
         async with self.db.sessions() as session:
             conversation = check_in_shop(await session.get(Conversation, conversation_id), actor)
-        await self.record(actor.agent.id, sid, conversation_id, ticket)
-        if conversation.status == states.ASSIGNED and conversation.agent_id == actor.agent.id:
+        recorded = await self.record(actor.agent.id, sid, conversation_id, ticket)
+        # An overtaken switch finds nothing: the panel has already moved on.
+        if (
+            recorded
+            and conversation.status == states.ASSIGNED
+            and conversation.agent_id == actor.agent.id
+        ):
             self.dispatcher.publish(
                 ChatFocused(conversation.id, conversation.shop_id, actor.agent.id)
             )

@@ -113,11 +113,14 @@ class AgentPresence:
         """Register the connection and end any grace period."""
         agent_id = actor.agent.id
         async with self._lock(agent_id):
-            await self.store.add(agent_id, actor.session_id, sid)
             focus = self._focus.get(sid)
-            if focus is not None:
-                focus.registered = True
-                await self._write_focus(agent_id, sid, focus)
+            if focus is None:
+                # Gone while this waited (`disconnected` ran first): adding it now would count
+                # a dead socket as a connected agent for ever.
+                return
+            await self.store.add(agent_id, actor.session_id, sid)
+            focus.registered = True
+            await self._write_focus(agent_id, sid, focus)
             timer = self._grace_timers.pop(agent_id, None)
             if timer is not None:
                 timer.cancel()
@@ -130,7 +133,8 @@ class AgentPresence:
     # the socket is being registered, must not leave the older chat recorded.
 
     def open_focus(self, sid: str, conversation_id: int | NotSaid | None) -> None:
-        """At connect, before any event of the socket: the handshake's focus is ticket 0."""
+        """At connect, before any event of the socket: the handshake's focus is ticket 0. Also
+        marks the socket as live here until `disconnected`."""
         state = self._focus[sid] = _FocusState()
         if not isinstance(conversation_id, NotSaid):
             state.wanted = (0, conversation_id)
@@ -145,14 +149,17 @@ class AgentPresence:
 
     async def focus(
         self, agent_id: int, sid: str, conversation_id: int | None, ticket: int | None
-    ) -> None:
-        """The chat this panel has open (None: none), unless a newer change was made."""
+    ) -> bool:
+        """The chat this panel has open (None: none), unless a newer change was made. False
+        when it was not recorded: overtaken by a newer one, or the socket is gone."""
         state = self._focus.get(sid)
         if state is None or ticket is None:
-            return
-        if state.wanted is None or ticket > state.wanted[0]:
-            state.wanted = (ticket, conversation_id)
+            return False
+        if state.wanted is not None and ticket < state.wanted[0]:
+            return False
+        state.wanted = (ticket, conversation_id)
         await self._write_focus(agent_id, sid, state)
+        return True
 
     async def _write_focus(self, agent_id: int, sid: str, state: _FocusState) -> None:
         async with state.lock:

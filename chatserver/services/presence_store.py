@@ -227,7 +227,8 @@ class RedisPresenceStore:
         ]
         if _shows(local, conversation_id):
             return True  # a panel here shows it: no need to ask Redis
-        async with self.redis.pipeline(transaction=False) as pipe:
+        # One snapshot (MULTI): a socket being added must not look focus-less or stale.
+        async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hgetall(self._agent_key(agent_id))
             pipe.hgetall(self._focus_key(agent_id))
             sockets, focus = cast(tuple[dict[str, str], dict[str, str]], await pipe.execute())

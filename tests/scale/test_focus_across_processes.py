@@ -70,6 +70,8 @@ async def test_a_crashed_process_panels_stop_showing_and_focus_heals_after_redis
         await store.start()
     try:
         await crashed.add(7, 1, "legacy-tab")  # shows everything, until its process dies
+        await crashed.add(7, 3, "focused-tab")
+        await crashed.set_focus(7, "focused-tab", 300)
         await healthy.add(7, 2, "tab")
         await healthy.set_focus(7, "tab", 100)
         assert await observer.shows(7, 200)
@@ -77,7 +79,10 @@ async def test_a_crashed_process_panels_stop_showing_and_focus_heals_after_redis
         crashed._heartbeat.cancel()
         await observer.redis.delete(crashed._host_key(crashed.host_id))
         assert not await observer.shows(7, 200)
+        assert not await observer.shows(7, 300)
         assert await observer.shows(7, 100)
+        # The dead process's focus fields are cleared as they are found.
+        assert await observer.redis.hkeys(f"{prefix}:focus:7") == ["tab"]
 
         # Redis restarted empty: the next heartbeat writes the focus back with the socket.
         keys = [key async for key in observer.redis.scan_iter(f"{prefix}:*")]

@@ -36,12 +36,11 @@ async def two_processes(
 
 
 async def forget_presence(redis_url: str, prefix: str) -> None:
-    """Delete a test's presence keys, and check none is left."""
+    """Delete a test's presence keys."""
     cleanup = RedisPresenceStore(redis_url, prefix)
     keys = [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")]
     if keys:
         await cleanup.redis.delete(*keys)
-    assert [key async for key in cleanup.redis.scan_iter(f"{prefix}:*")] == []
     await cleanup.redis.aclose()
 
 

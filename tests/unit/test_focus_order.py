@@ -62,39 +62,45 @@ async def test_a_switch_before_the_socket_is_registered_overrides_the_handshake(
 
 async def test_writes_waiting_on_a_slow_store_end_with_the_newest() -> None:
     class SlowStore(LocalPresenceStore):
+        """Each write waits for its own release; the test releases the newest first."""
+
         def __init__(self) -> None:
             super().__init__()
-            self.gate = asyncio.Event()
-            self.written: list[int | None] = []
+            self.gates: list[asyncio.Event] = []
+            self.slow = False
 
         async def set_focus(self, agent_id: int, sid: str, conversation_id: int | None) -> None:
-            await self.gate.wait()
-            self.written.append(conversation_id)
+            if self.slow:
+                gate = asyncio.Event()
+                self.gates.append(gate)
+                await gate.wait()
             await super().set_focus(agent_id, sid, conversation_id)
 
     store = SlowStore()
     presence = _presence(store)
     presence.open_focus("tab", NOT_SAID)
-    store.gate.set()
     await presence.connected(_actor(), "tab")
-    store.gate.clear()
-    first = asyncio.create_task(presence.focus(AGENT, "tab", 100, presence.focus_ticket("tab")))
-    await asyncio.sleep(0)
-    second = asyncio.create_task(presence.focus(AGENT, "tab", 200, presence.focus_ticket("tab")))
-    third = asyncio.create_task(presence.focus(AGENT, "tab", None, presence.focus_ticket("tab")))
-    await asyncio.sleep(0)
-    store.gate.set()
-    await asyncio.gather(first, second, third)
-    assert store.written[-1] is None
-    assert await _shown(store) == []
+    store.slow = True
+    writes = [
+        asyncio.create_task(presence.focus(AGENT, "tab", chat, presence.focus_ticket("tab")))
+        for chat in (100, 200, None)
+    ]
+    for _ in range(20):
+        await asyncio.sleep(0)
+    while not all(task.done() for task in writes):
+        for gate in reversed(store.gates):
+            gate.set()
+        await asyncio.sleep(0)
+    assert await _shown(store) == []  # None, the newest: no chat open
 
 
-async def test_a_socket_gone_takes_no_more_focus() -> None:
+async def test_a_socket_gone_before_it_registered_is_not_counted() -> None:
     store = LocalPresenceStore()
     presence = _presence(store)
     presence.open_focus("tab", 100)
-    await presence.connected(_actor(), "tab")
+    # The socket dropped while its catch-up waited: `disconnected` ran before `connected`.
     await presence.disconnected(AGENT, 1, "tab")
+    await presence.connected(_actor(), "tab")
+    assert await store.count(AGENT) == 0
     assert presence.focus_ticket("tab") is None
-    await presence.focus(AGENT, "tab", 200, 5)
-    assert await _shown(store) == []
+    assert not await presence.focus(AGENT, "tab", 200, 5)

@@ -127,7 +127,7 @@ async def test_one_trip_per_statement_and_none_for_a_rollback_of_nothing(
 
 
 async def test_text_rollbacks_savepoints_and_streamed_results_keep_sqlite_in_step(
-    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+    engine: AsyncEngine,
 ) -> None:
     async with engine.connect() as conn:
         # A nested transaction (SAVEPOINT) rolled back keeps the outer one's rows.

@@ -2,6 +2,7 @@
 // and not for chats in the background, and finds them afresh when I open one. A new socket says
 // it in its handshake, so a reconnect needs no event.
 import { AgentEvent } from '../shared/events';
+import type { Ack } from '../shared/types';
 import type { DeskState, DeskStore } from './deskState';
 
 /** The open chat, unless it has ended (an ended chat stays open until dismissed). */
@@ -11,10 +12,11 @@ export function openChat(s: DeskState): number | null {
 }
 
 const RETRY_MS = 1000;
+const RETRIED = new Set(['rate_limited', 'timeout', 'unavailable']);
 
 interface FocusLink {
   readonly connected: boolean;
-  request(event: string, payload: unknown): Promise<{ ok: boolean }>;
+  request(event: string, payload: unknown): Promise<Ack>;
 }
 
 export class FocusReporter {
@@ -44,16 +46,21 @@ export class FocusReporter {
     const now = openChat(this.store.state);
     if (now === this.told) return;
     this.told = now;
-    const refused = () => {
-      if (this.told !== now) return;
+    // Only a refusal that may pass later is tried again (a second on): too fast, no answer, the
+    // database briefly away. Any other (the chat is gone) stands until the open chat changes.
+    const refused = (code: string) => {
+      if (this.told !== now || !RETRIED.has(code)) return;
       this.told = undefined;
       this.retry = window.setTimeout(() => {
         this.retry = undefined;
         this.update();
       }, RETRY_MS);
     };
-    void link.request(AgentEvent.focus, { conversation_id: now }).then((ack) => {
-      if (!ack.ok) refused();
-    }, refused);
+    void link.request(AgentEvent.focus, { conversation_id: now }).then(
+      (ack) => {
+        if (!ack.ok) refused(ack.error.code);
+      },
+      () => refused('timeout'),
+    );
   }
 }
