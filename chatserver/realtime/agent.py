@@ -53,7 +53,8 @@ from chatserver.realtime import events
 from chatserver.realtime.acks import acked, refused_connection
 from chatserver.realtime.connection import after_connect
 from chatserver.services.auth import AuthenticatedAgent, AuthService
-from chatserver.services.presence import NOT_SAID, AgentPresence
+from chatserver.services.presence import AgentPresence
+from chatserver.services.presence_store import EVERY_CHAT
 from chatserver.views.conversations import ConversationViews
 from chatserver.views.queue import QueueViews
 
@@ -144,7 +145,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                     log.exception("suggestions for chat %s failed", chat["conversation"]["id"])
 
         # Before any event of the socket can arrive: its `focus` events are numbered after this.
-        self.desk.presence.open_focus(sid, focus if says_focus else NOT_SAID)
+        self.desk.presence.open_focus(sid, focus if says_focus else EVERY_CHAT)
         self._focus_buckets[sid] = chat_switches()
         after_connect(self.server, sid, self.namespace, catch_up)
 

@@ -10,11 +10,9 @@ processes takes nothing away. A sweep finds agents marked present with no live c
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Final
 
 from sqlalchemy import select
 
@@ -22,7 +20,7 @@ from chatserver.actions.checks import SUPERVISING_ROLES
 from chatserver.db.engine import Database
 from chatserver.db.models import Agent
 from chatserver.services.auth import AuthenticatedAgent
-from chatserver.services.presence_store import PresenceStore
+from chatserver.services.presence_store import EveryChat, PresenceStore
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +48,6 @@ async def shows_chat(store: PresenceStore, agent_id: int, conversation_id: int) 
     except Exception:
         log.warning("presence store unreachable; finding suggestions for agent %s", agent_id)
         return True
-
-
-class NotSaid(enum.Enum):
-    """A handshake without `focus`: the socket shows every chat."""
-
-    token = 0
-
-
-NOT_SAID: Final = NotSaid.token
 
 
 @dataclass
@@ -132,11 +121,11 @@ class AgentPresence:
     # checks finish in the other order, or a `focus` that overtakes the handshake's own while
     # the socket is being registered, must not leave the older chat recorded.
 
-    def open_focus(self, sid: str, conversation_id: int | NotSaid | None) -> None:
+    def open_focus(self, sid: str, conversation_id: int | EveryChat | None) -> None:
         """At connect, before any event of the socket: the handshake's focus is ticket 0. Also
         marks the socket as live here until `disconnected`."""
         state = self._focus[sid] = _FocusState()
-        if not isinstance(conversation_id, NotSaid):
+        if not isinstance(conversation_id, EveryChat):  # EVERY_CHAT: the handshake said none
             state.wanted = (0, conversation_id)
 
     def focus_ticket(self, sid: str) -> int | None:

@@ -7,8 +7,8 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any, cast
 
-from chatserver.services.presence import NOT_SAID, AgentPresence
-from chatserver.services.presence_store import LocalPresenceStore
+from chatserver.services.presence import AgentPresence
+from chatserver.services.presence_store import EVERY_CHAT, LocalPresenceStore
 
 AGENT = 7
 
@@ -41,7 +41,7 @@ async def _shown(store: LocalPresenceStore) -> list[int]:
 async def test_the_newest_switch_stays_when_an_older_one_finishes_last() -> None:
     store = LocalPresenceStore()
     presence = _presence(store)
-    presence.open_focus("tab", NOT_SAID)
+    presence.open_focus("tab", EVERY_CHAT)
     await presence.connected(_actor(), "tab")
     assert await _shown(store) == [100, 200, 300]  # never said: every chat
     to_b, to_c = presence.focus_ticket("tab"), presence.focus_ticket("tab")
@@ -78,7 +78,7 @@ async def test_writes_waiting_on_a_slow_store_end_with_the_newest() -> None:
 
     store = SlowStore()
     presence = _presence(store)
-    presence.open_focus("tab", NOT_SAID)
+    presence.open_focus("tab", EVERY_CHAT)
     await presence.connected(_actor(), "tab")
     store.slow = True
     writes = [
