@@ -193,9 +193,13 @@ def main(argv: list[str] | None = None) -> int:
 
             from chatserver.api.uploads import AccessLogWithoutMediaSignatures
             from chatserver.app import build_app
+            from chatserver.heap import freeze_startup_heap, tune_collector
 
             _raise_open_file_limit()
+            tune_collector()
             app = build_app(settings)
+            # After the app's own start-up (FAQ indexes warmed): what it built lives for good.
+            app.on_startup.append(freeze_startup_heap)
             _print_urls(settings)
             web.run_app(
                 app,
