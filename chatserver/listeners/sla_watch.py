@@ -1,8 +1,9 @@
 """The SLA watch: every tick, fire the warnings and breaches that came due and hand on chats
 left unanswered past the shop's limit.
 
-Nothing is kept in memory: each tick derives the clocks from the stored times and compares
-them with the stored alert rows, so a restart in the middle neither loses nor repeats one.
+Each tick derives the clocks from the stored times and compares them with the stored alert
+rows, so a restart in the middle neither loses nor repeats one (views/sla_due.py remembers
+only which chats cannot have anything due yet).
 With Redis, only the process holding the leader lock ticks (services/leader.py).
 """
 
@@ -17,7 +18,7 @@ from chatserver.actions.sla import SlaActions
 from chatserver.db.engine import Database
 from chatserver.db.models import utcnow
 from chatserver.services.leader import Leadership
-from chatserver.views.sla import due_now
+from chatserver.views.sla_due import DueChats
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class SlaWatch:
         self.tick_seconds = tick_seconds
         self.clock = clock
         self._task: asyncio.Task[None] | None = None
+        self._due = DueChats()
 
     def start(self) -> None:
         if self.tick_seconds > 0:
@@ -64,8 +66,7 @@ class SlaWatch:
         if not await self.lock.hold():
             return None
         at = now or self.clock()
-        async with self.db.sessions() as session:
-            alerting, unanswered = await due_now(session, at)
+        alerting, unanswered = await self._due.scan(self.db, at)
         for conversation_id in unanswered:
             try:
                 await self.actions.do_reassign_unanswered(conversation_id, at)

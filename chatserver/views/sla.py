@@ -8,7 +8,6 @@ group's, else the shop's, else the manuals' defaults) and its shop's service cal
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -50,32 +49,6 @@ class ClockedChat(Protocol):
     def first_response_at(self) -> datetime | None: ...
     @property
     def awaiting_since(self) -> datetime | None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class OpenChat:
-    id: int
-    shop_id: int
-    group_id: int | None
-    status: str
-    handoff_reason: str | None
-    queued_at: datetime | None
-    assigned_at: datetime | None
-    first_response_at: datetime | None
-    awaiting_since: datetime | None
-
-
-_OPEN_CHAT_COLUMNS = (
-    Conversation.id,
-    Conversation.shop_id,
-    Conversation.group_id,
-    Conversation.status,
-    Conversation.handoff_reason,
-    Conversation.queued_at,
-    Conversation.assigned_at,
-    Conversation.first_response_at,
-    Conversation.awaiting_since,
-)
 
 
 def policy_of(row: SlaPolicyRow) -> SlaPolicy:
@@ -127,22 +100,33 @@ def times_of(conversation: ClockedChat) -> sla.ChatTimes:
     )
 
 
+Rules = tuple[SlaPolicy, ServiceCalendar]
+RulesKey = tuple[int, int | None, bool]
+
+
+def rules_key(conversation: ClockedChat) -> RulesKey:
+    """What a chat's rules depend on: its shop, its group, and whether it is a 留言."""
+    left_message = conversation.handoff_reason == LEAVE_MESSAGE_REASON
+    return (conversation.shop_id, conversation.group_id, left_message)
+
+
+async def rules_of(session: AsyncSession, conversation: ClockedChat) -> Rules:
+    """The policy a chat is held to and the calendar its clocks count over. Cached for the
+    session: a queue of a hundred chats reads its policies once."""
+    cache: dict[RulesKey, Rules] = session.info.setdefault("sla_policies", {})
+    key = rules_key(conversation)
+    if key not in cache:
+        shop_id, group_id, left_message = key
+        policy = await policy_for(session, shop_id, group_id)
+        calendar = await calendar_for(session, shop_id, policy, left_message=left_message)
+        cache[key] = (policy, calendar)
+    return cache[key]
+
+
 async def clocks_of(
     session: AsyncSession, conversation: ClockedChat, now: datetime
 ) -> tuple[SlaPolicy, list[sla.Clock]]:
-    # Cached for the session: a queue of a hundred chats reads its policies once.
-    cache: dict[tuple[int, int | None, bool], tuple[SlaPolicy, ServiceCalendar]] = (
-        session.info.setdefault("sla_policies", {})
-    )
-    left_message = conversation.handoff_reason == LEAVE_MESSAGE_REASON
-    key = (conversation.shop_id, conversation.group_id, left_message)
-    if key not in cache:
-        policy = await policy_for(session, conversation.shop_id, conversation.group_id)
-        calendar = await calendar_for(
-            session, conversation.shop_id, policy, left_message=left_message
-        )
-        cache[key] = (policy, calendar)
-    policy, calendar = cache[key]
+    policy, calendar = await rules_of(session, conversation)
     return policy, sla.running_clocks(times_of(conversation), policy, calendar, now)
 
 
@@ -195,16 +179,6 @@ async def fired_alerts(
     return fired
 
 
-async def open_conversations(session: AsyncSession) -> list[OpenChat]:
-    """Every chat a person owes an answer to or is serving: the ones with clocks. Plain rows
-    of the columns the clocks need, not ORM objects: the watch reads them all every second,
-    and a thousand open chats cost it a few milliseconds instead of tens."""
-    rows = await session.execute(
-        select(*_OPEN_CHAT_COLUMNS).where(Conversation.status.in_(("queued", "assigned")))
-    )
-    return [OpenChat(*row) for row in rows]
-
-
 async def warning_recipients(session: AsyncSession, conversation: Conversation) -> list[int]:
     """The owning agent; while queued, the agents of the chat's group (all the shop's staff
     when it has none)."""
@@ -239,27 +213,6 @@ def unanswered_for(conversation: ClockedChat, now: datetime) -> float | None:
         return None
     since = max(conversation.awaiting_since, conversation.assigned_at)
     return (now - since).total_seconds()
-
-
-async def due_now(session: AsyncSession, now: datetime) -> tuple[list[int], list[int]]:
-    """The open chats with an SLA alert due, and the assigned ones unanswered past the shop's
-    re-assignment limit."""
-    conversations = await open_conversations(session)
-    fired = await fired_alerts(session, [c.id for c in conversations])
-    limits: dict[int, int | None] = {}
-    alerts: list[int] = []
-    reassign: list[int] = []
-    for conversation in conversations:
-        _policy, clocks = await clocks_of(session, conversation, now)
-        if sla.due_alerts(clocks, fired[conversation.id]):
-            alerts.append(conversation.id)
-        if conversation.shop_id not in limits:
-            limits[conversation.shop_id] = await reassign_limit(session, conversation.shop_id)
-        limit = limits[conversation.shop_id]
-        waited = unanswered_for(conversation, now)
-        if conversation.status == "assigned" and limit and waited is not None and waited >= limit:
-            reassign.append(conversation.id)
-    return alerts, reassign
 
 
 async def policy_page(session: AsyncSession, shop_id: int) -> dict[str, Any]:

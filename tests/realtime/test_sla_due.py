@@ -1,0 +1,97 @@
+"""The SLA watch remembers chats that cannot have anything due yet (views/sla_due.py): a chat
+looked at early is still warned on time, and anything its clocks read that changes (the
+shop's policy, the re-assignment limit, a new unanswered message) counts at the next tick."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chatserver.db.models import utcnow
+from chatserver.db.sla import SlaPolicyRow
+from tests.conftest import LiveServer
+from tests.realtime.test_sla import _alerts, _reassign_after, _tick, _times, server
+
+__all__ = ["server"]  # the fixture, shared with test_sla.py
+
+
+async def _first_response_within(server: LiveServer, shop_id: int, seconds: int) -> None:
+    async with server.db.transaction() as tx:
+        tx.session.add(
+            SlaPolicyRow(
+                shop_id=shop_id,
+                group_id=None,
+                first_response_s=seconds,
+                next_response_s=3600,
+                resolution_s=48 * 3600,
+                warn_percent=75,
+                business_hours_only=False,
+                reassign_after_s=None,
+                updated_at=utcnow(),
+            )
+        )
+
+
+async def test_a_chat_looked_at_early_is_warned_on_time_and_held_to_a_tightened_policy(
+    server: LiveServer,
+) -> None:
+    supervisor = await server.agent("admin", "admin123", status="away")
+    agent = await server.agent(status="online")
+    visitor = await server.visitor()
+    await visitor.call("handoff", {})
+    conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+    chat = await _times(server, conversation_id)
+    assert chat.queued_at is not None
+    queued_at = chat.queued_at
+
+    for seconds in (5, 20, 44):
+        assert await _tick(server, queued_at + timedelta(seconds=seconds)) == 0
+    assert await _tick(server, queued_at + timedelta(seconds=46)) == 1
+    assert (await agent.wait_for("sla_warning"))["target_s"] == 60
+    assert await _tick(server, queued_at + timedelta(seconds=47)) == 0
+
+    # The shop now wants an answer within 40 s: at 48 s the chat is past it, though the
+    # default's breach (60 s) is still ahead.
+    await _first_response_within(server, chat.shop_id, 40)
+    assert await _tick(server, queued_at + timedelta(seconds=48)) == 1
+    breach = await supervisor.wait_for("sla_breach")
+    assert breach["conversation_id"] == conversation_id and breach["target_s"] == 40
+    assert [t for t, _ in await _alerts(server, conversation_id)] == ["sla_warning", "sla_breach"]
+
+
+async def test_a_new_unanswered_message_starts_a_clock_the_watch_sees(server: LiveServer) -> None:
+    agent = await server.agent(status="online")
+    visitor = await server.visitor()
+    await visitor.send("我要转人工")
+    conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+    assert (await agent.send(conversation_id, "您好，请问有什么可以帮您？"))["ok"]
+    await server.settle()
+    answered_at = utcnow()
+    # Nothing is owed: the chat is remembered as quiet for a long while.
+    assert await _tick(server, answered_at + timedelta(seconds=1)) == 0
+
+    await visitor.send("我的快递三天没动了")
+    await server.settle()
+    asked = (await _times(server, conversation_id)).awaiting_since
+    assert asked is not None
+    assert await _tick(server, asked + timedelta(seconds=46)) == 1
+    assert (await agent.wait_for("sla_warning"))["kind"] == "next_response"
+
+
+async def test_a_quiet_chat_is_handed_on_once_the_shop_asks_for_it(server: LiveServer) -> None:
+    await server.add_agent("xiaoli", "小丽")
+    first = await server.agent(status="online")
+    second = await server.agent("xiaoli", "secret123", status="online")
+    visitor = await server.visitor()
+    await visitor.call("handoff", {})
+    await server.settle()
+    conversation_id = visitor.session["conversation_id"]
+    chat = await _times(server, conversation_id)
+    assert chat.assigned_at is not None and chat.agent_id is not None
+    owner, other = (first, second) if chat.agent_id == first.agent["id"] else (second, first)
+    # Looked at with no limit set: nothing due before the first response's warning (45 s).
+    assert await _tick(server, chat.assigned_at + timedelta(seconds=10)) == 0
+
+    await _reassign_after(server, chat.shop_id, 20)
+    await _tick(server, chat.assigned_at + timedelta(seconds=21))
+    assert (await owner.wait_for("unassigned"))["reason"] == "unanswered"
+    await other.wait_for("assigned", lambda a: a["conversation"]["id"] == conversation_id)
