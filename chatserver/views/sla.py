@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.models import Agent, Conversation, ConversationEvent, Group, GroupMember
@@ -155,6 +155,19 @@ async def sla_dict(
     }
 
 
+# Built once: an `in_()` built per call leaves reference cycles in SQLAlchemy's bind parameters
+# for the collector, and the watch fires alerts in bursts (docs/benchmarks.md, session 11).
+_FIRED_ALERTS = select(
+    ConversationEvent.conversation_id, ConversationEvent.type, ConversationEvent.data
+).where(
+    ConversationEvent.conversation_id.in_(bindparam("ids", expanding=True)),
+    ConversationEvent.type.in_(SLA_EVENT_TYPES),
+)
+_SUPERVISORS = select(Agent.id).where(
+    Agent.shop_id == bindparam("shop_id"), Agent.role.in_(SUPERVISING)
+)
+
+
 async def fired_alerts(
     session: AsyncSession, conversation_ids: Iterable[int]
 ) -> dict[int, set[tuple[str, str, str]]]:
@@ -163,14 +176,8 @@ async def fired_alerts(
     fired: dict[int, set[tuple[str, str, str]]] = {cid: set() for cid in ids}
     if not ids:
         return fired
-    rows = await session.execute(
-        select(
-            ConversationEvent.conversation_id, ConversationEvent.type, ConversationEvent.data
-        ).where(
-            ConversationEvent.conversation_id.in_(ids),
-            ConversationEvent.type.in_(SLA_EVENT_TYPES),
-        )
-    )
+    connection = await session.connection()
+    rows = await connection.execute(_FIRED_ALERTS, {"ids": ids})
     for conversation_id, type_, data in rows:
         started = data.get("started_at") if isinstance(data, dict) else None
         if started:
@@ -193,11 +200,8 @@ async def warning_recipients(session: AsyncSession, conversation: Conversation) 
 
 
 async def supervisors(session: AsyncSession, shop_id: int) -> list[int]:
-    return sorted(
-        await session.scalars(
-            select(Agent.id).where(Agent.shop_id == shop_id, Agent.role.in_(SUPERVISING))
-        )
-    )
+    connection = await session.connection()
+    return sorted(await connection.scalars(_SUPERVISORS, {"shop_id": shop_id}))
 
 
 async def reassign_limit(session: AsyncSession, shop_id: int) -> int | None:
