@@ -171,7 +171,8 @@ _SUPERVISORS = select(Agent.id).where(
 async def fired_alerts(
     session: AsyncSession, conversation_ids: Iterable[int]
 ) -> dict[int, set[tuple[str, str, str]]]:
-    """The SLA alerts already stored, per conversation, as domain/sla.py's alert keys."""
+    """The SLA alerts already stored, per conversation, as domain/sla.py's alert keys. Read on
+    the session's connection: an alert added to the session and not flushed is not seen."""
     ids = list(conversation_ids)
     fired: dict[int, set[tuple[str, str, str]]] = {cid: set() for cid in ids}
     if not ids:

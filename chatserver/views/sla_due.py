@@ -8,8 +8,10 @@ until then, while nothing its clocks read has changed (its stored times, its pol
 calendar, its shop's re-assignment limit), it costs a comparison. Service hours only ever
 slow a clock down, so that moment is never late.
 
-The memory is a shortcut, never the record: it starts empty (a restart, a new leader), and
-whatever is due is still decided from the stored times and the stored alert rows.
+The memory is a shortcut, never the record: whatever is due is still decided from the stored
+times and the stored alert rows. It starts empty in a new process; a process that loses and
+regains the lead keeps it, which is sound because a remembered chat depends only on what it
+compares and on stored alerts, and alert rows are never deleted.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import select
 from chatserver.db.base import Base
 from chatserver.db.engine import Database
 from chatserver.domain import sla, states
+from chatserver.domain.business_hours import ServiceCalendar
 from chatserver.views.sla import (
     Rules,
     RulesKey,
@@ -85,15 +88,24 @@ class _Quiet:
         )
 
 
-def _next_threshold(clocks: list[sla.Clock], now: datetime) -> datetime | None:
-    """The earliest moment a clock could pass a threshold it has not reached yet."""
+def _next_threshold(
+    clocks: list[sla.Clock], calendar: ServiceCalendar, now: datetime
+) -> datetime | None:
+    """The earliest moment a clock could pass a threshold it has not reached yet: counted from
+    the next opening while the calendar is closed (a chat just short of its warning at closing
+    time is not looked at every second all night)."""
     ahead = [
         threshold - clock.elapsed_s
         for clock in clocks
         for threshold in (clock.warn_s, clock.target_s)
         if clock.elapsed_s < threshold
     ]
-    return now + timedelta(seconds=min(ahead)) if ahead else None
+    if not ahead:
+        return None
+    counting_from = now if clocks[0].running else calendar.next_open(now)
+    if counting_from is None:
+        return None  # never open again: only a changed calendar can move the clocks
+    return counting_from + timedelta(seconds=min(ahead))
 
 
 def _earlier(first: datetime | None, second: datetime) -> datetime:
@@ -141,7 +153,7 @@ class DueChats:
                 await asyncio.sleep(0)
             policy, calendar = chat_rules
             clocks = sla.running_clocks(times_of(chat), policy, calendar, now)
-            until = _next_threshold(clocks, now)
+            until = _next_threshold(clocks, calendar, now)
             overdue = False
             waited = unanswered_for(chat, now)
             if chat.status == states.ASSIGNED and limit and waited is not None:

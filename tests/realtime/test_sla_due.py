@@ -4,31 +4,45 @@ shop's policy, the re-assignment limit, a new unanswered message) counts at the 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import asdict
+from datetime import date, timedelta
+from typing import Any
 
+import pytest
+from sqlalchemy import select
+
+from chatserver.db.hours import ShopHours
 from chatserver.db.models import utcnow
 from chatserver.db.sla import SlaPolicyRow
+from chatserver.domain import sla
+from chatserver.domain.business_hours import ServiceCalendar
+from chatserver.domain.hours_settings import calendar_wire
+from chatserver.domain.sla_policy import SHOP_DEFAULT
+from chatserver.views.sla_due import DueChats
 from tests.conftest import LiveServer
-from tests.realtime.test_sla import _alerts, _reassign_after, _tick, _times, server
+from tests.realtime.test_sla import _alerts, _tick, _times, server
 
 __all__ = ["server"]  # the fixture, shared with test_sla.py
 
 
-async def _first_response_within(server: LiveServer, shop_id: int, seconds: int) -> None:
+async def _shop_policy(server: LiveServer, shop_id: int, **changes: Any) -> None:
+    """The shop's own policy row: the defaults with `changes` (written over an earlier one)."""
     async with server.db.transaction() as tx:
-        tx.session.add(
-            SlaPolicyRow(
-                shop_id=shop_id,
-                group_id=None,
-                first_response_s=seconds,
-                next_response_s=3600,
-                resolution_s=48 * 3600,
-                warn_percent=75,
-                business_hours_only=False,
-                reassign_after_s=None,
-                updated_at=utcnow(),
+        row = await tx.session.scalar(
+            select(SlaPolicyRow).where(
+                SlaPolicyRow.shop_id == shop_id, SlaPolicyRow.group_id.is_(None)
             )
         )
+        if row is None:
+            row = SlaPolicyRow(shop_id=shop_id, group_id=None, **asdict(SHOP_DEFAULT))
+            tx.session.add(row)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.updated_at = utcnow()
+
+
+async def _first_response_within(server: LiveServer, shop_id: int, seconds: int) -> None:
+    await _shop_policy(server, shop_id, first_response_s=seconds)
 
 
 async def test_a_chat_looked_at_early_is_warned_on_time_and_held_to_a_tightened_policy(
@@ -88,10 +102,55 @@ async def test_a_quiet_chat_is_handed_on_once_the_shop_asks_for_it(server: LiveS
     chat = await _times(server, conversation_id)
     assert chat.assigned_at is not None and chat.agent_id is not None
     owner, other = (first, second) if chat.agent_id == first.agent["id"] else (second, first)
-    # Looked at with no limit set: nothing due before the first response's warning (45 s).
+    # The shop's own policy, the defaults' numbers, no limit: nothing due before the first
+    # response's warning (45 s), so the chat is remembered as quiet.
+    await _shop_policy(server, chat.shop_id)
     assert await _tick(server, chat.assigned_at + timedelta(seconds=10)) == 0
 
-    await _reassign_after(server, chat.shop_id, 20)
+    # Only the limit changes (the clocks' policy does not).
+    await _shop_policy(server, chat.shop_id, reassign_after_s=20)
     await _tick(server, chat.assigned_at + timedelta(seconds=21))
     assert (await owner.wait_for("unassigned"))["reason"] == "unanswered"
     await other.wait_for("assigned", lambda a: a["conversation"]["id"] == conversation_id)
+
+
+async def test_a_chat_is_computed_again_only_when_something_its_clocks_read_changes(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed: list[int] = []
+    running_clocks = sla.running_clocks
+
+    def counted(times: sla.ChatTimes, *rules: Any) -> list[sla.Clock]:
+        computed.append(1)
+        return running_clocks(times, *rules)
+
+    monkeypatch.setattr(sla, "running_clocks", counted)
+    agent = await server.agent(status="online")
+    visitor = await server.visitor()
+    await visitor.call("handoff", {})
+    conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
+    chat = await _times(server, conversation_id)
+    assert chat.queued_at is not None
+    watch = DueChats()
+    at = chat.queued_at + timedelta(seconds=5)
+
+    async def scans_computing() -> int:
+        computed.clear()
+        for seconds in (0, 1):
+            assert await watch.scan(server.db, at + timedelta(seconds=seconds)) == ([], [])
+        return len(computed)
+
+    assert await scans_computing() == 1  # the first scan only
+    assert await scans_computing() == 0
+    await _shop_policy(server, chat.shop_id, business_hours_only=True)
+    assert await scans_computing() == 1
+    async with server.db.transaction() as tx:  # the calendar alone changes: a holiday
+        holiday = ServiceCalendar(holidays=frozenset({date(2030, 1, 1)}))
+        tx.session.add(ShopHours(shop_id=chat.shop_id, settings=calendar_wire(holiday)))
+    assert await scans_computing() == 1
+    await _shop_policy(server, chat.shop_id, reassign_after_s=600)
+    assert await scans_computing() == 1
+    assert (await agent.send(conversation_id, "您好，请问有什么可以帮您？"))["ok"]
+    await server.settle()
+    assert await scans_computing() == 1
+    assert await scans_computing() == 0

@@ -30,13 +30,15 @@ def test_run_tunes_the_collector_and_freezes_the_heap_after_the_apps_own_start_u
 ) -> None:
     started: list[web.Application] = []
 
-    def run_app(app: web.Application, **_options: Any) -> None:
+    def run_app(app: web.Application, **options: Any) -> None:
         started.append(app)
+        options["loop"].close()
 
     monkeypatch.setattr(web, "run_app", run_app)
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}")
     monkeypatch.setenv("CHATSERVER_DATA_DIR", str(tmp_path / "data"))
     assert main(["run", "--port", "0"]) == 0
+    assert gc.get_freeze_count() == 0  # not before the app has started
     assert gc.get_threshold() == (
         heap.YOUNG_OBJECTS,
         heap.YOUNG_BEFORE_MIDDLE,
