@@ -202,19 +202,29 @@ async def test_a_restart_in_the_middle_neither_loses_nor_repeats_an_alert(
         ]
 
 
-async def test_an_unanswered_chat_goes_to_another_agent_when_the_shop_asks_for_it(
+async def _served_with_another_agent_free(
     server: LiveServer,
-) -> None:
+) -> tuple[AgentClient, AgentClient, Any, Conversation]:
+    """A shopper's chat assigned to one of two online agents: (its agent, the other, the
+    shopper, the chat as stored)."""
     await server.add_agent("xiaoli", "小丽")
     first = await server.agent(status="online")
     second = await server.agent("xiaoli", "secret123", status="online")
     visitor = await server.visitor()
     await visitor.call("handoff", {})
     await server.settle()
-    conversation_id = visitor.session["conversation_id"]
-    chat = await _times(server, conversation_id)
+    chat = await _times(server, visitor.session["conversation_id"])
     assert chat.assigned_at is not None and chat.agent_id is not None
     owner, other = (first, second) if chat.agent_id == first.agent["id"] else (second, first)
+    return owner, other, visitor, chat
+
+
+async def test_an_unanswered_chat_goes_to_another_agent_when_the_shop_asks_for_it(
+    server: LiveServer,
+) -> None:
+    owner, other, visitor, chat = await _served_with_another_agent_free(server)
+    conversation_id = chat.id
+    assert chat.assigned_at is not None
 
     # Off by default: nothing moves however long the agent stays silent.
     assert await _tick(server, chat.assigned_at + timedelta(seconds=600)) is not None

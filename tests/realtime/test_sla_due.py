@@ -5,22 +5,28 @@ shop's policy, the re-assignment limit, a new unanswered message) counts at the 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from chatserver.db.hours import ShopHours
-from chatserver.db.models import utcnow
+from chatserver.db.models import Conversation, utcnow
 from chatserver.db.sla import SlaPolicyRow
 from chatserver.domain import sla
 from chatserver.domain.business_hours import ServiceCalendar
 from chatserver.domain.hours_settings import calendar_wire
 from chatserver.domain.sla_policy import SHOP_DEFAULT
 from chatserver.views.sla_due import DueChats
-from tests.conftest import LiveServer
-from tests.realtime.test_sla import _alerts, _tick, _times, server
+from tests.conftest import AgentClient, LiveServer
+from tests.realtime.test_sla import (
+    _alerts,
+    _served_with_another_agent_free,
+    _tick,
+    _times,
+    server,
+)
 
 __all__ = ["server"]  # the fixture, shared with test_sla.py
 
@@ -45,17 +51,24 @@ async def _first_response_within(server: LiveServer, shop_id: int, seconds: int)
     await _shop_policy(server, shop_id, first_response_s=seconds)
 
 
-async def test_a_chat_looked_at_early_is_warned_on_time_and_held_to_a_tightened_policy(
-    server: LiveServer,
-) -> None:
-    supervisor = await server.agent("admin", "admin123", status="away")
+async def _handed_to_an_agent(server: LiveServer) -> tuple[AgentClient, Conversation, datetime]:
+    """A shopper who pressed 转人工, assigned to the demo agent: (the agent, the chat as
+    stored, when it was queued)."""
     agent = await server.agent(status="online")
     visitor = await server.visitor()
     await visitor.call("handoff", {})
     conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
     chat = await _times(server, conversation_id)
     assert chat.queued_at is not None
-    queued_at = chat.queued_at
+    return agent, chat, chat.queued_at
+
+
+async def test_a_chat_looked_at_early_is_warned_on_time_and_held_to_a_tightened_policy(
+    server: LiveServer,
+) -> None:
+    supervisor = await server.agent("admin", "admin123", status="away")
+    agent, chat, queued_at = await _handed_to_an_agent(server)
+    conversation_id = chat.id
 
     for seconds in (5, 20, 44):
         assert await _tick(server, queued_at + timedelta(seconds=seconds)) == 0
@@ -92,16 +105,8 @@ async def test_a_new_unanswered_message_starts_a_clock_the_watch_sees(server: Li
 
 
 async def test_a_quiet_chat_is_handed_on_once_the_shop_asks_for_it(server: LiveServer) -> None:
-    await server.add_agent("xiaoli", "小丽")
-    first = await server.agent(status="online")
-    second = await server.agent("xiaoli", "secret123", status="online")
-    visitor = await server.visitor()
-    await visitor.call("handoff", {})
-    await server.settle()
-    conversation_id = visitor.session["conversation_id"]
-    chat = await _times(server, conversation_id)
-    assert chat.assigned_at is not None and chat.agent_id is not None
-    owner, other = (first, second) if chat.agent_id == first.agent["id"] else (second, first)
+    owner, other, _visitor, chat = await _served_with_another_agent_free(server)
+    assert chat.assigned_at is not None
     # The shop's own policy, the defaults' numbers, no limit: nothing due before the first
     # response's warning (45 s), so the chat is remembered as quiet.
     await _shop_policy(server, chat.shop_id)
@@ -111,7 +116,7 @@ async def test_a_quiet_chat_is_handed_on_once_the_shop_asks_for_it(server: LiveS
     await _shop_policy(server, chat.shop_id, reassign_after_s=20)
     await _tick(server, chat.assigned_at + timedelta(seconds=21))
     assert (await owner.wait_for("unassigned"))["reason"] == "unanswered"
-    await other.wait_for("assigned", lambda a: a["conversation"]["id"] == conversation_id)
+    await other.wait_for("assigned", lambda a: a["conversation"]["id"] == chat.id)
 
 
 async def test_a_chat_is_computed_again_only_when_something_its_clocks_read_changes(
@@ -125,14 +130,10 @@ async def test_a_chat_is_computed_again_only_when_something_its_clocks_read_chan
         return running_clocks(times, *rules)
 
     monkeypatch.setattr(sla, "running_clocks", counted)
-    agent = await server.agent(status="online")
-    visitor = await server.visitor()
-    await visitor.call("handoff", {})
-    conversation_id = (await agent.wait_for("assigned"))["conversation"]["id"]
-    chat = await _times(server, conversation_id)
-    assert chat.queued_at is not None
+    agent, chat, queued_at = await _handed_to_an_agent(server)
+    conversation_id = chat.id
     watch = DueChats()
-    at = chat.queued_at + timedelta(seconds=5)
+    at = queued_at + timedelta(seconds=5)
 
     async def scans_computing() -> int:
         computed.clear()
