@@ -134,15 +134,40 @@ async def _seed_demo(settings: Settings) -> str:
     return f"演示店铺 {settings.demo_shop}：{'已创建' if report.shop_created else '已存在'}；新账号：{made}"
 
 
-def _print_urls(settings: Settings) -> None:
+async def _demo_shop_exists(settings: Settings) -> bool:
+    from sqlalchemy import select
+
+    from chatserver.db.engine import Database
+    from chatserver.db.models import Shop
+
+    db = Database(settings.database_url)
+    try:
+        async with db.sessions() as session:
+            found = await session.scalar(select(Shop.id).where(Shop.slug == settings.demo_shop))
+    finally:
+        await db.dispose()
+    return found is not None
+
+
+def _print_urls(settings: Settings, *, demo: bool) -> None:
+    """Where to go; the demo page and logins only where `seed-demo` made them (a production
+    process started by the Procfile has neither)."""
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
     base = f"http://{host}:{settings.port}"
+    if demo:
+        pages = (
+            f"  演示店铺（顾客窗口）: {base}/demo/\n"
+            f"  客服工作台:          {base}/agent/   登录 agent / agent123\n"
+            f"  管理后台:            {base}/admin/   登录 admin / admin123\n"
+        )
+    else:
+        pages = (
+            f"  客服工作台:          {base}/agent/\n"
+            f"  管理后台:            {base}/admin/\n"
+            "  （尚无演示店铺：python -m chatserver seed-demo 可创建演示店铺和演示账号）\n"
+        )
     print(
-        "\nchatserver 已启动\n"
-        f"  演示店铺（顾客窗口）: {base}/demo/\n"
-        f"  客服工作台:          {base}/agent/   登录 agent / agent123\n"
-        f"  管理后台:            {base}/admin/   登录 admin / admin123\n"
-        f"  健康检查:            {base}/healthz\n"
+        "\nchatserver 已启动\n" + pages + f"  健康检查:            {base}/healthz\n"
         # Someone trying the demo at night would otherwise meet only the 留言 form and wonder.
         "  客服按店铺营业时间接待（默认每天 09:00–23:00 北京时间）；其余时间顾客看到留言表单，\n"
         "  可在管理后台「营业时间」修改\n",
@@ -200,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             app = build_app(settings)
             # After the app's own start-up (FAQ indexes warmed): what it built lives for good.
             app.on_startup.append(freeze_startup_heap)
-            _print_urls(settings)
+            _print_urls(settings, demo=asyncio.run(_demo_shop_exists(settings)))
             web.run_app(
                 app,
                 loop=_event_loop(settings),

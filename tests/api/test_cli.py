@@ -172,3 +172,37 @@ def test_an_unknown_event_loop_is_a_clear_configuration_error(tmp_path: Path) ->
     assert chosen.event_loop == "asyncio"
     with pytest.raises(ConfigError, match="CHATSERVER_EVENT_LOOP"):
         load_settings(env | {"CHATSERVER_EVENT_LOOP": "trio"}, host="127.0.0.1", port=0)
+
+
+def _run_banner(env: dict[str, str]) -> str:
+    """What `run` prints before it serves, the process stopped right after."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chatserver", "run", "--port", "0"],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if "健康检查" in line:
+                break
+        return "".join(lines)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_run_shows_the_demo_page_and_logins_only_once_the_demo_shop_exists(
+    cli_env: dict[str, str],
+) -> None:
+    fresh = _run_banner(cli_env)
+    assert "/agent/" in fresh and "/healthz" in fresh
+    assert "/demo/" not in fresh and "agent123" not in fresh
+    assert "seed-demo" in fresh
+    assert run_cli("seed-demo", env=cli_env).returncode == 0
+    seeded = _run_banner(cli_env)
+    assert "/demo/" in seeded and "agent / agent123" in seeded and "admin / admin123" in seeded
