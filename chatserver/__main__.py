@@ -134,38 +134,56 @@ async def _seed_demo(settings: Settings) -> str:
     return f"演示店铺 {settings.demo_shop}：{'已创建' if report.shop_created else '已存在'}；新账号：{made}"
 
 
-async def _demo_shop_exists(settings: Settings) -> bool:
+async def _demo_logins(settings: Settings) -> tuple[bool, dict[str, str]]:
+    """Whether the demo shop exists, and which of `seed-demo`'s logins still work in it
+    (username → password): a shop named like the demo one (`create-agent` defaults to it) or
+    a changed password must not be advertised."""
     from sqlalchemy import select
 
     from chatserver.db.engine import Database
-    from chatserver.db.models import Shop
+    from chatserver.db.models import Agent, Shop
+    from chatserver.seed import DEMO_ADMIN, DEMO_AGENT
+    from chatserver.services.auth import verify_password
 
     db = Database(settings.database_url)
+    logins: dict[str, str] = {}
     try:
         async with db.sessions() as session:
-            found = await session.scalar(select(Shop.id).where(Shop.slug == settings.demo_shop))
+            shop_id = await session.scalar(select(Shop.id).where(Shop.slug == settings.demo_shop))
+            for username, password, *_rest in (DEMO_AGENT, DEMO_ADMIN) if shop_id else ():
+                account = await session.scalar(
+                    select(Agent).where(
+                        Agent.username == username,
+                        Agent.shop_id == shop_id,
+                        Agent.disabled_at.is_(None),
+                    )
+                )
+                if account is not None and verify_password(account.password_hash, password):
+                    logins[username] = password
     finally:
         await db.dispose()
-    return found is not None
+    return shop_id is not None, logins
 
 
-def _print_urls(settings: Settings, *, demo: bool) -> None:
-    """Where to go; the demo page and logins only where `seed-demo` made them (a production
-    process started by the Procfile has neither)."""
+def _print_urls(settings: Settings, *, demo_shop: bool, logins: dict[str, str]) -> None:
+    """Where to go; the demo page and the demo logins only where `seed-demo` made them (a
+    production process started by the Procfile has neither)."""
+    from chatserver.seed import DEMO_ADMIN, DEMO_AGENT
+
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
     base = f"http://{host}:{settings.port}"
-    if demo:
-        pages = (
-            f"  演示店铺（顾客窗口）: {base}/demo/\n"
-            f"  客服工作台:          {base}/agent/   登录 agent / agent123\n"
-            f"  管理后台:            {base}/admin/   登录 admin / admin123\n"
-        )
-    else:
-        pages = (
-            f"  客服工作台:          {base}/agent/\n"
-            f"  管理后台:            {base}/admin/\n"
-            "  （尚无演示店铺：python -m chatserver seed-demo 可创建演示店铺和演示账号）\n"
-        )
+
+    def login(username: str) -> str:
+        password = logins.get(username)
+        return f"   登录 {username} / {password}" if password else ""
+
+    pages = f"  演示店铺（顾客窗口）: {base}/demo/\n" if demo_shop else ""
+    pages += (
+        f"  客服工作台:          {base}/agent/{login(DEMO_AGENT[0])}\n"
+        f"  管理后台:            {base}/admin/{login(DEMO_ADMIN[0])}\n"
+    )
+    if not demo_shop:
+        pages += "  （尚无演示店铺：python -m chatserver seed-demo 可创建演示店铺和演示账号）\n"
     print(
         "\nchatserver 已启动\n" + pages + f"  健康检查:            {base}/healthz\n"
         # Someone trying the demo at night would otherwise meet only the 留言 form and wonder.
@@ -173,6 +191,16 @@ def _print_urls(settings: Settings, *, demo: bool) -> None:
         "  可在管理后台「营业时间」修改\n",
         flush=True,
     )
+
+
+def _print_urls_when_started(settings: Settings) -> None:
+    try:
+        demo_shop, logins = asyncio.run(_demo_logins(settings))
+    except Exception:
+        # The banner is a courtesy: a database hiccup here must not keep the server down.
+        logging.getLogger(__name__).warning("could not look up the demo shop", exc_info=True)
+        demo_shop, logins = False, {}
+    _print_urls(settings, demo_shop=demo_shop, logins=logins)
 
 
 def _raise_open_file_limit() -> None:
@@ -225,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             app = build_app(settings)
             # After the app's own start-up (FAQ indexes warmed): what it built lives for good.
             app.on_startup.append(freeze_startup_heap)
-            _print_urls(settings, demo=asyncio.run(_demo_shop_exists(settings)))
+            _print_urls_when_started(settings)
             web.run_app(
                 app,
                 loop=_event_loop(settings),

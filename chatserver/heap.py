@@ -1,7 +1,8 @@
 """The cyclic garbage collector of a serving process (`python -m chatserver run` only).
 
 Two things made its pauses the whole of a loaded server's ack p99 (docs/benchmarks.md,
-session 11; 1,000 conversations, 200 messages/s: ack p99 200-600 ms → 16-61 ms):
+session 11; 1,000 conversations, 200 messages/s: ack p99 from 209-380 ms to 16-61 ms in
+13 runs of 16):
 
 - Importing the matcher's models and grammars leaves ~370,000 tracked objects that live as
   long as the process, and every full collection walked them all (250 ms every two seconds).

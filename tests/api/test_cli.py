@@ -176,33 +176,43 @@ def test_an_unknown_event_loop_is_a_clear_configuration_error(tmp_path: Path) ->
 
 def _run_banner(env: dict[str, str]) -> str:
     """What `run` prints before it serves, the process stopped right after."""
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "chatserver", "run", "--port", "0"],
         env={**os.environ, **env},
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
         text=True,
-    )
-    try:
-        assert process.stdout is not None
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            if "健康检查" in line:
-                break
-        return "".join(lines)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    ) as process:
+        try:
+            assert process.stdout is not None
+            lines = []
+            for line in process.stdout:
+                lines.append(line)
+                if "健康检查" in line:
+                    break
+            return "".join(lines)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
-def test_run_shows_the_demo_page_and_logins_only_once_the_demo_shop_exists(
+def test_run_shows_the_demo_page_and_logins_only_where_seed_demo_made_them(
     cli_env: dict[str, str],
 ) -> None:
     fresh = _run_banner(cli_env)
-    assert "/agent/" in fresh and "/healthz" in fresh
-    assert "/demo/" not in fresh and "agent123" not in fresh
-    assert "seed-demo" in fresh
+    assert "/agent/" in fresh and "/healthz" in fresh, fresh
+    assert "/demo/" not in fresh and "agent123" not in fresh and "seed-demo" in fresh
+    # An operator's first account, in the shop `create-agent` names by default (demo): the
+    # demo page exists now, but no demo login does.
+    owner = ("create-agent", "--username", "boss", "--password", "s3cret!", "--name", "老板",
+             "--role", "admin", "--shop-name", "鹿鸣旗舰店")  # fmt: skip
+    assert run_cli(*owner, env=cli_env).returncode == 0
+    shop_only = _run_banner(cli_env)
+    assert "/demo/" in shop_only and "agent123" not in shop_only and "admin123" not in shop_only
     assert run_cli("seed-demo", env=cli_env).returncode == 0
     seeded = _run_banner(cli_env)
-    assert "/demo/" in seeded and "agent / agent123" in seeded and "admin / admin123" in seeded
+    assert "agent / agent123" in seeded and "admin / admin123" in seeded, seeded
