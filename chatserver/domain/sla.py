@@ -8,7 +8,7 @@ message, which stores the elapsed time as its `response_ms`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from chatserver.domain.business_hours import ServiceCalendar
@@ -129,3 +129,23 @@ def due_alerts(clocks: list[Clock], fired: set[tuple[str, str, str]]) -> list[tu
         for alert in clock.due()
         if alert_key(alert, clock.kind, clock.started_at) not in fired
     ]
+
+
+def next_threshold_at(
+    clocks: list[Clock], calendar: ServiceCalendar, now: datetime
+) -> datetime | None:
+    """The earliest moment one of these clocks could pass a threshold it has not reached yet
+    (None: none ahead). Never late: service hours only slow a clock down; while the calendar is
+    closed it is counted from the next opening (None when it never opens again)."""
+    ahead = [
+        threshold - clock.elapsed_s
+        for clock in clocks
+        for threshold in (clock.warn_s, clock.target_s)
+        if clock.elapsed_s < threshold
+    ]
+    if not ahead:
+        return None
+    counting_from = now if clocks[0].running else calendar.next_open(now)
+    if counting_from is None:
+        return None
+    return counting_from + timedelta(seconds=min(ahead))

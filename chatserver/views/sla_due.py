@@ -25,7 +25,6 @@ from sqlalchemy import select
 from chatserver.db.base import Base
 from chatserver.db.engine import Database
 from chatserver.domain import sla, states
-from chatserver.domain.business_hours import ServiceCalendar
 from chatserver.views.sla import (
     Rules,
     RulesKey,
@@ -88,26 +87,6 @@ class _Quiet:
         )
 
 
-def _next_threshold(
-    clocks: list[sla.Clock], calendar: ServiceCalendar, now: datetime
-) -> datetime | None:
-    """The earliest moment a clock could pass a threshold it has not reached yet: counted from
-    the next opening while the calendar is closed (a chat just short of its warning at closing
-    time is not looked at every second all night)."""
-    ahead = [
-        threshold - clock.elapsed_s
-        for clock in clocks
-        for threshold in (clock.warn_s, clock.target_s)
-        if clock.elapsed_s < threshold
-    ]
-    if not ahead:
-        return None
-    counting_from = now if clocks[0].running else calendar.next_open(now)
-    if counting_from is None:
-        return None  # never open again: only a changed calendar can move the clocks
-    return counting_from + timedelta(seconds=min(ahead))
-
-
 def _earlier(first: datetime | None, second: datetime) -> datetime:
     return second if first is None else min(first, second)
 
@@ -153,7 +132,7 @@ class DueChats:
                 await asyncio.sleep(0)
             policy, calendar = chat_rules
             clocks = sla.running_clocks(times_of(chat), policy, calendar, now)
-            until = _next_threshold(clocks, calendar, now)
+            until = sla.next_threshold_at(clocks, calendar, now)
             overdue = False
             waited = unanswered_for(chat, now)
             if chat.status == states.ASSIGNED and limit and waited is not None:

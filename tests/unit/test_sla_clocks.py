@@ -115,3 +115,30 @@ def test_after_sales_defaults_to_five_minutes() -> None:
     assert policy.warn_after(300) == 225 and policy.resolution_s == 48 * 3600
     assert default_for_group("presales", SHOP_DEFAULT) == SHOP_DEFAULT
     assert SHOP_DEFAULT.warn_after(60) == 45
+
+
+def test_the_next_threshold_is_never_later_than_the_clock_reaching_it() -> None:
+    times = queued()
+    fresh = sla.running_clocks(times, SHOP_DEFAULT, ALWAYS, T0 + timedelta(seconds=10))
+    # The first response warns at 45 s: 35 s on.
+    assert sla.next_threshold_at(fresh, ALWAYS, T0 + timedelta(seconds=10)) == T0 + timedelta(
+        seconds=45
+    )
+    warned = sla.running_clocks(times, SHOP_DEFAULT, ALWAYS, T0 + timedelta(seconds=50))
+    assert sla.next_threshold_at(warned, ALWAYS, T0 + timedelta(seconds=50)) == T0 + timedelta(
+        seconds=60
+    )
+    # Past every threshold but the resolution's: its warning, 36 h in.
+    late = T0 + timedelta(hours=1)
+    breached = sla.running_clocks(times, SHOP_DEFAULT, ALWAYS, late)
+    assert sla.next_threshold_at(breached, ALWAYS, late) == T0 + timedelta(hours=36)
+    assert sla.next_threshold_at([], ALWAYS, late) is None
+
+
+def test_a_paused_clock_is_next_looked_at_from_the_opening() -> None:
+    evening = T0.replace(hour=17, minute=59, second=30)
+    night = evening + timedelta(hours=3)
+    clocks = sla.running_clocks(queued(evening), SHOP_DEFAULT, NINE_TO_SIX, night)
+    # 30 s counted before closing; the warning is 15 s after 09:00 next day.
+    morning = evening.replace(hour=9, minute=0, second=15) + timedelta(days=1)
+    assert sla.next_threshold_at(clocks, NINE_TO_SIX, night) == morning
