@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm.attributes import set_committed_value
@@ -115,6 +115,12 @@ _FIND_RESEND = select(*_messages.c).where(
     _messages.c.conversation_id == bindparam("chat_id"),
     _messages.c.client_id == bindparam("resend_of"),
 )
+# SQLite only (lock_conversation_and_find_resend): the chat and its message stored under the
+# client_id, if any (unique per chat), in one read.
+_LOCK_CHAT_AND_FIND_RESEND = _LOCK_CHAT.add_columns(*_messages.c).outerjoin(
+    _messages,
+    and_(_messages.c.conversation_id == _c.id, _messages.c.client_id == bindparam("resend_of")),
+)
 # The clocks to set come as extra parameters (`updated_at`, `awaiting_since`, …): Core adds a
 # SET for each, so one statement serves every caller. RETURNING: the seq comes from the row,
 # never from a copy in memory that could be behind.
@@ -159,9 +165,19 @@ async def lock_conversation_and_find_resend(
     session: AsyncSession, conversation_id: int, client_id: str | None
 ) -> tuple[LockedChat | None, StoredMessage | None]:
     """`lock_chat`, then `find_by_client_id` in it (with a `client_id`).
-    Two statements on purpose: PostgreSQL runs a statement's subqueries on the snapshot taken
+    Two statements on PostgreSQL on purpose: it runs a statement's joins on the snapshot taken
     before it waited for the row lock, so a resend read together with the lock would miss the
-    message that the lock's holder, its first attempt, stored."""
+    message that the lock's holder, its first attempt, stored. SQLite's transaction holds the
+    only write lock from its first statement (BEGIN IMMEDIATE), so there one read does both."""
+    if client_id is not None and session.get_bind().dialect.name == "sqlite":
+        connection = await session.connection()
+        parameters = {"chat_id": conversation_id, "resend_of": client_id}
+        row = (await connection.execute(_LOCK_CHAT_AND_FIND_RESEND, parameters)).first()
+        if row is None:
+            return None, None
+        chat_columns = len(_LOCK_CHAT.selected_columns)
+        resent = None if row[chat_columns] is None else StoredMessage(*row[chat_columns:])
+        return LockedChat(*row[:chat_columns]), resent
     conversation = await lock_chat(session, conversation_id)
     if conversation is None or client_id is None:
         return conversation, None

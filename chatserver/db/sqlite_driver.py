@@ -6,8 +6,11 @@ every connection it takes back, a no-op after a commit. Each trip waits for the 
 come round again, and with one connection (db/engine.py) the next transaction waits for all of
 them: on a loaded server a shopper's message took 32 trips. Here a statement is one call that
 executes, fetches and closes in the thread, and a rollback with no transaction open is skipped
-(SQLite itself says whether one is: the last trip reports it). Same SQLAlchemy dialect, same
-aiosqlite thread and connection; only the adapter's cursor and connection differ.
+(SQLite itself says whether one is: the last trip reports it). A transaction's
+`BEGIN IMMEDIATE` (db/engine.py) travels with its first statement instead of taking a trip
+and a statement execution of its own, and a transaction that ran nothing begins nothing.
+Same SQLAlchemy dialect, same aiosqlite thread and connection; only the adapter's cursor and
+connection differ.
 """
 
 from __future__ import annotations
@@ -30,8 +33,16 @@ from sqlalchemy.util.concurrency import await_
 _Outcome = tuple[Any, list[Any], int, Any, bool]
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
-    """In aiosqlite's thread: the whole statement, cursor to close."""
+BEGIN_IMMEDIATE = "BEGIN IMMEDIATE"
+
+
+def _run(
+    connection: sqlite3.Connection, operation: str, parameters: Any, many: bool, begin: bool
+) -> _Outcome:
+    """In aiosqlite's thread: the transaction's BEGIN if it is still to come, then the whole
+    statement, cursor to close."""
+    if begin:
+        connection.execute(BEGIN_IMMEDIATE).close()
     cursor = connection.cursor()
     try:
         if many:
@@ -45,6 +56,10 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
         return description, rows, cursor.rowcount, cursor.lastrowid, connection.in_transaction
     finally:
         cursor.close()
+
+
+def _begin(connection: sqlite3.Connection) -> None:
+    connection.execute(BEGIN_IMMEDIATE).close()
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -108,9 +123,10 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         async with adapt._execute_mutex:
             # Unknown until the trip reports back (an error may leave a transaction open).
             adapt.in_transaction = True
+            begin, adapt.begin_pending = adapt.begin_pending, False
             # aiosqlite's own queue to its thread, as SQLAlchemy's adapter uses it too.
             outcome: _Outcome = await driver._execute(  # type: ignore[no-untyped-call]
-                _run, driver._conn, operation, parameters, many
+                _run, driver._conn, operation, parameters, many, begin
             )
         self._description, rows, self._rowcount, self._lastrowid, adapt.in_transaction = outcome
         self._rows = collections.deque(rows)
@@ -123,16 +139,16 @@ class StreamingCursor(AsyncAdapt_aiosqlite_ss_cursor):
     __slots__ = ()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
-        cast(OneTripConnection, self._adapt_connection).in_transaction = True
+        cast(OneTripConnection, self._adapt_connection).begin_now()
         return super().execute(operation, parameters)
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
-        cast(OneTripConnection, self._adapt_connection).in_transaction = True
+        cast(OneTripConnection, self._adapt_connection).begin_now()
         return super().executemany(operation, seq_of_parameters)
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("in_transaction",)
+    __slots__ = ("begin_pending", "in_transaction")
 
     _cursor_cls = OneTripCursor
     _ss_cursor_cls = StreamingCursor
@@ -141,14 +157,36 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         super().__init__(dbapi, connection)
         # Conservative until a statement says otherwise: the first rollback is not skipped.
         self.in_transaction = True
+        self.begin_pending = False
+
+    def begin_immediate(self) -> None:
+        """Start a write transaction: `BEGIN IMMEDIATE` runs in the thread right before the
+        next statement, in the same trip."""
+        self.begin_pending = True
+
+    def begin_now(self) -> None:
+        """The pending BEGIN in a trip of its own (before a statement that is not ours)."""
+        self.in_transaction = True
+        if self.begin_pending:
+            self.begin_pending = False
+            await_(self._execute_begin())
+
+    async def _execute_begin(self) -> None:
+        driver = cast(aiosqlite.Connection, self._connection)
+        async with self._execute_mutex:
+            await driver._execute(_begin, driver._conn)  # type: ignore[no-untyped-call]
 
     def rollback(self) -> None:
+        self.begin_pending = False
         if not self.in_transaction:
             return  # nothing to undo: no trip (the pool rolls back every connection it takes)
         super().rollback()
         self.in_transaction = False
 
     def commit(self) -> None:
+        if self.begin_pending:
+            self.begin_pending = False  # nothing ran: nothing began, nothing to commit
+            return
         super().commit()
         self.in_transaction = False
 

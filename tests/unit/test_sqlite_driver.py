@@ -1,9 +1,11 @@
 """The SQLite adapter with one thread trip per statement (chatserver/db/sqlite_driver.py) behaves
 as SQLAlchemy's own: rows, row counts, generated keys, errors and rollbacks; and it makes one
-trip per statement and none for the pool's rollback of a connection with nothing open."""
+trip per statement (a transaction's BEGIN with its first one) and none for the pool's rollback
+of a connection with nothing open."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -110,20 +112,47 @@ async def test_one_trip_per_statement_and_none_for_a_rollback_of_nothing(
     engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     trips = Trips(monkeypatch)
-    async with engine.begin() as conn:  # BEGIN IMMEDIATE (db/engine.py): one statement
+    async with engine.begin() as conn:  # BEGIN IMMEDIATE (db/engine.py): with the INSERT
         await conn.execute(text("INSERT INTO items (name, n) VALUES ('x', 1)"))
         await conn.execute(text("SELECT * FROM items"))
-    # BEGIN, two statements, COMMIT; the pool's rollback on return finds nothing open.
-    assert trips.count == 4
+    # BEGIN and the INSERT, the SELECT, COMMIT; the pool's rollback finds nothing open.
+    assert trips.count == 3
 
     trips.count = 0
     with pytest.raises(IntegrityError):
         async with engine.begin() as conn:
             await conn.execute(text("INSERT INTO items (name, n) VALUES ('x', 2)"))
-    # BEGIN, the failed INSERT, and a real ROLLBACK: a transaction was open.
-    assert trips.count == 3
+    # BEGIN and the failed INSERT, and a real ROLLBACK: a transaction was open.
+    assert trips.count == 2
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT n FROM items"))).scalars().all() == [1]
+
+    trips.count = 0
+    async with engine.begin():
+        pass
+    assert trips.count == 0  # a transaction that ran nothing began nothing
+
+
+async def test_the_first_statement_takes_the_write_lock_for_the_whole_transaction(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """BEGIN IMMEDIATE travels with the first statement, a read included: from then on no
+    other connection (another process) can write until this transaction ends."""
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("SELECT count(*) FROM items"))
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            await conn.execute(text("INSERT INTO items (name, n) VALUES ('mine', 1)"))
+        other.execute("BEGIN IMMEDIATE")  # free again once this one committed
+        other.execute("INSERT INTO items (name, n) VALUES ('theirs', 2)")
+        other.execute("COMMIT")
+    finally:
+        other.close()
+    async with engine.connect() as conn:
+        names = await conn.execute(text("SELECT name FROM items ORDER BY id"))
+        assert names.scalars().all() == ["mine", "theirs"]
 
 
 async def test_text_rollbacks_savepoints_and_streamed_results_keep_sqlite_in_step(
