@@ -1,4 +1,4 @@
-"""Shopper message action benchmark: the CPU one stored message costs, without sockets.
+"""Shopper message action benchmark: the CPU one stored message costs, without sockets or listeners.
 
 `ChatMessages.do_post_visitor_message` is the hot path of a busy shop (issue 12): the chat
 locked, the resend looked for, the shopper and their shop's widget settings read, the message
@@ -36,6 +36,8 @@ from chatserver.commands.chat import VisitorMessage  # noqa: E402
 from chatserver.config import load_settings  # noqa: E402
 from chatserver.db.engine import Database  # noqa: E402
 from chatserver.db.models import Agent, Conversation, Shop, Visitor, utcnow  # noqa: E402
+from chatserver.db.webhook_outbox import write_outbox  # noqa: E402
+from chatserver.dispatch import Dispatcher  # noqa: E402
 from chatserver.heap import tune_collector  # noqa: E402
 
 
@@ -101,7 +103,9 @@ async def measure(url: str, chats: int, messages: int, concurrency: int) -> tupl
         )
         await cli._migrate(settings)
         await cli._seed_demo(settings)
-        db = Database(settings.database_url)
+        # As the server builds it (wiring.py): events published on commit and the webhook
+        # outbox written in each commit; no listener subscribed (their work is not measured).
+        db = Database(settings.database_url, Dispatcher(), before_commit=write_outbox)
         contexts = await seed(db, chats)
         action = ChatMessages(db)
         counter = iter(range(10**9))

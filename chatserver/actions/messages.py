@@ -36,6 +36,7 @@ from chatserver.db.records import (
     find_by_client_id,
     lock_conversation_and_find_resend,
 )
+from chatserver.db.webhook_outbox import has_endpoints, note_endpoints
 from chatserver.domain import handoff, sla, states
 from chatserver.domain.events import MessagePosted
 from chatserver.domain.last_seen import worth_recording
@@ -65,8 +66,10 @@ _SHOPPER_AND_WIDGET_SETTINGS = (
         _visitors.c.name,
         _visitors.c.context,
         _visitors.c.last_seen_at,
+        _visitors.c.shop_id,
         _shops.c.widget_settings,
         ACTIVE_BLOCK_ID.label("block_id"),
+        has_endpoints(_shops.c.id).label("webhooks"),
     )
     .join(_shops, _shops.c.id == _visitors.c.shop_id)
     .where(_visitors.c.id == bindparam("visitor_id"))
@@ -83,11 +86,13 @@ class _Shopper:
     block_id: int | None  # views/blocks.py: the shopper's block, if any
 
 
-async def _shopper_and_widget_settings(session: AsyncSession, visitor_id: int) -> _Shopper:
+async def _shopper_and_widget_settings(tx: Transaction, visitor_id: int) -> _Shopper:
     """The shopper's name, context, when they were last seen and their block, and their
-    shop's widget settings (the prechat form's rules): one query."""
-    connection = await session.connection()
+    shop's widget settings (the prechat form's rules), and whether the shop has a webhook
+    endpoint (none: the commit need not read them): one query."""
+    connection = await tx.session.connection()
     row = (await connection.execute(_SHOPPER_AND_WIDGET_SETTINGS, {"visitor_id": visitor_id})).one()
+    note_endpoints(tx, row.shop_id, row.webhooks)
     return _Shopper(row.name, row.context, row.last_seen_at, row.widget_settings, row.block_id)
 
 
@@ -140,7 +145,7 @@ class ChatMessages:
                 return {"message": message_dict(existing), "status": chat.status}
             # The chat's shopper: the customer once this device's chat was merged into theirs.
             visitor_id = chat.visitor_id
-            shopper = await _shopper_and_widget_settings(session, visitor_id)
+            shopper = await _shopper_and_widget_settings(tx, visitor_id)
             if leave is None:
                 refusal = prechat_missing(shopper.widget_settings, shopper.context)
                 if refusal is not None:

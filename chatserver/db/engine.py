@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 # Runs inside the transaction, just before commit, with the events it recorded, and returns
 # the events it adds: the webhook outbox (db/webhook_outbox.py) is written in the same commit
 # as the facts, and says so with an event of its own.
-BeforeCommit = Callable[[AsyncSession, Sequence[Event]], Awaitable[Sequence[Event]]]
+BeforeCommit = Callable[["Transaction", Sequence[Event]], Awaitable[Sequence[Event]]]
 
 
 class EventSink(Protocol):
@@ -88,6 +88,9 @@ def _driver(database_url: str) -> str:
 class Transaction:
     session: AsyncSession
     sink: EventSink | None = None
+    # What this transaction's own reads already told, for `before_commit` to use instead of
+    # reading it again (e.g. a shop with no webhook endpoint: db/webhook_outbox.py).
+    known: dict[Hashable, Any] = field(default_factory=dict)
     # Per lane: the place reserved in the dispatcher and the events recorded for it.
     _recorded: dict[Hashable, tuple[Any, list[Event]]] = field(default_factory=dict)
 
@@ -159,7 +162,7 @@ class Database:
                     tx = Transaction(session, self.sink)
                     yield tx
                     if self.before_commit is not None and tx._recorded:
-                        tx.record(*await self.before_commit(session, tx.recorded()))
+                        tx.record(*await self.before_commit(tx, tx.recorded()))
                 # Committed: whatever closing the session does, the facts are stored.
                 committed = True
         except IntegrityError:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, Exists, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.db.base import Base, utcnow
+from chatserver.db.engine import Transaction
 from chatserver.db.integrations import WebhookDelivery
 from chatserver.domain.events import Event, WebhooksQueued
 from chatserver.domain.webhooks import Outgoing, webhook_fact
@@ -20,6 +21,23 @@ _endpoints = Base.metadata.tables["webhook_endpoints"]
 _ENDPOINTS = select(_endpoints.c.id, _endpoints.c.shop_id, _endpoints.c.events).where(
     _endpoints.c.shop_id == bindparam("shop_id"), _endpoints.c.enabled.is_(True)
 )
+
+
+def has_endpoints(shop_id: ColumnElement[int]) -> Exists:
+    """Whether the shop has an enabled endpoint, as a column of a read the transaction makes
+    anyway (the shopper's message: actions/messages.py); see `note_endpoints`."""
+    return exists().where(_endpoints.c.shop_id == shop_id, _endpoints.c.enabled.is_(True))
+
+
+def note_endpoints(tx: Transaction, shop_id: int, any_enabled: bool) -> None:
+    """What `has_endpoints` told: a shop with none needs no read of its endpoints at commit.
+    Read earlier in the same transaction, it is as current as the facts it is about: an
+    endpoint added after it is one added after them."""
+    if not any_enabled:
+        tx.known[(_NO_ENDPOINTS, shop_id)] = True
+
+
+_NO_ENDPOINTS = "no webhook endpoints"
 
 
 class Subscriber(Protocol):
@@ -48,17 +66,20 @@ def add_delivery(session: AsyncSession, endpoint: Subscriber, item: Outgoing) ->
     )
 
 
-async def write_outbox(session: AsyncSession, events: Sequence[Event]) -> list[Event]:
+async def write_outbox(tx: Transaction, events: Sequence[Event]) -> list[Event]:
     """Queue the webhooks these facts cause; a `WebhooksQueued` per shop that queued any, so the
     delivery worker is woken only when there is something to send."""
     facts = [fact for fact in map(webhook_fact, events) if fact is not None]
     if not facts:
         return []
+    session = tx.session
     now = utcnow()
     endpoints_by_shop: dict[int, Sequence[Any]] = {}
     queued: set[int] = set()
     for fact in facts:
         endpoints = endpoints_by_shop.get(fact.shop_id)
+        if endpoints is None and (_NO_ENDPOINTS, fact.shop_id) in tx.known:
+            endpoints = endpoints_by_shop[fact.shop_id] = ()
         if endpoints is None:
             connection = await session.connection()
             found = await connection.execute(_ENDPOINTS, {"shop_id": fact.shop_id})

@@ -15,6 +15,7 @@ import pytest
 from chatserver.db.models import Conversation, utcnow
 from tests.conftest import LiveServer, running_server
 from tests.rest import call
+from tests.statements import statements
 from tests.webhook_receiver import Receiver, verify
 
 FAST = {
@@ -392,3 +393,27 @@ async def test_the_sender_is_woken_only_by_a_commit_that_queued_a_delivery(
         await visitor.send("可以开发票吗？")
         await receiver.wait_until(lambda: len(receiver.of_type("message.created")) >= 1)
         assert kicks
+
+
+async def test_a_shop_without_endpoints_reads_none_at_a_shoppers_commit(
+    database_url: str, tmp_path: Path, receiver: Receiver
+) -> None:
+    """The shopper's message asks whether the shop has an endpoint in a read it makes anyway;
+    with none, its commit reads no endpoints. One added later is heard at the next message."""
+    async with running_server(database_url, tmp_path, **FAST) as server:
+        visitor = await server.visitor()
+        assert (await visitor.send("转人工"))["status"] == "queued"  # no bot turn from here
+        await server.settle()
+        with statements(server) as seen:
+            assert (await visitor.send("请问发什么快递？"))["ok"]
+            await server.settle()
+        assert any("INSERT INTO messages" in statement for statement in seen)
+        endpoint_reads = [s for s in seen if "FROM webhook_endpoints" in s and "EXISTS" not in s]
+        assert endpoint_reads == []
+
+        token = await admin_token(server)
+        await add_endpoint(server, token, receiver.url, ["message.created"])
+        assert (await visitor.send("可以开发票吗？"))["ok"]
+        await receiver.wait_until(lambda: len(receiver.of_type("message.created")) >= 1)
+        [heard] = receiver.of_type("message.created")
+        assert heard.event["data"]["message"]["text"] == "可以开发票吗？"

@@ -4,16 +4,12 @@ shoppers read in one query (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event
 
 from chatserver.domain.events import LiveBoardChanged
 from tests.conftest import LiveServer
 from tests.realtime.supervision_helpers import chat_on_board, supervisor_view
 from tests.rest import call
+from tests.statements import statements
 
 
 def boards_published(server: LiveServer) -> list[LiveBoardChanged]:
@@ -24,21 +20,6 @@ def boards_published(server: LiveServer) -> list[LiveBoardChanged]:
 
     server.parts.dispatcher.subscribe(LiveBoardChanged, collect)
     return published
-
-
-@contextmanager
-def statements(server: LiveServer) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    engine = server.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def test_the_board_is_built_only_while_a_live_view_is_open(server: LiveServer) -> None:
