@@ -75,11 +75,15 @@ async def token_owner(session: AsyncSession, token_hash: str) -> TokenOwner | No
 # pg_advisory_xact_lock keyed by the visitor id alone, in its one-bigint form: ids are 64-bit,
 # and the two-key form takes two 32-bit integers (an id past 2^31 would fail every write). The
 # server takes no other advisory lock, so the key space needs no namespace. Built once and run
-# in Core, as the chat's shopper below: every shopper message takes both.
+# in Core: every shopper message takes it (below, with the chat's shopper).
 _SHOPPERS_LOCK = select(
     func.pg_advisory_xact_lock(cast(bindparam("visitor_id", type_=BigInteger), BigInteger))
 )
-_SHOPPER_OF_CHAT = select(Conversation.visitor_id).where(Conversation.id == bindparam("chat_id"))
+# The chat's shopper, and their lock taken on the way: one statement.
+_LOCK_SHOPPER_OF_CHAT = select(
+    Conversation.visitor_id,
+    func.pg_advisory_xact_lock(cast(Conversation.visitor_id, BigInteger)),
+).where(Conversation.id == bindparam("chat_id"))
 
 
 async def serialise_shoppers_writes(session: AsyncSession, visitor_id: int) -> None:
@@ -125,11 +129,10 @@ async def lock_shoppers_chat_and_find_resend(
     for _attempt in range(3):
         connection = await session.connection()
         visitor_id = (
-            await connection.execute(_SHOPPER_OF_CHAT, {"chat_id": conversation_id})
+            await connection.execute(_LOCK_SHOPPER_OF_CHAT, {"chat_id": conversation_id})
         ).scalar()
         if visitor_id is None:
             raise AppError("not_found", "会话不存在")
-        await serialise_shoppers_writes(session, visitor_id)
         conversation, resent = await _locked_or_missing(session, conversation_id, client_id)
         # A login may have moved the chat to the customer between the read and the lock.
         if conversation.visitor_id == visitor_id:
