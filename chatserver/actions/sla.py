@@ -11,33 +11,73 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chatserver.actions.assignment import assign, has_room, return_to_queue, routable_loads
+from chatserver.db.base import Base
 from chatserver.db.engine import Database
-from chatserver.db.models import Agent, Conversation, Visitor
+from chatserver.db.models import Agent, Conversation
 from chatserver.db.records import lock_row, record_event
 from chatserver.domain import routing, sla, states
 from chatserver.domain.events import SlaAlerted
 from chatserver.views.queue import waiting_chat
 from chatserver.views.sla import (
+    Rules,
+    RulesKey,
     clocks_of,
     fired_alerts,
     reassign_limit,
+    share_rules,
     supervisors,
     unanswered_for,
     warning_recipients,
 )
-from chatserver.views.wire import agent_brief, iso, visitor_brief
+from chatserver.views.wire import iso, visitor_brief
+
+Wire = dict[str, Any]
 
 REASSIGNED_NOTICE = "抱歉让您久等了，正在为您转接另一位客服，您的消息都已保留，请稍候。"
 
 
-async def _alert_payload(
-    session: AsyncSession, conversation: Conversation, clock: sla.Clock, alert: str
-) -> dict[str, Any]:
-    visitor = await session.get_one(Visitor, conversation.visitor_id)
-    agent = await session.get(Agent, conversation.agent_id) if conversation.agent_id else None
+_visitors = Base.metadata.tables["visitors"]
+_agents = Base.metadata.tables["agents"]
+# Who an alert names (the shopper and the serving agent), built once and read in Core: on a
+# sales day whose agents cannot keep up, every chat's clocks alert.
+_PEOPLE = select(
+    _visitors.c.id,
+    _visitors.c.name,
+    _visitors.c.customer_id,
+    _visitors.c.customer_phone,
+    _visitors.c.context,
+    select(_agents.c.name)
+    .where(_agents.c.id == bindparam("agent_id"))
+    .scalar_subquery()
+    .label("agent_name"),
+).where(_visitors.c.id == bindparam("visitor_id"))
+
+
+async def _people(session: AsyncSession, conversation: Conversation) -> tuple[Wire, Wire | None]:
+    """The shopper's and the serving agent's briefs (the agent's None when nobody serves or
+    the account is gone)."""
+    connection = await session.connection()
+    row = (
+        await connection.execute(
+            _PEOPLE, {"visitor_id": conversation.visitor_id, "agent_id": conversation.agent_id}
+        )
+    ).one()
+    agent = (
+        None
+        if conversation.agent_id is None or row.agent_name is None
+        else {"id": conversation.agent_id, "name": row.agent_name}
+    )
+    return visitor_brief(row), agent
+
+
+def _alert_payload(
+    conversation: Conversation, clock: sla.Clock, alert: str, people: tuple[Wire, Wire | None]
+) -> Wire:
+    visitor, agent = people
     return {
         "conversation_id": conversation.id,
         "kind": clock.kind,
@@ -47,8 +87,8 @@ async def _alert_payload(
         "started_at": iso(clock.started_at),
         "group_id": conversation.group_id,
         "status": conversation.status,
-        "agent": agent_brief(agent),
-        "visitor": visitor_brief(visitor),
+        "agent": agent,
+        "visitor": visitor,
     }
 
 
@@ -58,17 +98,25 @@ class SlaActions:
         self.db = db
         self.is_connected = is_connected
 
-    async def do_fire_due(self, conversation_id: int, now: datetime) -> int:
+    async def do_fire_due(
+        self, conversation_id: int, now: datetime, rules: dict[RulesKey, Rules] | None = None
+    ) -> int:
         """Store and announce every alert this chat's clocks have earned and not yet had.
-        Returns how many were fired."""
+        Returns how many were fired. `rules`: policies and calendars already read in this
+        tick (shared by its chats, filled as they are read)."""
         async with self.db.transaction() as tx:
             session = tx.session
+            if rules is not None:
+                share_rules(session, rules)
             conversation = await lock_row(session, Conversation, conversation_id)
             if conversation is None:
                 return 0
             _policy, clocks = await clocks_of(session, conversation, now)
             fired = (await fired_alerts(session, [conversation.id]))[conversation.id]
             due = sla.due_alerts(clocks, fired)
+            if not due:
+                return 0
+            people = await _people(session, conversation)
             for alert, clock in due:
                 record_event(
                     session,
@@ -94,7 +142,7 @@ class SlaActions:
                         conversation.id,
                         conversation.shop_id,
                         alert=alert,
-                        payload=await _alert_payload(session, conversation, clock, alert),
+                        payload=_alert_payload(conversation, clock, alert, people),
                         recipients=tuple(recipients),
                     )
                 )

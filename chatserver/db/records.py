@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -143,15 +143,22 @@ class _Keyed(Protocol):
 Row = TypeVar("Row", bound=_Keyed)
 
 
+# Per model, built once: building an ORM statement costs about as much as running it.
+_LOCK_ROW: dict[type[Any], Any] = {}
+
+
 async def lock_row(session: AsyncSession, model: type[Row], row_id: int) -> Row | None:
     """The row, re-read and locked until the transaction ends (FOR UPDATE; SQLite's
     transactions are BEGIN IMMEDIATE, which locks the whole database)."""
-    return await session.scalar(
-        select(model)
-        .where(model.id == row_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    statement = _LOCK_ROW.get(model)
+    if statement is None:
+        statement = _LOCK_ROW[model] = (
+            select(model)
+            .where(model.id == bindparam("row_id"))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    return cast(Row | None, await session.scalar(statement, {"row_id": row_id}))
 
 
 async def lock_chat(session: AsyncSession, conversation_id: int) -> LockedChat | None:

@@ -18,6 +18,7 @@ from chatserver.actions.sla import SlaActions
 from chatserver.db.engine import Database
 from chatserver.db.models import utcnow
 from chatserver.services.leader import Leadership
+from chatserver.views.sla import Rules, RulesKey
 from chatserver.views.sla_due import DueChats
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,10 @@ class SlaWatch:
             except Exception:
                 log.exception("re-assigning conversation %s failed", conversation_id)
         fired = 0
+        rules: dict[RulesKey, Rules] = {}  # read once a tick, not once a chat
         for conversation_id in alerting:
             try:
-                fired += await self.actions.do_fire_due(conversation_id, at)
+                fired += await self.actions.do_fire_due(conversation_id, at, rules)
             except Exception:
                 log.exception("SLA alerts of conversation %s failed", conversation_id)
         return fired

@@ -110,10 +110,19 @@ def rules_key(conversation: ClockedChat) -> RulesKey:
     return (conversation.shop_id, conversation.group_id, left_message)
 
 
+_RULES = "sla_policies"
+
+
+def share_rules(session: AsyncSession, rules: dict[RulesKey, Rules]) -> None:
+    """`rules_of` in this session reads from and adds to `rules`: a cache several short
+    transactions share (the SLA watch's tick: one per chat)."""
+    session.info[_RULES] = rules
+
+
 async def rules_of(session: AsyncSession, conversation: ClockedChat) -> Rules:
     """The policy a chat is held to and the calendar its clocks count over. Cached for the
     session: a queue of a hundred chats reads its policies once."""
-    cache: dict[RulesKey, Rules] = session.info.setdefault("sla_policies", {})
+    cache: dict[RulesKey, Rules] = session.info.setdefault(_RULES, {})
     key = rules_key(conversation)
     if key not in cache:
         shop_id, group_id, left_message = key
@@ -187,17 +196,26 @@ async def fired_alerts(
     return fired
 
 
+_SHOP_STAFF = select(Agent.id).where(Agent.shop_id == bindparam("shop_id"))
+_GROUP_STAFF = (
+    select(Agent.id)
+    .join(GroupMember, GroupMember.agent_id == Agent.id)
+    .where(Agent.shop_id == bindparam("shop_id"), GroupMember.group_id == bindparam("group_id"))
+)
+
+
 async def warning_recipients(session: AsyncSession, conversation: Conversation) -> list[int]:
     """The owning agent; while queued, the agents of the chat's group (all the shop's staff
     when it has none)."""
     if conversation.status == "assigned" and conversation.agent_id is not None:
         return [conversation.agent_id]
-    query = select(Agent.id).where(Agent.shop_id == conversation.shop_id)
-    if conversation.group_id is not None:
-        query = query.join(GroupMember, GroupMember.agent_id == Agent.id).where(
-            GroupMember.group_id == conversation.group_id
-        )
-    return sorted(await session.scalars(query))
+    connection = await session.connection()
+    if conversation.group_id is None:
+        found = await connection.scalars(_SHOP_STAFF, {"shop_id": conversation.shop_id})
+    else:
+        parameters = {"shop_id": conversation.shop_id, "group_id": conversation.group_id}
+        found = await connection.scalars(_GROUP_STAFF, parameters)
+    return sorted(found)
 
 
 async def supervisors(session: AsyncSession, shop_id: int) -> list[int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from chatserver.db.models import Agent, Conversation, ConversationNote, Message, Shop, Visitor
 from chatserver.db.records import StoredMessage
@@ -56,7 +56,22 @@ def agent_dict(agent: Agent, shop: Shop) -> dict[str, Any]:
     return {**agent_fields(agent), "shop": shop_dict(shop)}
 
 
-def visitor_brief(visitor: Visitor) -> dict[str, Any]:
+class ShopperRow(Protocol):
+    """What `visitor_brief` reads: a Visitor, or a Core row of those columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def customer_id(self) -> str | None: ...
+    @property
+    def customer_phone(self) -> str | None: ...
+    @property
+    def context(self) -> dict[str, Any] | None: ...
+
+
+def visitor_brief(visitor: Visitor | ShopperRow) -> dict[str, Any]:
     """Who the shopper is for staff: `customer` is the shop's own verified customer (identify()),
     `context` what the widget last reported (domain/shopper_context.py); both null if unknown."""
     customer = (
