@@ -124,10 +124,17 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             # Unknown until the trip reports back (an error may leave a transaction open).
             adapt.in_transaction = True
             begin, adapt.begin_pending = adapt.begin_pending, False
-            # aiosqlite's own queue to its thread, as SQLAlchemy's adapter uses it too.
-            outcome: _Outcome = await driver._execute(  # type: ignore[no-untyped-call]
-                _run, driver._conn, operation, parameters, many, begin
-            )
+            try:
+                # aiosqlite's own queue to its thread, as SQLAlchemy's adapter uses it too.
+                outcome: _Outcome = await driver._execute(  # type: ignore[no-untyped-call]
+                    _run, driver._conn, operation, parameters, many, begin
+                )
+            except BaseException:
+                # The BEGIN itself failed (locked): still to come, so that a caller going on
+                # after the error never writes outside a transaction. The thread is idle now.
+                if begin and not driver._conn.in_transaction:
+                    adapt.begin_pending = True
+                raise
         self._description, rows, self._rowcount, self._lastrowid, adapt.in_transaction = outcome
         self._rows = collections.deque(rows)
 

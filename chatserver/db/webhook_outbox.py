@@ -31,8 +31,9 @@ def has_endpoints(shop_id: ColumnElement[int]) -> Exists:
 
 def note_endpoints(tx: Transaction, shop_id: int, any_enabled: bool) -> None:
     """What `has_endpoints` told: a shop with none needs no read of its endpoints at commit.
-    Read earlier in the same transaction, it is as current as the facts it is about: an
-    endpoint added after it is one added after them."""
+    Read earlier in the same transaction, before the facts were written: an endpoint enabled
+    in the moment between (milliseconds) hears from the shop's next fact on, as one enabled
+    just after the commit would."""
     if not any_enabled:
         tx.known[(_NO_ENDPOINTS, shop_id)] = True
 

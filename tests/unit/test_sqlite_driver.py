@@ -184,3 +184,25 @@ async def test_text_rollbacks_savepoints_and_streamed_results_keep_sqlite_in_ste
     async with engine.connect() as conn:
         names = await conn.execute(text("SELECT name FROM items ORDER BY id"))
         assert names.scalars().all() == ["outer", "after"]
+
+
+async def test_a_begin_that_found_the_database_locked_is_tried_again_not_skipped(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Code that goes on after "database is locked" never writes outside a transaction: the
+    BEGIN that failed comes again with the next statement, and a rollback undoes it."""
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql("PRAGMA busy_timeout = 0")  # fail at once, not in 10 s
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
+    try:
+        async with engine.connect() as conn:
+            other.execute("BEGIN IMMEDIATE")
+            with pytest.raises(OperationalError, match="locked"):
+                await conn.execute(text("INSERT INTO items (name, n) VALUES ('early', 1)"))
+            other.execute("COMMIT")
+            await conn.execute(text("INSERT INTO items (name, n) VALUES ('later', 2)"))
+            await conn.rollback()
+    finally:
+        other.close()
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM items"))).scalar_one() == 0
