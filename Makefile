@@ -57,6 +57,8 @@ bench: venv
 	$(PY) bench/relay.py
 	@[ ! -f bench/faq.py ] || $(PY) bench/faq.py
 	$(PY) bench/sla_watch.py
+	$(PY) bench/message_action.py
+	$(PY) bench/message_action.py --database-url postgresql+asyncpg://127.0.0.1:5432/test
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
 	cd bench/node && npm ci --no-audit --no-fund
 	$(PY) bench/throughput.py relay --servers bare,sqlite,pg --sizes 100,250,500
