@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import cache
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 from sqlalchemy import and_, bindparam, insert, select, update
@@ -143,22 +144,17 @@ class _Keyed(Protocol):
 Row = TypeVar("Row", bound=_Keyed)
 
 
-# Per model, built once: building an ORM statement costs about as much as running it.
-_LOCK_ROW: dict[type[Any], Any] = {}
+@cache
+def _lock_statement(model: type[Any]) -> Any:
+    """Built once per model: building an ORM statement costs about as much as running it."""
+    locked = select(model).where(model.id == bindparam("row_id")).with_for_update()
+    return locked.execution_options(populate_existing=True)
 
 
 async def lock_row(session: AsyncSession, model: type[Row], row_id: int) -> Row | None:
     """The row, re-read and locked until the transaction ends (FOR UPDATE; SQLite's
     transactions are BEGIN IMMEDIATE, which locks the whole database)."""
-    statement = _LOCK_ROW.get(model)
-    if statement is None:
-        statement = _LOCK_ROW[model] = (
-            select(model)
-            .where(model.id == bindparam("row_id"))
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    return cast(Row | None, await session.scalar(statement, {"row_id": row_id}))
+    return cast(Row | None, await session.scalar(_lock_statement(model), {"row_id": row_id}))
 
 
 async def lock_chat(session: AsyncSession, conversation_id: int) -> LockedChat | None:
