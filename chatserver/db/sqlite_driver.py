@@ -36,13 +36,17 @@ _Outcome = tuple[Any, list[Any], int, Any, bool]
 BEGIN_IMMEDIATE = "BEGIN IMMEDIATE"
 
 
+def _begin(connection: sqlite3.Connection) -> None:
+    connection.execute(BEGIN_IMMEDIATE).close()
+
+
 def _run(
     connection: sqlite3.Connection, operation: str, parameters: Any, many: bool, begin: bool
 ) -> _Outcome:
     """In aiosqlite's thread: the transaction's BEGIN if it is still to come, then the whole
     statement, cursor to close."""
     if begin:
-        connection.execute(BEGIN_IMMEDIATE).close()
+        _begin(connection)
     cursor = connection.cursor()
     try:
         if many:
@@ -56,10 +60,6 @@ def _run(
         return description, rows, cursor.rowcount, cursor.lastrowid, connection.in_transaction
     finally:
         cursor.close()
-
-
-def _begin(connection: sqlite3.Connection) -> None:
-    connection.execute(BEGIN_IMMEDIATE).close()
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
